@@ -1,0 +1,5 @@
+"""Catalogue endpoints of the JSON API (mounted by tracker.api)."""
+
+from ninja import Router
+
+router = Router(tags=["catalogue"])

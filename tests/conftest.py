@@ -1,0 +1,72 @@
+"""Personas shared by the whole suite (healthchecks' pattern): a learner, another learner,
+the learner's manager, another team's manager, and an admin."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from tests.factories import PASSWORD, make_team, make_user
+from tracker.accounts.models import Team, User
+
+
+@dataclass
+class Personas:
+    learner: User
+    other_learner: User
+    manager: User
+    other_manager: User
+    admin: User
+    team: Team
+    other_team: Team
+
+    def client_for(self, who: str | None) -> Client:
+        """A test client logged in as one persona (None: anonymous)."""
+        client = Client()
+        if who is not None:
+            client.force_login(getattr(self, who))
+        return client
+
+
+PERSONAS = ["anonymous", "learner", "other_learner", "manager", "other_manager", "admin"]
+
+
+@pytest.fixture
+def personas(db) -> Personas:
+    learner = make_user("learner@example.test", name="Léa Learner")
+    other_learner = make_user("other@example.test", name="Omar Other")
+    manager = make_user("manager@example.test", name="Mia Manager")
+    other_manager = make_user("othermanager@example.test", name="Oscar Othermanager")
+    admin = make_user("admin@example.test", name="Ada Admin", is_staff=True, is_superuser=True)
+    team = make_team("Team A", managers=[manager], members=[learner])
+    other_team = make_team("Team B", managers=[other_manager], members=[other_learner])
+    return Personas(learner, other_learner, manager, other_manager, admin, team, other_team)
+
+
+@pytest.fixture
+def learner_client(personas) -> Client:
+    return personas.client_for("learner")
+
+
+@pytest.fixture
+def password() -> str:
+    return PASSWORD
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """A real Redis (the machine's service), database 15; skipped where there is none."""
+    url = os.environ.get("PARCOURS_TEST_REDIS_URL")
+    if not url:
+        pytest.skip("no Redis reachable (PARCOURS_TEST_REDIS_URL is not set)")
+    return url
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    # whitenoise warns about a missing STATIC_ROOT in a fresh clone
+    settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,68 @@
+"""Small factory functions for tests: plain code over fixtures files."""
+
+from __future__ import annotations
+
+import itertools
+from decimal import Decimal
+
+from courses.models import Competency, CompetencyDomain, Course, Module, Phase, Track
+from tracker.accounts.models import Membership, Team, User
+
+PASSWORD = "correct-horse-battery"
+_seq = itertools.count(1)
+
+
+def make_user(email: str | None = None, **extra) -> User:
+    n = next(_seq)
+    email = email or f"user{n}@example.test"
+    extra.setdefault("name", email.split("@")[0].title())
+    return User.objects.create_user(email=email, password=PASSWORD, **extra)
+
+
+def make_team(name: str | None = None, *, managers=(), members=()) -> Team:
+    team = Team.objects.create(name=name or f"Team {next(_seq)}")
+    team.managers.add(*managers)
+    for member in members:
+        Membership.objects.create(team=team, user=member)
+    return team
+
+
+def make_track(code: str = "ai-po", *, phases: int = 2) -> Track:
+    track = Track.objects.create(code=code, name_fr=f"Parcours {code}", name_en=f"Track {code}")
+    for i in range(1, phases + 1):
+        Phase.objects.create(
+            track=track, code=f"P{i}", order=i, name_fr=f"Phase {i}", name_en=f"Phase {i}"
+        )
+    return track
+
+
+def make_course(
+    code: str | None = None, *, hours: str | Decimal = "20", modules=(), **extra
+) -> Course:
+    code = code or f"C{next(_seq)}"
+    extra.setdefault("title", f"Course {code}")
+    extra.setdefault("provider", "Provider")
+    course = Course.objects.create(
+        code=code, effort_text=f"{hours}h", effort_hours=Decimal(str(hours)), **extra
+    )
+    for order, (title, module_hours) in enumerate(modules, start=1):
+        Module.objects.create(
+            course=course, order=order, title=title, hours=Decimal(str(module_hours))
+        )
+    return course
+
+
+def make_competency(
+    code: str | None = None, *, domain: CompetencyDomain | None = None, **extra
+) -> Competency:
+    code = code or f"comp-{next(_seq)}"
+    domain = (
+        domain
+        or CompetencyDomain.objects.get_or_create(
+            code="domain", defaults={"name_fr": "Domaine", "name_en": "Domain"}
+        )[0]
+    )
+    extra.setdefault("name_fr", code)
+    extra.setdefault("name_en", code)
+    extra.setdefault("levels", [{"fr": f"niveau {i}", "en": f"level {i}"} for i in range(1, 6)])
+    return Competency.objects.create(code=code, domain=domain, **extra)
