@@ -77,8 +77,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "ninja",
-    "courses",
+    # Tracker apps come before "courses" and "tracker": their templates override the
+    # empty extension points (courses/hooks/*.html, hooks/*.html) those two define.
     "tracker.accounts",
+    "courses",
     "tracker",
 ]
 
