@@ -65,8 +65,20 @@ def redis_url() -> str:
     return url
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: login throttling counters live there."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 def pytest_configure(config):
     from django.conf import settings
 
     # whitenoise warns about a missing STATIC_ROOT in a fresh clone
     settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+    # A fast hasher: tests that log in many times (throttling) would crawl on PBKDF2.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

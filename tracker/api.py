@@ -9,6 +9,7 @@ from ninja import NinjaAPI
 from ninja.security import APIKeyCookie, HttpBearer, django_auth
 
 from courses.api import router as courses_router
+from tracker.accounts.api import router as accounts_router
 from tracker.accounts.models import ApiToken
 
 
@@ -36,3 +37,4 @@ api = NinjaAPI(
 )
 
 api.add_router("/", courses_router)
+api.add_router("/", accounts_router)

@@ -1,16 +1,16 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from . import views
+from .accounts import views as accounts_views
 from .api import api
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("healthz", views.health, name="health"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("tracker.accounts.urls")),
+    # The language switch also saves a signed-in user's profile language.
+    path("i18n/setlang/", accounts_views.set_language, name="set_language"),
     path("", include("courses.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

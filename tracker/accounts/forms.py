@@ -1,0 +1,111 @@
+"""Account forms: they validate; the services in services.py write."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    BaseUserCreationForm,
+    PasswordResetForm,
+)
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from . import throttle
+from .models import ApiToken, User, timezone_choices
+
+
+class ThrottledAuthenticationForm(AuthenticationForm):
+    """Email login that refuses further attempts after repeated failures."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("Wrong email address or password."),
+        "throttled": _(
+            "Too many failed attempts. For your safety, please wait %(minutes)d minutes "
+            "or reset your password."
+        ),
+    }
+
+    throttled = False
+
+    def clean(self):
+        email = self.cleaned_data.get("username") or ""
+        ip = throttle.client_ip(self.request)
+        if email and throttle.login_is_throttled(email=email, ip=ip):
+            self.throttled = True
+            raise forms.ValidationError(
+                self.error_messages["throttled"],
+                code="throttled",
+                params={"minutes": throttle.WINDOW_SECONDS // 60},
+            )
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError:
+            if email:
+                throttle.login_failed(email=email, ip=ip)
+            raise
+        throttle.login_succeeded(email=email)
+        return cleaned
+
+
+class SignupForm(BaseUserCreationForm):
+    language = forms.ChoiceField(
+        label=_("Language"), choices=[("", "—"), *settings.LANGUAGES], required=False
+    )
+    timezone = forms.ChoiceField(
+        label=_("Time zone"), choices=[("", "—"), *timezone_choices()], required=False
+    )
+
+    class Meta:
+        model = User
+        fields = ("email", "name", "language", "timezone")
+        labels = {"email": _("Email address"), "name": _("Name")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].required = True
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.fields["name"].widget.attrs["autocomplete"] = "name"
+        # Default to the language the visitor is reading the page in.
+        self.fields["language"].initial = translation.get_language()
+
+    def clean_email(self) -> str:
+        email = User.objects.normalize_email(self.cleaned_data["email"]).lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(
+                _("An account with this email address already exists."), code="unique"
+            )
+        return email
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ("name", "language", "timezone", "weekly_hours_available")
+        labels = {
+            "name": _("Name"),
+            "language": _("Language"),
+            "timezone": _("Time zone"),
+            "weekly_hours_available": _("Weekly hours available"),
+        }
+        help_texts = {
+            "weekly_hours_available": _("Hours per week you can give to learning (0.5 to 80)."),
+        }
+
+
+class ApiTokenForm(forms.ModelForm):
+    class Meta:
+        model = ApiToken
+        fields = ("name",)
+        labels = {"name": _("Token name")}
+        help_texts = {"name": _("What the token is for, e.g. “laptop script”.")}
+
+
+class LocalizedPasswordResetForm(PasswordResetForm):
+    """The reset email is written in the language of the account, not of the visitor."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        with translation.override(context["user"].language or settings.LANGUAGE_CODE):
+            super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)

@@ -1,0 +1,61 @@
+"""Login throttling against brute force, kept in the cache (Redis in production).
+
+Hand-written rather than django-axes: axes 8.3.1, its latest release, declares support up
+to Django 6.0 only, and it brings its own tables, backend and middleware. What we need is
+small: count failed logins per email address and per client IP in a shared store, refuse
+further attempts for a while once a limit is reached. The cache is shared by every web
+process when REDIS_URL is set (in development, LocMemCache is per process, which is fine
+for a single runserver).
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+
+# Per email: a few guesses, then a pause. Per IP: higher, since offices share an address.
+EMAIL_LIMIT = getattr(settings, "LOGIN_THROTTLE_EMAIL_LIMIT", 5)
+IP_LIMIT = getattr(settings, "LOGIN_THROTTLE_IP_LIMIT", 30)
+WINDOW_SECONDS = getattr(settings, "LOGIN_THROTTLE_WINDOW_SECONDS", 15 * 60)
+
+
+def _key(kind: str, value: str) -> str:
+    # Hashed so that neither addresses nor IPs sit in the cache in clear.
+    digest = hashlib.sha256(value.strip().lower().encode()).hexdigest()[:32]
+    return f"login-fail:{kind}:{digest}"
+
+
+def client_ip(request: HttpRequest | None) -> str:
+    # REMOTE_ADDR is the peer gunicorn sees. Behind a reverse proxy every client would
+    # share the proxy's address; the proxy should then enforce its own rate limit.
+    if request is None:
+        return "unknown"
+    return request.META.get("REMOTE_ADDR") or "unknown"
+
+
+def _keys(*, email: str, ip: str) -> list[tuple[str, int]]:
+    return [(_key("email", email), EMAIL_LIMIT), (_key("ip", ip), IP_LIMIT)]
+
+
+def login_is_throttled(*, email: str, ip: str) -> bool:
+    counts = cache.get_many([key for key, _ in _keys(email=email, ip=ip)])
+    return any(counts.get(key, 0) >= limit for key, limit in _keys(email=email, ip=ip))
+
+
+def login_failed(*, email: str, ip: str) -> None:
+    for key, _ in _keys(email=email, ip=ip):
+        # add() then incr() is atomic in Redis: two web processes never lose a count.
+        # The window starts at the first failure and is not extended by later ones.
+        if not cache.add(key, 1, timeout=WINDOW_SECONDS):
+            try:
+                cache.incr(key)
+            except ValueError:  # expired between add() and incr()
+                cache.add(key, 1, timeout=WINDOW_SECONDS)
+
+
+def login_succeeded(*, email: str) -> None:
+    # The IP counter is kept: a success on one account must not reset a spray on others.
+    cache.delete(_key("email", email))

@@ -1,0 +1,145 @@
+"""Account pages: sign-up, login, profile, language, personal API tokens."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import check_for_language
+from django.utils.translation import gettext as _
+from django.views import i18n
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
+from .forms import (
+    ApiTokenForm,
+    LocalizedPasswordResetForm,
+    ProfileForm,
+    SignupForm,
+    ThrottledAuthenticationForm,
+)
+
+
+def _safe_next(request: HttpRequest) -> str:
+    """The `next` target if it stays on this site, else the dashboard."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse(settings.LOGIN_REDIRECT_URL)
+
+
+class LoginView(auth_views.LoginView):
+    authentication_form = ThrottledAuthenticationForm
+    redirect_authenticated_user = True
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.throttled:
+            response.status_code = 429
+        return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = LocalizedPasswordResetForm
+
+
+@never_cache
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect(settings.LOGIN_REDIRECT_URL)
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = services.user_sign_up(
+            email=form.cleaned_data["email"],
+            name=form.cleaned_data["name"],
+            password=form.cleaned_data["password1"],
+            language=form.cleaned_data["language"],
+            timezone=form.cleaned_data["timezone"],
+        )
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Welcome to Parcours!"))
+        return _with_language_cookie(HttpResponseRedirect(_safe_next(request)), user.language)
+    return render(request, "accounts/signup.html", {"form": form, "next": _safe_next(request)})
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = services.user_update_profile(
+            user=request.user,
+            name=form.cleaned_data["name"],
+            language=form.cleaned_data["language"],
+            timezone=form.cleaned_data["timezone"],
+            weekly_hours_available=form.cleaned_data["weekly_hours_available"],
+        )
+        with translation.override(user.language):  # the next page speaks it already
+            messages.success(request, _("Your profile is saved."))
+        return _with_language_cookie(redirect("profile"), user.language)
+    return render(request, "accounts/profile.html", {"form": form})
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch, which also saves the choice in a signed-in user's profile
+    (the profile language wins over the cookie, see UserLanguageMiddleware)."""
+    response = i18n.set_language(request)
+    language = request.POST.get(i18n.LANGUAGE_QUERY_PARAMETER, "")
+    if (
+        request.user.is_authenticated
+        and language in dict(settings.LANGUAGES)
+        and check_for_language(language)
+    ):
+        services.user_set_language(user=request.user, language=language)
+    return response
+
+
+@never_cache
+@login_required
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    form = ApiTokenForm(request.POST or None)
+    raw_token = None
+    if request.method == "POST" and form.is_valid():
+        # Rendered on this response only, never stored nor put in a redirect.
+        token, raw_token = services.api_token_create(
+            user=request.user, name=form.cleaned_data["name"]
+        )
+        form = ApiTokenForm()
+    context = {
+        "form": form,
+        "raw_token": raw_token,
+        "tokens": selectors.api_tokens_of(user=request.user),
+    }
+    return render(request, "accounts/tokens.html", context)
+
+
+@login_required
+@require_POST
+def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    token = selectors.api_token_of(user=request.user, token_id=token_id)
+    services.api_token_revoke(token=token)
+    messages.success(request, _("The token “%(name)s” is revoked.") % {"name": token.name})
+    return redirect("api_tokens")
+
+
+def _with_language_cookie(response: HttpResponse, language: str) -> HttpResponse:
+    # Keeps the user's language after they log out, like the language switch does.
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+    )
+    return response
