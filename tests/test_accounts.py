@@ -71,7 +71,8 @@ def test_signup_refuses_two_different_passwords_at_the_second_field(client):
 
 
 def test_signup_applies_the_password_validators(client):
-    response = client.post(reverse("signup"), _signup_data(password1="password", password2="password"))
+    data = _signup_data(password1="password", password2="password")
+    response = client.post(reverse("signup"), data)
     errors = response.context["form"].errors["password2"]
     assert any("trop courant" in error for error in errors), errors
     assert not User.objects.exists()
@@ -88,9 +89,7 @@ def test_signup_refuses_an_unknown_timezone(client):
 
 
 def test_signup_ignores_a_next_to_another_site(client):
-    response = client.post(
-        reverse("signup") + "?next=https://evil.example/steal", _signup_data()
-    )
+    response = client.post(reverse("signup") + "?next=https://evil.example/steal", _signup_data())
     assert response.url == reverse("dashboard")
 
 

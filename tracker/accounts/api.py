@@ -54,7 +54,5 @@ def me_update(request: HttpRequest, payload: MePatch):
         name=changes.get("name", user.name),
         language=changes.get("language", user.language),
         timezone=changes.get("timezone", user.timezone),
-        weekly_hours_available=changes.get(
-            "weekly_hours_available", user.weekly_hours_available
-        ),
+        weekly_hours_available=changes.get("weekly_hours_available", user.weekly_hours_available),
     )

@@ -111,7 +111,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
     raw_token = None
     if request.method == "POST" and form.is_valid():
         # Rendered on this response only, never stored nor put in a redirect.
-        token, raw_token = services.api_token_create(
+        _token, raw_token = services.api_token_create(
             user=request.user, name=form.cleaned_data["name"]
         )
         form = ApiTokenForm()
