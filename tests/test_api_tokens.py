@@ -21,17 +21,20 @@ def _bearer(raw: str) -> dict[str, str]:
 
 
 def test_a_new_token_is_shown_once_then_only_its_hint(learner_client, personas):
-    response = learner_client.post(reverse("api_tokens"), {"name": "laptop script"})
-    assert response.status_code == 200
+    created = learner_client.post(reverse("api_tokens"), {"name": "laptop script"})
+    assert created.url == reverse("api_tokens")  # a reload cannot create a second one
+    response = learner_client.get(created.url)
     raw = response.context["raw_token"]
     assert raw.startswith("pat_") and raw in response.text
     assert "no-store" in response.headers["Cache-Control"]
     token = ApiToken.objects.get(user=personas.learner)
     assert token.name == "laptop script"
+    assert token.token_hash not in response.text
 
     listing = learner_client.get(reverse("api_tokens")).text
     assert raw not in listing
     assert "laptop script" in listing and token.hint in listing
+    assert raw not in str(dict(learner_client.session))
 
 
 def test_a_token_needs_a_name(learner_client):

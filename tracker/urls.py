@@ -8,6 +8,7 @@ from .api import api
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("healthz", views.health, name="health"),
+    path("favicon.ico", views.favicon),
     path("accounts/", include("tracker.accounts.urls")),
     # The language switch also saves a signed-in user's profile language.
     path("i18n/setlang/", accounts_views.set_language, name="set_language"),

@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -10,6 +11,11 @@ from .health import run_checks
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboard.html")
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    # Browsers ask for /favicon.ico on pages that name no icon (the admin's).
+    return redirect(static("img/favicon.svg"), permanent=True)
 
 
 @never_cache

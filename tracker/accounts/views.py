@@ -104,20 +104,25 @@ def set_language(request: HttpRequest) -> HttpResponse:
     return response
 
 
+NEW_TOKEN_SESSION_KEY = "accounts:new-api-token"  # noqa: S105 - a key name, not a secret
+
+
 @never_cache
 @login_required
 def api_tokens(request: HttpRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST or None)
-    raw_token = None
     if request.method == "POST" and form.is_valid():
-        # Rendered on this response only, never stored nor put in a redirect.
         _token, raw_token = services.api_token_create(
             user=request.user, name=form.cleaned_data["name"]
         )
-        form = ApiTokenForm()
+        # Post/redirect/get, so that a reload does not create a second token. The raw
+        # value waits in the (server-side) session for the very next page, which pops it:
+        # it is shown once and kept nowhere after.
+        request.session[NEW_TOKEN_SESSION_KEY] = raw_token
+        return redirect("api_tokens")
     context = {
         "form": form,
-        "raw_token": raw_token,
+        "raw_token": request.session.pop(NEW_TOKEN_SESSION_KEY, None),
         "tokens": selectors.api_tokens_of(user=request.user),
     }
     return render(request, "accounts/tokens.html", context)

@@ -1,0 +1,184 @@
+"""Account journeys in a real browser: sign up, log in and out, language, keyboard, axe."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import assert_accessible, assert_focus_visible
+from tests.factories import PASSWORD, make_user
+from tracker.accounts.models import User
+
+pytestmark = pytest.mark.browser
+
+NEW_PASSWORD = "a-new-long-passphrase-42"
+
+
+def _log_in(page, email: str, password: str = PASSWORD) -> None:
+    page.goto("/accounts/login/")
+    page.locator("#id_username").fill(email)
+    page.locator("#id_password").fill(password)
+    page.locator("main button[type=submit]").click()
+
+
+def test_sign_up_lands_on_the_dashboard(page, live_server):
+    page.goto("/accounts/login/")
+    page.get_by_role("link", name="Créer un compte", exact=True).first.click()
+    expect(page).to_have_url(re.compile(r"/accounts/signup/$"))
+    page.get_by_label("Adresse e-mail").fill("nina@example.test")
+    page.locator("#id_name").fill("Nina New")
+    page.locator("#id_password1").fill(NEW_PASSWORD)
+    page.locator("#id_password2").fill(NEW_PASSWORD)
+    page.get_by_label("Fuseau horaire").select_option("America/Montreal")
+    page.get_by_role("button", name="Créer un compte").click()
+    expect(page).to_have_url(f"{live_server.url}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bonjour Nina")
+    assert User.objects.get().timezone == "America/Montreal"
+
+
+def test_sign_up_errors_show_at_their_field(page):
+    make_user("taken@example.test")
+    page.goto("/accounts/signup/")
+    page.locator("#id_email").fill("taken@example.test")
+    page.locator("#id_name").fill("Someone")
+    page.locator("#id_password1").fill("password")
+    page.locator("#id_password2").fill("password")
+    page.get_by_role("button", name="Créer un compte").click()
+    expect(page.locator("#id_email_error")).to_contain_text("Un compte utilise déjà")
+    expect(page.locator("#id_password2_error")).to_contain_text("trop courant")
+    expect(page.locator("#id_email")).to_have_attribute("aria-invalid", "true")
+    assert_accessible(page)
+
+
+def test_log_in_then_log_out(page, live_server):
+    make_user("ana@example.test", name="Ana")
+    _log_in(page, "ana@example.test")
+    expect(page).to_have_url(f"{live_server.url}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bonjour Ana")
+    page.get_by_role("button", name="Se déconnecter").click()
+    expect(page).to_have_url(re.compile(r"/accounts/login/$"))
+    page.goto("/")
+    expect(page).to_have_url(re.compile(r"/accounts/login/\?next=/$"))
+
+
+def test_wrong_password_says_so(page):
+    make_user("ana@example.test")
+    _log_in(page, "ana@example.test", "wrong-password")
+    expect(page.get_by_role("alert")).to_contain_text("Adresse e-mail ou mot de passe incorrect")
+
+
+def test_language_switch_for_a_visitor_and_a_signed_in_user(page, live_server):
+    page.goto("/accounts/login/")
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    page.get_by_role("button", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Log in")
+
+    user = make_user("ana@example.test", name="Ana", language="fr")
+    _log_in(page, "ana@example.test")
+    # The profile language wins once signed in...
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    # ...and the switch changes it.
+    page.get_by_role("button", name="English").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hello Ana")
+    user.refresh_from_db()
+    assert user.language == "en"
+    page.goto("/accounts/profile/")
+    expect(page.get_by_label("Language")).to_have_value("en")
+
+
+def _focused_id(page) -> str:
+    return page.evaluate("document.activeElement.id || document.activeElement.className")
+
+
+def test_keyboard_only_login_with_visible_focus(page, live_server):
+    make_user("ana@example.test", name="Ana")
+    page.goto("/accounts/login/")
+    # The email field has the focus on arrival.
+    assert _focused_id(page) == "id_username"
+    assert_focus_visible(page)
+    # Shift+Tab walks back through the header to the skip link, each stop visible...
+    for _ in range(10):
+        page.keyboard.press("Shift+Tab")
+        assert_focus_visible(page)
+        if _focused_id(page) == "skip-link":
+            break
+    else:
+        pytest.fail("Shift+Tab never reached the skip link")
+    # ...and Tab walks forward to the email field again.
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        assert_focus_visible(page)
+        if _focused_id(page) == "id_username":
+            break
+    else:
+        pytest.fail("Tab never reached the email field")
+    page.keyboard.type("ana@example.test")
+    page.keyboard.press("Tab")
+    assert _focused_id(page) == "id_password"
+    assert_focus_visible(page)
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(f"{live_server.url}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bonjour Ana")
+
+
+def test_skip_link_shows_on_focus_and_leads_to_the_content(page):
+    make_user("ana@example.test", name="Ana")
+    _log_in(page, "ana@example.test")  # the dashboard has no autofocus field
+    page.keyboard.press("Tab")
+    skip = page.locator(":focus")
+    expect(skip).to_have_attribute("href", "#main")
+    expect(skip).to_be_in_viewport()
+    assert_focus_visible(page)
+    page.keyboard.press("Enter")
+    expect(page.locator("main")).to_be_focused()
+
+
+@pytest.mark.parametrize(
+    "url", ["/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"]
+)
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_public_account_pages_pass_axe(page, url, language):
+    page.goto(url, wait_until="load")
+    if language == "en":
+        page.get_by_role("button", name="English").click()
+        expect(page.locator("html")).to_have_attribute("lang", "en")
+    assert_accessible(page)
+
+
+def test_profile_and_tokens_pass_axe_and_show_a_new_token_once(page):
+    make_user("ana@example.test", name="Ana")
+    _log_in(page, "ana@example.test")
+    page.goto("/accounts/profile/")
+    assert_accessible(page)
+    page.goto("/accounts/tokens/")
+    page.get_by_label("Nom du jeton").fill("laptop")
+    page.get_by_role("button", name="Créer", exact=True).click()
+    raw = page.get_by_label("Jeton", exact=True).input_value()
+    assert raw.startswith("pat_")
+    assert_accessible(page)
+    page.reload()
+    expect(page.get_by_label("Jeton", exact=True)).to_have_count(0)
+    expect(page.get_by_role("row")).to_have_count(2)  # the header and the one token
+    page.get_by_role("button", name="Révoquer le jeton laptop").click()
+    expect(page.get_by_text("Le jeton « laptop » est révoqué.")).to_be_visible()
+
+
+def test_admin_works_under_the_strict_policy(page):
+    """Django 6.1's admin runs without inline scripts: the fixture fails on any CSP
+    violation the browser reports."""
+    make_user("admin@example.test", is_staff=True, is_superuser=True)
+    make_user("learner@example.test", name="Léa")
+    _log_in(page, "admin@example.test")
+    page.goto("/admin/")
+    expect(page.locator("#site-name")).to_be_visible()
+    page.goto("/admin/accounts/user/")
+    expect(page.get_by_role("link", name="learner@example.test")).to_be_visible()
+    page.get_by_role("link", name="learner@example.test").click()
+    expect(page.locator("#id_name")).to_have_value("Léa")
+    # The admin's JavaScript ran (a script blocked by CSP would leave no calendar link).
+    page.goto("/admin/accounts/user/add/")
+    expect(page.locator("#id_email")).to_be_visible()
