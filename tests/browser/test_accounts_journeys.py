@@ -93,28 +93,25 @@ def _focused_id(page) -> str:
     return page.evaluate("document.activeElement.id || document.activeElement.className")
 
 
+def _tab_until(page, key: str, target: str, *, max_stops: int = 10) -> None:
+    for _ in range(max_stops):
+        page.keyboard.press(key)
+        assert_focus_visible(page)
+        if _focused_id(page) == target:
+            return
+    pytest.fail(f"{key} never reached {target}")
+
+
 def test_keyboard_only_login_with_visible_focus(page, live_server):
     make_user("ana@example.test", name="Ana")
     page.goto("/accounts/login/")
     # The email field has the focus on arrival.
     assert _focused_id(page) == "id_username"
     assert_focus_visible(page)
-    # Shift+Tab walks back through the header to the skip link, each stop visible...
-    for _ in range(10):
-        page.keyboard.press("Shift+Tab")
-        assert_focus_visible(page)
-        if _focused_id(page) == "skip-link":
-            break
-    else:
-        pytest.fail("Shift+Tab never reached the skip link")
-    # ...and Tab walks forward to the email field again.
-    for _ in range(10):
-        page.keyboard.press("Tab")
-        assert_focus_visible(page)
-        if _focused_id(page) == "id_username":
-            break
-    else:
-        pytest.fail("Tab never reached the email field")
+    # Shift+Tab walks back through the header to the skip link, Tab forward to the email
+    # field again; every stop shows its focus.
+    _tab_until(page, "Shift+Tab", "skip-link")
+    _tab_until(page, "Tab", "id_username")
     page.keyboard.type("ana@example.test")
     page.keyboard.press("Tab")
     assert _focused_id(page) == "id_password"
