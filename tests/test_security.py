@@ -98,3 +98,8 @@ def test_admin_login_is_served_under_the_strict_policy(client):
     response = client.get("/admin/login/")
     assert response.status_code == 200
     assert "script-src 'self' 'nonce-" in response.headers["Content-Security-Policy"]
+
+
+def test_csrf_cookie_is_http_only(client):
+    response = client.get(reverse("login"))
+    assert response.cookies["csrftoken"]["httponly"]

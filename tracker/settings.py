@@ -265,7 +265,15 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_COOKIE_AGE", 14 * 24 * 3600)
-CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
+# htmx sends the token it finds in the page (hx-headers on <body>), so no script needs to
+# read the cookie: it can be HttpOnly.
+CSRF_COOKIE_HTTPONLY = True
+# A password reset link is valid for three hours (Django's default is three days).
+PASSWORD_RESET_TIMEOUT = env_int("DJANGO_PASSWORD_RESET_TIMEOUT", 3 * 3600)
+# Login throttling (tracker/accounts/throttle.py): failures counted in the cache.
+LOGIN_THROTTLE_EMAIL_LIMIT = env_int("PARCOURS_LOGIN_THROTTLE_EMAIL_LIMIT", 5)
+LOGIN_THROTTLE_IP_LIMIT = env_int("PARCOURS_LOGIN_THROTTLE_IP_LIMIT", 30)
+LOGIN_THROTTLE_WINDOW_SECONDS = env_int("PARCOURS_LOGIN_THROTTLE_WINDOW_SECONDS", 15 * 60)
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -17,9 +17,9 @@ from django.core.cache import cache
 from django.http import HttpRequest
 
 # Per email: a few guesses, then a pause. Per IP: higher, since offices share an address.
-EMAIL_LIMIT = getattr(settings, "LOGIN_THROTTLE_EMAIL_LIMIT", 5)
-IP_LIMIT = getattr(settings, "LOGIN_THROTTLE_IP_LIMIT", 30)
-WINDOW_SECONDS = getattr(settings, "LOGIN_THROTTLE_WINDOW_SECONDS", 15 * 60)
+EMAIL_LIMIT: int = settings.LOGIN_THROTTLE_EMAIL_LIMIT
+IP_LIMIT: int = settings.LOGIN_THROTTLE_IP_LIMIT
+WINDOW_SECONDS: int = settings.LOGIN_THROTTLE_WINDOW_SECONDS
 
 
 def _key(kind: str, value: str) -> str:
