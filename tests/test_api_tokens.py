@@ -191,3 +191,10 @@ def test_me_is_in_the_openapi_schema(client):
     paths = client.get("/api/openapi.json").json()["paths"]
     assert "/api/me" in paths
     assert {"get", "patch"} <= set(paths["/api/me"])
+
+
+def test_a_revoked_token_cannot_be_revoked_again(learner_client, personas):
+    token, _ = ApiToken.issue(user=personas.learner, name="ci")
+    url = reverse("api_token_revoke", args=[token.pk])
+    assert learner_client.post(url).status_code == 302
+    assert learner_client.post(url).status_code == 404

@@ -80,3 +80,13 @@ def test_counters_are_shared_by_web_processes_through_redis(redis_url, monkeypat
         assert throttle.login_is_throttled(email="ana@example.test", ip="192.0.2.1")
     finally:
         worker_a.clear()
+
+
+def test_password_reset_emails_are_limited_per_address_without_saying_so(client):
+    from django.core import mail
+
+    make_user("ana@example.test")
+    for _ in range(throttle.RESET_EMAIL_LIMIT + 2):
+        response = client.post(reverse("password_reset"), {"email": "ana@example.test"})
+        assert response.url == reverse("password_reset_done")
+    assert len(mail.outbox) == throttle.RESET_EMAIL_LIMIT

@@ -30,6 +30,12 @@ class ThrottledAuthenticationForm(AuthenticationForm):
 
     throttled = False
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = _("Email address")
+        # Email keyboards on phones; the form is novalidate, so the server says what's wrong.
+        self.fields["username"].widget.input_type = "email"
+
     def clean(self):
         email = self.cleaned_data.get("username") or ""
         ip = throttle.client_ip(self.request)

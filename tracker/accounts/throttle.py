@@ -1,4 +1,4 @@
-"""Login throttling against brute force, kept in the cache (Redis in production).
+"""Login (and password-reset) throttling, kept in the cache (Redis in production).
 
 Hand-written rather than django-axes: axes 8.3.1, its latest release, declares support up
 to Django 6.0 only, and it brings its own tables, backend and middleware. What we need is
@@ -22,10 +22,29 @@ IP_LIMIT: int = settings.LOGIN_THROTTLE_IP_LIMIT
 WINDOW_SECONDS: int = settings.LOGIN_THROTTLE_WINDOW_SECONDS
 
 
+# Password reset emails: a few per address and per IP an hour, so the form cannot be used
+# to flood someone's inbox.
+RESET_EMAIL_LIMIT = 3
+RESET_IP_LIMIT = 20
+RESET_WINDOW_SECONDS = 3600
+
+
 def _key(kind: str, value: str) -> str:
     # Hashed so that neither addresses nor IPs sit in the cache in clear.
     digest = hashlib.sha256(value.strip().lower().encode()).hexdigest()[:32]
     return f"login-fail:{kind}:{digest}"
+
+
+def _increment(key: str, window: int) -> int:
+    # add() then incr() is atomic in Redis: two web processes never lose a count.
+    # The window starts at the first hit and is not extended by later ones.
+    if cache.add(key, 1, timeout=window):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add() and incr()
+        cache.add(key, 1, timeout=window)
+        return 1
 
 
 def client_ip(request: HttpRequest | None) -> str:
@@ -47,15 +66,16 @@ def login_is_throttled(*, email: str, ip: str) -> bool:
 
 def login_failed(*, email: str, ip: str) -> None:
     for key, _ in _keys(email=email, ip=ip):
-        # add() then incr() is atomic in Redis: two web processes never lose a count.
-        # The window starts at the first failure and is not extended by later ones.
-        if not cache.add(key, 1, timeout=WINDOW_SECONDS):
-            try:
-                cache.incr(key)
-            except ValueError:  # expired between add() and incr()
-                cache.add(key, 1, timeout=WINDOW_SECONDS)
+        _increment(key, WINDOW_SECONDS)
 
 
 def login_succeeded(*, email: str) -> None:
     # The IP counter is kept: a success on one account must not reset a spray on others.
     cache.delete(_key("email", email))
+
+
+def password_reset_allowed(*, email: str, ip: str) -> bool:
+    """Counts one reset request; False once the address or the IP asked too often."""
+    by_email = _increment(_key("reset-email", email), RESET_WINDOW_SECONDS)
+    by_ip = _increment(_key("reset-ip", ip), RESET_WINDOW_SECONDS)
+    return by_email <= RESET_EMAIL_LIMIT and by_ip <= RESET_IP_LIMIT

@@ -18,7 +18,7 @@ from django.views import i18n
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from . import selectors, services
+from . import selectors, services, throttle
 from .forms import (
     ApiTokenForm,
     LocalizedPasswordResetForm,
@@ -51,6 +51,16 @@ class LoginView(auth_views.LoginView):
 
 class PasswordResetView(auth_views.PasswordResetView):
     form_class = LocalizedPasswordResetForm
+
+    def form_valid(self, form):
+        allowed = throttle.password_reset_allowed(
+            email=form.cleaned_data["email"], ip=throttle.client_ip(self.request)
+        )
+        if not allowed:
+            # The same page as a sent email: saying "too many" would tell a stranger that
+            # the address has an account.
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
 
 
 @never_cache
