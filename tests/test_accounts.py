@@ -286,3 +286,14 @@ def test_language_switch_ignores_a_next_to_another_site(client):
         reverse("set_language"), {"language": "en", "next": "https://evil.example/"}
     )
     assert "evil.example" not in response.get("Location", "")
+
+
+def test_an_htmx_request_after_the_session_expired_reloads_the_login_page(client):
+    response = client.get(reverse("profile"), headers={"hx-request": "true"})
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == f"{reverse('login')}?next=/accounts/profile/"
+
+
+def test_a_plain_request_after_the_session_expired_is_redirected(client):
+    response = client.get(reverse("profile"))
+    assert response.status_code == 302

@@ -179,3 +179,25 @@ def test_admin_works_under_the_strict_policy(page):
     # The admin's JavaScript ran (a script blocked by CSP would leave no calendar link).
     page.goto("/admin/accounts/user/add/")
     expect(page.locator("#id_email")).to_be_visible()
+
+
+def test_forgotten_password_reset_by_email(page, live_server):
+    from django.core import mail
+
+    make_user("ana@example.test", name="Ana")
+    page.goto("/accounts/login/")
+    page.get_by_role("link", name="Mot de passe oublié ?").click()
+    page.get_by_label("Adresse e-mail").fill("ana@example.test")
+    page.get_by_role("button", name="Envoyer le lien").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Consultez vos e-mails")
+
+    [email] = mail.outbox
+    link = re.search(r"https?://\S+/accounts/password/reset/\S+", email.body).group(0)
+    page.goto(link)
+    page.locator("#id_new_password1").fill(NEW_PASSWORD)
+    page.locator("#id_new_password2").fill(NEW_PASSWORD)
+    assert_accessible(page)
+    page.get_by_role("button", name="Changer mon mot de passe").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mot de passe changé")
+    _log_in(page, "ana@example.test", NEW_PASSWORD)
+    expect(page).to_have_url(f"{live_server.url}/")

@@ -112,6 +112,10 @@ class ApiTokenForm(forms.ModelForm):
 class LocalizedPasswordResetForm(PasswordResetForm):
     """The reset email is written in the language of the account, not of the visitor."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = _("Email address")  # the words of the login page
+
     def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
         with translation.override(context["user"].language or settings.LANGUAGE_CODE):
             super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
