@@ -47,6 +47,15 @@ def test_a_few_failures_then_success_resets_the_email_counter(client):
     assert _login(client, "ana@example.test", PASSWORD).status_code == 302
 
 
+def test_an_empty_password_does_not_reset_the_counter(client):
+    make_user("ana@example.test")
+    for _ in range(throttle.EMAIL_LIMIT - 1):
+        _login(client, "ana@example.test", "wrong")
+    assert "password" in _login(client, "ana@example.test", "").context["form"].errors
+    _login(client, "ana@example.test", "wrong")
+    assert _login(client, "ana@example.test", PASSWORD).status_code == 429
+
+
 def test_one_locked_email_does_not_lock_another_account(client):
     make_user("ana@example.test")
     make_user("bob@example.test")

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible, assert_focus_visible
+from tests.browser.checks import assert_accessible, assert_focus_visible
 from tests.factories import PASSWORD, make_user
 from tracker.accounts.models import User
 
@@ -16,11 +16,13 @@ pytestmark = pytest.mark.browser
 NEW_PASSWORD = "a-new-long-passphrase-42"
 
 
-def _log_in(page, email: str, password: str = PASSWORD) -> None:
+def _log_in(page, email: str, password: str = PASSWORD, *, succeeds: bool = True) -> None:
     page.goto("/accounts/login/")
     page.locator("#id_username").fill(email)
     page.locator("#id_password").fill(password)
     page.locator("main button[type=submit]").click()
+    if succeeds:  # wait for the redirect, so the next goto() does not cancel the login
+        expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
 
 
 def test_sign_up_lands_on_the_dashboard(page, live_server):
@@ -57,6 +59,7 @@ def test_log_in_then_log_out(page, live_server):
     _log_in(page, "ana@example.test")
     expect(page).to_have_url(f"{live_server.url}/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Bonjour Ana")
+    assert_accessible(page)  # the signed-in layout: navigation, language switch
     page.get_by_role("button", name="Se déconnecter").click()
     expect(page).to_have_url(re.compile(r"/accounts/login/$"))
     page.goto("/")
@@ -65,7 +68,7 @@ def test_log_in_then_log_out(page, live_server):
 
 def test_wrong_password_says_so(page):
     make_user("ana@example.test")
-    _log_in(page, "ana@example.test", "wrong-password")
+    _log_in(page, "ana@example.test", "wrong-password", succeeds=False)
     expect(page.get_by_role("alert")).to_contain_text("Adresse e-mail ou mot de passe incorrect")
 
 
@@ -125,6 +128,7 @@ def test_keyboard_only_login_with_visible_focus(page, live_server):
 def test_skip_link_shows_on_focus_and_leads_to_the_content(page):
     make_user("ana@example.test", name="Ana")
     _log_in(page, "ana@example.test")  # the dashboard has no autofocus field
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bonjour Ana")
     page.keyboard.press("Tab")
     skip = page.locator(":focus")
     expect(skip).to_have_attribute("href", "#main")

@@ -52,7 +52,8 @@ class ThrottledAuthenticationForm(AuthenticationForm):
             if email:
                 throttle.login_failed(email=email, ip=ip)
             raise
-        throttle.login_succeeded(email=email)
+        if self.get_user() is not None:  # not when the password was simply left empty
+            throttle.login_succeeded(email=email)
         return cleaned
 
 

@@ -1,0 +1,29 @@
+"""Checks for browser tests: axe-core accessibility and visible keyboard focus."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def assert_accessible(page) -> None:
+    """Runs axe-core (bundled by axe-playwright-python) on the current page and fails
+    with a readable report on any violation."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    if results.violations_count:
+        pytest.fail(f"{page.url}\n{results.generate_report()}", pytrace=False)
+
+
+def assert_focus_visible(page) -> None:
+    """The focused element shows a focus indicator (an outline or a box-shadow ring)."""
+    style = page.evaluate(
+        """() => {
+            const el = document.activeElement;
+            const s = getComputedStyle(el);
+            return {tag: el.tagName, id: el.id, outline: s.outlineStyle,
+                    width: s.outlineWidth, shadow: s.boxShadow};
+        }"""
+    )
+    visible_outline = style["outline"] != "none" and style["width"] not in ("0px", "")
+    assert visible_outline or style["shadow"] != "none", f"no visible focus on {style}"
