@@ -64,6 +64,24 @@ def test_signup_refuses_an_email_already_used_whatever_its_case(client):
     assert User.objects.count() == 1
 
 
+def test_signup_racing_another_with_the_same_email_gets_the_field_error(client, monkeypatch):
+    """The check passed, then another request created the account first."""
+    from tracker.accounts.forms import SignupForm
+
+    make_user("race@example.test")
+    # Validation saw no such account (it did not exist yet)...
+    monkeypatch.setattr(SignupForm, "clean_email", lambda form: form.cleaned_data["email"])
+    monkeypatch.setattr(SignupForm, "validate_unique", lambda form: None)
+    monkeypatch.setattr(User, "validate_constraints", lambda user, exclude=None: None)
+    # ...but by the INSERT it does.
+    response = client.post(reverse("signup"), _signup_data(email="race@example.test"))
+    assert response.status_code == 200
+    assert response.context["form"].errors["email"] == [
+        "Un compte utilise déjà cette adresse e-mail."
+    ]
+    assert User.objects.count() == 1
+
+
 def test_signup_refuses_two_different_passwords_at_the_second_field(client):
     response = client.post(reverse("signup"), _signup_data(password2="something-else-42"))
     assert "password2" in response.context["form"].errors

@@ -78,12 +78,16 @@ class SignupForm(BaseUserCreationForm):
         # Default to the language the visitor is reading the page in.
         self.fields["language"].initial = translation.get_language()
 
+    @staticmethod
+    def duplicate_email_error() -> forms.ValidationError:
+        return forms.ValidationError(
+            _("An account with this email address already exists."), code="unique"
+        )
+
     def clean_email(self) -> str:
         email = User.objects.normalize_email(self.cleaned_data["email"]).lower()
         if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                _("An account with this email address already exists."), code="unique"
-            )
+            raise self.duplicate_email_error()
         return email
 
 

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,6 +17,7 @@ from django.utils.translation import check_for_language
 from django.utils.translation import gettext as _
 from django.views import i18n
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from . import selectors, services, throttle
@@ -64,18 +66,25 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 
 @never_cache
+@sensitive_post_parameters("password1", "password2")
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect(settings.LOGIN_REDIRECT_URL)
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = services.user_sign_up(
-            email=form.cleaned_data["email"],
-            name=form.cleaned_data["name"],
-            password=form.cleaned_data["password1"],
-            language=form.cleaned_data["language"],
-            timezone=form.cleaned_data["timezone"],
-        )
+        try:
+            user = services.user_sign_up(
+                email=form.cleaned_data["email"],
+                name=form.cleaned_data["name"],
+                password=form.cleaned_data["password1"],
+                language=form.cleaned_data["language"],
+                timezone=form.cleaned_data["timezone"],
+            )
+        except IntegrityError:
+            # Two sign-ups with one address at the same instant: the unique constraint
+            # stops the second, which gets the same message as a known address.
+            form.add_error("email", SignupForm.duplicate_email_error())
+            return render(request, "accounts/signup.html", {"form": form})
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Welcome to Parcours!"))
         return _with_language_cookie(HttpResponseRedirect(_safe_next(request)), user.language)
