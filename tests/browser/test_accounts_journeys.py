@@ -180,9 +180,18 @@ def test_admin_works_under_the_strict_policy(page):
     expect(page.get_by_role("link", name="learner@example.test")).to_be_visible()
     page.get_by_role("link", name="learner@example.test").click()
     expect(page.locator("#id_name")).to_have_value("Léa")
-    # The admin's JavaScript ran (a script blocked by CSP would leave no calendar link).
+    # The admin creates an account.
     page.goto("/admin/accounts/user/add/")
-    expect(page.locator("#id_email")).to_be_visible()
+    page.locator("#id_email").fill("new.learner@example.test")
+    page.locator("#id_password1").fill(NEW_PASSWORD)
+    page.locator("#id_password2").fill(NEW_PASSWORD)
+    page.locator("input[name=_save]").click()
+    expect(page.locator(".messagelist")).to_contain_text("new.learner@example.test")
+    assert User.objects.get(email="new.learner@example.test").check_password(NEW_PASSWORD)
+    # The admin's JavaScript runs: the two-pane selector of a team's managers is built
+    # by SelectFilter2.js (a script blocked by the policy would leave a plain <select>).
+    page.goto("/admin/accounts/team/add/")
+    expect(page.locator("#id_managers_input")).to_be_visible()
 
 
 def test_forgotten_password_reset_by_email(page, live_server):
