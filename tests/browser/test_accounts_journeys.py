@@ -40,6 +40,16 @@ def test_sign_up_lands_on_the_dashboard(page, live_server):
     assert User.objects.get().timezone == "America/Montreal"
 
 
+def test_sign_up_preselects_the_browsers_time_zone(browser, live_server, transactional_db):
+    context = browser.new_context(base_url=live_server.url, timezone_id="Asia/Tokyo")
+    try:
+        page = context.new_page()
+        page.goto("/accounts/signup/")
+        expect(page.locator("#id_timezone")).to_have_value("Asia/Tokyo")
+    finally:
+        context.close()
+
+
 def test_sign_up_errors_show_at_their_field(page):
     make_user("taken@example.test")
     page.goto("/accounts/signup/")

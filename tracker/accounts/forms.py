@@ -75,6 +75,8 @@ class SignupForm(BaseUserCreationForm):
         self.fields["name"].required = True
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["name"].widget.attrs["autocomplete"] = "name"
+        # static/js/detect-timezone.js preselects the browser's zone when none is chosen.
+        self.fields["timezone"].widget.attrs["data-detect-timezone"] = ""
         # Default to the language the visitor is reading the page in.
         self.fields["language"].initial = translation.get_language()
 
