@@ -54,12 +54,15 @@ def test_a_post_response_carries_the_security_headers(client):
 @pytest.mark.parametrize("url", ["/accounts/login/", "/accounts/signup/", "/accounts/profile/"])
 def test_our_pages_have_no_inline_script_or_style(personas, url):
     client = personas.client_for("learner" if "profile" in url else None)
-    html = client.get(url).text
-    nonce = re.search(r"'nonce-([^']+)'", client.get(url).headers["Content-Security-Policy"])
-    assert nonce
-    # Every <script> is external (src) and carries the nonce; no style= or on*= attributes.
-    for tag in re.findall(r"<script\b[^>]*>", html):
-        assert "src=" in tag and "nonce=" in tag, tag
+    response = client.get(url)
+    html = response.text
+    nonce = re.search(r"'nonce-([^']+)'", response.headers["Content-Security-Policy"]).group(1)
+    # Every <script> is external (src) and carries this response's nonce; no style= or
+    # on*= attributes.
+    tags = re.findall(r"<script\b[^>]*>", html)
+    assert tags
+    for tag in tags:
+        assert "src=" in tag and f'nonce="{nonce}"' in tag, tag
     assert "<style" not in html
     assert not re.search(r"\sstyle=", html)
     assert not re.search(r"\son[a-z]+=", html)
