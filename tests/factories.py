@@ -5,7 +5,15 @@ from __future__ import annotations
 import itertools
 from decimal import Decimal
 
-from courses.models import Competency, CompetencyDomain, Course, Module, Phase, Track
+from courses.models import (
+    Competency,
+    CompetencyDomain,
+    Course,
+    Module,
+    Phase,
+    Track,
+    TrackTarget,
+)
 from tracker.accounts.models import Membership, Team, User
 
 PASSWORD = "correct-horse-battery"
@@ -66,3 +74,17 @@ def make_competency(
     extra.setdefault("name_en", code)
     extra.setdefault("levels", [{"fr": f"niveau {i}", "en": f"level {i}"} for i in range(1, 6)])
     return Competency.objects.create(code=code, domain=domain, **extra)
+
+
+def make_target(track: Track, competency: Competency, level: int) -> TrackTarget:
+    return TrackTarget.objects.create(track=track, competency=competency, level=level)
+
+
+def make_snapshot(user: User, levels: dict[str, int | None], *, track: Track | None = None):
+    """A submitted self-assessment with `levels` (competency code -> level), made through
+    the same services as the page and the API."""
+    from tracker.assessments.services import RatingInput, assessment_submit_ratings
+
+    ratings = [RatingInput(competency=code, level=level) for code, level in levels.items()]
+    snapshot, _created = assessment_submit_ratings(user=user, ratings=ratings, track=track)
+    return snapshot

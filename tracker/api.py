@@ -11,6 +11,7 @@ from ninja.security import APIKeyCookie, HttpBearer, django_auth
 from courses.api import router as courses_router
 from tracker.accounts.api import router as accounts_router
 from tracker.accounts.models import ApiToken
+from tracker.assessments.api import router as assessments_router
 
 
 class BearerToken(HttpBearer):
@@ -38,3 +39,4 @@ api = NinjaAPI(
 
 api.add_router("/", courses_router)
 api.add_router("/", accounts_router)
+api.add_router("/", assessments_router)

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     # Tracker apps come before "courses" and "tracker": their templates override the
     # empty extension points (courses/hooks/*.html, hooks/*.html) those two define.
     "tracker.accounts",
+    "tracker.assessments",
     "courses",
     "tracker",
 ]

@@ -13,6 +13,7 @@ urlpatterns = [
     # The language switch also saves a signed-in user's profile language.
     path("i18n/setlang/", accounts_views.set_language, name="set_language"),
     path("", include("courses.urls")),
+    path("", include("tracker.assessments.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

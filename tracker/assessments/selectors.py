@@ -1,0 +1,277 @@
+"""Reads: permission-scoped getters (a wrong owner answers 404) and the page summaries.
+
+Every function here runs a fixed number of queries whatever the number of snapshots.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
+
+from courses.models import Competency, Course, Phase, Track, TrackTarget
+from tracker.accounts.models import Team, User
+
+from .charts import RadarChart, RadarSeries, radar_chart
+from .models import Assessment, ManagerRating, Rating
+from .ranking import Gap, RankedOption, open_gaps, rank_options
+
+
+def assessment_get_for_user(*, user: User, assessment_id: int) -> Assessment:
+    return get_object_or_404(Assessment, pk=assessment_id, user=user)
+
+
+def draft_get_for_user(*, user: User, assessment_id: int) -> Assessment:
+    return get_object_or_404(Assessment.objects.drafts(), pk=assessment_id, user=user)
+
+
+def snapshot_get_for_user(*, user: User, assessment_id: int) -> Assessment:
+    return get_object_or_404(
+        Assessment.objects.submitted().prefetch_related("ratings"), pk=assessment_id, user=user
+    )
+
+
+def draft_for_user(*, user: User) -> Assessment | None:
+    return Assessment.objects.drafts().filter(user=user).first()
+
+
+def framework_competencies() -> list[Competency]:
+    """The active framework, in its order (domain, then competency)."""
+    return list(Competency.objects.filter(is_active=True).select_related("domain"))
+
+
+def track_for_learner(*, user: User, track_code: str | None = None) -> Track | None:
+    """The track whose targets the learner is measured against.
+
+    Kept simple on purpose: the `?track=` code when it names a track, else the first
+    track. (The learner's joined track belongs to the progress app, built separately;
+    this is the one place to change when it lands.)
+    """
+    tracks = Track.objects.order_by("code")
+    if track_code:
+        chosen = tracks.filter(code=track_code).first()
+        if chosen is not None:
+            return chosen
+    return tracks.first()
+
+
+def track_targets(*, track: Track | None) -> dict[str, int]:
+    """Competency code -> target level for the track."""
+    if track is None:
+        return {}
+    return dict(TrackTarget.objects.filter(track=track).values_list("competency__code", "level"))
+
+
+def snapshots_for_user(*, user: User) -> list[Assessment]:
+    """Every submitted snapshot, newest first, with its ratings (two queries)."""
+    return list(
+        Assessment.objects.submitted()
+        .filter(user=user)
+        .order_by("-submitted_at", "-id")
+        .prefetch_related(Prefetch("ratings", queryset=Rating.objects.order_by("position")))
+    )
+
+
+def latest_manager_ratings(*, member: User) -> dict[str, ManagerRating]:
+    """Competency code -> the latest manager rating of the member (one query)."""
+    latest: dict[str, ManagerRating] = {}
+    for rating in ManagerRating.objects.filter(member=member).select_related("manager"):
+        latest.setdefault(rating.competency_code, rating)  # ordered newest first
+    return latest
+
+
+def team_member_for_manager(*, manager: User, team_id: int, user_id: int) -> tuple[Team, User]:
+    """The team (managed by `manager`) and one of its members; 404 otherwise."""
+    team = get_object_or_404(Team, pk=team_id, managers=manager)
+    member = get_object_or_404(team.members.all(), pk=user_id)
+    return team, member
+
+
+@dataclass
+class CompetencyRow:
+    """One line of the history: a competency's levels per snapshot, oldest first."""
+
+    code: str
+    name: str
+    target: int | None
+    levels: list[int | None]
+    latest_rating: Rating | None = None
+    manager_rating: ManagerRating | None = None
+
+    @property
+    def latest(self) -> int | None:
+        return self.levels[-1] if self.levels else None
+
+    @property
+    def previous(self) -> int | None:
+        return self.levels[-2] if len(self.levels) > 1 else None
+
+
+@dataclass
+class Overview:
+    track: Track | None
+    snapshots: list[Assessment]
+    draft: Assessment | None
+    targets: dict[str, int]
+    gaps: list[Gap]
+    unrated: list[Gap]
+    rows: list[CompetencyRow]
+    radar: RadarChart | None
+    manager_ratings: dict[str, ManagerRating] = field(default_factory=dict)
+
+    @property
+    def latest(self) -> Assessment | None:
+        return self.snapshots[0] if self.snapshots else None
+
+    @property
+    def previous(self) -> Assessment | None:
+        return self.snapshots[1] if len(self.snapshots) > 1 else None
+
+    @property
+    def dates(self) -> list:
+        return [s.submitted_at for s in reversed(self.snapshots)]
+
+
+def _levels(snapshot: Assessment | None) -> dict[str, int | None]:
+    if snapshot is None:
+        return {}
+    return {r.competency_code: r.level for r in snapshot.ratings.all()}
+
+
+def gaps_for(
+    *, levels: dict[str, int | None], targets: dict[str, int], names: dict[str, str]
+) -> list[Gap]:
+    """Target minus level for every competency the track targets (unrated ones too)."""
+    return [
+        Gap(code=code, name=names.get(code, code), target=target, level=levels.get(code))
+        for code, target in targets.items()
+    ]
+
+
+def assessment_overview(*, user: User, track: Track | None, with_draft: bool = True) -> Overview:
+    """Everything the history page shows, in a fixed number of queries."""
+    competencies = framework_competencies()
+    snapshots = snapshots_for_user(user=user)
+    targets = track_targets(track=track)
+    names = {c.code: c.name for c in competencies}
+    # A competency dropped from the framework still has its line, named by the snapshot.
+    ratings_by_code: dict[str, list[Rating]] = {}
+    for snapshot in snapshots:
+        for rating in snapshot.ratings.all():
+            names.setdefault(rating.competency_code, rating.competency_name)
+            ratings_by_code.setdefault(rating.competency_code, []).append(rating)
+    codes = [c.code for c in competencies] + [
+        code for code in ratings_by_code if code not in {c.code for c in competencies}
+    ]
+    manager_ratings = latest_manager_ratings(member=user)
+    latest_levels = _levels(snapshots[0] if snapshots else None)
+    oldest_first = list(reversed(snapshots))
+    per_snapshot = [_levels(s) for s in oldest_first]
+    latest_by_code = {r.competency_code: r for r in snapshots[0].ratings.all()} if snapshots else {}
+    rows = [
+        CompetencyRow(
+            code=code,
+            name=names[code],
+            target=targets.get(code),
+            levels=[levels.get(code) for levels in per_snapshot],
+            latest_rating=latest_by_code.get(code),
+            manager_rating=manager_ratings.get(code),
+        )
+        for code in codes
+    ]
+    all_gaps = gaps_for(levels=latest_levels, targets=targets, names=names)
+    return Overview(
+        track=track,
+        snapshots=snapshots,
+        draft=draft_for_user(user=user) if with_draft else None,
+        targets=targets,
+        gaps=open_gaps(all_gaps) if snapshots else [],
+        unrated=[g for g in all_gaps if g.level is None] if snapshots else [],
+        rows=rows,
+        radar=_radar(competencies, snapshots, targets, track),
+        manager_ratings=manager_ratings,
+    )
+
+
+def _radar(competencies, snapshots, targets, track) -> RadarChart | None:
+    """The latest snapshot, the previous one and the track's targets on one radar."""
+    if not snapshots or not competencies:
+        return None
+    codes = [c.code for c in competencies]
+    series = []
+    if targets and track is not None:
+        label = _("Target of %(track)s") % {"track": track.name}
+        series.append(RadarSeries(label, "radar-target", [targets.get(c) for c in codes]))
+    labelled = [(_("Previous (%(date)s)"), "radar-previous", snapshots[1:2])]
+    labelled.append((_("Latest (%(date)s)"), "radar-latest", snapshots[:1]))
+    for template, css_class, chosen in labelled:
+        for snapshot in chosen:
+            levels = _levels(snapshot)
+            date = date_format(localtime(snapshot.submitted_at), "SHORT_DATE_FORMAT")
+            series.append(
+                RadarSeries(template % {"date": date}, css_class, [levels.get(c) for c in codes])
+            )
+    return radar_chart(axes=[c.name for c in competencies], series=series)
+
+
+def latest_gaps(*, user: User, track: Track | None) -> list[Gap]:
+    """The open gaps of the learner's latest snapshot against the track (three queries)."""
+    latest = (
+        Assessment.objects.submitted()
+        .filter(user=user)
+        .order_by("-submitted_at", "-id")
+        .prefetch_related("ratings")
+        .first()
+    )
+    if latest is None:
+        return []
+    targets = track_targets(track=track)
+    names = {r.competency_code: r.competency_name for r in latest.ratings.all()}
+    names.update({c.code: c.name for c in Competency.objects.filter(code__in=targets)})
+    return open_gaps(gaps_for(levels=_levels(latest), targets=targets, names=names))
+
+
+def options_with_codes(courses) -> list[tuple[Course, set[str]]]:
+    return [(course, {c.code for c in course.competencies.all()}) for course in courses]
+
+
+def ranked_phase_options(*, user: User, phase: Phase) -> tuple[list[Gap], list[RankedOption]]:
+    """The phase's options ranked by the learner's gaps against the phase's track."""
+    gaps = latest_gaps(user=user, track=phase.track)
+    courses = (
+        Course.objects.filter(phase=phase, is_active=True)
+        .prefetch_related("competencies")
+        .order_by("option", "code")
+    )
+    return gaps, rank_options(gaps=gaps, options=options_with_codes(courses))
+
+
+def ranked_track_options(
+    *, user: User, track: Track | None
+) -> tuple[list[Gap], list[tuple[Phase, list[RankedOption]]]]:
+    """For the dashboard: every phase of the track with its options ranked."""
+    if track is None:
+        return [], []
+    gaps = latest_gaps(user=user, track=track)
+    if not gaps:
+        return gaps, []
+    phases = list(
+        Phase.objects.filter(track=track).prefetch_related(
+            Prefetch(
+                "options",
+                queryset=Course.objects.filter(is_active=True).prefetch_related("competencies"),
+            )
+        )
+    )
+    return gaps, [
+        (phase, rank_options(gaps=gaps, options=options_with_codes(phase.options.all())))
+        for phase in phases
+    ]
+
+
+def snapshots_exist(*, user: User) -> bool:
+    return Assessment.objects.submitted().filter(user=user).exists()

@@ -1,0 +1,264 @@
+"""Writes: drafts saved as the learner goes, idempotent submission, manager ratings, and
+the demo data `seed_demo` asks for."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from courses.models import Competency, Track, TrackTarget
+from tracker.accounts.models import Team, User
+
+from .models import Assessment, ManagerRating, Rating
+from .selectors import framework_competencies
+
+
+@dataclass(frozen=True)
+class RatingInput:
+    competency: str  # the competency's code
+    level: int | None = None  # None: not rated
+    note: str = ""
+    evidence_url: str = ""
+
+
+def _validate_level(level: int | None) -> None:
+    if level is not None and not 1 <= level <= 5:
+        raise ValidationError({"level": _("Choose a level between 1 and 5, or “not rated”.")})
+
+
+def _validate_evidence(url: str) -> None:
+    if url:
+        try:
+            URLValidator(schemes=["http", "https"])(url)
+        except ValidationError:
+            raise ValidationError(
+                {"evidence_url": _("Enter a full web address (https://…).")}
+            ) from None
+
+
+def assessment_draft_get_or_create(*, user: User, track: Track | None = None) -> Assessment:
+    """The learner's open draft, created when there is none. Two tabs racing to create
+    it both get the same one: the database allows one draft per learner."""
+    draft = Assessment.objects.drafts().filter(user=user).first()
+    if draft is None:
+        try:
+            with transaction.atomic():
+                draft = Assessment.objects.create(user=user, track=track)
+        except IntegrityError:
+            draft = Assessment.objects.drafts().get(user=user)
+    if track is not None and draft.track_id != track.pk:
+        draft.track = track
+        draft.save(update_fields=["track", "updated"])
+    return draft
+
+
+def assessment_rating_save(
+    *, assessment: Assessment, competency: Competency, rating: RatingInput
+) -> Rating:
+    """Save one competency's rating into a draft (a snapshot is never edited)."""
+    if not assessment.is_draft:
+        raise ValidationError(_("This assessment was submitted; it can no longer change."))
+    _validate_level(rating.level)
+    _validate_evidence(rating.evidence_url)
+    saved, _created = Rating.objects.update_or_create(
+        assessment=assessment,
+        competency_code=competency.code,
+        defaults={
+            "competency": competency,
+            "level": rating.level,
+            "note": rating.note.strip(),
+            "evidence_url": rating.evidence_url.strip(),
+        },
+    )
+    Assessment.objects.filter(pk=assessment.pk).update(updated=timezone.now())
+    return saved
+
+
+@transaction.atomic
+def assessment_submit(*, assessment: Assessment) -> tuple[Assessment, bool]:
+    """Turn a draft into an immutable snapshot. Returns (snapshot, created).
+
+    Idempotent: the draft is claimed with a conditional UPDATE, so a second submission
+    (a double click, a stale tab, a concurrent request) changes no row and gets the
+    snapshot the first one made.
+    """
+    now = timezone.now()
+    claimed = Assessment.objects.filter(pk=assessment.pk, status=Assessment.Status.DRAFT).update(
+        status=Assessment.Status.SUBMITTED, submitted_at=now, updated=now
+    )
+    snapshot = Assessment.objects.select_related("track").get(pk=assessment.pk)
+    if not claimed:
+        return snapshot, False
+    _copy_framework(snapshot)
+    return snapshot, True
+
+
+def _copy_framework(snapshot: Assessment) -> None:
+    """Copy into the snapshot what it was taken against: every active competency (the
+    unrated ones too), its names, domain, chosen descriptor and the track's target."""
+    track = snapshot.track
+    if track is not None:
+        snapshot.track_code, snapshot.track_name_fr, snapshot.track_name_en = (
+            track.code,
+            track.name_fr,
+            track.name_en,
+        )
+        snapshot.save(update_fields=["track_code", "track_name_fr", "track_name_en"])
+    targets = dict(
+        TrackTarget.objects.filter(track=track).values_list("competency_id", "level")
+        if track
+        else []
+    )
+    existing = {r.competency_code: r for r in snapshot.ratings.all()}
+    competencies = framework_competencies()
+    to_update, to_create = [], []
+    for position, competency in enumerate(competencies):
+        rating = existing.pop(competency.code, None) or Rating(
+            assessment=snapshot, competency_code=competency.code
+        )
+        domain = competency.domain
+        levels = competency.levels
+        chosen = levels[rating.level - 1] if rating.level and len(levels) >= rating.level else {}
+        rating.competency = competency
+        rating.competency_name_fr = competency.name_fr
+        rating.competency_name_en = competency.name_en
+        rating.domain_code = domain.code
+        rating.domain_name_fr = domain.name_fr
+        rating.domain_name_en = domain.name_en
+        rating.position = position
+        rating.descriptor_fr = chosen.get("fr", "")
+        rating.descriptor_en = chosen.get("en", "")
+        rating.target_level = targets.get(competency.pk)
+        (to_update if rating.pk else to_create).append(rating)
+    fields = [
+        "competency",
+        "competency_name_fr",
+        "competency_name_en",
+        "domain_code",
+        "domain_name_fr",
+        "domain_name_en",
+        "position",
+        "descriptor_fr",
+        "descriptor_en",
+        "target_level",
+    ]
+    Rating.objects.bulk_update(to_update, fields)
+    Rating.objects.bulk_create(to_create)
+    # Ratings of competencies deactivated since the draft began: not part of this
+    # framework any more, so not part of the snapshot.
+    Rating.objects.filter(pk__in=[r.pk for r in existing.values()]).delete()
+
+
+def _competencies_by_code(ratings: list[RatingInput]) -> dict[str, Competency]:
+    """The framework's competencies named by `ratings`; every unknown code is an error."""
+    codes = [r.competency for r in ratings]
+    found = {c.code: c for c in Competency.objects.filter(code__in=codes, is_active=True)}
+    unknown = sorted(set(codes) - set(found))
+    if unknown:
+        raise ValidationError(
+            _("Not in the competency framework: %(codes)s.") % {"codes": ", ".join(unknown)}
+        )
+    if len(set(codes)) != len(codes):
+        raise ValidationError(_("Each competency may be rated only once."))
+    return found
+
+
+@transaction.atomic
+def assessment_submit_ratings(
+    *,
+    user: User,
+    ratings: list[RatingInput],
+    track: Track | None = None,
+    draft: Assessment | None = None,
+) -> tuple[Assessment, bool]:
+    """Submit ratings in one go (the API): written into the learner's draft (the given
+    one, or their open one), which is then submitted. Submitting an already submitted
+    draft again returns its snapshot and creates nothing."""
+    if draft is not None and not draft.is_draft:
+        return draft, False
+    by_code = _competencies_by_code(ratings)
+    for rating in ratings:
+        _validate_level(rating.level)
+        _validate_evidence(rating.evidence_url)
+    if not any(r.level is not None for r in ratings):
+        raise ValidationError(_("Rate at least one competency."))
+    draft = draft or assessment_draft_get_or_create(user=user, track=track)
+    if track is not None and draft.track_id != track.pk:
+        draft.track = track
+        draft.save(update_fields=["track"])
+    for rating in ratings:
+        assessment_rating_save(
+            assessment=draft, competency=by_code[rating.competency], rating=rating
+        )
+    return assessment_submit(assessment=draft)
+
+
+def manager_rating_create(
+    *,
+    team: Team,
+    manager: User,
+    member: User,
+    competency: Competency,
+    level: int,
+    note: str = "",
+) -> ManagerRating:
+    """A manager's own rating beside the member's; the caller has checked that `manager`
+    manages `team` and `member` belongs to it (selectors.team_member_for_manager)."""
+    if level is None or not 1 <= level <= 5:
+        raise ValidationError({"level": _("Choose a level between 1 and 5.")})
+    return ManagerRating.objects.create(
+        team=team,
+        manager=manager,
+        member=member,
+        competency=competency,
+        competency_code=competency.code,
+        competency_name_fr=competency.name_fr,
+        competency_name_en=competency.name_en,
+        level=level,
+        note=note.strip(),
+    )
+
+
+def seed_assessments(
+    *,
+    users: list[User],
+    track: Track | None = None,
+    snapshots: int = 2,
+    months_apart: int = 1,
+    now: datetime | None = None,
+    seed: int = 0,
+) -> int:
+    """Demo data for `seed_demo`: `snapshots` assessments per learner, one every
+    `months_apart` months up to `now`, levels growing slowly. Idempotent: a learner who
+    already has snapshots is left alone. Returns the number of snapshots created."""
+    rng = random.Random(seed)  # noqa: S311 - demo data, not security
+    now = now or timezone.now()
+    competencies = framework_competencies()
+    if not competencies:
+        return 0
+    has_some = set(
+        Assessment.objects.submitted()
+        .filter(user__in=users)
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+    created = 0
+    for user in users:
+        if user.pk in has_some:
+            continue
+        levels = {c.code: rng.randint(1, 3) for c in competencies}
+        for index in range(snapshots):
+            when = now - timedelta(days=30 * months_apart * (snapshots - 1 - index))
+            ratings = [RatingInput(competency=code, level=level) for code, level in levels.items()]
+            snapshot, _created = assessment_submit_ratings(user=user, ratings=ratings, track=track)
+            Assessment.objects.filter(pk=snapshot.pk).update(submitted_at=when, created=when)
+            created += 1
+            levels = {code: min(level + rng.randint(0, 1), 5) for code, level in levels.items()}
+    return created
