@@ -718,3 +718,13 @@ def test_competency_model_is_untouched_by_snapshots(framework):
     before = list(Competency.objects.values_list("code", "name_fr", "levels"))
     make_snapshot(make_user(), {"mlops": 3}, track=framework["track"])
     assert list(Competency.objects.values_list("code", "name_fr", "levels")) == before
+
+
+def test_radar_numbers_are_not_localised_in_french(personas, framework):
+    # French formats 320.0 as "320,0", which SVG reads as two coordinates.
+    make_snapshot(personas.learner, {"mlops": 2}, track=framework["track"])
+    personas.learner.language = "fr"
+    personas.learner.save(update_fields=["language"])
+    html = personas.client_for("learner").get(reverse("assessments:history")).text
+    assert 'class="radar-spoke"' in html
+    assert not re.search(r'\b(x|y|x1|y1|x2|y2)="\d+,\d', html)
