@@ -728,3 +728,16 @@ def test_radar_numbers_are_not_localised_in_french(personas, framework):
     html = personas.client_for("learner").get(reverse("assessments:history")).text
     assert 'class="radar-spoke"' in html
     assert not re.search(r'\b(x|y|x1|y1|x2|y2)="\d+,\d', html)
+
+
+def test_compare_panel_says_when_no_gap_is_open(personas, framework):
+    make_snapshot(
+        personas.learner, {"mlops": 5, "ml": 5, "rai": 5, "privacy": 5}, track=framework["track"]
+    )
+    request = RequestFactory().get("/")
+    request.user = personas.learner
+    with translation.override("en"):
+        html = render_to_string(
+            "courses/hooks/compare_panel.html", {"phase": framework["phase"]}, request=request
+        )
+    assert "no open gap" in html and "Take a competency" not in html

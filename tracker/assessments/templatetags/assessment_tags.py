@@ -20,13 +20,15 @@ def _user(context):
 
 @register.simple_tag(takes_context=True)
 def phase_ranking(context, phase: Phase | None = None) -> dict:
-    """The phase's options ranked by the learner's gaps: {"gaps": [...], "ranked": [...]}."""
+    """The phase's options ranked by the learner's gaps:
+    {"gaps": [...], "ranked": [...], "has_snapshot": bool}."""
     phase = phase or context.get("phase")
     user = _user(context)
     if phase is None or user is None:
-        return {"gaps": [], "ranked": []}
+        return {"gaps": [], "ranked": [], "has_snapshot": False}
     gaps, ranked = selectors.ranked_phase_options(user=user, phase=phase)
-    return {"gaps": gaps, "ranked": ranked if gaps else []}
+    has_snapshot = bool(gaps) or selectors.snapshots_exist(user=user)
+    return {"gaps": gaps, "ranked": ranked if gaps else [], "has_snapshot": has_snapshot}
 
 
 @register.simple_tag(takes_context=True)
