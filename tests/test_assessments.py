@@ -455,18 +455,23 @@ def test_ranking_names_tied_largest_gaps_and_breaks_ties_by_effort():
         assert three[0].reason == "Covers A and B, your largest gaps, and C."
 
 
+def _render_hook(template: str, user, context: dict) -> str:
+    """Render an extension-point template as the page including it would, in English."""
+    request = RequestFactory().get("/")
+    request.user = user
+    with translation.override("en"):
+        return render_to_string(template, context, request=request)
+
+
 def test_compare_panel_ranks_the_phase_options_by_the_learners_gaps(personas, framework):
     make_snapshot(
         personas.learner, {"mlops": 1, "ml": 2, "rai": 2, "privacy": 2}, track=framework["track"]
     )
-    request = RequestFactory().get("/")
-    request.user = personas.learner
-    with translation.override("en"):
-        html = render_to_string(
-            "courses/hooks/compare_panel.html",
-            {"phase": framework["phase"], "track": framework["track"]},
-            request=request,
-        )
+    html = _render_hook(
+        "courses/hooks/compare_panel.html",
+        personas.learner,
+        {"phase": framework["phase"], "track": framework["track"]},
+    )
     rows = re.findall(r"<tr>(.*?)</tr>", html, re.S)[1:]
     assert ["P1-A" in rows[0], "P1-B" in rows[1] or "P1-C" in rows[1]] == [True, True]
     assert "Covers MLOps, your largest gap, and Responsible AI." in rows[0]
@@ -474,12 +479,9 @@ def test_compare_panel_ranks_the_phase_options_by_the_learners_gaps(personas, fr
 
 
 def test_compare_panel_invites_to_assess_when_there_is_no_snapshot(personas, framework):
-    request = RequestFactory().get("/")
-    request.user = personas.learner
-    with translation.override("en"):
-        html = render_to_string(
-            "courses/hooks/compare_panel.html", {"phase": framework["phase"]}, request=request
-        )
+    html = _render_hook(
+        "courses/hooks/compare_panel.html", personas.learner, {"phase": framework["phase"]}
+    )
     assert "Take a competency self-assessment" in html
 
 
@@ -487,10 +489,7 @@ def test_dashboard_hook_stands_alone_with_gaps_and_best_options(personas, framew
     make_snapshot(
         personas.learner, {"mlops": 1, "ml": 3, "rai": 3, "privacy": 2}, track=framework["track"]
     )
-    request = RequestFactory().get("/")
-    request.user = personas.learner
-    with translation.override("en"):
-        html = render_to_string("hooks/dashboard_assessments.html", {}, request=request)
+    html = _render_hook("hooks/dashboard_assessments.html", personas.learner, {})
     assert "Your largest gaps:" in html and "MLOps (3 levels)" in html
     assert "Course P1-A" in html and "Covers MLOps, your largest gap." in html
     assert "/tracks/ai-po/phases/P1/compare/" in html
@@ -734,10 +733,7 @@ def test_compare_panel_says_when_no_gap_is_open(personas, framework):
     make_snapshot(
         personas.learner, {"mlops": 5, "ml": 5, "rai": 5, "privacy": 5}, track=framework["track"]
     )
-    request = RequestFactory().get("/")
-    request.user = personas.learner
-    with translation.override("en"):
-        html = render_to_string(
-            "courses/hooks/compare_panel.html", {"phase": framework["phase"]}, request=request
-        )
+    html = _render_hook(
+        "courses/hooks/compare_panel.html", personas.learner, {"phase": framework["phase"]}
+    )
     assert "no open gap" in html and "Take a competency" not in html
