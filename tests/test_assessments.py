@@ -710,6 +710,8 @@ def test_seed_assessments_creates_growing_history_once(framework):
         .values_list("level", flat=True)
     )
     assert levels == sorted(levels)
+    copied = Rating.objects.filter(assessment__user=learners[0], competency_code="mlops").first()
+    assert copied.descriptor_en == f"MLOps level {copied.level}" and copied.target_level == 4
 
 
 def test_competency_model_is_untouched_by_snapshots(framework):

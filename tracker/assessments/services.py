@@ -100,60 +100,77 @@ def assessment_submit(*, assessment: Assessment) -> tuple[Assessment, bool]:
     return snapshot, True
 
 
+def _track_copy(track: Track | None) -> dict:
+    if track is None:
+        return {}
+    return {
+        "track_code": track.code,
+        "track_name_fr": track.name_fr,
+        "track_name_en": track.name_en,
+    }
+
+
+def _targets_by_competency_id(track: Track | None) -> dict[int, int]:
+    if track is None:
+        return {}
+    return dict(TrackTarget.objects.filter(track=track).values_list("competency_id", "level"))
+
+
+def _framework_copy(
+    competency: Competency, *, position: int, level: int | None, targets: dict[int, int]
+) -> dict:
+    """What a snapshot's rating keeps of the framework it was taken against."""
+    levels = competency.levels
+    chosen = levels[level - 1] if level and len(levels) >= level else {}
+    return {
+        "competency": competency,
+        "competency_name_fr": competency.name_fr,
+        "competency_name_en": competency.name_en,
+        "domain_code": competency.domain.code,
+        "domain_name_fr": competency.domain.name_fr,
+        "domain_name_en": competency.domain.name_en,
+        "position": position,
+        "descriptor_fr": chosen.get("fr", ""),
+        "descriptor_en": chosen.get("en", ""),
+        "target_level": targets.get(competency.pk),
+    }
+
+
 def _copy_framework(snapshot: Assessment) -> None:
     """Copy into the snapshot what it was taken against: every active competency (the
     unrated ones too), its names, domain, chosen descriptor and the track's target."""
-    track = snapshot.track
-    if track is not None:
-        snapshot.track_code, snapshot.track_name_fr, snapshot.track_name_en = (
-            track.code,
-            track.name_fr,
-            track.name_en,
-        )
-        snapshot.save(update_fields=["track_code", "track_name_fr", "track_name_en"])
-    targets = dict(
-        TrackTarget.objects.filter(track=track).values_list("competency_id", "level")
-        if track
-        else []
-    )
+    if snapshot.track is not None:
+        Assessment.objects.filter(pk=snapshot.pk).update(**_track_copy(snapshot.track))
+    targets = _targets_by_competency_id(snapshot.track)
     existing = {r.competency_code: r for r in snapshot.ratings.all()}
-    competencies = framework_competencies()
     to_update, to_create = [], []
-    for position, competency in enumerate(competencies):
+    for position, competency in enumerate(framework_competencies()):
         rating = existing.pop(competency.code, None) or Rating(
             assessment=snapshot, competency_code=competency.code
         )
-        domain = competency.domain
-        levels = competency.levels
-        chosen = levels[rating.level - 1] if rating.level and len(levels) >= rating.level else {}
-        rating.competency = competency
-        rating.competency_name_fr = competency.name_fr
-        rating.competency_name_en = competency.name_en
-        rating.domain_code = domain.code
-        rating.domain_name_fr = domain.name_fr
-        rating.domain_name_en = domain.name_en
-        rating.position = position
-        rating.descriptor_fr = chosen.get("fr", "")
-        rating.descriptor_en = chosen.get("en", "")
-        rating.target_level = targets.get(competency.pk)
+        copy = _framework_copy(competency, position=position, level=rating.level, targets=targets)
+        for name, value in copy.items():
+            setattr(rating, name, value)
         (to_update if rating.pk else to_create).append(rating)
-    fields = [
-        "competency",
-        "competency_name_fr",
-        "competency_name_en",
-        "domain_code",
-        "domain_name_fr",
-        "domain_name_en",
-        "position",
-        "descriptor_fr",
-        "descriptor_en",
-        "target_level",
-    ]
-    Rating.objects.bulk_update(to_update, fields)
+    Rating.objects.bulk_update(to_update, list(_COPIED_FIELDS))
     Rating.objects.bulk_create(to_create)
     # Ratings of competencies deactivated since the draft began: not part of this
     # framework any more, so not part of the snapshot.
     Rating.objects.filter(pk__in=[r.pk for r in existing.values()]).delete()
+
+
+_COPIED_FIELDS = (
+    "competency",
+    "competency_name_fr",
+    "competency_name_en",
+    "domain_code",
+    "domain_name_fr",
+    "domain_name_en",
+    "position",
+    "descriptor_fr",
+    "descriptor_en",
+    "target_level",
+)
 
 
 def _competencies_by_code(ratings: list[RatingInput]) -> dict[str, Competency]:
@@ -226,6 +243,7 @@ def manager_rating_create(
     )
 
 
+@transaction.atomic
 def seed_assessments(
     *,
     users: list[User],
@@ -237,7 +255,10 @@ def seed_assessments(
 ) -> int:
     """Demo data for `seed_demo`: `snapshots` assessments per learner, one every
     `months_apart` months up to `now`, levels growing slowly. Idempotent: a learner who
-    already has snapshots is left alone. Returns the number of snapshots created."""
+    already has snapshots is left alone. Returns the number of snapshots created.
+
+    Written in bulk (a few queries whatever the number of learners), with the same
+    framework copies as a real submission."""
     rng = random.Random(seed)  # noqa: S311 - demo data, not security
     now = now or timezone.now()
     competencies = framework_competencies()
@@ -249,16 +270,37 @@ def seed_assessments(
         .values_list("user_id", flat=True)
         .distinct()
     )
-    created = 0
+    targets = _targets_by_competency_id(track)
+    planned: list[tuple[Assessment, dict[str, int]]] = []
     for user in users:
         if user.pk in has_some:
             continue
         levels = {c.code: rng.randint(1, 3) for c in competencies}
         for index in range(snapshots):
             when = now - timedelta(days=30 * months_apart * (snapshots - 1 - index))
-            ratings = [RatingInput(competency=code, level=level) for code, level in levels.items()]
-            snapshot, _created = assessment_submit_ratings(user=user, ratings=ratings, track=track)
-            Assessment.objects.filter(pk=snapshot.pk).update(submitted_at=when, created=when)
-            created += 1
+            snapshot = Assessment(
+                user=user,
+                status=Assessment.Status.SUBMITTED,
+                submitted_at=when,
+                track=track,
+                **_track_copy(track),
+            )
+            planned.append((snapshot, levels))
             levels = {code: min(level + rng.randint(0, 1), 5) for code, level in levels.items()}
-    return created
+    Assessment.objects.bulk_create([snapshot for snapshot, _levels in planned], batch_size=500)
+    Rating.objects.bulk_create(
+        [
+            Rating(
+                assessment=snapshot,
+                competency_code=competency.code,
+                level=levels[competency.code],
+                **_framework_copy(
+                    competency, position=position, level=levels[competency.code], targets=targets
+                ),
+            )
+            for snapshot, levels in planned
+            for position, competency in enumerate(competencies)
+        ],
+        batch_size=1000,
+    )
+    return len(planned)
