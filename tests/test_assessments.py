@@ -394,12 +394,12 @@ def test_history_queries_do_not_grow_with_snapshots(personas, framework, django_
     client = personas.client_for("learner")
     make_snapshot(personas.learner, {"mlops": 1}, track=framework["track"])
     # session, user, track, framework, snapshots, their ratings, targets, manager
-    # ratings, the draft, whether the draft has ratings (none: no draft here)
-    with django_assert_num_queries(9):
+    # ratings, the draft (none here, so no check of its ratings), the tracks to choose
+    with django_assert_num_queries(10):
         assert client.get(reverse("assessments:history")).status_code == 200
     for level in [1, 2, 3, 4, 5, 1, 2, 3, 4]:
         make_snapshot(personas.learner, {"mlops": level, "ml": 2}, track=framework["track"])
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = client.get(reverse("assessments:history"))
     assert len(response.context["overview"].snapshots) == 10
 
@@ -739,3 +739,15 @@ def test_compare_panel_says_when_no_gap_is_open(personas, framework):
         "courses/hooks/compare_panel.html", personas.learner, {"phase": framework["phase"]}
     )
     assert "no open gap" in html and "Take a competency" not in html
+
+
+def test_history_compares_with_the_track_chosen(personas, framework):
+    other = make_track("data-po", phases=1)
+    make_target(other, framework["comps"]["ml"], 5)
+    make_snapshot(personas.learner, {"mlops": 1, "ml": 1}, track=framework["track"])
+    client = personas.client_for("learner")
+    default = client.get(reverse("assessments:history"))
+    assert default.context["overview"].track.code == "ai-po"
+    assert 'name="track"' in default.text
+    chosen = client.get(reverse("assessments:history"), {"track": "data-po"})
+    assert [(g.code, g.size) for g in chosen.context["overview"].gaps] == [("ml", 4)]

@@ -59,6 +59,10 @@ def track_for_learner(*, user: User, track_code: str | None = None) -> Track | N
     return tracks.first()
 
 
+def tracks_to_compare() -> list[Track]:
+    return list(Track.objects.order_by("code"))
+
+
 def track_targets(*, track: Track | None) -> dict[str, int]:
     """Competency code -> target level for the track."""
     if track is None:

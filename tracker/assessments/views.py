@@ -22,7 +22,8 @@ from .forms import CompetencyRatingForm, ManagerRatingForm
 def history(request: HttpRequest) -> HttpResponse:
     track = selectors.track_for_learner(user=request.user, track_code=request.GET.get("track"))
     overview = selectors.assessment_overview(user=request.user, track=track)
-    return render(request, "assessments/history.html", {"overview": overview})
+    context = {"overview": overview, "tracks": selectors.tracks_to_compare()}
+    return render(request, "assessments/history.html", context)
 
 
 def _sections(draft, data=None) -> list[tuple[str, list[CompetencyRatingForm]]]:
