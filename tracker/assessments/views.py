@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -65,8 +64,8 @@ def save(request: HttpRequest, assessment_id: int) -> HttpResponse:
         saved_at = timezone.now()
     context = {"draft": draft, "form": form, "saved_at": saved_at, "oob_status": True}
     if not request.htmx:
-        # Without JavaScript the whole form is posted to `submit`; this answers a stray
-        # plain POST by going back to the form.
+        # Without JavaScript the whole form goes to `submit`; a plain POST here (a
+        # script, a lost htmx header) has saved its one answer and goes back to the form.
         return redirect("assessments:take")
     return render(request, "assessments/take.html#competency", context)
 
@@ -113,15 +112,11 @@ def member(request: HttpRequest, team_id: int, user_id: int) -> HttpResponse:
     )
     form = ManagerRatingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.manager_rating_create(
-                team=team, manager=request.user, member=member, **form.cleaned_data
-            )
-        except ValidationError as error:  # pragma: no cover - the form checks the same
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Your rating was added."))
-            return redirect("assessments:member", team_id=team.pk, user_id=member.pk)
+        services.manager_rating_create(
+            team=team, manager=request.user, member=member, **form.cleaned_data
+        )
+        messages.success(request, _("Your rating was added."))
+        return redirect("assessments:member", team_id=team.pk, user_id=member.pk)
     track = selectors.track_for_learner(user=member, track_code=request.GET.get("track"))
     overview = selectors.assessment_overview(user=member, track=track, with_draft=False)
     context = {"team": team, "member": member, "overview": overview, "form": form}
