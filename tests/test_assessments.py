@@ -751,3 +751,18 @@ def test_history_compares_with_the_track_chosen(personas, framework):
     assert 'name="track"' in default.text
     chosen = client.get(reverse("assessments:history"), {"track": "data-po"})
     assert [(g.code, g.size) for g in chosen.context["overview"].gaps] == [("ml", 4)]
+
+
+def test_compare_panel_queries_do_not_grow_with_options(
+    personas, framework, django_assert_num_queries
+):
+    make_snapshot(personas.learner, {"mlops": 1, "ml": 1}, track=framework["track"])
+    # latest snapshot, its ratings, targets, competency names, options, their competencies
+    with django_assert_num_queries(6):
+        _render_hook("courses/hooks/compare_panel.html", personas.learner, framework)
+    for code in ["P1-D", "P1-E", "P1-F"]:
+        course = make_course(code, phase=framework["phase"], track=framework["track"])
+        course.competencies.add(framework["comps"]["rai"], framework["comps"]["ml"])
+    with django_assert_num_queries(6):
+        html = _render_hook("courses/hooks/compare_panel.html", personas.learner, framework)
+    assert html.count("<tr>") == 7  # header and six options
