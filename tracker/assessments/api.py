@@ -36,9 +36,11 @@ class RatingIn(Schema):
 
 
 class AssessmentIn(Schema):
-    """Ratings to submit. Competencies left out are recorded as not rated. Give
-    `draft_id` (your open draft) to make the submission idempotent: submitting the same
-    draft twice answers the snapshot it already made (200) instead of a new one (201)."""
+    """Ratings to submit; they go into your open draft (created if none), which is then
+    submitted as a snapshot (201). Competencies neither given here nor saved in the draft
+    are recorded as not rated. Give `draft_id` (your open draft's id) to make the
+    submission idempotent: submitting the same draft again answers the snapshot it
+    already made (200) and creates nothing."""
 
     ratings: list[RatingIn] = Field(..., min_length=1)
     track: str | None = Field(
