@@ -1,0 +1,228 @@
+"""Validated specs -> database, in bulk: a constant number of queries per kind of row.
+
+Called inside one transaction by the service. Nothing here validates: by the time the
+writer runs every spec is known to be valid and placed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from courses.models import (
+    Competency,
+    CompetencyDomain,
+    Course,
+    Module,
+    Phase,
+    Track,
+    TrackTarget,
+)
+
+from .specs import CourseSpec, FrameworkSpec, TrackSpec
+from .validate import CompetencyMatcher
+
+BATCH = 500
+SPEC_FIELDS = [
+    "title",
+    "provider",
+    "effort_text",
+    "effort_hours",
+    "weekly_hours",
+    "price",
+    "is_free",
+    "prestige",
+    "url",
+    "badge",
+    "status",
+    "body_md",
+    "description_html",
+    "competency_names",
+    "metadata",
+]
+COURSE_FIELDS = [*SPEC_FIELDS, "source_file", "content_hash", "is_active", "updated"]
+PLACE_FIELDS = ["track", "phase", "option"]
+
+
+@dataclass
+class WritePlan:
+    framework: FrameworkSpec | None = None
+    # (spec, source file name, content hash)
+    tracks: list[tuple[TrackSpec, str, str]] = field(default_factory=list)
+    courses: list[tuple[CourseSpec, str, str]] = field(default_factory=list)
+
+
+def write_plan(plan: WritePlan) -> None:
+    if plan.framework is not None:
+        _write_framework(plan.framework)
+    competency_ids = dict(Competency.objects.values_list("code", "id"))
+    for spec, file, content_hash in plan.tracks:
+        _write_track(spec, file, content_hash, competency_ids)
+    _write_courses(plan.courses, competency_ids)
+    if plan.framework is not None:
+        # The framework changed: courses this run did not touch may now match (or no
+        # longer match) a competency they list by name.
+        _relink_courses(
+            CompetencyMatcher.from_spec(plan.framework),
+            competency_ids,
+            exclude={spec.code for spec, _file, _hash in plan.courses},
+        )
+
+
+def _upsert(model, wanted: Iterable, fields: list[str]) -> None:
+    """bulk_create what is new, bulk_update what exists (objects already filled in)."""
+    new, changed = [], []
+    for obj in wanted:
+        (changed if obj.pk else new).append(obj)
+    if new:
+        model.objects.bulk_create(new, batch_size=BATCH)
+    if changed:
+        model.objects.bulk_update(changed, fields, batch_size=BATCH)
+
+
+def _write_framework(spec: FrameworkSpec) -> None:
+    domains = CompetencyDomain.objects.in_bulk(field_name="code")
+    wanted = []
+    for d in spec.domains:
+        obj = domains.get(d.code) or CompetencyDomain(code=d.code)
+        obj.name_fr, obj.name_en, obj.order = d.name_fr, d.name_en, d.order
+        wanted.append(obj)
+    _upsert(CompetencyDomain, wanted, ["name_fr", "name_en", "order"])
+    domain_ids = dict(CompetencyDomain.objects.values_list("code", "id"))
+
+    competencies = Competency.objects.in_bulk(field_name="code")
+    wanted = []
+    for d in spec.domains:
+        for c in d.competencies:
+            obj = competencies.get(c.code) or Competency(code=c.code)
+            obj.domain_id = domain_ids[d.code]
+            obj.name_fr, obj.name_en = c.name_fr, c.name_en
+            obj.description_fr, obj.description_en = c.description_fr, c.description_en
+            obj.levels, obj.aliases, obj.order, obj.is_active = c.levels, c.aliases, c.order, True
+            wanted.append(obj)
+    fields = [
+        "domain",
+        "name_fr",
+        "name_en",
+        "description_fr",
+        "description_en",
+        "levels",
+        "aliases",
+        "order",
+        "is_active",
+    ]
+    _upsert(Competency, wanted, fields)
+    # Competencies that left the file are deactivated, not deleted: assessments and
+    # course links may point at them.
+    codes = [c.code for d in spec.domains for c in d.competencies]
+    Competency.objects.exclude(code__in=codes).update(is_active=False)
+
+
+def _write_track(
+    spec: TrackSpec, file: str, content_hash: str, competency_ids: dict[str, int]
+) -> None:
+    track, _created = Track.objects.update_or_create(
+        code=spec.code,
+        defaults={
+            "name_fr": spec.name_fr,
+            "name_en": spec.name_en,
+            "description_md": spec.description_md,
+            "description_html": spec.description_html,
+            "source_file": file[:500],
+            "content_hash": content_hash,
+        },
+    )
+    phases = {p.code: p for p in Phase.objects.filter(track=track)}
+    wanted = []
+    for p in spec.phases:
+        obj = phases.get(p.code) or Phase(track=track, code=p.code)
+        obj.order, obj.name_fr, obj.name_en = p.order, p.name_fr, p.name_en
+        obj.description_fr, obj.description_en = p.description_fr, p.description_en
+        wanted.append(obj)
+    _upsert(Phase, wanted, ["order", "name_fr", "name_en", "description_fr", "description_en"])
+    TrackTarget.objects.filter(track=track).delete()
+    TrackTarget.objects.bulk_create(
+        TrackTarget(track=track, competency_id=competency_ids[code], level=level)
+        for code, level in spec.targets.items()
+    )
+
+
+def _write_courses(
+    courses: list[tuple[CourseSpec, str, str]], competency_ids: dict[str, int]
+) -> None:
+    if not courses:
+        return
+    track_codes = {spec.track_code for spec, _f, _h in courses if spec.track_code}
+    track_ids = dict(Track.objects.filter(code__in=track_codes).values_list("code", "id"))
+    phase_ids = {
+        (track_code, code): pk
+        for track_code, code, pk in Phase.objects.filter(track__code__in=track_codes).values_list(
+            "track__code", "code", "id"
+        )
+    }
+    existing = Course.objects.in_bulk([spec.code for spec, _f, _h in courses], field_name="code")
+    now = timezone.now()
+    new, changed, changed_placed = [], [], []
+    for spec, file, content_hash in courses:
+        course = existing.get(spec.code) or Course(code=spec.code)
+        for name in SPEC_FIELDS:
+            setattr(course, name, getattr(spec, name))
+        course.source_file, course.content_hash, course.is_active = file[:500], content_hash, True
+        course.updated = now
+        if spec.track_code:
+            course.track_id = track_ids[spec.track_code]
+            course.phase_id = phase_ids.get((spec.track_code, spec.phase_code))
+            course.option = spec.option if course.phase_id else ""
+        # A course file with no track.md beside it is standalone when new; a course the
+        # catalogue already places in a track keeps its place (uploading one fixed file
+        # must not take it out of its track).
+        if not course.pk:
+            new.append(course)
+        else:
+            (changed_placed if spec.track_code else changed).append(course)
+    Course.objects.bulk_create(new, batch_size=BATCH)
+    if changed:
+        Course.objects.bulk_update(changed, COURSE_FIELDS, batch_size=BATCH)
+    if changed_placed:
+        Course.objects.bulk_update(
+            changed_placed, [*COURSE_FIELDS, *PLACE_FIELDS], batch_size=BATCH
+        )
+    course_ids = {c.code: c.pk for c in (*new, *changed, *changed_placed)}
+    Module.objects.filter(course_id__in=course_ids.values()).delete()
+    Module.objects.bulk_create(
+        (
+            Module(course_id=course_ids[spec.code], order=m.order, title=m.title, hours=m.hours)
+            for spec, _f, _h in courses
+            for m in spec.modules
+        ),
+        batch_size=BATCH,
+    )
+    _set_competency_links(
+        {course_ids[spec.code]: spec.competency_codes for spec, _f, _h in courses},
+        competency_ids,
+    )
+
+
+def _set_competency_links(links: dict[int, list[str]], competency_ids: dict[str, int]) -> None:
+    through = Course.competencies.through
+    through.objects.filter(course_id__in=links.keys()).delete()
+    through.objects.bulk_create(
+        (
+            through(course_id=course_id, competency_id=competency_ids[code])
+            for course_id, codes in links.items()
+            for code in codes
+            if code in competency_ids
+        ),
+        batch_size=BATCH,
+    )
+
+
+def _relink_courses(
+    matcher: CompetencyMatcher, competency_ids: dict[str, int], exclude: set[str]
+) -> None:
+    rows = Course.objects.exclude(code__in=exclude).values_list("id", "competency_names")
+    _set_competency_links(
+        {pk: matcher.codes_for(names or []) for pk, names in rows}, competency_ids
+    )
