@@ -89,7 +89,9 @@ def _suspicion(text: str) -> int:
         if char.isascii():
             continue
         category = unicodedata.category(char)
-        if category in {"Co", "Cn", "Cs"} or char == "\ufffd" or 0x80 <= ord(char) <= 0x9F or (category == "Mn" and not 0xFE00 <= ord(char) <= 0xFE0F):
+        debris = category in {"Co", "Cn", "Cs"} or char == "\ufffd" or 0x80 <= ord(char) <= 0x9F
+        stray_mark = category == "Mn" and not 0xFE00 <= ord(char) <= 0xFE0F
+        if debris or stray_mark:
             score += 1
     for run in _NON_ASCII_RUN.findall(text):
         if len(run) > 1 and any(m.undo(run) not in (None, run) for m in MISREADINGS):

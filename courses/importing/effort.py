@@ -2,7 +2,7 @@
 
 `90h (4 mois à 5h/semaine)` is 90 h at 5 h a week; `6 semaines à 3h/semaine` is 18 h;
 `1h30` is 1.5 h; `45 min` is 0.75 h; `4 weeks at 5 hours/week` is 20 h. A stated total
-wins over duration × pace. A range (`10-12h`) counts its upper bound: planning on the
+wins over duration times pace. A range (`10-12h`) counts its upper bound: planning on the
 longer estimate is the safe side.
 """
 
@@ -26,7 +26,7 @@ _PER_WEEK = r"\s*(?:/|par|per|a|an|each|chaque|à\s+la|a\s+la)\s*(?:semaine|sem|
 
 _WEEKLY = re.compile(rf"{_NUMBER}\s*{_HOUR_OR_H}{_PER_WEEK}", re.IGNORECASE)
 _DURATION = re.compile(rf"{_NUMBER}\s*(semaines?|sem\b|weeks?|wks?|mois|months?)", re.IGNORECASE)
-_RANGE = re.compile(rf"{_NUMBER}\s*(?:-|–|à|to)\s*{_NUMBER}\s*{_HOUR}", re.IGNORECASE)
+_RANGE = re.compile(rf"{_NUMBER}\s*(?:-|\u2013|à|to)\s*{_NUMBER}\s*{_HOUR}", re.IGNORECASE)
 # `1h30` (minutes glued to the h) or `2 h 30 min`; `20 hours 4 weeks` is not 20 h 4 min.
 _HOURS = re.compile(
     rf"(-\s*)?{_NUMBER}\s*{_HOUR_OR_H}(?:(\d{{2}})\b|\s*(\d{{1,2}})\s*{_MINUTE})?(?![a-z])",

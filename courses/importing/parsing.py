@@ -40,7 +40,7 @@ PHASE_CODE_RE = re.compile(r"^P[1-9][0-9]*$")
 _DELIMITER = re.compile(r"^---[ \t]*$", re.MULTILINE)
 _END = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 _MODULE_HEADING = re.compile(
-    r"^#{2,4}\s*(?:Cours|Course|Module|Unit[ée]?|Partie|Part)\s*(\d+)\s*[:.\-–—]\s*(.+?)\s*$",
+    r"^#{2,4}\s*(?:Cours|Course|Module|Unit[ée]?|Partie|Part)\s*(\d+)\s*[:.\-\u2013\u2014]\s*(.+?)\s*$",
     re.IGNORECASE,
 )
 _TRAILING_PARENS = re.compile(r"^(.*?)\s*\(([^()]*)\)\s*$")
@@ -397,7 +397,11 @@ def _body_competencies(body: str, body_line: int) -> list[tuple[str, int]]:
             continue
         text = item.group(1).strip()
         bold = _BOLD_NAME.match(text)
-        name = (bold.group(1) or bold.group(2)) if bold else re.split(r"\s+[:–—-]\s+", text)[0]
+        name = (
+            (bold.group(1) or bold.group(2))
+            if bold
+            else re.split(r"\s+[:\u2013\u2014-]\s+", text)[0]
+        )
         name = name.strip().rstrip(":").strip()
         if name:
             names.append((name[:200], body_line + index))
