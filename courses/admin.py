@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.urls import path
 
+from . import admin_import
 from .models import (
     Competency,
     CompetencyDomain,
@@ -57,4 +59,30 @@ class CompetencyAdmin(admin.ModelAdmin):
 @admin.register(ImportRun)
 class ImportRunAdmin(admin.ModelAdmin):
     list_display = ["started", "source", "user", "dry_run", "ok"]
+    list_filter = ["source", "dry_run", "ok"]
     readonly_fields = ["user", "source", "started", "finished", "dry_run", "ok", "report"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # runs are recorded by the importer, never typed in
+
+    def get_urls(self):
+        def wrap(view):
+            def wrapper(request, *args, **kwargs):
+                return view(request, self, *args, **kwargs)
+
+            return self.admin_site.admin_view(wrapper)
+
+        return [
+            path("upload/", wrap(admin_import.upload_view), name="courses_import_upload"),
+            path(
+                "upload/<uuid:upload_id>/",
+                wrap(admin_import.preview_view),
+                name="courses_import_preview",
+            ),
+            path(
+                "upload/<uuid:upload_id>/confirm/",
+                wrap(admin_import.confirm_view),
+                name="courses_import_confirm",
+            ),
+            *super().get_urls(),
+        ]

@@ -6,6 +6,8 @@ catalogue knows nothing of learners (the `tracker` apps point at it, never the r
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -249,3 +251,27 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_source_display()} {self.started:%Y-%m-%d %H:%M}"
+
+
+class StagedUpload(models.Model):
+    """Files uploaded in the admin, kept between the dry-run preview and the confirm.
+
+    In the database rather than a temp dir: web processes are stateless and may run on
+    several machines, the content confirmed is exactly the content previewed (it never
+    goes back through the browser), and the row is scoped to the user who uploaded it.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    created = models.DateTimeField(auto_now_add=True)
+    # The accepted .md files, re-packed by the importer as a zip archive it trusts.
+    archive = models.BinaryField()
+    # The dry-run report shown in the preview (same shape as ImportRun.report).
+    report = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("staged upload")
+        verbose_name_plural = _("staged uploads")
+
+    def __str__(self) -> str:
+        return str(self.id)
