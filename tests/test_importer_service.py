@@ -154,7 +154,7 @@ BAD_COURSES = [
     ("negative", course_md(effort="-5h"), 5, "more than zero"),
     ("absurd", course_md(effort="99999h"), 5, "over 2000 hours"),
     ("alias", '---\nid: &a "x"\nnom: *a\neffort: "2h"\n---\n', 2, "anchors"),
-    ("alias-only", '---\nbase: {a: 1}\nid: x\nnom: T\neffort: 2h\nmore: *b\n---\n', 6, "aliases"),
+    ("alias-only", "---\nbase: {a: 1}\nid: x\nnom: T\neffort: 2h\nmore: *b\n---\n", 6, "aliases"),
     (
         "python-tag",
         '---\nid: x\nnom: !!python/object/apply:os.system ["echo hi"]\neffort: 2h\n---\n',
@@ -166,16 +166,14 @@ BAD_COURSES = [
     ("undecodable", b"---\nid: x\nnom: \x81\x9d\neffort: 2h\n---\n", 3, "Undecodable"),
     ("bad-prestige", course_md(extra='prestige: "beaucoup"\n'), 6, "prestige"),
     ("bad-url", course_md(extra='url: "javascript:alert(1)"\n'), 6, "http(s)"),
-    ("dup-key", '---\nid: x\nid: y\nnom: T\neffort: 2h\n---\n', 3, "appears twice"),
+    ("dup-key", "---\nid: x\nid: y\nnom: T\neffort: 2h\n---\n", 3, "appears twice"),
 ]
 
 
 @pytest.mark.parametrize(
     ("name", "content", "line", "message"), BAD_COURSES, ids=[b[0] for b in BAD_COURSES]
 )
-def test_bad_course_file_is_an_error_naming_file_and_line(
-    catalogue, name, content, line, message
-):
+def test_bad_course_file_is_an_error_naming_file_and_line(catalogue, name, content, line, message):
     import_catalogue([catalogue])
     before = snapshot()
     (catalogue / "extra/standalone.md").write_text(course_md("solo", effort="31h"))

@@ -1,0 +1,173 @@
+"""The admin upload: staff only, a dry-run preview, a confirm step, hostile zips refused."""
+
+import io
+import stat
+import zipfile
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from courses.models import Course, ImportRun, StagedUpload
+from tests.factories import make_user
+from tests.importer_helpers import FRAMEWORK_MD, SAMPLE_NAME, TRACK_MD, course_md, sample_bytes
+
+pytestmark = pytest.mark.django_db
+UPLOAD = reverse("admin:courses_import_upload")
+EN = {"accept-language": "en"}
+
+
+def zip_of(members: dict[str, bytes | str], *, symlink: str | None = None) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+        if symlink:
+            info = zipfile.ZipInfo(symlink)
+            info.external_attr = (stat.S_IFLNK | 0o777) << 16
+            archive.writestr(info, "/etc/passwd")
+    return buffer.getvalue()
+
+
+def upload(client, *files: tuple[str, bytes]):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = {"files": [SimpleUploadedFile(name, content) for name, content in files]}
+    return client.post(UPLOAD, data, headers=EN)
+
+
+def login(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def admin_user():
+    # Not the personas fixture: one password hash per test keeps these tests fast.
+    return make_user("admin@example.test", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def admin_client(admin_user):
+    return login(admin_user)
+
+
+def good_zip() -> bytes:
+    return zip_of(
+        {
+            "cat/competencies.md": FRAMEWORK_MD,
+            "cat/ai-po/track.md": TRACK_MD,
+            f"cat/ai-po/{SAMPLE_NAME}": sample_bytes(),
+            "cat/ai-po/notes.txt": "not a course",
+        }
+    )
+
+
+def test_upload_page_is_for_staff_only(admin_client):
+    assert login(make_user("learner@example.test")).get(UPLOAD).status_code == 302  # login
+    staff = make_user("staff@example.test", is_staff=True)  # staff without course rights
+    assert login(staff).get(UPLOAD).status_code == 403
+    page = admin_client.get(UPLOAD, headers=EN)
+    assert page.status_code == 200
+    assert "Catalogue files" in page.text
+
+
+def test_course_changelist_links_to_the_upload(admin_client):
+    page = admin_client.get(reverse("admin:courses_course_changelist"))
+    assert UPLOAD in page.text
+
+
+def test_zip_upload_previews_then_confirm_writes(admin_client, admin_user):
+    response = upload(admin_client, ("catalogue.zip", good_zip()))
+    assert response.status_code == 302
+    staged = StagedUpload.objects.get()
+    assert Course.objects.count() == 0, "the preview writes nothing"
+    preview = admin_client.get(response.url, headers=EN)
+    assert "P4-A" in preview.text and "ai-po" in preview.text
+    assert "Confirm and import" in preview.text
+    assert "catalogue.zip/cat/ai-po/notes.txt" in preview.text  # ignored, with a warning
+    assert "Repaired mojibake" in preview.text
+    assert "<script" not in preview.text.split("</head>")[1]  # strict CSP: no inline script
+
+    confirm = admin_client.post(reverse("admin:courses_import_confirm", args=[staged.pk]))
+    assert confirm.status_code == 302
+    duke = Course.objects.get(code="P4-A")
+    assert duke.status == "À choisir (Option A)" and duke.phase.code == "P4"
+    run = ImportRun.objects.filter(dry_run=False).get()
+    assert (run.user, run.source, run.ok) == (admin_user, "upload", True)
+    assert ImportRun.objects.filter(dry_run=True).count() == 1
+    assert not StagedUpload.objects.exists()
+
+
+def test_md_files_upload_side_by_side(admin_client):
+    response = upload(
+        admin_client,
+        ("competencies.md", FRAMEWORK_MD.encode()),
+        ("track.md", TRACK_MD.encode()),
+        ("p1-a.md", course_md("P1-A").encode()),
+    )
+    staged = StagedUpload.objects.get()
+    assert sorted(staged.report["preview"]["created"]) == ["P1-A", "ai-po", "competencies"]
+    admin_client.post(reverse("admin:courses_import_confirm", args=[staged.pk]))
+    assert Course.objects.get(code="P1-A").phase.code == "P1"
+    assert response.status_code == 302
+
+
+def test_invalid_files_show_errors_and_cannot_be_confirmed(admin_client):
+    upload(admin_client, ("bad.md", course_md(effort="-2h").encode()))
+    staged = StagedUpload.objects.get()
+    preview = admin_client.get(
+        reverse("admin:courses_import_preview", args=[staged.pk]), headers=EN
+    )
+    assert "bad.md" in preview.text and "must be more than zero hours" in preview.text
+    assert "Confirm and import" not in preview.text
+    admin_client.post(reverse("admin:courses_import_confirm", args=[staged.pk]))
+    assert Course.objects.count() == 0
+
+
+def test_another_admins_staged_upload_is_a_404(admin_client):
+    upload(admin_client, ("c.md", course_md().encode()))
+    staged = StagedUpload.objects.get()
+    client = login(make_user("admin2@example.test", is_staff=True, is_superuser=True))
+    assert client.get(reverse("admin:courses_import_preview", args=[staged.pk])).status_code == 404
+    confirm = client.post(reverse("admin:courses_import_confirm", args=[staged.pk]))
+    assert confirm.status_code == 404
+    assert Course.objects.count() == 0
+
+
+def bomb() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("a.md", b"0" * (60 * 1024 * 1024))
+    return buffer.getvalue()
+
+
+def many() -> bytes:
+    return zip_of({f"c{i}.md": "x" for i in range(501)})
+
+
+HOSTILE_ZIPS = [
+    ("traversal", lambda: zip_of({"../../etc/evil.md": "x"}), "climbs out of its folder"),
+    ("absolute", lambda: zip_of({"/etc/evil.md": "x"}), "absolute path"),
+    ("windows-drive", lambda: zip_of({"C:/evil.md": "x"}), "absolute path"),
+    ("symlink", lambda: zip_of({"ok.md": "x"}, symlink="link.md"), "symbolic link"),
+    ("bomb", bomb, "zip bomb"),
+    ("too-many", many, "more than 500"),
+    ("not-a-zip", lambda: b"PK\x03\x04 garbage", "not a valid zip"),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "make", "message"), HOSTILE_ZIPS, ids=[z[0] for z in HOSTILE_ZIPS]
+)
+def test_hostile_zip_is_refused_at_the_field(admin_client, name, make, message):
+    response = upload(admin_client, (f"{name}.zip", make()))
+    assert response.status_code == 200
+    assert message in str(response.context["form"].errors["files"])
+    assert not StagedUpload.objects.exists() and Course.objects.count() == 0
+
+
+def test_other_file_types_are_refused(admin_client):
+    response = upload(admin_client, ("evil.exe", b"MZ"))
+    assert "neither a .md file nor a .zip" in str(response.context["form"].errors["files"])
