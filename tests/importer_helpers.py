@@ -34,7 +34,12 @@ domains:
         nom: "Culture du machine learning"
         name_en: "Machine learning literacy"
         aliases: ["Machine Learning"]
-        levels: [{fr: "n1", en: "l1"}, {fr: "n2", en: "l2"}, {fr: "n3", en: "l3"}, {fr: "n4", en: "l4"}, {fr: "n5", en: "l5"}]
+        levels:
+          - {fr: "n1", en: "l1"}
+          - {fr: "n2", en: "l2"}
+          - {fr: "n3", en: "l3"}
+          - {fr: "n4", en: "l4"}
+          - {fr: "n5", en: "l5"}
       - id: mlops
         nom: "MLOps"
         levels: [{fr: "n1"}, {fr: "n2"}, {fr: "n3"}, {fr: "n4"}, {fr: "n5"}]

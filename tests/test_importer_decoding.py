@@ -54,9 +54,7 @@ def test_bom_and_crlf_are_normalised():
 
 
 def test_a_file_mixing_correct_and_broken_text_repairs_only_the_broken_runs():
-    text = "---\nid: x\n---\nCorrect : été, 📝.\nCassé : " + "été 📚".encode().decode(
-        "mac_roman"
-    )
+    text = "---\nid: x\n---\nCorrect : été, 📝.\nCassé : " + "été 📚".encode().decode("mac_roman")
     decoded = decode_catalogue_bytes(text.encode("utf-8"))
     assert decoded.text == "---\nid: x\n---\nCorrect : été, 📝.\nCassé : été 📚"
     assert "also holds correct text" in decoded.warnings[0]
