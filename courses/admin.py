@@ -26,6 +26,7 @@ class CourseAdmin(admin.ModelAdmin):
     search_fields = ["code", "title", "provider"]
     inlines = [ModuleInline]
     readonly_fields = ["content_hash", "source_file", "created", "updated"]
+    change_list_template = "admin/courses/change_list_import.html"
 
 
 class PhaseInline(admin.TabularInline):
@@ -60,6 +61,7 @@ class CompetencyAdmin(admin.ModelAdmin):
 class ImportRunAdmin(admin.ModelAdmin):
     list_display = ["started", "source", "user", "dry_run", "ok"]
     list_filter = ["source", "dry_run", "ok"]
+    change_list_template = "admin/courses/change_list_import.html"
     readonly_fields = ["user", "source", "started", "finished", "dry_run", "ok", "report"]
 
     def has_add_permission(self, request) -> bool:

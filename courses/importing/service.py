@@ -226,7 +226,7 @@ def import_catalogue(
         report.warnings.append(Problem("", None, _("No catalogue file (.md) was given.")))
     catalogue = _read_catalogue(sources, report)
     plan = _validate(catalogue, report)
-    if report.ok and not dry_run:
+    if report.ok and not dry_run and not plan.is_empty:
         with transaction.atomic():
             write_plan(plan)
         report.written = True

@@ -10,6 +10,17 @@ from typing import Any
 
 MAX_FILE_BYTES = 1024 * 1024
 MAX_FRONTMATTER_BYTES = 64 * 1024
+# The fields a framework file gives, named as on the models and on the specs.
+DOMAIN_FIELDS = ("name_fr", "name_en", "order")
+COMPETENCY_FIELDS = (
+    "name_fr",
+    "name_en",
+    "description_fr",
+    "description_en",
+    "levels",
+    "aliases",
+    "order",
+)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ checks run once every file is read, before anything is written.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -15,7 +16,15 @@ from django.utils.translation import gettext as _
 from courses.models import Competency, CompetencyDomain, Phase
 
 from .parsing import normalise_name
-from .specs import CourseSpec, FrameworkSpec, ParsedFile, Problem, TrackSpec
+from .specs import (
+    COMPETENCY_FIELDS,
+    DOMAIN_FIELDS,
+    CourseSpec,
+    FrameworkSpec,
+    ParsedFile,
+    Problem,
+    TrackSpec,
+)
 
 
 class CompetencyMatcher:
@@ -205,39 +214,25 @@ def warn_dropped_phases(catalogue: Catalogue) -> None:
             )
 
 
+def _canonical(value: object) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
 def framework_is_unchanged(spec: FrameworkSpec) -> bool:
-    """Compare the framework file with the database (it has no content hash of its own)."""
-    domains = {
-        (d.code, d.name_fr, d.name_en, d.order)
-        for d in CompetencyDomain.objects.only("code", "name_fr", "name_en", "order")
-    }
+    """Compare the framework file with the database (it has no content hash of its own).
+
+    Values are compared as canonical JSON: PostgreSQL's jsonb does not keep key order.
+    """
+    domains = set(CompetencyDomain.objects.values_list("code", *DOMAIN_FIELDS))
     competencies = {
-        (c[0], c[1], c[2], c[3], c[4], c[5], repr(c[6]), repr(c[7]), c[8])
-        for c in Competency.objects.filter(is_active=True).values_list(
-            "code",
-            "domain__code",
-            "name_fr",
-            "name_en",
-            "description_fr",
-            "description_en",
-            "levels",
-            "aliases",
-            "order",
+        (code, domain, *map(_canonical, values))
+        for code, domain, *values in Competency.objects.filter(is_active=True).values_list(
+            "code", "domain__code", *COMPETENCY_FIELDS
         )
     }
-    wanted_domains = {(d.code, d.name_fr, d.name_en, d.order) for d in spec.domains}
+    wanted_domains = {(d.code, *(getattr(d, f) for f in DOMAIN_FIELDS)) for d in spec.domains}
     wanted = {
-        (
-            c.code,
-            d.code,
-            c.name_fr,
-            c.name_en,
-            c.description_fr,
-            c.description_en,
-            repr(c.levels),
-            repr(c.aliases),
-            c.order,
-        )
+        (c.code, d.code, *(_canonical(getattr(c, f)) for f in COMPETENCY_FIELDS))
         for d in spec.domains
         for c in d.competencies
     }

@@ -21,7 +21,7 @@ from courses.models import (
     TrackTarget,
 )
 
-from .specs import CourseSpec, FrameworkSpec, TrackSpec
+from .specs import COMPETENCY_FIELDS, DOMAIN_FIELDS, CourseSpec, FrameworkSpec, TrackSpec
 from .validate import CompetencyMatcher
 
 BATCH = 500
@@ -53,11 +53,15 @@ class WritePlan:
     tracks: list[tuple[TrackSpec, str, str]] = field(default_factory=list)
     courses: list[tuple[CourseSpec, str, str]] = field(default_factory=list)
 
+    @property
+    def is_empty(self) -> bool:
+        return self.framework is None and not self.tracks and not self.courses
+
 
 def write_plan(plan: WritePlan) -> None:
     if plan.framework is not None:
         _write_framework(plan.framework)
-    competency_ids = dict(Competency.objects.values_list("code", "id"))
+    competency_ids = dict(Competency.objects.order_by().values_list("code", "id"))
     for spec, file, content_hash in plan.tracks:
         _write_track(spec, file, content_hash, competency_ids)
     _write_courses(plan.courses, competency_ids)
@@ -87,9 +91,10 @@ def _write_framework(spec: FrameworkSpec) -> None:
     wanted = []
     for d in spec.domains:
         obj = domains.get(d.code) or CompetencyDomain(code=d.code)
-        obj.name_fr, obj.name_en, obj.order = d.name_fr, d.name_en, d.order
+        for name in DOMAIN_FIELDS:
+            setattr(obj, name, getattr(d, name))
         wanted.append(obj)
-    _upsert(CompetencyDomain, wanted, ["name_fr", "name_en", "order"])
+    _upsert(CompetencyDomain, wanted, list(DOMAIN_FIELDS))
     domain_ids = dict(CompetencyDomain.objects.values_list("code", "id"))
 
     competencies = Competency.objects.in_bulk(field_name="code")
@@ -97,23 +102,11 @@ def _write_framework(spec: FrameworkSpec) -> None:
     for d in spec.domains:
         for c in d.competencies:
             obj = competencies.get(c.code) or Competency(code=c.code)
-            obj.domain_id = domain_ids[d.code]
-            obj.name_fr, obj.name_en = c.name_fr, c.name_en
-            obj.description_fr, obj.description_en = c.description_fr, c.description_en
-            obj.levels, obj.aliases, obj.order, obj.is_active = c.levels, c.aliases, c.order, True
+            for name in COMPETENCY_FIELDS:
+                setattr(obj, name, getattr(c, name))
+            obj.domain_id, obj.is_active = domain_ids[d.code], True
             wanted.append(obj)
-    fields = [
-        "domain",
-        "name_fr",
-        "name_en",
-        "description_fr",
-        "description_en",
-        "levels",
-        "aliases",
-        "order",
-        "is_active",
-    ]
-    _upsert(Competency, wanted, fields)
+    _upsert(Competency, wanted, ["domain", "is_active", *COMPETENCY_FIELDS])
     # Competencies that left the file are deactivated, not deleted: assessments and
     # course links may point at them.
     codes = [c.code for d in spec.domains for c in d.competencies]
