@@ -33,6 +33,14 @@ def test_correct_french_and_emoji_are_never_changed():
     assert decoded.warnings == []
 
 
+def test_correct_apostrophes_before_accents_are_not_taken_for_mojibake():
+    # "\u2019é" re-reads from Mac Roman as the Armenian "Վ": a false repair to refuse.
+    text = "---\nid: x\n---\nl\u2019équipe, d\u2019évaluer, jusqu\u2019à l\u2019ère\n"
+    decoded = decode_catalogue_bytes(text.encode("utf-8"))
+    assert decoded.text == text
+    assert decoded.warnings == []
+
+
 def test_windows_1252_mojibake_is_repaired():
     text = "---\nid: x\n---\nLa spécialisation de l'été à Paris\n"
     broken = text.encode("utf-8").decode("cp1252").encode("utf-8")

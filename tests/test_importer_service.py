@@ -337,3 +337,15 @@ def test_command_text_output_and_dry_run(catalogue, capsys):
 def test_command_missing_path_is_an_error(tmp_path):
     with pytest.raises(CommandError):
         call_command("import_catalogue", str(tmp_path / "nope"))
+
+
+def test_bundled_catalogue_imports_with_no_error_and_repairs_only_the_duke_file(settings):
+    report = import_catalogue([settings.PARCOURS_CATALOGUE_DIR])
+    assert report.errors == []
+    repaired = {w.file for w in report.warnings if "mojibake" in w.message}
+    assert {f.rsplit("/", 1)[-1] for f in repaired} == {SAMPLE_NAME}
+    duke = Course.objects.get(code="P4-A")
+    assert duke.phase.code == "P4" and "📝 Description" in duke.body_md
+    assert Course.objects.filter(phase__code="P4").count() >= 2
+    again = import_catalogue([settings.PARCOURS_CATALOGUE_DIR])
+    assert again.created == again.updated == [] and again.errors == []

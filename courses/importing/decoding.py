@@ -99,12 +99,33 @@ def _suspicion(text: str) -> int:
     return score
 
 
+# What a repair may produce: Latin letters, punctuation, symbols and emoji. Correct
+# French can look like Mac Roman mojibake — `\u2019é` re-reads as the Armenian `Վ` — and a
+# catalogue written in Latin script never means Armenian there, so such a "repair" is
+# refused. (A catalogue in another script would be left as it is, never damaged.)
+_PLAUSIBLE_RANGES = (
+    (0x00A0, 0x024F),  # Latin-1 Supplement, Latin Extended-A and -B
+    (0x1E00, 0x1EFF),  # Latin Extended Additional
+    (0x2000, 0x2BFF),  # punctuation, currency, letterlike, arrows, dingbats, symbols
+    (0x2E00, 0x2E7F),  # supplemental punctuation
+    (0xFE00, 0xFE0F),  # variation selectors (emoji presentation)
+    (0x1F000, 0x1FAFF),  # emoji and pictographs
+)
+
+
+def _plausible(text: str) -> bool:
+    return all(
+        char.isascii() or any(low <= ord(char) <= high for low, high in _PLAUSIBLE_RANGES)
+        for char in text
+    )
+
+
 def _repair_whole(text: str) -> tuple[str, Misreading] | None:
     """Undo a misreading of the whole text, when one re-reads it all as clean UTF-8."""
     best: tuple[int, str, Misreading] | None = None
     for misreading in MISREADINGS:
         repaired = misreading.undo(text)
-        if repaired is None or repaired == text:
+        if repaired is None or repaired == text or not _plausible(repaired):
             continue
         score = _suspicion(repaired)
         if best is None or score < best[0]:
