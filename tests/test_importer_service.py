@@ -224,6 +224,30 @@ def test_bad_course_file_is_an_error_naming_file_and_line(catalogue, name, conte
     assert snapshot() == before, "nothing is written when any file is invalid"
 
 
+def test_deeply_nested_yaml_is_an_error_not_a_crash(tmp_path):
+    write_catalogue(tmp_path, {"c.md": "---\nid: x\nnom: " + "[" * 20_000 + "\n---\n"})
+    (error,) = import_catalogue([tmp_path]).errors
+    assert error.file.endswith("c.md") and "nested more than 32 levels" in error.message
+    assert error.line == 3
+
+
+def test_deeply_nested_markdown_is_an_error_not_a_crash(tmp_path):
+    write_catalogue(tmp_path, {"c.md": course_md(body="- " * 3000 + "x\n")})
+    (error,) = import_catalogue([tmp_path]).errors
+    assert error.file.endswith("c.md") and "nested too deeply" in error.message
+    # ...and the next file renders normally (the renderer is not left half-built).
+    write_catalogue(tmp_path, {"c.md": course_md(body="<script>x</script>\n\n**ok**\n")})
+    assert import_catalogue([tmp_path]).ok
+    html = Course.objects.get().description_html
+    assert "<p><strong>ok</strong></p>" in html and "script" not in html
+
+
+def test_nan_effort_is_an_error(tmp_path):
+    write_catalogue(tmp_path, {"c.md": course_md().replace('effort: "20h"', "effort: .nan")})
+    (error,) = import_catalogue([tmp_path]).errors
+    assert "not a duration" in error.message and error.line == 5
+
+
 def test_yaml_alias_is_refused(tmp_path):
     text = "---\nbase: &b {a: 1}\nid: x\nnom: T\neffort: 2h\nmore: *b\n---\n"
     write_catalogue(tmp_path, {"c.md": text})

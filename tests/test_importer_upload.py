@@ -14,7 +14,6 @@ from tests.importer_helpers import FRAMEWORK_MD, SAMPLE_NAME, TRACK_MD, course_m
 
 pytestmark = pytest.mark.django_db
 UPLOAD = reverse("admin:courses_import_upload")
-EN = {"accept-language": "en"}
 
 
 def zip_of(members: dict[str, bytes | str], *, symlink: str | None = None) -> bytes:
@@ -33,7 +32,7 @@ def upload(client, *files: tuple[str, bytes]):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     data = {"files": [SimpleUploadedFile(name, content) for name, content in files]}
-    return client.post(UPLOAD, data, headers=EN)
+    return client.post(UPLOAD, data)
 
 
 def login(user) -> Client:
@@ -45,7 +44,8 @@ def login(user) -> Client:
 @pytest.fixture
 def admin_user():
     # Not the personas fixture: one password hash per test keeps these tests fast.
-    return make_user("admin@example.test", is_staff=True, is_superuser=True)
+    # English: the UI follows the user's profile language (French by default).
+    return make_user("admin@example.test", is_staff=True, is_superuser=True, language="en")
 
 
 @pytest.fixture
@@ -66,9 +66,11 @@ def good_zip() -> bytes:
 
 def test_upload_page_is_for_staff_only(admin_client):
     assert login(make_user("learner@example.test")).get(UPLOAD).status_code == 302  # login
-    staff = make_user("staff@example.test", is_staff=True)  # staff without course rights
+    staff = make_user(
+        "staff@example.test", is_staff=True, language="en"
+    )  # staff without course rights
     assert login(staff).get(UPLOAD).status_code == 403
-    page = admin_client.get(UPLOAD, headers=EN)
+    page = admin_client.get(UPLOAD)
     assert page.status_code == 200
     assert "Catalogue files" in page.text
 
@@ -83,7 +85,7 @@ def test_zip_upload_previews_then_confirm_writes(admin_client, admin_user):
     assert response.status_code == 302
     staged = StagedUpload.objects.get()
     assert Course.objects.count() == 0, "the preview writes nothing"
-    preview = admin_client.get(response.url, headers=EN)
+    preview = admin_client.get(response.url)
     assert "P4-A" in preview.text and "ai-po" in preview.text
     assert "Confirm and import" in preview.text
     assert "catalogue.zip/cat/ai-po/notes.txt" in preview.text  # ignored, with a warning
@@ -117,9 +119,7 @@ def test_md_files_upload_side_by_side(admin_client):
 def test_invalid_files_show_errors_and_cannot_be_confirmed(admin_client):
     upload(admin_client, ("bad.md", course_md(effort="-2h").encode()))
     staged = StagedUpload.objects.get()
-    preview = admin_client.get(
-        reverse("admin:courses_import_preview", args=[staged.pk]), headers=EN
-    )
+    preview = admin_client.get(reverse("admin:courses_import_preview", args=[staged.pk]))
     assert "bad.md" in preview.text and "must be more than zero hours" in preview.text
     assert "Confirm and import" not in preview.text
     admin_client.post(reverse("admin:courses_import_confirm", args=[staged.pk]))
@@ -130,6 +130,7 @@ def test_another_admins_staged_upload_is_a_404(admin_client):
     upload(admin_client, ("c.md", course_md().encode()))
     staged = StagedUpload.objects.get()
     client = login(make_user("admin2@example.test", is_staff=True, is_superuser=True))
+
     assert client.get(reverse("admin:courses_import_preview", args=[staged.pk])).status_code == 404
     confirm = client.post(reverse("admin:courses_import_confirm", args=[staged.pk]))
     assert confirm.status_code == 404
@@ -171,3 +172,13 @@ def test_hostile_zip_is_refused_at_the_field(admin_client, name, make, message):
 def test_other_file_types_are_refused(admin_client):
     response = upload(admin_client, ("evil.exe", b"MZ"))
     assert "neither a .md file nor a .zip" in str(response.context["form"].errors["files"])
+
+
+def test_preview_speaks_the_admins_language(admin_user):
+    admin_user.language = "fr"
+    admin_user.save()
+    client = login(admin_user)
+    response = upload(client, ("bad.md", course_md(effort="-2h").encode()))
+    preview = client.get(response.url)
+    assert "doit être supérieur à zéro heure" in preview.text
+    assert "Envoyer des fichiers corrigés" in preview.text

@@ -51,6 +51,8 @@ def _number(text: str) -> Decimal:
 
 
 def _checked(hours: Decimal, raw: str) -> Decimal:
+    if not hours.is_finite():
+        raise EffortError(_("The effort is missing or not a duration."))
     if hours <= 0:
         raise EffortError(
             _("The effort %(effort)r must be more than zero hours.") % {"effort": raw}

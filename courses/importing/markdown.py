@@ -56,4 +56,11 @@ def render_markdown(text: str) -> str:
         renderer = markdown_lib.Markdown(extensions=["tables", "fenced_code", "sane_lists"])
         _local.renderer = renderer
     renderer.reset()
-    return sanitise_html(renderer.convert(text))
+    try:
+        html = renderer.convert(text)
+    except BaseException:
+        # A failed conversion (RecursionError on hostile nesting) leaves the instance's
+        # state half-built; the next file gets a fresh one.
+        _local.renderer = None
+        raise
+    return sanitise_html(html)

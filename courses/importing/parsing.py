@@ -162,6 +162,17 @@ def read_file(source: SourceFile) -> ParsedFile:
     """Decode, split and parse one file into a spec (errors and warnings recorded)."""
     parsed = ParsedFile(source=source)
     try:
+        return _read_file(parsed)
+    except RecursionError:
+        # YAML or markdown nested thousands of levels deep: a hostile file, not a crash.
+        parsed.spec = None
+        parsed.error(_("The file is nested too deeply to be read."))
+        return parsed
+
+
+def _read_file(parsed: ParsedFile) -> ParsedFile:
+    source = parsed.source
+    try:
         decoded = decode_catalogue_bytes(source.data or b"")
     except DecodeError as error:
         parsed.error(error.message, error.line)

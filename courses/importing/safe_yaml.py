@@ -20,9 +20,13 @@ class UnsafeYAML(yaml.MarkedYAMLError):
     pass
 
 
+MAX_DEPTH = 32
+
+
 class CatalogueLoader(yaml.SafeLoader):
     def __init__(self, stream: str):
         super().__init__(stream)
+        self.depth = 0
         # id(dict) -> (line of the mapping, {key: line of the key}); 0-based YAML lines.
         self.lines: dict[int, tuple[int, dict[Any, int]]] = {}
 
@@ -42,7 +46,18 @@ class CatalogueLoader(yaml.SafeLoader):
                     _("YAML tags (%(tag)s) are not allowed.") % {"tag": event.tag},
                     event.start_mark,
                 )
-        return super().compose_node(parent, index)
+        if self.depth >= MAX_DEPTH:
+            raise UnsafeYAML(
+                None,
+                None,
+                _("The YAML is nested more than %(depth)d levels deep.") % {"depth": MAX_DEPTH},
+                event.start_mark,
+            )
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
     def construct_yaml_map(self, node):
         data: dict = {}

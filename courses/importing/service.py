@@ -74,7 +74,10 @@ def read_source(path: Path, name: str) -> SourceFile:
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         return SourceFile(name=name, data=None, size=size)
-    data = path.read_bytes()
+    with path.open("rb") as file:
+        data = file.read(MAX_FILE_BYTES + 1)  # the file may have grown since stat()
+    if len(data) > MAX_FILE_BYTES:
+        return SourceFile(name=name, data=None, size=len(data))
     return SourceFile(name=name, data=data, size=len(data))
 
 
