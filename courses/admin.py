@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.template.loader import render_to_string
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
 from . import admin_import
 from .models import (
@@ -62,10 +64,19 @@ class ImportRunAdmin(admin.ModelAdmin):
     list_display = ["started", "source", "user", "dry_run", "ok"]
     list_filter = ["source", "dry_run", "ok"]
     change_list_template = "admin/courses/change_list_import.html"
-    readonly_fields = ["user", "source", "started", "finished", "dry_run", "ok", "report"]
+    readonly_fields = ["user", "source", "started", "finished", "dry_run", "ok", "report_tables"]
+    exclude = ["report"]
+
+    @admin.display(description=_("report"))
+    def report_tables(self, obj: ImportRun) -> str:
+        # The same tables as the upload preview; the template escapes every value.
+        return render_to_string("admin/courses/import_report.html", {"report": obj.report})
 
     def has_add_permission(self, request) -> bool:
         return False  # runs are recorded by the importer, never typed in
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
     def get_urls(self):
         def wrap(view):

@@ -182,3 +182,15 @@ def test_preview_speaks_the_admins_language(admin_user):
     preview = client.get(response.url)
     assert "doit être supérieur à zéro heure" in preview.text
     assert "Envoyer des fichiers corrigés" in preview.text
+
+
+def test_import_run_page_shows_the_report_as_tables(admin_client, tmp_path):
+    from courses.importing import import_catalogue
+
+    (tmp_path / "c.md").write_text(course_md(extra="niveau: <b>x</b>\n"))
+    report = import_catalogue([tmp_path])
+    page = admin_client.get(reverse("admin:courses_importrun_change", args=[report.run_id]))
+    assert page.status_code == 200
+    assert 'id="import-diff"' in page.text and 'id="import-warnings"' in page.text
+    assert "<td>C-1</td>" in page.text and "niveau" in page.text
+    assert "_save" not in page.text, "a run is a record: read only"
