@@ -61,6 +61,13 @@ def test_bom_and_crlf_are_normalised():
     assert decoded.text == "---\nid: x\n---\nCafé\n"
 
 
+def test_a_bom_that_went_through_the_misreading_is_dropped_too():
+    text = "\ufeff---\nid: x\n---\nÉté\n"
+    broken = text.encode("utf-8").decode("cp1252").encode("utf-8")  # "ï»¿---...Ã‰tÃ©"
+    decoded = decode_catalogue_bytes(broken)
+    assert decoded.text == "---\nid: x\n---\nÉté\n"
+
+
 def test_a_file_mixing_correct_and_broken_text_repairs_only_the_broken_runs():
     text = "---\nid: x\n---\nCorrect : été, 📝.\nCassé : " + "été 📚".encode().decode("mac_roman")
     decoded = decode_catalogue_bytes(text.encode("utf-8"))

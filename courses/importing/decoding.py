@@ -109,6 +109,7 @@ _PLAUSIBLE_RANGES = (
     (0x2000, 0x2BFF),  # punctuation, currency, letterlike, arrows, dingbats, symbols
     (0x2E00, 0x2E7F),  # supplemental punctuation
     (0xFE00, 0xFE0F),  # variation selectors (emoji presentation)
+    (0xFEFF, 0xFEFF),  # a byte order mark that was misread with the rest
     (0x1F000, 0x1FAFF),  # emoji and pictographs
 )
 
@@ -204,6 +205,8 @@ def decode_catalogue_bytes(raw: bytes) -> Decoded:
         )
     if not text.isascii():
         text = _repair_mojibake(text, warnings)
+    # A BOM that went through the misreading too ("ï»¿") comes back as U+FEFF.
+    text = text.removeprefix("\ufeff")
     return Decoded(text=text, warnings=warnings)
 
 

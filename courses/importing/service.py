@@ -52,7 +52,6 @@ class Report:
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     dry_run: bool = False
-    written: bool = False
     run_id: int | None = None
 
     @property
@@ -232,7 +231,6 @@ def import_catalogue(
     if report.ok and not dry_run and not plan.is_empty:
         with transaction.atomic():
             write_plan(plan)
-        report.written = True
     run.finished = timezone.now()
     run.ok = report.ok
     run.report = report.as_dict()
