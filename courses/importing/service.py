@@ -99,22 +99,22 @@ def collect_sources(paths: Iterable[str | os.PathLike], report: Report) -> list[
     return sources
 
 
-def _course_index() -> tuple[dict[str, tuple[str, str | None]], set[str]]:
-    """{content hash: (code, track code)} and every course code, in one query."""
+def _course_index(catalogue: Catalogue) -> dict[str, tuple[str, str | None]]:
+    """{content hash: (code, track code)}, and every course code on the catalogue, in one
+    query."""
     by_hash: dict[str, tuple[str, str | None]] = {}
-    codes: set[str] = set()
     for code, content_hash, track_code in Course.objects.values_list(
         "code", "content_hash", "track__code"
     ):
-        codes.add(code)
+        catalogue.existing_course_codes.add(code)
         if content_hash:
             by_hash[content_hash] = (code, track_code)
-    return by_hash, codes
+    return by_hash
 
 
 def _read_catalogue(sources: Sequence[SourceFile], report: Report) -> Catalogue:
     catalogue = Catalogue()
-    known_courses, _codes = _course_index()
+    known_courses = _course_index(catalogue)
     maybe_unchanged: list[tuple[SourceFile, str]] = []
     for source in sources:
         if source.data is None:
@@ -187,15 +187,11 @@ def _diff(catalogue: Catalogue, framework: FrameworkSpec | None, report: Report)
             continue
         (report.updated if spec.code in track_hashes else report.created).append(spec.code)
         plan.tracks.append((spec, parsed.source.name, content_hash))
-    course_specs = [p for p in catalogue.of_kind("course") if isinstance(p.spec, CourseSpec)]
-    existing = set(
-        Course.objects.filter(code__in=[p.spec.code for p in course_specs]).values_list(
-            "code", flat=True
-        )
-    )
-    for parsed in course_specs:
+    for parsed in catalogue.of_kind("course"):
         spec = parsed.spec
-        (report.updated if spec.code in existing else report.created).append(spec.code)
+        assert isinstance(spec, CourseSpec)
+        existing = spec.code in catalogue.existing_course_codes
+        (report.updated if existing else report.created).append(spec.code)
         plan.courses.append((spec, parsed.source.name, parsed.source.content_hash))
     report.unchanged.extend(u.code for u in catalogue.unchanged_courses)
     return plan

@@ -6,6 +6,7 @@ import hashlib
 import posixpath
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 MAX_FILE_BYTES = 1024 * 1024
@@ -58,7 +59,7 @@ class SourceFile:
     def basename(self) -> str:
         return posixpath.basename(self.name.replace("\\", "/"))
 
-    @property
+    @cached_property
     def content_hash(self) -> str:
         return hashlib.sha256(IMPORTER_VERSION + (self.data or b"")).hexdigest()
 

@@ -81,6 +81,7 @@ class Catalogue:
     parsed: list[ParsedFile] = field(default_factory=list)
     unchanged_courses: list[UnchangedCourse] = field(default_factory=list)
     folder_tracks: dict[str, ParsedFile] = field(default_factory=dict)
+    existing_course_codes: set[str] = field(default_factory=set)
 
     def of_kind(self, kind: str) -> list[ParsedFile]:
         return [p for p in self.parsed if p.kind == kind and p.spec is not None]
