@@ -373,3 +373,30 @@ def test_bundled_catalogue_imports_with_no_error_and_repairs_only_the_duke_file(
     assert Course.objects.filter(phase__code="P4").count() >= 2
     again = import_catalogue([settings.PARCOURS_CATALOGUE_DIR])
     assert again.created == again.updated == [] and again.errors == []
+
+
+def test_updated_course_keeps_its_module_ids(catalogue):
+    # Learners tick modules off and log hours against them: a re-import that edits a
+    # module must not replace it.
+    import_catalogue([catalogue])
+    duke = Course.objects.get(code="P4-A")
+    before = dict(duke.modules.values_list("order", "id"))
+    path = catalogue / f"ai-po/{SAMPLE_NAME}"
+    text = path.read_bytes().replace(b"(16h)", b"(20h)", 1)
+    path.write_bytes(text)
+    report = import_catalogue([catalogue])
+    assert report.updated == ["P4-A"]
+    after = dict(duke.modules.values_list("order", "id"))
+    assert after == before
+    assert duke.modules.get(order=1).hours == 20
+
+
+def test_module_removed_from_the_file_is_deleted(catalogue):
+    import_catalogue([catalogue])
+    path = catalogue / f"ai-po/{SAMPLE_NAME}"
+    text = path.read_bytes()
+    start = text.index(b"### Cours 3")
+    end = text.index(b"## ", start + 4)
+    path.write_bytes(text[:start] + text[end:])
+    import_catalogue([catalogue])
+    assert list(Course.objects.get(code="P4-A").modules.values_list("order", flat=True)) == [1, 2]

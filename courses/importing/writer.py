@@ -183,19 +183,44 @@ def _write_courses(
             changed_placed, [*COURSE_FIELDS, *PLACE_FIELDS], batch_size=BATCH
         )
     course_ids = {c.code: c.pk for c in (*new, *changed, *changed_placed)}
-    Module.objects.filter(course_id__in=course_ids.values()).delete()
-    Module.objects.bulk_create(
-        (
-            Module(course_id=course_ids[spec.code], order=m.order, title=m.title, hours=m.hours)
-            for spec, _f, _h in courses
-            for m in spec.modules
-        ),
-        batch_size=BATCH,
-    )
+    _write_modules({course_ids[spec.code]: spec.modules for spec, _f, _h in courses})
     _set_competency_links(
         {course_ids[spec.code]: spec.competency_codes for spec, _f, _h in courses},
         competency_ids,
     )
+
+
+def _write_modules(modules_by_course: dict[int, list]) -> None:
+    """Updates modules in place, matched by their position in the course.
+
+    Learners tick modules off and log hours against them, so a module keeps its id when
+    its title or hours change; only modules that left the file are deleted.
+    """
+    existing = {
+        (module.course_id, module.order): module
+        for module in Module.objects.filter(course_id__in=modules_by_course.keys())
+    }
+    to_create, to_update, kept = [], [], set()
+    for course_id, specs in modules_by_course.items():
+        for spec in specs:
+            key = (course_id, spec.order)
+            kept.add(key)
+            module = existing.get(key)
+            if module is None:
+                to_create.append(
+                    Module(
+                        course_id=course_id, order=spec.order, title=spec.title, hours=spec.hours
+                    )
+                )
+            elif (module.title, module.hours) != (spec.title, spec.hours):
+                module.title, module.hours = spec.title, spec.hours
+                to_update.append(module)
+    stale = [module.pk for key, module in existing.items() if key not in kept]
+    if stale:
+        Module.objects.filter(pk__in=stale).delete()
+    if to_update:
+        Module.objects.bulk_update(to_update, ["title", "hours"], batch_size=BATCH)
+    Module.objects.bulk_create(to_create, batch_size=BATCH)
 
 
 def _set_competency_links(links: dict[int, list[str]], competency_ids: dict[str, int]) -> None:
