@@ -1,11 +1,112 @@
+"""Catalogue pages: the list, a course, a track and the comparison of a phase's options.
+
+Views stay short: reads go through `courses.selectors`. Every page needs a login; any
+logged-in user may read the whole catalogue.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseClientRedirect
 
-from .models import Course
+from . import selectors
+from .forms import CatalogueFilterForm
+
+PAGE_SIZE = 25
 
 
-@login_required
+def catalogue_login_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """login_required that, on an htmx request from an expired session, sends the whole
+    browser to the login page instead of swapping the login form into a fragment."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.is_authenticated and getattr(request, "htmx", False):
+            current = request.htmx.current_url_abs_path or request.get_full_path()
+            return HttpResponseClientRedirect(redirect_to_login(current).url)
+        return login_required(view)(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _wants_fragment(request: HttpRequest) -> bool:
+    # A history restore (back button after a cache miss) needs the whole page.
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+@require_GET
+@catalogue_login_required
+@vary_on_headers("HX-Request")
 def catalogue(request: HttpRequest) -> HttpResponse:
-    courses = Course.objects.filter(is_active=True).select_related("track", "phase")
-    return render(request, "courses/catalogue.html", {"courses": courses})
+    form = CatalogueFilterForm(request.GET)
+    courses = selectors.course_list(filters=form.filters())
+    page = Paginator(courses, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "rows": [(course, selectors.competency_links(course)) for course in page],
+        "query": query.urlencode(),
+    }
+    template = "courses/catalogue.html"
+    if _wants_fragment(request):
+        template += "#results"
+    return render(request, template, context)
+
+
+@require_GET
+@catalogue_login_required
+def course_detail(request: HttpRequest, code: str) -> HttpResponse:
+    course = selectors.course_get(code=code)
+    context = {
+        "course": course,
+        "modules": list(course.modules.all()),
+        "competency_links": selectors.competency_links(course),
+    }
+    return render(request, "courses/course_detail.html", context)
+
+
+@require_GET
+@catalogue_login_required
+def track_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "courses/track_list.html", {"tracks": selectors.track_list()})
+
+
+@require_GET
+@catalogue_login_required
+def track_detail(request: HttpRequest, code: str) -> HttpResponse:
+    track = selectors.track_get(code=code)
+    phases = list(track.phases.all())
+    context = {
+        "track": track,
+        "phases": phases,
+        "targets": list(track.targets.all()),
+        # Per-phase bounds come from the database; a track's range is their sum.
+        "min_hours": sum(p.min_hours for p in phases if p.min_hours is not None),
+        "max_hours": sum(p.max_hours for p in phases if p.max_hours is not None),
+    }
+    return render(request, "courses/track_detail.html", context)
+
+
+@require_GET
+@catalogue_login_required
+def phase_compare(request: HttpRequest, code: str, phase_code: str) -> HttpResponse:
+    phase = selectors.phase_get(track_code=code, phase_code=phase_code)
+    options = list(phase.options.all())
+    context = {
+        "track": phase.track,
+        "phase": phase,
+        "options": options,
+        "coverage": selectors.phase_coverage(options),
+    }
+    return render(request, "courses/phase_compare.html", context)

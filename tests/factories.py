@@ -45,19 +45,43 @@ def make_track(code: str = "ai-po", *, phases: int = 2) -> Track:
 
 
 def make_course(
-    code: str | None = None, *, hours: str | Decimal = "20", modules=(), **extra
+    code: str | None = None,
+    *,
+    hours: str | Decimal = "20",
+    modules=(),
+    competencies=(),
+    **extra,
 ) -> Course:
+    """A course; `competencies` are linked to it and, unless `competency_names` is given,
+    listed under their French names as an imported file would."""
     code = code or f"C{next(_seq)}"
     extra.setdefault("title", f"Course {code}")
     extra.setdefault("provider", "Provider")
+    extra.setdefault("competency_names", [c.name_fr for c in competencies])
+    if extra.get("weekly_hours") is not None:
+        extra["weekly_hours"] = Decimal(str(extra["weekly_hours"]))
     course = Course.objects.create(
         code=code, effort_text=f"{hours}h", effort_hours=Decimal(str(hours)), **extra
     )
     for order, (title, module_hours) in enumerate(modules, start=1):
         Module.objects.create(
-            course=course, order=order, title=title, hours=Decimal(str(module_hours))
+            course=course,
+            order=order,
+            title=title,
+            hours=None if module_hours is None else Decimal(str(module_hours)),
         )
+    course.competencies.add(*competencies)
     return course
+
+
+def make_option(
+    track: Track, phase_code: str, option: str, *, hours: str | Decimal = "20", **extra
+) -> Course:
+    """Option `option` of phase `phase_code` of `track`, with the id the importer gives it
+    (`P4-A`) unless `code` is passed."""
+    phase = track.phases.get(code=phase_code)
+    code = extra.pop("code", f"{phase_code}-{option}")
+    return make_course(code, hours=hours, track=track, phase=phase, option=option, **extra)
 
 
 def make_competency(

@@ -1,0 +1,266 @@
+"""Reads of the catalogue, shared by the pages and the JSON API.
+
+Every list comes with its related rows prefetched, so a page or an API answer costs the
+same number of queries whatever the number of courses.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import F, Max, Min, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from .models import Competency, CompetencyDomain, Course, Phase, Track, TrackTarget
+
+
+@dataclass(frozen=True, kw_only=True)
+class CourseFilters:
+    """What a learner narrows the catalogue by (the page's form and the API's query)."""
+
+    q: str = ""
+    provider: str = ""
+    is_free: bool | None = None
+    min_hours: Decimal | None = None
+    max_hours: Decimal | None = None
+    competency: str = ""  # a competency code
+    track: str = ""  # a track code
+    phase: str = ""  # a phase code (P1, P2...)
+    sort: str = ""
+
+
+# The orderings a learner may ask for; the first is the default. An unrated course is not
+# the most prestigious: nulls last.
+SORTS: dict[str, list] = {
+    "title": ["title", "code"],
+    "effort": ["effort_hours", "code"],
+    "-effort": ["-effort_hours", "code"],
+    "-prestige": [F("prestige").desc(nulls_last=True), "code"],
+    "code": ["code"],
+}
+
+
+def _competencies() -> QuerySet[Competency]:
+    # In the framework's order; the domain comes in the same query (comparison rows sort by it).
+    return Competency.objects.select_related("domain").order_by("domain__order", "order", "code")
+
+
+def _active_courses() -> QuerySet[Course]:
+    return Course.objects.filter(is_active=True)
+
+
+def course_list(*, filters: CourseFilters | None = None) -> QuerySet[Course]:
+    """Active courses matching the filters, with what a list row shows prefetched."""
+    filters = filters or CourseFilters()
+    courses = _active_courses().select_related("track", "phase")
+    if filters.q:
+        courses = courses.filter(
+            Q(title__icontains=filters.q)
+            | Q(provider__icontains=filters.q)
+            | Q(code__iexact=filters.q)
+            | Q(body_md__icontains=filters.q)
+        )
+    if filters.provider:
+        courses = courses.filter(provider=filters.provider)
+    if filters.is_free is not None:
+        courses = courses.filter(is_free=filters.is_free)
+    if filters.min_hours is not None:
+        courses = courses.filter(effort_hours__gte=filters.min_hours)
+    if filters.max_hours is not None:
+        courses = courses.filter(effort_hours__lte=filters.max_hours)
+    if filters.competency:
+        # One row per course: a course lists a competency at most once.
+        courses = courses.filter(competencies__code=filters.competency)
+    if filters.track:
+        courses = courses.filter(track__code=filters.track)
+    if filters.phase:
+        courses = courses.filter(phase__code=filters.phase)
+    ordering = SORTS.get(filters.sort, SORTS["title"])
+    return courses.order_by(*ordering).prefetch_related(
+        Prefetch("competencies", queryset=_competencies())
+    )
+
+
+def course_list_with_details(*, filters: CourseFilters | None = None) -> QuerySet[Course]:
+    """The list plus the modules: what the API gives for each course."""
+    return course_list(filters=filters).prefetch_related("modules")
+
+
+def course_get(*, code: str) -> Course:
+    """One course by its id (`P4-A`), or 404. A retired course stays readable: learners
+    who chose it still follow its link."""
+    courses = Course.objects.select_related("track", "phase").prefetch_related(
+        "modules", Prefetch("competencies", queryset=_competencies())
+    )
+    return get_object_or_404(courses, code=code)
+
+
+def _phases_with_options() -> QuerySet[Phase]:
+    options = (
+        _active_courses()
+        .order_by("option", "code")
+        .prefetch_related("modules", Prefetch("competencies", queryset=_competencies()))
+    )
+    active = Q(options__is_active=True)
+    return (
+        Phase.objects.order_by("order")
+        .annotate(
+            min_hours=Min("options__effort_hours", filter=active),
+            max_hours=Max("options__effort_hours", filter=active),
+        )
+        .prefetch_related(Prefetch("options", queryset=options))
+    )
+
+
+def _tracks() -> QuerySet[Track]:
+    return Track.objects.order_by("code").prefetch_related(
+        Prefetch("phases", queryset=_phases_with_options()),
+        Prefetch("targets", queryset=_targets()),
+    )
+
+
+def _targets() -> QuerySet[TrackTarget]:
+    return TrackTarget.objects.select_related("competency").order_by(
+        "competency__domain__order", "competency__order", "competency__code"
+    )
+
+
+def track_list() -> QuerySet[Track]:
+    """Every track with its phases in order, each with its active options."""
+    return _tracks()
+
+
+def track_get(*, code: str) -> Track:
+    return get_object_or_404(_tracks(), code=code)
+
+
+def phase_get(*, track_code: str, phase_code: str) -> Phase:
+    """A phase of a track with its options, or 404 when either is unknown."""
+    return get_object_or_404(
+        _phases_with_options().select_related("track"),
+        track__code=track_code,
+        code=phase_code,
+    )
+
+
+def competency_framework() -> QuerySet[CompetencyDomain]:
+    """Domains in order, each with its active competencies in order."""
+    return CompetencyDomain.objects.order_by("order", "code").prefetch_related(
+        Prefetch(
+            "competencies",
+            queryset=Competency.objects.filter(is_active=True).order_by("order", "code"),
+        )
+    )
+
+
+def provider_names() -> list[str]:
+    return list(
+        _active_courses()
+        .exclude(provider="")
+        .order_by("provider")
+        .values_list("provider", flat=True)
+        .distinct()
+    )
+
+
+def phase_codes() -> list[str]:
+    codes = Phase.objects.values_list("code", flat=True).distinct()
+    # P2 before P10: by number, not by text.
+    return sorted(set(codes), key=lambda code: int(code[1:]))
+
+
+# --- Competencies as a course lists them -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class CompetencyLink:
+    """A competency name as the course file gives it, with the framework's entry when the
+    name matches one (None otherwise)."""
+
+    name: str
+    competency: Competency | None
+
+    @property
+    def code(self) -> str | None:
+        return self.competency.code if self.competency else None
+
+
+def _fold(text: str) -> str:
+    """Compare names as the importer does: ignoring case, accents and spacing."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
+def _keys(competency: Competency) -> set[str]:
+    names = [competency.code, competency.name_fr, competency.name_en, *competency.aliases]
+    return {_fold(name) for name in names if name}
+
+
+def competency_links(course: Course) -> list[CompetencyLink]:
+    """The names the course lists, each linked to the framework where it matches.
+
+    Uses the course's prefetched competencies (no query). A competency linked to the
+    course but named nowhere in its list (a course written without the list) still shows.
+    """
+    linked = list(course.competencies.all())
+    links: list[CompetencyLink] = []
+    used: set[int] = set()
+    for name in course.competency_names or []:
+        folded = _fold(str(name))
+        match = next((c for c in linked if folded in _keys(c)), None)
+        if match is not None:
+            used.add(match.pk)
+        links.append(CompetencyLink(str(name), match))
+    links.extend(CompetencyLink(c.name, c) for c in linked if c.pk not in used)
+    return links
+
+
+# --- Comparison of a phase's options ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CoverageRow:
+    """One competency of the comparison and, per option in column order, whether the
+    option covers it."""
+
+    label: str
+    competency: Competency | None
+    covered: list[bool]
+
+
+def _framework_order(competency: Competency) -> tuple:
+    return (competency.domain.order, competency.domain.code, competency.order, competency.code)
+
+
+def phase_coverage(options: list[Course]) -> list[CoverageRow]:
+    """Every competency any option covers, framework competencies first (in the
+    framework's order), then the names no framework entry matches."""
+    per_option = [competency_links(option) for option in options]
+    known: dict[int, Competency] = {}
+    unknown: dict[str, str] = {}
+    for links in per_option:
+        for link in links:
+            if link.competency is not None:
+                known.setdefault(link.competency.pk, link.competency)
+            else:
+                unknown.setdefault(_fold(link.name), link.name)
+
+    def covered_known(competency: Competency) -> list[bool]:
+        return [any(link.code == competency.code for link in links) for links in per_option]
+
+    def covered_unknown(folded: str) -> list[bool]:
+        return [
+            any(link.competency is None and _fold(link.name) == folded for link in links)
+            for links in per_option
+        ]
+
+    rows = [
+        CoverageRow(c.name, c, covered_known(c))
+        for c in sorted(known.values(), key=_framework_order)
+    ]
+    rows += [
+        CoverageRow(name, None, covered_unknown(folded)) for folded, name in sorted(unknown.items())
+    ]
+    return rows

@@ -1,0 +1,335 @@
+"""Catalogue pages: the list with its filters, a course, a track, a phase's comparison."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import make_competency, make_course, make_option, make_track
+
+pytestmark = pytest.mark.django_db
+
+CATALOGUE = reverse("courses:catalogue")
+
+
+def _codes(response) -> list[str]:
+    return [course.code for course, _links in response.context["rows"]]
+
+
+@pytest.fixture
+def catalogue_data():
+    """A track with two phases; phase 1 offers a free option A and a paid option B."""
+    ml = make_competency("ml-literacy", name_fr="Culture du machine learning")
+    mlops = make_competency("mlops", name_fr="MLOps", aliases=["MLOps et déploiement"])
+    track = make_track("ai-po", phases=2)
+    duke = make_option(
+        track,
+        "P1",
+        "A",
+        hours="90",
+        weekly_hours="5",
+        title="AI Product Management",
+        provider="Duke University",
+        price="Gratuit (Audit)",
+        is_free=True,
+        prestige=5,
+        url="https://www.coursera.org/specializations/ai-product-management-duke",
+        badge="Certificat Duke",
+        status="À choisir (Option A)",
+        competencies=[ml, mlops],
+        competency_names=["Culture du machine learning", "MLOps et déploiement", "Leadership"],
+        modules=[("Fondements du ML", 16), ("Gestion de projets ML", 18)],
+        body_md="Un parcours sur la gestion de produits d'intelligence artificielle.",
+        description_html="<p>Un parcours <strong>complet</strong>.</p>",
+    )
+    ibm = make_option(
+        track,
+        "P1",
+        "B",
+        hours="120",
+        title="IBM AI Product Manager",
+        provider="IBM",
+        price="49 $/mois",
+        is_free=False,
+        prestige=4,
+        competencies=[ml],
+    )
+    standalone = make_course("SOLO", hours="6", title="Prompting basics", provider="DeepLearning")
+    return {"track": track, "duke": duke, "ibm": ibm, "solo": standalone, "ml": ml}
+
+
+# --- Who sees what ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        reverse("courses:catalogue"),
+        reverse("courses:course", args=["P1-A"]),
+        reverse("courses:tracks"),
+        reverse("courses:track", args=["ai-po"]),
+        reverse("courses:compare", args=["ai-po", "P1"]),
+    ],
+)
+def test_every_catalogue_page_sends_anonymous_visitors_to_the_login_page(client, url):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_an_htmx_request_from_an_expired_session_redirects_the_whole_page(client):
+    response = client.get(CATALOGUE, headers={"HX-Request": "true"})
+    assert response.headers["HX-Redirect"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("who", ["learner", "manager", "admin"])
+def test_any_logged_in_user_reads_the_catalogue(personas, catalogue_data, who):
+    client = personas.client_for(who)
+    assert client.get(CATALOGUE).status_code == 200
+    assert client.get(reverse("courses:course", args=["P1-A"])).status_code == 200
+
+
+# --- The list -----------------------------------------------------------------------------
+
+
+def test_catalogue_lists_active_courses_with_their_facts(learner_client, catalogue_data):
+    make_course("OLD", title="Retired course", is_active=False)
+    response = learner_client.get(CATALOGUE)
+    assert _codes(response) == ["P1-A", "P1-B", "SOLO"]  # by title
+    page = response.text
+    assert "Retired course" not in page
+    assert "Duke University" in page
+    assert "18 semaines à 5 h/semaine" in page  # 90 h at 5 h a week
+    assert "Prestige 5 sur 5" in page
+    assert "Gratuit (Audit)" in page
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"q": "ibm"}, ["P1-B"]),  # title, any case
+        ({"q": "deeplearning"}, ["SOLO"]),  # provider
+        ({"q": "intelligence artificielle"}, ["P1-A"]),  # description text
+        ({"provider": "IBM"}, ["P1-B"]),
+        ({"price": "free"}, ["P1-A"]),
+        ({"price": "paid"}, ["P1-B", "SOLO"]),
+        ({"min_hours": "50"}, ["P1-A", "P1-B"]),
+        ({"max_hours": "90"}, ["P1-A", "SOLO"]),
+        ({"min_hours": "10", "max_hours": "100"}, ["P1-A"]),
+        ({"competency": "mlops"}, ["P1-A"]),
+        ({"competency": "ml-literacy"}, ["P1-A", "P1-B"]),
+        ({"track": "ai-po"}, ["P1-A", "P1-B"]),
+        ({"track": "ai-po", "phase": "P2"}, []),
+        ({"sort": "-effort"}, ["P1-B", "P1-A", "SOLO"]),
+        ({"sort": "-prestige"}, ["P1-A", "P1-B", "SOLO"]),  # unrated last
+    ],
+)
+def test_catalogue_filters_and_search(learner_client, catalogue_data, params, expected):
+    response = learner_client.get(CATALOGUE, params)
+    assert response.status_code == 200
+    assert _codes(response) == expected
+
+
+def test_a_bad_filter_is_shown_at_its_field_and_the_others_still_apply(
+    learner_client, catalogue_data
+):
+    response = learner_client.get(
+        CATALOGUE, {"min_hours": "100", "max_hours": "10", "provider": "IBM"}
+    )
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.errors["max_hours"] == ["Doit être au moins égal au minimum."]
+    assert _codes(response) == ["P1-B"]  # min 100 h and IBM still apply
+    assert 'aria-invalid="true"' in response.text
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"min_hours": "-5"}, "min_hours"),
+        ({"max_hours": "many"}, "max_hours"),
+        ({"provider": "Nobody"}, "provider"),
+        ({"competency": "unknown"}, "competency"),
+        ({"sort": "random"}, "sort"),
+    ],
+)
+def test_bad_filter_values_answer_200_with_the_error_named(
+    learner_client, catalogue_data, params, field
+):
+    response = learner_client.get(CATALOGUE, params)
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert len(_codes(response)) == 3  # the bad value narrows nothing
+
+
+def test_htmx_request_gets_only_the_results_fragment(learner_client, catalogue_data):
+    response = learner_client.get(CATALOGUE, {"q": "ibm"}, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert "IBM AI Product Manager" in response.text
+    assert "AI Product Management</a>" not in response.text
+    assert "<html" not in response.text and "<form" not in response.text
+    assert "HX-Request" in response.headers["Vary"]
+
+
+def test_htmx_fragment_reports_an_ignored_filter(learner_client, catalogue_data):
+    response = learner_client.get(
+        CATALOGUE, {"min_hours": "9", "max_hours": "1"}, headers={"HX-Request": "true"}
+    )
+    assert 'role="alert"' in response.text
+    assert "Doit être au moins égal au minimum." in response.text
+
+
+def test_history_restore_gets_the_whole_page(learner_client, catalogue_data):
+    headers = {"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    response = learner_client.get(CATALOGUE, headers=headers)
+    assert "<form" in response.text
+
+
+def test_filter_form_is_a_labelled_get_form_driven_by_htmx(learner_client, catalogue_data):
+    page = learner_client.get(CATALOGUE).text
+    assert 'method="get"' in page
+    assert 'hx-get="/catalogue/"' in page and 'hx-push-url="true"' in page
+    assert 'id="results" aria-live="polite"' in page
+    for name in ["q", "provider", "price", "min_hours", "max_hours", "competency", "track"]:
+        assert f'<label for="id_{name}">' in page
+
+
+def test_catalogue_paginates(learner_client):
+    for n in range(30):
+        make_course(f"C{n:02}", title=f"Course {n:02}")
+    response = learner_client.get(CATALOGUE, {"page": "2", "q": "course"})
+    assert _codes(response) == ["C25", "C26", "C27", "C28", "C29"]
+    assert "q=course&amp;page=1" in response.text
+
+
+def _catalogue_of(size: int) -> None:
+    comps = [make_competency(f"comp-{n}") for n in range(3)]
+    track = make_track("big", phases=3)
+    for n in range(size):
+        make_course(
+            f"K{n:03}",
+            track=track,
+            phase=track.phases.get(code=f"P{n % 3 + 1}"),
+            competencies=comps[: n % 3 + 1],
+            competency_names=["Unknown name", *(c.name_fr for c in comps[: n % 3 + 1])],
+            modules=[("One", 2), ("Two", 3)],
+        )
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_catalogue_query_count_does_not_grow_with_courses(
+    learner_client, django_assert_num_queries, size
+):
+    _catalogue_of(size)
+    # session, user; filter choices: providers, competencies, tracks, phase codes;
+    # count (paginator), courses, their competencies.
+    with django_assert_num_queries(9):
+        response = learner_client.get(CATALOGUE)
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_track_and_compare_query_counts_do_not_grow(
+    learner_client, django_assert_num_queries, size
+):
+    _catalogue_of(size)
+    # session, user; track; its phases with bounds; options; their modules; their
+    # competencies; targets.
+    with django_assert_num_queries(8):
+        assert learner_client.get(reverse("courses:track", args=["big"])).status_code == 200
+    # session, user; phase and track; options; their modules; their competencies.
+    with django_assert_num_queries(6):
+        response = learner_client.get(reverse("courses:compare", args=["big", "P1"]))
+    assert response.status_code == 200
+
+
+# --- A course -----------------------------------------------------------------------------
+
+
+def test_course_page_shows_everything_a_learner_weighs(learner_client, catalogue_data):
+    response = learner_client.get(reverse("courses:course", args=["P1-A"]))
+    page = response.text
+    assert "<h1>AI Product Management</h1>" in page
+    assert "<p>Un parcours <strong>complet</strong>.</p>" in page  # sanitised HTML, as is
+    assert '<th scope="row">Fondements du ML</th><td class="num">16</td>' in page
+    assert "90 h" in page and "18 semaines à 5 h/semaine" in page
+    assert "Certificat Duke" in page and "À choisir (Option A)" in page
+    assert 'rel="noopener noreferrer"' in page
+    assert reverse("courses:track", args=["ai-po"]) in page
+    assert reverse("courses:compare", args=["ai-po", "P1"]) in page
+    # Names matched to the framework link to it; the others are plain text.
+    assert '?competency=mlops" title="MLOps">MLOps et déploiement</a>' in page
+    assert '<span class="tag tag-plain">Leadership</span>' in page
+
+
+def test_course_page_escapes_every_field_but_the_description(learner_client):
+    make_course("X1", title="<script>alert(1)</script>", provider="<b>Evil</b>")
+    page = learner_client.get(reverse("courses:course", args=["X1"])).text
+    assert "<script>alert(1)" not in page
+    assert "&lt;script&gt;" in page and "&lt;b&gt;Evil" in page
+
+
+def test_unknown_course_is_404(learner_client, catalogue_data):
+    assert learner_client.get(reverse("courses:course", args=["P9-Z"])).status_code == 404
+
+
+def test_a_retired_course_still_opens_with_a_notice(learner_client):
+    make_course("OLD", is_active=False)
+    response = learner_client.get(reverse("courses:course", args=["OLD"]))
+    assert response.status_code == 200
+    assert "plus au catalogue" in response.text
+
+
+def test_course_page_includes_the_learner_panel_hook(learner_client, catalogue_data):
+    response = learner_client.get(reverse("courses:course", args=["P1-A"]))
+    assert "courses/hooks/course_panel.html" in [t.name for t in response.templates]
+
+
+# --- Tracks and comparison ----------------------------------------------------------------
+
+
+def test_track_page_lists_phases_in_order_with_their_options(learner_client, catalogue_data):
+    response = learner_client.get(reverse("courses:track", args=["ai-po"]))
+    page = response.text
+    assert [p.code for p in response.context["phases"]] == ["P1", "P2"]
+    assert page.index("AI Product Management") < page.index("IBM AI Product Manager")
+    assert reverse("courses:compare", args=["ai-po", "P1"]) in page
+    assert "90 h à 120 h" in page  # the range over the options
+    assert "courses/hooks/track_panel.html" in [t.name for t in response.templates]
+
+
+def test_tracks_index_lists_tracks(learner_client, catalogue_data):
+    response = learner_client.get(reverse("courses:tracks"))
+    assert reverse("courses:track", args=["ai-po"]) in response.text
+
+
+def test_compare_puts_options_side_by_side(learner_client, catalogue_data):
+    response = learner_client.get(reverse("courses:compare", args=["ai-po", "P1"]))
+    page = response.text
+    assert response.status_code == 200
+    assert page.count('<th scope="col">') == 2  # one column per option
+    assert '<th scope="row">Prestataire</th><td>Duke University</td><td>IBM</td>' in page
+    assert '<td class="num">90</td><td class="num">120</td>' in page
+    # MLOps: covered by A, not by B, said in words and not only by a mark.
+    row = page[page.index("MLOps</a>") :]
+    row = row[: row.index("</tr>")]
+    assert row.index("Couvert") < row.index("Non couvert")
+    names = [t.name for t in response.templates]
+    assert "courses/hooks/compare_panel.html" in names
+    assert names.count("courses/hooks/option_actions.html") == 2
+    assert page.index("<table") > page.index("comparer les options") > 0
+
+
+@pytest.mark.parametrize("args", [["nope", "P1"], ["ai-po", "P9"], ["ai-po", "p1"], ["nope", "P9"]])
+def test_compare_of_an_unknown_track_or_phase_is_404(learner_client, catalogue_data, args):
+    assert learner_client.get(reverse("courses:compare", args=args)).status_code == 404
+
+
+def test_unknown_track_is_404(learner_client):
+    assert learner_client.get(reverse("courses:track", args=["nope"])).status_code == 404
+
+
+def test_nav_links_to_catalogue_and_tracks(learner_client):
+    page = learner_client.get(reverse("dashboard")).text
+    assert f'href="{CATALOGUE}"' in page
+    assert f'href="{reverse("courses:tracks")}"' in page
