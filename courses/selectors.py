@@ -100,6 +100,7 @@ def course_get(*, code: str) -> Course:
 def _phases_with_options() -> QuerySet[Phase]:
     options = (
         _active_courses()
+        .select_related("track", "phase")
         .order_by("option", "code")
         .prefetch_related("modules", Prefetch("competencies", queryset=_competencies()))
     )
