@@ -112,3 +112,22 @@ def make_snapshot(user: User, levels: dict[str, int | None], *, track: Track | N
     ratings = [RatingInput(competency=code, level=level) for code, level in levels.items()]
     snapshot, _created = assessment_submit_ratings(user=user, ratings=ratings, track=track)
     return snapshot
+
+
+def make_catalogue(size: int, *, track_code: str = "big") -> Track:
+    """A catalogue of `size` courses spread over three phases, each with modules, linked
+    competencies and one name the framework does not know: for query-count tests."""
+    comps = [make_competency(f"{track_code}-comp-{n}") for n in range(3)]
+    track = make_track(track_code, phases=3)
+    phases = list(track.phases.order_by("order"))
+    for n in range(size):
+        linked = comps[: n % 3 + 1]
+        make_course(
+            f"{track_code}-{n:03}",
+            track=track,
+            phase=phases[n % 3],
+            competencies=linked,
+            competency_names=["Unknown name", *(c.name_fr for c in linked)],
+            modules=[("One", 2), ("Two", 3)],
+        )
+    return track

@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from tests.factories import make_competency, make_course, make_option, make_track, make_user
+from tests.factories import (
+    make_catalogue,
+    make_competency,
+    make_course,
+    make_option,
+    make_track,
+    make_user,
+)
 from tracker.accounts.models import ApiToken
 
 pytestmark = pytest.mark.django_db
@@ -208,22 +215,9 @@ def test_competencies_give_domains_and_five_bilingual_levels(api, catalogue):
     assert [level["level"] for level in competency["levels"]] == [1, 2, 3, 4, 5]
 
 
-def _catalogue_of(size: int) -> None:
-    comps = [make_competency(f"comp-{n}") for n in range(3)]
-    track = make_track("big", phases=3)
-    for n in range(size):
-        make_course(
-            f"K{n:03}",
-            track=track,
-            phase=track.phases.get(code=f"P{n % 3 + 1}"),
-            competencies=comps[: n % 3 + 1],
-            modules=[("One", 2), ("Two", 3)],
-        )
-
-
 @pytest.mark.parametrize("size", [3, 30])
 def test_api_query_counts_do_not_grow_with_courses(api, django_assert_num_queries, size):
-    _catalogue_of(size)
+    make_catalogue(size)
     api.get("/api/competencies")  # the token's first use records it (an UPDATE) once
     # token; count; courses, their competencies, their modules.
     with django_assert_num_queries(5):

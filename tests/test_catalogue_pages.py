@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from tests.factories import make_competency, make_course, make_option, make_track
+from tests.factories import (
+    make_catalogue,
+    make_competency,
+    make_course,
+    make_option,
+    make_track,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -202,25 +208,11 @@ def test_catalogue_paginates(learner_client):
     assert "q=course&amp;page=1" in response.text
 
 
-def _catalogue_of(size: int) -> None:
-    comps = [make_competency(f"comp-{n}") for n in range(3)]
-    track = make_track("big", phases=3)
-    for n in range(size):
-        make_course(
-            f"K{n:03}",
-            track=track,
-            phase=track.phases.get(code=f"P{n % 3 + 1}"),
-            competencies=comps[: n % 3 + 1],
-            competency_names=["Unknown name", *(c.name_fr for c in comps[: n % 3 + 1])],
-            modules=[("One", 2), ("Two", 3)],
-        )
-
-
 @pytest.mark.parametrize("size", [3, 30])
 def test_catalogue_query_count_does_not_grow_with_courses(
     learner_client, django_assert_num_queries, size
 ):
-    _catalogue_of(size)
+    make_catalogue(size)
     # session, user; filter choices: providers, competencies, tracks, phase codes;
     # count (paginator), courses, their competencies.
     with django_assert_num_queries(9):
@@ -232,7 +224,7 @@ def test_catalogue_query_count_does_not_grow_with_courses(
 def test_track_and_compare_query_counts_do_not_grow(
     learner_client, django_assert_num_queries, size
 ):
-    _catalogue_of(size)
+    make_catalogue(size)
     # session, user; track; its phases with bounds; options; their modules; their
     # competencies; targets.
     with django_assert_num_queries(8):
