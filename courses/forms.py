@@ -29,10 +29,10 @@ class CatalogueFilterForm(forms.Form):
     provider = forms.ChoiceField(label=_("Provider"), required=False)
     price = forms.ChoiceField(label=_("Price"), required=False, choices=PRICE_CHOICES)
     min_hours = forms.DecimalField(
-        label=_("At least (hours)"), required=False, min_value=0, max_digits=7, decimal_places=2
+        label=_("Min. hours"), required=False, min_value=0, max_digits=7, decimal_places=2
     )
     max_hours = forms.DecimalField(
-        label=_("At most (hours)"), required=False, min_value=0, max_digits=7, decimal_places=2
+        label=_("Max. hours"), required=False, min_value=0, max_digits=7, decimal_places=2
     )
     competency = forms.ChoiceField(label=_("Competency"), required=False)
     track = forms.ChoiceField(label=_("Track"), required=False)
