@@ -167,9 +167,9 @@ def provider_names() -> list[str]:
 
 
 def phase_codes() -> list[str]:
-    codes = Phase.objects.values_list("code", flat=True).distinct()
-    # P2 before P10: by number, not by text.
-    return sorted(set(codes), key=lambda code: int(code[1:]))
+    codes = set(Phase.objects.values_list("code", flat=True))
+    # P2 before P10: shorter codes first, then by text.
+    return sorted(codes, key=lambda code: (len(code), code))
 
 
 # --- Competencies as a course lists them -----------------------------------------------

@@ -28,12 +28,14 @@ def catalogue_login_required(view: Callable[..., HttpResponse]) -> Callable[...,
     """login_required that, on an htmx request from an expired session, sends the whole
     browser to the login page instead of swapping the login form into a fragment."""
 
+    protected = login_required(view)
+
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not request.user.is_authenticated and getattr(request, "htmx", False):
+        if not request.user.is_authenticated and request.htmx:
             current = request.htmx.current_url_abs_path or request.get_full_path()
             return HttpResponseClientRedirect(redirect_to_login(current).url)
-        return login_required(view)(request, *args, **kwargs)
+        return protected(request, *args, **kwargs)
 
     return wrapper
 

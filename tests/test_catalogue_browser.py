@@ -72,3 +72,46 @@ def test_api_docs_render_with_local_assets_under_the_csp(page, live_server):
     page.get_by_text("/api/competencies").wait_for()
     assert all(url.startswith(live_server.url) for url in requested), requested
     assert page.violations == []
+
+
+def test_catalogue_pages_have_no_serious_accessibility_violations(page, live_server):
+    from axe_playwright_python.sync_playwright import Axe
+
+    from tests.factories import make_competency, make_option, make_track
+
+    competency = make_competency("mlops", name_fr="MLOps")
+    track = make_track("ai-po", phases=2)
+    make_option(
+        track,
+        "P1",
+        "A",
+        hours="90",
+        weekly_hours="5",
+        prestige=5,
+        is_free=True,
+        price="Gratuit",
+        url="https://example.org/a",
+        competencies=[competency],
+        modules=[("Un", 16)],
+        description_html="<p>Bien.</p>",
+    )
+    make_option(track, "P1", "B", hours="120", prestige=None, competency_names=["Autre"])
+    axe = Axe()
+    options = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]}}
+    for path in [
+        "/catalogue/",
+        "/catalogue/?min_hours=9&max_hours=1",
+        "/catalogue/P1-A/",
+        "/tracks/",
+        "/tracks/ai-po/",
+        "/tracks/ai-po/phases/P1/compare/",
+    ]:
+        page.goto(f"{live_server.url}{path}")
+        results = axe.run(page, options=options)
+        serious = [
+            (v["id"], [n["target"] for n in v["nodes"]])
+            for v in results.response["violations"]
+            if v["impact"] in {"serious", "critical"}
+        ]
+        assert results.response["testEngine"]["name"] == "axe-core"  # it did run
+        assert serious == [], (path, serious)

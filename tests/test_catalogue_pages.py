@@ -325,3 +325,20 @@ def test_nav_links_to_catalogue_and_tracks(learner_client):
     page = learner_client.get(reverse("dashboard")).text
     assert f'href="{CATALOGUE}"' in page
     assert f'href="{reverse("courses:tracks")}"' in page
+
+
+def test_phase_filter_orders_codes_by_number(learner_client):
+    make_track("long", phases=11)
+    choices = learner_client.get(CATALOGUE).context["form"].fields["phase"].choices
+    assert [code for code, _label in choices][1:4] == ["P1", "P2", "P3"]
+    assert [code for code, _label in choices][-2:] == ["P10", "P11"]
+
+
+def test_pages_speak_english_to_an_english_user(client, catalogue_data):
+    from tests.factories import make_user
+
+    client.force_login(make_user(language="en"))
+    page = client.get(reverse("courses:compare", args=["ai-po", "P1"])).text
+    assert "compare the options" in page and "Not covered" in page
+    page = client.get(CATALOGUE).text
+    assert "3 courses" in page and "18 weeks at 5 h/week" in page
