@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import (
@@ -220,19 +222,29 @@ def test_catalogue_query_count_does_not_grow_with_courses(
     assert response.status_code == 200
 
 
-@pytest.mark.parametrize("size", [3, 30])
-def test_track_and_compare_query_counts_do_not_grow(
-    learner_client, django_assert_num_queries, size
-):
-    make_catalogue(size)
-    # session, user; track; its phases with bounds; options; their modules; their
-    # competencies; targets.
-    with django_assert_num_queries(8):
-        assert learner_client.get(reverse("courses:track", args=["big"])).status_code == 200
-    # session, user; phase and track; options; their modules; their competencies.
-    with django_assert_num_queries(6):
-        response = learner_client.get(reverse("courses:compare", args=["big", "P1"]))
-    assert response.status_code == 200
+def _queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_track_and_compare_query_counts_do_not_grow(learner_client):
+    """The same count with 3 and 30 courses. Not a fixed number: tracker apps decorate
+    these pages through the hooks (the assessments' compare panel adds its own, pinned
+    queries), while the catalogue's share is fixed: session, user; track; its phases
+    with bounds; options; their modules; their competencies; targets (8) and for the
+    comparison session, user; phase and track; options; modules; competencies (6)."""
+
+    def counts(code: str) -> tuple[int, int]:
+        track_url = reverse("courses:track", args=[code])
+        compare_url = reverse("courses:compare", args=[code, "P1"])
+        return _queries(learner_client, track_url), _queries(learner_client, compare_url)
+
+    make_catalogue(3, track_code="small")
+    make_catalogue(30, track_code="large")
+    small, large = counts("small"), counts("large")
+    assert small == large
+    assert small[0] == 8  # no tracker app decorates the track page today
 
 
 # --- A course -----------------------------------------------------------------------------
