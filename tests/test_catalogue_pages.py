@@ -354,3 +354,10 @@ def test_pages_speak_english_to_an_english_user(client, catalogue_data):
     assert "compare the options" in page and "Not covered" in page
     page = client.get(CATALOGUE).text
     assert "3 courses" in page and "18 weeks at 5 h/week" in page
+
+
+def test_course_body_headings_nest_under_the_page_headings(learner_client):
+    make_course("H1", description_html="<h1>Titre</h1><h2 id='x'>Partie</h2><h5>Fin</h5>")
+    page = learner_client.get(reverse("courses:course", args=["H1"])).text
+    assert "<h3>Titre</h3><h4 id='x'>Partie</h4><h6>Fin</h6>" in page
+    assert "<h1>Titre" not in page
