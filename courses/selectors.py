@@ -6,13 +6,13 @@ same number of queries whatever the number of courses.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import F, Max, Min, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from .importing.parsing import normalise_name
 from .models import Competency, CompetencyDomain, Course, Phase, Track, TrackTarget
 
 
@@ -189,9 +189,9 @@ class CompetencyLink:
 
 
 def _fold(text: str) -> str:
-    """Compare names as the importer does: ignoring case, accents and spacing."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+    # The importer's own comparison (case, accents, spacing, punctuation), so a name the
+    # importer linked is linked here too.
+    return normalise_name(text)
 
 
 def _keys(competency: Competency) -> set[str]:
