@@ -16,6 +16,7 @@ test:
 
 # Run part of the suite quickly: make pytest ARGS="tests/test_importer.py -k yaml"
 pytest: install
+	@DJANGO_SECRET_KEY=x $(PY) manage.py compilemessages --ignore "$(VENV)" -v 0
 	@DJANGO_SECRET_KEY=test-only-not-secret DJANGO_SECURE_SSL_REDIRECT=false \
 	  DJANGO_STATIC_MANIFEST=false PARCOURS_TEST_REDIS_URL=redis://127.0.0.1:6379/15 \
 	  $(VENV)/bin/pytest -p no:cacheprovider $(ARGS)
