@@ -12,6 +12,7 @@ from courses.api import router as courses_router
 from tracker.accounts.api import router as accounts_router
 from tracker.accounts.models import ApiToken
 from tracker.assessments.api import router as assessments_router
+from tracker.progress.api import router as progress_router
 
 
 class BearerToken(HttpBearer):
@@ -40,3 +41,4 @@ api = NinjaAPI(
 api.add_router("/", courses_router)
 api.add_router("/", accounts_router)
 api.add_router("/", assessments_router)
+api.add_router("/", progress_router)

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     # empty extension points (courses/hooks/*.html, hooks/*.html) those two define.
     "tracker.accounts",
     "tracker.assessments",
+    "tracker.progress",
     "courses",
     "tracker",
 ]

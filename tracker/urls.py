@@ -4,14 +4,16 @@ from django.urls import include, path
 from . import views
 from .accounts import views as accounts_views
 from .api import api
+from .progress import views as progress_views
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
+    path("", progress_views.dashboard, name="dashboard"),
     path("healthz", views.health, name="health"),
     path("favicon.ico", views.favicon),
     path("accounts/", include("tracker.accounts.urls")),
     # The language switch also saves a signed-in user's profile language.
     path("i18n/setlang/", accounts_views.set_language, name="set_language"),
+    path("progress/", include("tracker.progress.urls")),
     path("", include("courses.urls")),
     path("", include("tracker.assessments.urls")),
     path("api/", api.urls),

@@ -1,0 +1,126 @@
+"""Forms read and clean what people type; the rules themselves live in services.py."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from courses.models import Course, Module
+
+from .durations import format_minutes, parse_duration
+from .models import NOTE_MAX_LENGTH, Plan, TimeEntry
+
+
+class DurationField(forms.CharField):
+    """A duration typed as people type it; cleans to whole minutes."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        return parse_duration(value)
+
+
+class TimeEntryForm(forms.Form):
+    course = forms.ModelChoiceField(
+        label=_("Course"),
+        queryset=Course.objects.filter(is_active=True).only("code", "title"),
+        to_field_name="code",
+        error_messages={"invalid_choice": _("This course does not exist.")},
+    )
+    date = forms.DateField(
+        label=_("Date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _("Enter a real date (YYYY-MM-DD).")},
+    )
+    duration = DurationField(
+        label=_("Duration"),
+        max_length=32,
+        help_text=_("1h30, 90 (minutes), 1,5 (hours), 45 min"),
+        widget=forms.TextInput(attrs={"inputmode": "text", "autocomplete": "off"}),
+    )
+    module = forms.ModelChoiceField(
+        label=_("Module"),
+        queryset=Module.objects.all(),
+        required=False,
+        error_messages={"invalid_choice": _("This module does not exist.")},
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, course: Course | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fixed_course = course
+        if course is not None:
+            # On a course page the course is given: only its modules are offered.
+            self.fields["course"].widget = forms.HiddenInput()
+            self.fields["module"].queryset = course.modules.all()
+
+    @classmethod
+    def for_entry(cls, entry: TimeEntry, data=None) -> TimeEntryForm:
+        initial = {
+            "course": entry.course.code,
+            "date": entry.date,
+            "duration": format_minutes(entry.minutes),
+            "module": entry.module_id,
+            "note": entry.note,
+        }
+        form = cls(data, initial=initial, prefix=f"entry-{entry.pk}")
+        form.fields["module"].queryset = Module.objects.filter(course_id=entry.course_id)
+        return form
+
+    def add_service_error(self, error: ValidationError) -> None:
+        """Show a service's refusal at the field it names ("minutes" is "duration" here)."""
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        for name, errors in error.error_dict.items():
+            field = {"minutes": "duration"}.get(name, name)
+            self.add_error(field if field in self.fields else None, errors)
+
+
+class EntryFilterForm(forms.Form):
+    course = forms.ModelChoiceField(
+        label=_("Course"),
+        queryset=Course.objects.all().only("code", "title"),
+        to_field_name="code",
+        required=False,
+    )
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class PlanForm(forms.ModelForm):
+    class Meta:
+        model = Plan
+        fields = ["start_date", "weekly_hours", "target_date"]
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "target_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def _post_clean(self):
+        # The service validates and saves; skip the model's own full_clean on the instance.
+        pass
+
+
+class ModulesForm(forms.Form):
+    modules = forms.ModelMultipleChoiceField(
+        label=_("Modules done"),
+        queryset=Module.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, course: Course, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["modules"].queryset = course.modules.all()

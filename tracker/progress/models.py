@@ -1,0 +1,179 @@
+"""A learner's path and effort: tracks joined, options chosen, plans, time logged.
+
+Hours are never stored as totals: every figure shown is a SUM over TimeEntry computed by
+the database when it is read (see selectors.py), so nothing can drift.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+EARLIEST_DATE = datetime.date(2000, 1, 1)
+MAX_MINUTES_PER_DAY = 24 * 60
+NOTE_MAX_LENGTH = 2000
+
+
+class Enrolment(models.Model):
+    """A learner following a track."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments"
+    )
+    track = models.ForeignKey("courses.Track", on_delete=models.CASCADE, related_name="enrolments")
+    joined_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["joined_at"]
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "track"], name="progress_enrolment_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.track}"
+
+
+class PhaseChoice(models.Model):
+    """The option a learner chose for one phase: one per phase, changeable.
+
+    Changing it moves nothing: the hours already logged belong to their course.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="phase_choices"
+    )
+    phase = models.ForeignKey("courses.Phase", on_delete=models.CASCADE, related_name="choices")
+    course = models.ForeignKey("courses.Course", on_delete=models.CASCADE, related_name="choices")
+    chosen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("phase choice")
+        verbose_name_plural = _("phase choices")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "phase"], name="progress_phasechoice_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.phase} → {self.course}"
+
+
+class Plan(models.Model):
+    """One learner's plan for one course: when, how fast, by when, and how far.
+
+    The target date is the learner's own unless `target_source` says it comes from
+    elsewhere (a manager's assignment writes its due date here with source "assignment").
+    A plan is done when `done_on` is set: by the learner ("self") or by a certificate.
+    """
+
+    class TargetSource(models.TextChoices):
+        OWN = "own", _("my own")
+        ASSIGNMENT = "assignment", _("assignment")
+
+    class DoneSource(models.TextChoices):
+        SELF = "self", _("marked by me")
+        CERTIFICATE = "certificate", _("certificate")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="plans"
+    )
+    course = models.ForeignKey("courses.Course", on_delete=models.CASCADE, related_name="plans")
+    start_date = models.DateField(_("start date"))
+    weekly_hours = models.DecimalField(_("weekly pace (hours)"), max_digits=4, decimal_places=1)
+    target_date = models.DateField(_("target date"), null=True, blank=True)
+    target_source = models.CharField(
+        _("target set by"), max_length=16, choices=TargetSource.choices, default=TargetSource.OWN
+    )
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    done_source = models.CharField(
+        _("marked done by"), max_length=16, choices=DoneSource.choices, blank=True
+    )
+    modules_done = models.ManyToManyField(
+        "courses.Module", related_name="done_in_plans", blank=True, verbose_name=_("modules done")
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["start_date", "id"]
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "course"], name="progress_plan_unique"),
+            models.CheckConstraint(
+                condition=models.Q(weekly_hours__gt=0, weekly_hours__lte=80),
+                name="progress_plan_weekly_hours_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(target_date__isnull=True)
+                | models.Q(target_date__gte=models.F("start_date")),
+                name="progress_plan_target_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.course}"
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_on is not None
+
+
+class TimeEntry(models.Model):
+    """Minutes a learner studied a course on one day (their own calendar day)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="time_entries"
+    )
+    # PROTECT: hours logged must not vanish because a course left the catalogue.
+    course = models.ForeignKey(
+        "courses.Course", on_delete=models.PROTECT, related_name="time_entries"
+    )
+    module = models.ForeignKey(
+        "courses.Module",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="time_entries",
+        verbose_name=_("module"),
+    )
+    date = models.DateField(_("date"))
+    minutes = models.PositiveIntegerField(_("minutes"))
+    note = models.TextField(_("note"), max_length=NOTE_MAX_LENGTH, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = _("time entry")
+        verbose_name_plural = _("time entries")
+        indexes = [
+            models.Index(fields=["user", "date"], name="progress_entry_user_date"),
+            models.Index(fields=["user", "course", "date"], name="progress_entry_user_course"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(minutes__gt=0, minutes__lte=MAX_MINUTES_PER_DAY),
+                name="progress_timeentry_minutes_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(date__gte=EARLIEST_DATE), name="progress_timeentry_date_min"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(LessThanOrEqual(Length("note"), NOTE_MAX_LENGTH)),
+                name="progress_timeentry_note_length",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.course_id} · {self.date} · {self.minutes} min"
+
+    @property
+    def hours(self) -> float:
+        return self.minutes / 60

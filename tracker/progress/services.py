@@ -1,0 +1,264 @@
+"""Writes of the progress app. Forms and the API both go through these functions, so the
+rules (24 h a day, no future date, the module belongs to the course...) live in one place.
+
+Every function raises django.core.exceptions.ValidationError with a dict of field -> message
+when the input is refused; nothing is written in that case.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils.translation import gettext as _
+
+from courses.models import Course, Module, Phase, Track
+from tracker.accounts.models import User
+
+from .durations import check_minutes, format_minutes
+from .models import (
+    EARLIEST_DATE,
+    MAX_MINUTES_PER_DAY,
+    NOTE_MAX_LENGTH,
+    Enrolment,
+    PhaseChoice,
+    Plan,
+    TimeEntry,
+)
+
+MIN_WEEKLY_HOURS = Decimal("0.5")
+MAX_WEEKLY_HOURS = Decimal("80")
+
+
+# --- Tracks and choices ---------------------------------------------------------------
+
+
+def track_join(*, user: User, track: Track) -> Enrolment:
+    enrolment, _created = Enrolment.objects.get_or_create(user=user, track=track)
+    return enrolment
+
+
+def track_leave(*, user: User, track: Track) -> None:
+    """Leave a track. Plans and hours stay: they belong to their courses."""
+    with transaction.atomic():
+        PhaseChoice.objects.filter(user=user, phase__track=track).delete()
+        Enrolment.objects.filter(user=user, track=track).delete()
+
+
+@transaction.atomic
+def phase_choose(*, user: User, phase: Phase, course: Course) -> PhaseChoice:
+    """Choose `course` as the learner's option for `phase` (joining the track if needed).
+
+    A previous choice is replaced. Its plan is dropped only when nothing was logged on it
+    and it is not done: hours already logged stay with their course, in the plan.
+    """
+    if course.phase_id != phase.pk:
+        raise ValidationError({"course": _("This course is not an option of this phase.")})
+    track_join(user=user, track=phase.track)
+    previous = PhaseChoice.objects.filter(user=user, phase=phase).first()
+    if previous is not None and previous.course_id != course.pk:
+        Plan.objects.filter(user=user, course_id=previous.course_id, done_on__isnull=True).exclude(
+            course__time_entries__user=user
+        ).delete()
+    choice, _created = PhaseChoice.objects.update_or_create(
+        user=user, phase=phase, defaults={"course": course}
+    )
+    plan_add(user=user, course=course)
+    return choice
+
+
+# --- Plans ----------------------------------------------------------------------------
+
+
+def default_weekly_hours(*, user: User, course: Course) -> Decimal:
+    """The course's stated pace, else what the learner said they have each week."""
+    pace = course.weekly_hours or user.weekly_hours_available or Decimal(5)
+    return min(max(Decimal(pace), MIN_WEEKLY_HOURS), MAX_WEEKLY_HOURS).quantize(Decimal("0.1"))
+
+
+def plan_add(*, user: User, course: Course) -> Plan:
+    """Put a course in the learner's plan (any course, in a track or not). Idempotent."""
+    plan, _created = Plan.objects.get_or_create(
+        user=user,
+        course=course,
+        defaults={
+            "start_date": user.local_today(),
+            "weekly_hours": default_weekly_hours(user=user, course=course),
+        },
+    )
+    return plan
+
+
+def plan_remove(*, plan: Plan) -> None:
+    """Take a course out of the plan. Its time entries stay (they are history)."""
+    with transaction.atomic():
+        PhaseChoice.objects.filter(user_id=plan.user_id, course_id=plan.course_id).delete()
+        plan.delete()
+
+
+def plan_update(
+    *,
+    plan: Plan,
+    start_date: datetime.date,
+    weekly_hours: Decimal,
+    target_date: datetime.date | None,
+) -> Plan:
+    errors: dict[str, str] = {}
+    if start_date < EARLIEST_DATE:
+        errors["start_date"] = _("The date cannot be before 2000.")
+    if not MIN_WEEKLY_HOURS <= weekly_hours <= MAX_WEEKLY_HOURS:
+        errors["weekly_hours"] = _("The weekly pace must be between 0.5 and 80 hours.")
+    if target_date is not None and target_date < start_date:
+        errors["target_date"] = _("The target date cannot be before the start date.")
+    if errors:
+        raise ValidationError(errors)
+    if target_date != plan.target_date:
+        # A date the learner types is theirs, even if an assignment had set one.
+        plan.target_source = Plan.TargetSource.OWN
+    plan.start_date = start_date
+    plan.weekly_hours = weekly_hours
+    plan.target_date = target_date
+    plan.save(update_fields=["start_date", "weekly_hours", "target_date", "target_source"])
+    return plan
+
+
+def plan_mark_done(
+    *,
+    plan: Plan,
+    done: bool,
+    on: datetime.date | None = None,
+    source: str = Plan.DoneSource.SELF,
+) -> Plan:
+    """Mark a plan done (on `on`, default the learner's today) or not done again."""
+    if done:
+        plan.done_on = on or plan.user.local_today()
+        plan.done_source = source
+    else:
+        plan.done_on = None
+        plan.done_source = ""
+    plan.save(update_fields=["done_on", "done_source"])
+    return plan
+
+
+def plan_set_modules(*, plan: Plan, module_ids: list[int]) -> Plan:
+    """Replace the set of modules ticked off; only the plan's course's modules count."""
+    modules = list(Module.objects.filter(course_id=plan.course_id, pk__in=module_ids))
+    if len(modules) != len(set(module_ids)):
+        raise ValidationError({"modules": _("Some modules are not part of this course.")})
+    plan.modules_done.set(modules)
+    return plan
+
+
+# --- Time entries ---------------------------------------------------------------------
+
+
+def _validate_entry(
+    *,
+    user: User,
+    course: Course,
+    date: datetime.date,
+    minutes: int,
+    module: Module | None,
+    note: str,
+) -> None:
+    errors: dict[str, list] = {}
+    today = user.local_today()
+    if date > today:
+        errors["date"] = [_("The date cannot be after today.")]
+    elif date < EARLIEST_DATE:
+        errors["date"] = [_("The date cannot be before 2000.")]
+    try:
+        check_minutes(minutes)
+    except ValidationError as exc:
+        errors["minutes"] = exc.messages
+    if len(note) > NOTE_MAX_LENGTH:
+        errors["note"] = [
+            _("The note is too long: at most %(max)d characters (it has %(length)d).")
+            % {"max": NOTE_MAX_LENGTH, "length": len(note)}
+        ]
+    if module is not None and module.course_id != course.pk:
+        errors["module"] = [_("This module is not part of the course.")]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_daily_total(
+    *, user: User, date: datetime.date, minutes: int, exclude_id: int | None = None
+) -> None:
+    """At most 24 h on one day, across all the learner's entries.
+
+    Called inside the writing transaction after locking the user's row, so two requests
+    adding time to the same day run one after the other and cannot both pass the check
+    (on SQLite, IMMEDIATE transactions serialise the writers the same way).
+    """
+    list(User.objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
+    others = TimeEntry.objects.filter(user=user, date=date)
+    if exclude_id is not None:
+        others = others.exclude(pk=exclude_id)
+    already = others.aggregate(total=Sum("minutes"))["total"] or 0
+    if already + minutes > MAX_MINUTES_PER_DAY:
+        left = max(MAX_MINUTES_PER_DAY - already, 0)
+        raise ValidationError(
+            {
+                "minutes": _(
+                    "At most 24 hours can be logged on one day: %(already)s are already "
+                    "logged on %(date)s, %(left)s left."
+                )
+                % {
+                    "already": format_minutes(already),
+                    "date": date.isoformat(),
+                    "left": format_minutes(left),
+                }
+            }
+        )
+
+
+def time_entry_create(
+    *,
+    user: User,
+    course: Course,
+    date: datetime.date,
+    minutes: int,
+    module: Module | None = None,
+    note: str = "",
+) -> TimeEntry:
+    note = note or ""
+    _validate_entry(user=user, course=course, date=date, minutes=minutes, module=module, note=note)
+    with transaction.atomic():
+        _check_daily_total(user=user, date=date, minutes=minutes)
+        entry = TimeEntry.objects.create(
+            user=user, course=course, date=date, minutes=minutes, module=module, note=note
+        )
+        # Studying a course puts it in the plan, so its hours show in the progress.
+        plan_add(user=user, course=course)
+    return entry
+
+
+def time_entry_update(
+    *,
+    entry: TimeEntry,
+    course: Course,
+    date: datetime.date,
+    minutes: int,
+    module: Module | None = None,
+    note: str = "",
+) -> TimeEntry:
+    note = note or ""
+    user = entry.user
+    _validate_entry(user=user, course=course, date=date, minutes=minutes, module=module, note=note)
+    with transaction.atomic():
+        _check_daily_total(user=user, date=date, minutes=minutes, exclude_id=entry.pk)
+        entry.course = course
+        entry.date = date
+        entry.minutes = minutes
+        entry.module = module
+        entry.note = note
+        entry.save()
+    return entry
+
+
+def time_entry_delete(*, entry: TimeEntry) -> None:
+    entry.delete()

@@ -1,0 +1,121 @@
+"""Template tags that decorate the catalogue's pages (through its hook templates) and
+format progress figures. The catalogue passes its objects; the learner comes from the
+request, so a hook shows only the signed-in learner's own data.
+"""
+
+from __future__ import annotations
+
+from django import template
+from django.http import HttpRequest
+from django.middleware import csrf
+from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
+
+from courses.models import Course, Track
+
+from .. import selectors
+from ..durations import format_minutes
+from ..forecasts import BEHIND, DONE, NOT_STARTED, ON_TRACK, OVERDUE
+from ..forms import ModulesForm, TimeEntryForm
+
+register = template.Library()
+
+STATUS_LABELS = {
+    ON_TRACK: _("on track"),
+    BEHIND: _("behind"),
+    OVERDUE: _("overdue"),
+    DONE: _("done"),
+    NOT_STARTED: _("not started"),
+}
+
+
+@register.filter
+def status_label(status: str) -> str:
+    return STATUS_LABELS.get(status, status)
+
+
+@register.filter
+def hours(value) -> str:
+    """Hours with at most one decimal, in the active locale: 12,5."""
+    if value is None:
+        return ""
+    return number_format(round(float(value), 1), decimal_pos=1 if float(value) % 1 else 0)
+
+
+@register.filter
+def duration(minutes) -> str:
+    return format_minutes(minutes) if minutes else ""
+
+
+@register.filter
+def progress_value(value) -> float:
+    """A <progress> value cannot exceed its max: the text beside it tells the rest."""
+    return min(float(value or 0), 100.0)
+
+
+def _user(context) -> object | None:
+    request: HttpRequest | None = context.get("request")
+    user = getattr(request, "user", None)
+    return user if user is not None and user.is_authenticated else None
+
+
+def course_panel_context(request: HttpRequest, course: Course, *, form=None) -> dict:
+    today = request.user.local_today()
+    panel = selectors.course_panel(user=request.user, course=course, today=today)
+    if form is None:
+        form = TimeEntryForm(initial={"date": today, "course": course.code}, course=course)
+    return {
+        "request": request,
+        "csrf_token": csrf.get_token(request),
+        "panel": panel,
+        "course": course,
+        "form": form,
+        "modules_form": ModulesForm(
+            initial={"modules": list(panel.done_module_ids)}, course=course
+        ),
+    }
+
+
+@register.inclusion_tag("progress/course_panel.html", takes_context=True)
+def progress_course_panel(context, course: Course) -> dict:
+    if _user(context) is None or not isinstance(course, Course):
+        return {"panel": None}
+    return course_panel_context(context["request"], course)
+
+
+@register.inclusion_tag("progress/track_panel.html", takes_context=True)
+def progress_track_panel(context, track: Track) -> dict:
+    if _user(context) is None or not isinstance(track, Track):
+        return {"state": None}
+    request = context["request"]
+    state = selectors.track_state(user=request.user, track=track)
+    return {
+        "request": request,
+        "csrf_token": context.get("csrf_token"),
+        "track": track,
+        "state": state,
+        "phase_rows": [(p, state["choices"].get(p.pk)) for p in track.phases.all()],
+    }
+
+
+@register.inclusion_tag("progress/option_actions.html", takes_context=True)
+def progress_option_actions(context) -> dict:
+    """The "choose this option" button; the learner's choices are read once per request.
+
+    The compare page names the option being drawn `option` or `course`.
+    """
+    course = next(
+        (context.get(n) for n in ("option", "course") if isinstance(context.get(n), Course)), None
+    )
+    user = _user(context)
+    if user is None or not isinstance(course, Course) or course.phase_id is None:
+        return {"course": None}
+    request = context["request"]
+    if not hasattr(request, "_progress_chosen_ids"):
+        request._progress_chosen_ids = selectors.chosen_course_ids(user=user)
+    return {
+        "request": request,
+        "course": course,
+        "chosen": course.pk in request._progress_chosen_ids,
+        "csrf_token": context.get("csrf_token"),
+    }
