@@ -12,7 +12,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from courses.models import Course
 
@@ -95,14 +95,14 @@ def create_time_entry(request: HttpRequest, payload: TimeEntryIn):
         )
     except ValidationError as error:
         return _refusal(error)
-    return 201, TimeEntryOut.from_entry(entry)
+    return Status(201, TimeEntryOut.from_entry(entry))
 
 
 @router.delete("/me/time-entries/{entry_id}", response={204: None}, summary="Delete an entry")
 def delete_time_entry(request: HttpRequest, entry_id: int):
     entry = selectors.entry_get_for_user(user=request.user, entry_id=entry_id)
     services.time_entry_delete(entry=entry)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/me/progress", response=list[CourseProgressOut], summary="My progress per course")

@@ -36,9 +36,8 @@ class TimeEntryForm(forms.Form):
     )
     duration = DurationField(
         label=_("Duration"),
-        max_length=32,
         help_text=_("1h30, 90 (minutes), 1,5 (hours), 45 min"),
-        widget=forms.TextInput(attrs={"inputmode": "text", "autocomplete": "off"}),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "maxlength": 32}),
     )
     module = forms.ModelChoiceField(
         label=_("Module"),

@@ -82,14 +82,14 @@ def course_totals(
     if course_ids is not None:
         entries = entries.filter(course_id__in=course_ids)
     rows = entries.values("course_id").annotate(
-        minutes=Sum("minutes"),
+        total=Sum("minutes"),
         recent=Sum(
             "minutes",
             filter=Q(date__gte=forecasts.trailing_start(today), date__lte=today),
             default=0,
         ),
     )
-    return {row["course_id"]: Totals(row["minutes"], row["recent"]) for row in rows}
+    return {row["course_id"]: Totals(row["total"], row["recent"]) for row in rows}
 
 
 @dataclass
@@ -198,10 +198,10 @@ def weekly_minutes(*, user: User) -> list[tuple[datetime.date, int]]:
         TimeEntry.objects.filter(user=user)
         .annotate(week=TruncWeek("date"))
         .values("week")
-        .annotate(minutes=Sum("minutes"))
+        .annotate(total=Sum("minutes"))
         .order_by("week")
     )
-    return [(_as_date(row["week"]), row["minutes"]) for row in rows]
+    return [(_as_date(row["week"]), row["total"]) for row in rows]
 
 
 def _as_date(value) -> datetime.date:
@@ -269,8 +269,8 @@ def course_calibration(*, course: Course) -> Calibration:
     sums = list(
         TimeEntry.objects.filter(course=course, user_id__in=finishers)
         .values("user_id")
-        .annotate(minutes=Sum("minutes"))
-        .values_list("minutes", flat=True)
+        .annotate(total=Sum("minutes"))
+        .values_list("total", flat=True)
     )
     if len(sums) < CALIBRATION_MIN_LEARNERS:
         return Calibration(None, len(sums))

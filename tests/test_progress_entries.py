@@ -1,0 +1,347 @@
+"""Logging hours: the rules of the services, the forms (errors at the field) and pages."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from tests.factories import make_course
+from tests.progress_helpers import make_track_with_options
+from tracker.progress import services
+from tracker.progress.models import Plan, TimeEntry
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def english(personas):
+    """Messages are asserted in English (the source language)."""
+    for user in (personas.learner, personas.other_learner):
+        user.language = "en"
+        user.save(update_fields=["language"])
+
+
+@pytest.fixture
+def course(db):
+    return make_course("C-1", hours="20", modules=[("Intro", 5)])
+
+
+def create(user, course, **kw):
+    base = {"date": user.local_today(), "minutes": 60}
+    return services.time_entry_create(user=user, course=course, **(base | kw))
+
+
+def test_logging_time_adds_the_course_to_the_plan(personas, course):
+    entry = create(personas.learner, course, note="first")
+    assert entry.pk and entry.minutes == 60
+    assert Plan.objects.filter(user=personas.learner, course=course).exists()
+
+
+def test_25_hours_in_one_day_across_entries_is_refused(personas, course):
+    create(personas.learner, course, minutes=20 * 60)
+    with pytest.raises(ValidationError) as excinfo:
+        create(personas.learner, course, minutes=5 * 60)
+    assert "24 hours" in excinfo.value.message_dict["minutes"][0]
+    assert TimeEntry.objects.count() == 1
+    create(personas.learner, course, minutes=4 * 60)  # exactly 24 h is fine
+    # Another learner's day is their own.
+    create(personas.other_learner, course, minutes=5 * 60)
+
+
+def test_editing_an_entry_counts_the_day_without_itself(personas, course):
+    entry = create(personas.learner, course, minutes=20 * 60)
+    services.time_entry_update(
+        entry=entry, course=course, date=entry.date, minutes=24 * 60, note=""
+    )
+    other = create(personas.learner, course, minutes=0 + 1, date=entry.date - datetime.timedelta(1))
+    with pytest.raises(ValidationError):
+        services.time_entry_update(entry=other, course=course, date=entry.date, minutes=1, note="")
+
+
+@pytest.mark.parametrize("days", [1, 400])
+def test_future_dates_are_refused_in_the_learners_time_zone(personas, course, days):
+    tomorrow = personas.learner.local_today() + datetime.timedelta(days=days)
+    with pytest.raises(ValidationError) as excinfo:
+        create(personas.learner, course, date=tomorrow)
+    assert "after today" in excinfo.value.message_dict["date"][0]
+
+
+def test_ancient_dates_are_refused(personas, course):
+    with pytest.raises(ValidationError) as excinfo:
+        create(personas.learner, course, date=datetime.date(1999, 12, 31))
+    assert "2000" in excinfo.value.message_dict["date"][0]
+    create(personas.learner, course, date=datetime.date(2000, 1, 1))
+
+
+@pytest.mark.parametrize("minutes", [0, -5, 24 * 60 + 1])
+def test_bad_minutes_are_refused_by_the_service(personas, course, minutes):
+    with pytest.raises(ValidationError):
+        create(personas.learner, course, minutes=minutes)
+    assert not TimeEntry.objects.exists()
+
+
+def test_a_module_of_another_course_is_refused(personas, course):
+    other = make_course(modules=[("Elsewhere", 1)])
+    with pytest.raises(ValidationError) as excinfo:
+        create(personas.learner, course, module=other.modules.get())
+    assert "module" in excinfo.value.message_dict
+
+
+def test_a_too_long_note_is_refused_and_nothing_saved(personas, course):
+    with pytest.raises(ValidationError) as excinfo:
+        create(personas.learner, course, note="x" * 1_000_000)
+    assert "too long" in excinfo.value.message_dict["note"][0]
+    assert not TimeEntry.objects.exists()
+
+
+def test_the_database_refuses_what_the_service_refuses(personas, course):
+    bad = [
+        {"minutes": 0},
+        {"minutes": 1441},
+        {"date": datetime.date(1999, 1, 1)},
+        {"note": "x" * 2001},
+    ]
+    for fields in bad:
+        values = {"user": personas.learner, "course": course, "date": datetime.date(2026, 1, 1)}
+        values |= {"minutes": 30} | fields
+        with pytest.raises(IntegrityError), transaction.atomic():
+            TimeEntry.objects.create(**values)
+
+
+# --- Pages ------------------------------------------------------------------------------
+
+
+def post_entry(client, data, **headers):
+    return client.post(reverse("progress:entry_create"), data, headers=headers)
+
+
+def entry_data(the_course, **kw):
+    return {
+        "panel": "dashboard",
+        "course": the_course.code,
+        "date": "2026-01-05",
+        "duration": "1h30",
+    } | kw
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("duration", "-1", "more than zero"),
+        ("duration", "0", "more than zero"),
+        ("duration", "NaN", "Enter a duration"),
+        ("duration", "1e309", "Enter a duration"),
+        ("duration", "30h", "24 hours"),
+        ("date", "2026-02-30", "real date"),
+        ("date", "1999-12-31", "2000"),
+        ("date", "2999-01-01", "after today"),
+        ("course", "NOPE", "does not exist"),
+        ("note", "x" * 1_000_000, "at most 2000 characters"),
+    ],
+)
+def test_quick_log_shows_the_error_at_the_field(learner_client, course, field, value, message):
+    response = post_entry(learner_client, entry_data(course, **{field: value}), hx_request="true")
+    assert response.status_code == 200
+    form = response.context["form"]
+    key = field
+    assert key in form.errors, form.errors
+    assert message in " ".join(form.errors[key])
+    assert message in response.text
+    assert not TimeEntry.objects.exists()
+
+
+def test_quick_log_by_htmx_shows_the_new_entry_without_reload(learner_client, personas, course):
+    response = post_entry(learner_client, entry_data(course, note="<b>bold</b>"), hx_request="true")
+    assert response.status_code == 200
+    assert "<html" not in response.text  # a fragment, not the page
+    assert 'id="progress-board"' in response.text
+    assert "1h30" in response.text
+    assert "&lt;b&gt;bold&lt;/b&gt;" in response.text  # HTML in notes is shown as text
+    assert "<b>bold</b>" not in response.text
+    entry = TimeEntry.objects.get()
+    assert (entry.user, entry.minutes, entry.note) == (personas.learner, 90, "<b>bold</b>")
+
+
+def test_quick_log_without_js_redirects(learner_client, course):
+    response = post_entry(learner_client, entry_data(course))
+    assert response.status_code == 302
+    assert TimeEntry.objects.count() == 1
+
+
+def test_25_hours_across_entries_by_the_form(learner_client, course):
+    post_entry(learner_client, entry_data(course, duration="20h"))
+    response = post_entry(learner_client, entry_data(course, duration="5h"), hx_request="true")
+    assert "24 hours" in " ".join(response.context["form"].errors["duration"])
+    assert TimeEntry.objects.count() == 1
+
+
+def test_quick_log_on_a_course_page_renders_the_course_panel(learner_client, course):
+    data = entry_data(course, panel="course", module=course.modules.get().pk)
+    response = post_entry(learner_client, data, hx_request="true")
+    assert 'id="course-progress"' in response.text
+    assert TimeEntry.objects.get().module == course.modules.get()
+
+
+def test_entries_list_filters_and_paginates(learner_client, personas, course):
+    other = make_course("C-2")
+    for day in range(1, 61):
+        create(personas.learner, course, date=datetime.date(2025, 1, 1) + datetime.timedelta(day))
+    create(personas.learner, other, date=datetime.date(2025, 6, 1), note="<i>x</i>")
+    create(personas.other_learner, course, note="someone else")
+    response = learner_client.get(reverse("progress:entries"))
+    assert response.context["page"].paginator.count == 61
+    assert len(response.context["page"].object_list) == 50
+    assert "someone else" not in response.text
+    assert "&lt;i&gt;x&lt;/i&gt;" in response.text
+    response = learner_client.get(reverse("progress:entries"), {"course": "C-2"})
+    assert response.context["page"].paginator.count == 1
+    response = learner_client.get(
+        reverse("progress:entries"), {"date_from": "2025-01-10", "date_to": "2025-01-19"}
+    )
+    assert response.context["page"].paginator.count == 10
+    response = learner_client.get(reverse("progress:entries"), {"page": 2, "course": "C-1"})
+    assert len(response.context["page"].object_list) == 10
+    assert response.status_code == 200
+
+
+def test_inline_edit_and_delete(learner_client, personas, course):
+    entry = create(personas.learner, course, date=datetime.date(2026, 1, 5))
+    url = reverse("progress:entry_edit", args=[entry.pk])
+    response = learner_client.get(url, headers={"hx-request": "true"})
+    assert "<form" in response.text and "<html" not in response.text
+    prefix = f"entry-{entry.pk}-"
+    data = {prefix + "course": "C-1", prefix + "date": "2026-01-04", prefix + "duration": "2h"}
+    response = learner_client.post(
+        url, data | {prefix + "duration": "0"}, headers={"hx-request": "true"}
+    )
+    assert response.status_code == 422
+    assert "duration" in response.context["form"].errors
+    response = learner_client.post(url, data, headers={"hx-request": "true"})
+    assert response.status_code == 200
+    entry.refresh_from_db()
+    assert (entry.minutes, entry.date) == (120, datetime.date(2026, 1, 4))
+    response = learner_client.post(
+        reverse("progress:entry_delete", args=[entry.pk]), headers={"hx-request": "true"}
+    )
+    assert response.status_code == 200 and response.text == ""
+    assert not TimeEntry.objects.exists()
+
+
+def test_another_learners_entry_answers_404_everywhere(learner_client, personas, course):
+    entry = create(personas.other_learner, course)
+    for name in ("progress:entry_row", "progress:entry_edit"):
+        assert learner_client.get(reverse(name, args=[entry.pk])).status_code == 404
+    for name in ("progress:entry_edit", "progress:entry_delete"):
+        assert learner_client.post(reverse(name, args=[entry.pk]), {}).status_code == 404
+    assert TimeEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_another_learners_plan_answers_404(learner_client, personas, course):
+    services.plan_add(user=personas.other_learner, course=course)
+    url_names = [
+        "progress:plan",
+        "progress:plan_done",
+        "progress:plan_modules",
+        "progress:plan_remove",
+    ]
+    assert learner_client.get(reverse("progress:plan", args=["C-1"])).status_code == 404
+    for name in url_names[1:]:
+        assert learner_client.post(reverse(name, args=["C-1"]), {"done": "1"}).status_code == 404
+    assert Plan.objects.get(user=personas.other_learner).done_on is None
+
+
+def test_unknown_course_ids_answer_404(learner_client):
+    for name in ("progress:plan_add", "progress:phase_choose", "progress:track_join"):
+        assert learner_client.post(reverse(name, args=["NOPE"])).status_code == 404
+
+
+def test_pages_need_login(client, personas, course):
+    entry = create(personas.learner, course)
+    for url in (reverse("progress:entries"), reverse("progress:entry_edit", args=[entry.pk])):
+        response = client.get(url)
+        assert response.status_code == 302 and "/accounts/login/" in response.url
+
+
+# --- Plans and choices ----------------------------------------------------------------------
+
+
+def test_plan_defaults_from_the_courses_pace_or_the_learners_availability(personas):
+    paced = make_course(weekly_hours="3")
+    unpaced = make_course()
+    personas.learner.weekly_hours_available = 7
+    assert services.plan_add(user=personas.learner, course=paced).weekly_hours == 3
+    assert services.plan_add(user=personas.learner, course=unpaced).weekly_hours == 7
+
+
+def test_plan_page_saves_and_refuses_a_target_before_the_start(learner_client, personas, course):
+    services.plan_add(user=personas.learner, course=course)
+    url = reverse("progress:plan", args=["C-1"])
+    assert learner_client.get(url).status_code == 200
+    response = learner_client.post(
+        url, {"start_date": "2026-01-10", "weekly_hours": "4", "target_date": "2026-01-01"}
+    )
+    assert response.status_code == 422
+    assert "target_date" in response.context["form"].errors
+    response = learner_client.post(
+        url, {"start_date": "2026-01-10", "weekly_hours": "4", "target_date": "2026-06-01"}
+    )
+    assert response.status_code == 302
+    plan = Plan.objects.get()
+    assert (plan.weekly_hours, plan.target_date, plan.target_source) == (
+        4,
+        datetime.date(2026, 6, 1),
+        "own",
+    )
+
+
+def test_mark_done_and_modules(learner_client, personas, course):
+    services.plan_add(user=personas.learner, course=course)
+    module = course.modules.get()
+    learner_client.post(reverse("progress:plan_modules", args=["C-1"]), {"modules": [module.pk]})
+    learner_client.post(reverse("progress:plan_done", args=["C-1"]), {"done": "1"})
+    plan = Plan.objects.get()
+    assert plan.is_done and plan.done_source == "self"
+    assert list(plan.modules_done.all()) == [module]
+    other_module = make_course(modules=[("x", 1)]).modules.get()
+    learner_client.post(
+        reverse("progress:plan_modules", args=["C-1"]), {"modules": [other_module.pk]}
+    )
+    assert list(plan.modules_done.all()) == [module]
+
+
+def test_choosing_and_changing_an_option_keeps_logged_hours(learner_client, personas):
+    track, p1, _p2, a, b, _c = make_track_with_options()
+    response = learner_client.post(reverse("progress:phase_choose", args=[a.code]))
+    assert response.status_code == 302
+    user = personas.learner
+    assert user.enrolments.filter(track=track).exists()
+    create(user, a, minutes=120)
+    learner_client.post(reverse("progress:phase_choose", args=[b.code]))
+    assert user.phase_choices.get(phase=p1).course == b
+    # A's plan stays (hours were logged on it), and so do its hours.
+    assert set(user.plans.values_list("course__code", flat=True)) == {a.code, b.code}
+    assert TimeEntry.objects.get().course == a
+    # Switching away from a course with nothing logged drops its plan.
+    learner_client.post(reverse("progress:phase_choose", args=[a.code]))
+    assert set(user.plans.values_list("course__code", flat=True)) == {a.code}
+
+
+def test_a_course_outside_any_phase_cannot_be_chosen(learner_client, course):
+    assert (
+        learner_client.post(reverse("progress:phase_choose", args=[course.code])).status_code == 404
+    )
+
+
+def test_redirects_never_leave_the_site(learner_client, course):
+    response = learner_client.post(
+        reverse("progress:plan_add", args=[course.code]), {"next": "https://evil.example/"}
+    )
+    assert response.status_code == 302
+    assert "evil" not in response.url

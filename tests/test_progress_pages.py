@@ -1,0 +1,163 @@
+"""The dashboard, the catalogue hooks (course, track, compare) and their query counts."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.template import RequestContext, Template
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.factories import make_course
+from tests.progress_helpers import log_daily, make_track_with_options
+from tracker.progress import services
+from tracker.progress.models import Plan
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def path(personas):
+    """The learner follows a track: option A of phase 1 chosen, a course outside it too."""
+    track, p1, p2, a, _b, c = make_track_with_options()
+    user = personas.learner
+    user.language = "en"
+    user.save(update_fields=["language"])
+    services.phase_choose(user=user, phase=p1, course=a)
+    services.phase_choose(user=user, phase=p2, course=c)
+    services.plan_add(user=user, course=make_course("SOLO", hours="5"))
+    return track, a, c
+
+
+def dashboard_queries(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("dashboard"))
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_dashboard_shows_plan_progress_forecasts_and_charts(learner_client, personas, path):
+    track, a, c = path
+    today = personas.learner.local_today()
+    log_daily(personas.learner, a, days=30, minutes=30, end=today)  # 15 h of 10 h: 150 %
+    response = learner_client.get(reverse("dashboard"))
+    text = response.text
+    assert response.status_code == 200
+    assert track.name in text and a.title in text and c.title in text and "SOLO" in text
+    assert "15 h of 10 h (150%)" in text  # over 100 % is shown
+    assert 'max="100" value="100.0"' in text
+    assert "Projected finish" in text
+    assert 'role="img"' in text and "<title" in text and "Burn-up" in text
+    assert "Hours per week as a table" in text
+    assert 'style="' not in text and "<script>" not in text  # strict CSP
+
+
+def test_dashboard_with_an_empty_plan(learner_client, personas):
+    response = learner_client.get(reverse("dashboard"))
+    assert response.status_code == 200
+
+
+def test_dashboard_query_count_does_not_grow_with_entries(learner_client, personas, path):
+    _track, a, c = path
+    today = personas.learner.local_today()
+    log_daily(personas.learner, a, days=10, end=today)
+    small = dashboard_queries(learner_client)
+    log_daily(personas.learner, c, days=990, end=today - datetime.timedelta(days=10))
+    assert dashboard_queries(learner_client) == small
+
+
+def test_dashboard_query_count_is_pinned(learner_client, personas, path, django_assert_num_queries):
+    _track, a, _c = path
+    log_daily(personas.learner, a, days=1000, end=personas.learner.local_today())
+    # session, user, plans with module counts, totals per course, enrolments, phases,
+    # choices, weekly totals, latest entries, courses for the quick-log select
+    with django_assert_num_queries(10):
+        learner_client.get(reverse("dashboard"))
+
+
+def render_hook(name: str, user, **context) -> str:
+    request = RequestFactory().get("/somewhere/")
+    request.user = user
+    template = Template("{% include '" + name + "' %}")
+    return template.render(RequestContext(request, context))
+
+
+def test_course_panel_hook_shows_the_learners_plan_and_quick_log(personas, path):
+    _track, a, _c = path
+    user = personas.learner
+    log_daily(user, a, days=3, minutes=60, end=user.local_today())
+    html = render_hook("courses/hooks/course_panel.html", user, course=a)
+    assert 'id="course-progress"' in html
+    assert "3 h of 10 h (30%)" in html
+    assert "Intro" in html and 'type="checkbox"' in html
+    assert 'name="duration"' in html
+    # Someone else sees their own (empty) plan, with "add to my plan".
+    other = render_hook("courses/hooks/course_panel.html", personas.other_learner, course=a)
+    assert "3 h of 10 h" not in other
+    assert reverse("progress:plan_add", args=[a.code]) in other
+
+
+def test_course_panel_query_count_does_not_grow(personas, path):
+    _track, a, _c = path
+    user = personas.learner
+    log_daily(user, a, days=10, end=user.local_today())
+    with CaptureQueriesContext(connection) as small:
+        render_hook("courses/hooks/course_panel.html", user, course=a)
+    log_daily(user, a, days=990, end=user.local_today() - datetime.timedelta(days=10))
+    with CaptureQueriesContext(connection) as large:
+        render_hook("courses/hooks/course_panel.html", user, course=a)
+    assert len(large) == len(small)
+
+
+def test_calibration_shows_the_median_from_three_finishers(personas):
+    course = make_course("CAL", hours="10")
+    finishers = [personas.other_learner, personas.manager, personas.other_manager]
+    for hours, user in zip([8, 12, 20], finishers, strict=True):
+        services.time_entry_create(
+            user=user, course=course, date=datetime.date(2025, 1, 1), minutes=hours * 60
+        )
+    for user in finishers[:2]:
+        services.plan_mark_done(plan=Plan.objects.get(user=user, course=course), done=True)
+    personas.learner.language = "en"
+    html = render_hook("courses/hooks/course_panel.html", personas.learner, course=course)
+    assert "median" not in html  # two finishers are not enough
+    services.plan_mark_done(plan=Plan.objects.get(user=finishers[2], course=course), done=True)
+    html = render_hook("courses/hooks/course_panel.html", personas.learner, course=course)
+    assert "median of 12 h (3 learners)" in html
+    assert "estimate: 10 h" in html
+
+
+def test_track_panel_and_option_actions(personas):
+    track, p1, _p2, a, b, _c = make_track_with_options()
+    user = personas.learner
+    html = render_hook("courses/hooks/track_panel.html", user, track=track)
+    assert reverse("progress:track_join", args=[track.code]) in html
+    services.phase_choose(user=user, phase=p1, course=a)
+    html = render_hook("courses/hooks/track_panel.html", user, track=track)
+    assert a.title in html and reverse("progress:track_leave", args=[track.code]) in html
+    chosen = render_hook("courses/hooks/option_actions.html", user, option=a)
+    other = render_hook("courses/hooks/option_actions.html", user, course=b)
+    assert reverse("progress:phase_choose", args=[a.code]) not in chosen
+    assert reverse("progress:phase_choose", args=[b.code]) in other
+
+
+def test_hooks_render_nothing_for_anonymous_visitors(path):
+    from django.contrib.auth.models import AnonymousUser
+
+    _track, a, _c = path
+    html = render_hook("courses/hooks/course_panel.html", AnonymousUser(), course=a)
+    assert html.strip() == ""
+
+
+def test_courses_app_never_imports_tracker():
+    import pathlib
+    import re
+
+    for source in pathlib.Path("courses").rglob("*.py"):
+        assert not re.search(r"^\s*(from|import) tracker", source.read_text("utf-8"), re.M), source

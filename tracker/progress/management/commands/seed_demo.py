@@ -1,0 +1,230 @@
+"""`manage.py seed_demo [--learners N] [--days D] [--password P]`: a demo organisation.
+
+Idempotent: running it again reuses the users and team, and only adds the time entries a
+learner does not have yet (days already covered are left alone). Each part is a small
+function so other apps (assessments, assignments) can add their own step to STEPS.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+import time
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
+from django.utils import timezone
+
+from courses.models import Course, Phase, Track
+from tracker.accounts.models import Membership, Team, User
+from tracker.progress.models import Enrolment, PhaseChoice, Plan, TimeEntry
+
+DOMAIN = "parcours.test"
+TEAM_NAME = "Demo team"
+TRACK_HINTS = ("product owner", "product-owner", "ai-po", "po")
+
+
+@dataclass
+class Demo:
+    """What the steps share: the options and the users made so far."""
+
+    learners: int
+    days: int
+    password: str
+    today: datetime.date
+    admin: User | None = None
+    manager: User | None = None
+    team: Team | None = None
+    users: list[User] = field(default_factory=list)  # every demo learner
+    rng: random.Random = field(default_factory=lambda: random.Random(42))  # noqa: S311
+
+
+def seed_people(demo: Demo) -> None:
+    """Admin, manager and learners (all with the given password), and the demo team."""
+    password_hash = make_password(demo.password)  # hashed once, not once per learner
+    wanted = {
+        f"admin@{DOMAIN}": ("Ada Admin", {"is_staff": True, "is_superuser": True}),
+        f"manager@{DOMAIN}": ("Mia Manager", {}),
+        f"learner@{DOMAIN}": ("Léa Learner", {}),
+    }
+    for n in range(1, demo.learners + 1):
+        wanted[f"learner{n:03d}@{DOMAIN}"] = (f"Learner {n:03d}", {})
+    existing = {u.email: u for u in User.objects.filter(email__in=wanted)}
+    User.objects.bulk_create(
+        User(email=email, name=name, password=password_hash, **extra)
+        for email, (name, extra) in wanted.items()
+        if email not in existing
+    )
+    # The password given now is the one that works, also for users made by an earlier run.
+    User.objects.filter(email__in=wanted).update(password=password_hash)
+    users = {u.email: u for u in User.objects.filter(email__in=wanted)}
+    demo.admin = users[f"admin@{DOMAIN}"]
+    demo.manager = users[f"manager@{DOMAIN}"]
+    demo.users = [users[f"learner@{DOMAIN}"]] + [
+        users[f"learner{n:03d}@{DOMAIN}"] for n in range(1, demo.learners + 1)
+    ]
+    demo.team, _created = Team.objects.get_or_create(name=TEAM_NAME)
+    demo.team.managers.add(demo.manager)
+    members = set(demo.team.memberships.values_list("user_id", flat=True))
+    Membership.objects.bulk_create(
+        Membership(team=demo.team, user=u) for u in demo.users if u.pk not in members
+    )
+
+
+def demo_track() -> Track | None:
+    """The AI Product Owner track when it is imported, else the first track, else None."""
+    tracks = list(Track.objects.all())
+    for track in tracks:
+        text = f"{track.code} {track.name_fr} {track.name_en}".lower()
+        if any(hint in text for hint in TRACK_HINTS):
+            return track
+    return tracks[0] if tracks else None
+
+
+def demo_courses(demo: Demo, track: Track | None) -> tuple[list[Phase], dict[int, list[Course]]]:
+    """Phases with their options, or whatever courses exist, as one pseudo-phase."""
+    if track is not None:
+        phases = list(track.phases.order_by("order"))
+        options: dict[int, list[Course]] = {p.pk: [] for p in phases}
+        for course in Course.objects.filter(phase__in=phases, is_active=True).order_by("code"):
+            options[course.phase_id].append(course)
+        phases = [p for p in phases if options[p.pk]]
+        if phases:
+            return phases, options
+    courses = list(Course.objects.filter(is_active=True).order_by("code")[:3])
+    return [], {0: courses} if courses else {}
+
+
+def seed_plans(demo: Demo) -> None:
+    """Each learner follows the track and picks an option per phase (or takes the courses)."""
+    track = demo_track()
+    phases, options = demo_courses(demo, track)
+    if not options:
+        return
+    enrolled = set(Enrolment.objects.filter(user__in=demo.users).values_list("user_id", flat=True))
+    chosen = set(PhaseChoice.objects.filter(user__in=demo.users).values_list("user_id", "phase_id"))
+    planned = set(Plan.objects.filter(user__in=demo.users).values_list("user_id", "course_id"))
+    enrolments, choices, plans = [], [], []
+    for index, user in enumerate(demo.users):
+        rng = random.Random(index)  # noqa: S311 - demo data, stable per learner
+        start = demo.today - datetime.timedelta(days=demo.days - 1)
+        picks: list[tuple[Phase | None, Course]] = []
+        if phases and track is not None:
+            if user.pk not in enrolled:
+                enrolments.append(Enrolment(user=user, track=track))
+            picks = [(p, rng.choice(options[p.pk])) for p in phases]
+        else:
+            picks = [(None, c) for c in options[0]]
+        for phase, course in picks:
+            if phase is not None and (user.pk, phase.pk) not in chosen:
+                choices.append(PhaseChoice(user=user, phase=phase, course=course))
+            if (user.pk, course.pk) not in planned:
+                pace = course.weekly_hours or Decimal(rng.choice([3, 4, 5, 6, 8]))
+                weeks = int(course.effort_hours / pace) + 1
+                plans.append(
+                    Plan(
+                        user=user,
+                        course=course,
+                        start_date=start,
+                        weekly_hours=min(pace, Decimal(80)),
+                        target_date=start + datetime.timedelta(weeks=weeks + rng.randint(0, 8)),
+                    )
+                )
+                planned.add((user.pk, course.pk))
+            start += datetime.timedelta(weeks=4)
+    Enrolment.objects.bulk_create(enrolments)
+    PhaseChoice.objects.bulk_create(choices)
+    Plan.objects.bulk_create(plans, batch_size=1000)
+
+
+def seed_time_entries(demo: Demo) -> int:
+    """Entries over the last D days on each learner's planned courses, in bulk."""
+    plans: dict[int, list[int]] = {}
+    for user_id, course_id in (
+        Plan.objects.filter(user__in=demo.users)
+        .order_by("start_date")
+        .values_list("user_id", "course_id")
+    ):
+        plans.setdefault(user_id, []).append(course_id)
+    first = demo.today - datetime.timedelta(days=demo.days - 1)
+    covered = set(
+        TimeEntry.objects.filter(user__in=demo.users, date__gte=first).values_list(
+            "user_id", "date"
+        )
+    )
+    entries: list[TimeEntry] = []
+    created = 0
+    for index, user in enumerate(demo.users):
+        courses = plans.get(user.pk)
+        if not courses:
+            continue
+        rng = random.Random(1000 + index)  # noqa: S311
+        diligence = rng.uniform(0.3, 0.9)  # how often this learner studies
+        for offset in range(demo.days):
+            day = first + datetime.timedelta(days=offset)
+            # Draw every day's numbers even when skipping it, so a second run makes the
+            # same choices and adds nothing.
+            studies = rng.random() <= diligence
+            minutes = rng.choice([30, 45, 60, 90])
+            if not studies or (user.pk, day) in covered:
+                continue
+            course = courses[min(offset * len(courses) // max(demo.days, 1), len(courses) - 1)]
+            entries.append(TimeEntry(user=user, course_id=course, date=day, minutes=minutes))
+        if len(entries) >= 5000:
+            TimeEntry.objects.bulk_create(entries, batch_size=1000)
+            created += len(entries)
+            entries = []
+    TimeEntry.objects.bulk_create(entries, batch_size=1000)
+    return created + len(entries)
+
+
+def logins_text(demo: Demo) -> str:
+    lines = [
+        f"  Demo logins (password: {demo.password}):",
+        f"    admin    admin@{DOMAIN}",
+        f"    manager  manager@{DOMAIN}  (team: {TEAM_NAME}, {len(demo.users)} learners)",
+        f"    learner  learner@{DOMAIN}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+# Other apps add their steps here (assessments, assignments): each takes the Demo.
+STEPS = [seed_people, seed_plans, seed_time_entries]
+
+
+class Command(BaseCommand):
+    help = "Create (idempotently) a demo organisation with learners, plans and time entries."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--learners", type=int, default=20, help="demo learners to create")
+        parser.add_argument("--days", type=int, default=180, help="days of time entries")
+        parser.add_argument("--password", default="parcours-demo", help="everyone's password")
+
+    def handle(self, *args, learners: int, days: int, password: str, **options) -> None:
+        if learners < 0 or days < 0:
+            self.stderr.write("--learners and --days must be zero or more")
+            raise SystemExit(2)
+        started = time.perf_counter()
+        demo = Demo(
+            learners=learners,
+            days=days,
+            password=password,
+            today=timezone.localdate(),
+        )
+        with transaction.atomic():
+            for step in STEPS:
+                step(demo)
+        text = logins_text(demo)
+        self.stdout.write(text)
+        path = Path(settings.VAR_DIR) / "demo-logins.txt"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        self.stdout.write(
+            f"  Seeded {len(demo.users)} learners over {days} days "
+            f"in {time.perf_counter() - started:.1f} s."
+        )
