@@ -75,9 +75,9 @@ def test_dashboard_query_count_does_not_grow_with_entries(learner_client, person
 def test_dashboard_query_count_is_pinned(learner_client, personas, path, django_assert_num_queries):
     _track, a, _c = path
     log_daily(personas.learner, a, days=1000, end=personas.learner.local_today())
-    # session, user, plans with module counts, totals per course, enrolments, phases,
-    # choices, weekly totals, latest entries, courses for the quick-log select
-    with django_assert_num_queries(10):
+    # session, user, totals per course, plans with module counts, enrolments, phases with
+    # the chosen option, daily totals for the charts, latest entries, quick-log courses
+    with django_assert_num_queries(9):
         learner_client.get(reverse("dashboard"))
 
 

@@ -18,7 +18,6 @@ BOTTOM = 24
 TOP = 10
 RIGHT = 10
 WEEKS_SHOWN = 12
-BURNUP_MAX_WEEKS = 26
 
 
 def monday(day: datetime.date) -> datetime.date:
@@ -96,7 +95,7 @@ def weekly_chart(*, overview: Overview, weeks: int = WEEKS_SHOWN) -> Chart:
     return chart
 
 
-def burnup_chart(*, overview: Overview, max_weeks: int = BURNUP_MAX_WEEKS) -> Chart | None:
+def burnup_chart(*, overview: Overview) -> Chart | None:
     """Cumulative hours logged against the planned line and the total effort (scope).
 
     Planned: each plan accrues its weekly pace from its start date, up to its effort.
@@ -107,7 +106,9 @@ def burnup_chart(*, overview: Overview, max_weeks: int = BURNUP_MAX_WEEKS) -> Ch
     firsts = [row.plan.start_date for row in overview.rows]
     if overview.weekly:
         firsts.append(overview.weekly[0][0])
-    first_week = max(monday(min(firsts)), this_week - datetime.timedelta(weeks=max_weeks - 1))
+    if overview.minutes_before_window:
+        firsts.append(overview.window_start or this_week)
+    first_week = max(monday(min(firsts)), overview.window_start or this_week)
     first_week = min(first_week, this_week)
     weeks = [first_week]
     while weeks[-1] < this_week:
@@ -117,7 +118,8 @@ def burnup_chart(*, overview: Overview, max_weeks: int = BURNUP_MAX_WEEKS) -> Ch
     logged, planned = [], []
     for week in weeks:
         end = min(week + datetime.timedelta(days=6), overview.today)
-        logged.append(sum(m for w, m in overview.weekly if w <= week) / 60)
+        so_far = sum(m for w, m in overview.weekly if w <= week)
+        logged.append((overview.minutes_before_window + so_far) / 60)
         planned.append(
             sum(
                 min(

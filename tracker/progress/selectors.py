@@ -10,8 +10,7 @@ import datetime
 import statistics
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Q, QuerySet, Sum
-from django.db.models.functions import TruncWeek
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.shortcuts import get_object_or_404
 
 from courses.models import Course, Phase, Track
@@ -23,6 +22,7 @@ from .models import Enrolment, PhaseChoice, Plan, TimeEntry
 
 CALIBRATION_MIN_LEARNERS = 3
 RECENT_ENTRIES = 5
+CHART_WEEKS = 26  # the charts look back half a year
 
 
 # --- Permission-scoped getters (someone else's id answers 404) --------------------------
@@ -160,10 +160,19 @@ class Overview:
     other_rows: list[PlanRow]
     rows: list[PlanRow]
     overall: Forecast | None
+    # Minutes per week since `window_start`, and all the minutes logged before it.
     weekly: list[tuple[datetime.date, int]] = field(default_factory=list)
+    window_start: datetime.date | None = None
+    minutes_before_window: int = 0
 
 
-def plan_rows(*, user: User, today: datetime.date, course: Course | None = None) -> list[PlanRow]:
+def plan_rows(
+    *,
+    user: User,
+    today: datetime.date,
+    course: Course | None = None,
+    totals: dict[int, Totals] | None = None,
+) -> list[PlanRow]:
     plans = (
         Plan.objects.filter(user=user)
         .select_related("course")
@@ -176,7 +185,8 @@ def plan_rows(*, user: User, today: datetime.date, course: Course | None = None)
     if course is not None:
         plans = plans.filter(course=course)
     plans = list(plans)
-    totals = course_totals(user=user, today=today, course_ids=[p.course_id for p in plans])
+    if totals is None:
+        totals = course_totals(user=user, today=today, course_ids=[p.course_id for p in plans])
     rows = []
     for plan in plans:
         plan_totals = totals.get(plan.course_id, Totals())
@@ -192,31 +202,41 @@ def plan_rows(*, user: User, today: datetime.date, course: Course | None = None)
     return rows
 
 
-def weekly_minutes(*, user: User) -> list[tuple[datetime.date, int]]:
-    """Minutes logged per week (Monday), oldest first — one row per week with entries."""
-    rows = (
-        TimeEntry.objects.filter(user=user)
-        .annotate(week=TruncWeek("date"))
-        .values("week")
-        .annotate(total=Sum("minutes"))
-        .order_by("week")
-    )
-    return [(_as_date(row["week"]), row["total"]) for row in rows]
+def weekly_minutes(
+    *, user: User, since: datetime.date | None = None, course_ids: list[int] | None = None
+) -> list[tuple[datetime.date, int]]:
+    """Minutes logged per week (weeks start on Monday), oldest first.
 
-
-def _as_date(value) -> datetime.date:
-    return value.date() if isinstance(value, datetime.datetime) else value
+    The database sums per day (a plain GROUP BY, cheap everywhere); the days are then put
+    in their week here, which costs one step per day with entries.
+    """
+    entries = TimeEntry.objects.filter(user=user)
+    if since is not None:
+        entries = entries.filter(date__gte=since)
+    if course_ids is not None:
+        entries = entries.filter(course_id__in=course_ids)
+    weeks: dict[datetime.date, int] = {}
+    for day, total in (
+        entries.values("date").annotate(total=Sum("minutes")).values_list("date", "total")
+    ):
+        week = day - datetime.timedelta(days=day.weekday())
+        weeks[week] = weeks.get(week, 0) + total
+    return sorted(weeks.items())
 
 
 def progress_overview(*, user: User, today: datetime.date) -> Overview:
     """The learner's whole plan: tracks and phases with the chosen course, other courses."""
-    rows = plan_rows(user=user, today=today)
+    totals = course_totals(user=user, today=today)
+    rows = plan_rows(user=user, today=today, totals=totals)
     by_course = {row.plan.course_id: row for row in rows}
     tracks = [e.track for e in Enrolment.objects.filter(user=user).select_related("track")]
-    phases = list(Phase.objects.filter(track__in=tracks).order_by("track_id", "order"))
-    chosen = dict(
-        PhaseChoice.objects.filter(user=user, phase__in=phases).values_list("phase_id", "course_id")
+    chosen_course = PhaseChoice.objects.filter(user=user, phase=OuterRef("pk")).values("course_id")
+    phases = list(
+        Phase.objects.filter(track__in=tracks)
+        .annotate(chosen_course_id=Subquery(chosen_course[:1]))
+        .order_by("track_id", "order")
     )
+    chosen = {phase.pk: phase.chosen_course_id for phase in phases}
     placed: set[int] = set()
     track_rows = []
     for track in tracks:
@@ -237,13 +257,17 @@ def progress_overview(*, user: User, today: datetime.date) -> Overview:
             )
         )
     others = [row for row in rows if row.plan.course_id not in placed]
+    window_start = today - datetime.timedelta(days=today.weekday(), weeks=CHART_WEEKS - 1)
+    weekly = weekly_minutes(user=user, since=window_start)
     return Overview(
         today=today,
         tracks=track_rows,
         other_rows=others,
         rows=rows,
         overall=group_forecast(rows=rows, today=today),
-        weekly=weekly_minutes(user=user),
+        weekly=weekly,
+        window_start=window_start,
+        minutes_before_window=sum(t.minutes for t in totals.values()) - sum(m for _w, m in weekly),
     )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django import template
 from django.http import HttpRequest
 from django.middleware import csrf
-from django.utils.formats import number_format
+from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import Course, Track
@@ -36,10 +36,15 @@ def status_label(status: str) -> str:
 
 @register.filter
 def hours(value) -> str:
-    """Hours with at most one decimal, in the active locale: 12,5."""
-    if value is None:
+    """Hours with at most one decimal, in the active locale: 12,5 (fr), 12.5 (en).
+
+    Charts call this a hundred times a page: it formats directly rather than through
+    number_format, which looks the format settings up again on each call.
+    """
+    if value is None or value == "":
         return ""
-    return number_format(round(float(value), 1), decimal_pos=1 if float(value) % 1 else 0)
+    text = f"{float(value):.1f}".removesuffix(".0")
+    return text.replace(".", get_format("DECIMAL_SEPARATOR"))
 
 
 @register.filter

@@ -1,0 +1,179 @@
+"""The learner dashboard under concurrent load, next to a baseline view in the same run.
+
+A learner with a year of daily entries on a four-phase track; gunicorn with 2 workers on
+a temporary SQLite database; N threads with the learner's session cookie send a bounded
+number of requests to the dashboard and to a baseline view that reads 50 rows and
+renders them (bench/dashboard_urls.py). Prints requests/s of both and their ratio; the
+aim is a dashboard at 50% of the baseline or more.
+
+    .venv/bin/python bench/bench_dashboard.py [--requests 400] [--threads 8]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+
+SETUP = r"""
+import datetime
+from decimal import Decimal
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from django.core.management import call_command
+from courses.models import Course, Module, Phase, Track
+from tracker.accounts.models import User
+from tracker.progress import services
+from tracker.progress.models import TimeEntry
+
+track = Track.objects.create(code="ai-product-owner", name_fr="AI Product Owner")
+for n in range(1, 5):
+    phase = Phase.objects.create(track=track, code=f"P{n}", order=n, name_fr=f"Phase {n}")
+    for letter in "ABC":
+        course = Course.objects.create(
+            code=f"P{n}-{letter}", title=f"Course {n}{letter}", effort_text="60h",
+            effort_hours=Decimal(60), weekly_hours=Decimal(5), track=track, phase=phase,
+            option=letter,
+        )
+        for m in range(1, 6):
+            Module.objects.create(course=course, order=m, title=f"Module {m}", hours=12)
+call_command("seed_demo", learners=20, days=365, verbosity=0)
+user = User.objects.get(email="learner@parcours.test")
+TimeEntry.objects.filter(user=user).delete()
+courses = list(user.plans.values_list("course_id", flat=True))
+today = user.local_today()
+TimeEntry.objects.bulk_create(
+    TimeEntry(user=user, course_id=courses[min(n // 92, len(courses) - 1)],
+              date=today - datetime.timedelta(days=n), minutes=45, note="daily study")
+    for n in range(365)
+)
+session = SessionStore()
+session[SESSION_KEY] = str(user.pk)
+session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+session.create()
+print("SESSION", session.session_key, TimeEntry.objects.filter(user=user).count())
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def hammer(port: int, path: str, cookie: str, total: int, threads: int) -> float:
+    """Send `total` GETs from `threads` keep-alive connections; return requests/s."""
+    counter = iter(range(total))
+    lock = threading.Lock()
+    errors: list[str] = []
+
+    def worker():
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        while True:
+            with lock:
+                if next(counter, None) is None:
+                    break
+            conn.request("GET", path, headers={"Cookie": cookie, "Host": "127.0.0.1"})
+            response = conn.getresponse()
+            response.read()
+            if response.status != 200:
+                errors.append(f"{path}: {response.status}")
+        conn.close()
+
+    pool = [threading.Thread(target=worker) for _ in range(threads)]
+    started = time.perf_counter()
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    if errors:
+        raise SystemExit(f"errors: {errors[:3]} ({len(errors)} in all)")
+    return total / elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--requests", type=int, default=400)
+    parser.add_argument("--threads", type=int, default=8)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        env = os.environ | {
+            "DJANGO_SETTINGS_MODULE": "bench.dashboard_settings",
+            "PARCOURS_VAR_DIR": tmp,
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(40),
+            "DJANGO_DEBUG": "false",
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            "DJANGO_SECURE_SSL_REDIRECT": "false",
+            "DJANGO_SECURE_COOKIES": "false",
+            "DJANGO_STATIC_MANIFEST": "false",
+            "PYTHONPATH": str(ROOT),
+        }
+        env.pop("DATABASE_URL", None)
+        env.pop("REDIS_URL", None)
+        manage = [sys.executable, str(ROOT / "manage.py")]
+        subprocess.run([*manage, "migrate", "-v", "0"], env=env, cwd=ROOT, check=True)
+        out = subprocess.run(
+            [*manage, "shell", "-v", "0", "-c", SETUP],
+            env=env,
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        line = next(x for x in out.splitlines() if x.startswith("SESSION"))
+        _, session_key, entries = line.split()
+        cookie = f"sessionid={session_key}"
+        port = free_port()
+        server = subprocess.Popen(
+            [
+                str(VENV_BIN / "gunicorn"),
+                "tracker.wsgi",
+                "-w",
+                "2",
+                "-b",
+                f"127.0.0.1:{port}",
+                "--log-level",
+                "warning",
+            ],
+            env=env,
+            cwd=ROOT,
+        )
+        try:
+            for _ in range(100):
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            for path in ("/", "/bench/baseline/"):  # warm both workers up
+                hammer(port, path, cookie, 20, 2)
+            baseline = hammer(port, "/bench/baseline/", cookie, args.requests, args.threads)
+            dashboard = hammer(port, "/", cookie, args.requests, args.threads)
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+    print(
+        f"learner with {entries} daily entries; gunicorn -w 2; {args.threads} threads; "
+        f"{args.requests} requests per view"
+    )
+    print(f"baseline (50 rows in a template): {baseline:8.1f} requests/s")
+    print(f"dashboard:                        {dashboard:8.1f} requests/s")
+    print(f"dashboard / baseline:             {dashboard / baseline:8.0%}  (aim: >= 50%)")
+
+
+if __name__ == "__main__":
+    main()
