@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import translation
 
 from tests.factories import make_course
 from tests.progress_helpers import make_track_with_options
@@ -26,6 +27,8 @@ def english(personas):
     for user in (personas.learner, personas.other_learner):
         user.language = "en"
         user.save(update_fields=["language"])
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -53,9 +53,12 @@ def duration(minutes) -> str:
 
 
 @register.filter
-def progress_value(value) -> float:
-    """A <progress> value cannot exceed its max: the text beside it tells the rest."""
-    return min(float(value or 0), 100.0)
+def progress_value(value) -> str:
+    """A <progress> value cannot exceed its max: the text beside it tells the rest.
+
+    A string with a dot whatever the language: it is an attribute, not text to read.
+    """
+    return f"{min(float(value or 0), 100.0):.1f}"
 
 
 def _user(context) -> object | None:

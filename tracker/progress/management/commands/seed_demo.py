@@ -112,7 +112,7 @@ def seed_plans(demo: Demo) -> None:
     enrolments, choices, plans = [], [], []
     for index, user in enumerate(demo.users):
         rng = random.Random(index)  # noqa: S311 - demo data, stable per learner
-        start = demo.today - datetime.timedelta(days=demo.days - 1)
+        start = demo.today - datetime.timedelta(days=max(demo.days - 1, 0))
         picks: list[tuple[Phase | None, Course]] = []
         if phases and track is not None:
             if user.pk not in enrolled:
@@ -143,43 +143,71 @@ def seed_plans(demo: Demo) -> None:
 
 
 def seed_time_entries(demo: Demo) -> int:
-    """Entries over the last D days on each learner's planned courses, in bulk."""
-    plans: dict[int, list[int]] = {}
-    for user_id, course_id in (
-        Plan.objects.filter(user__in=demo.users)
-        .order_by("start_date")
-        .values_list("user_id", "course_id")
-    ):
-        plans.setdefault(user_id, []).append(course_id)
+    """Entries over the last D days: each learner studies their courses one after the
+    other, finishes one when its effort (give or take 30%) is logged, then starts the next.
+    Plans get the matching start, target and done dates. Draws are the same on every run,
+    so a second run adds nothing."""
     first = demo.today - datetime.timedelta(days=demo.days - 1)
+    plans: dict[int, list[Plan]] = {}
+    for plan in (
+        Plan.objects.filter(user__in=demo.users)
+        .select_related("course")
+        .order_by("course__phase__order", "course__code")
+    ):
+        plans.setdefault(plan.user_id, []).append(plan)
     covered = set(
         TimeEntry.objects.filter(user__in=demo.users, date__gte=first).values_list(
             "user_id", "date"
         )
     )
     entries: list[TimeEntry] = []
+    changed: list[Plan] = []
     created = 0
     for index, user in enumerate(demo.users):
-        courses = plans.get(user.pk)
-        if not courses:
+        user_plans = plans.get(user.pk, [])
+        if not user_plans:
             continue
         rng = random.Random(1000 + index)  # noqa: S311
-        diligence = rng.uniform(0.3, 0.9)  # how often this learner studies
+        diligence = rng.uniform(0.4, 0.95)  # how often this learner studies
+        needs = [float(p.course.effort_hours) * 60 * rng.uniform(0.7, 1.3) for p in user_plans]
+        current, logged, started = 0, 0, first
+        starts: dict[int, datetime.date] = {}
+        done: dict[int, datetime.date] = {}
         for offset in range(demo.days):
             day = first + datetime.timedelta(days=offset)
-            # Draw every day's numbers even when skipping it, so a second run makes the
-            # same choices and adds nothing.
             studies = rng.random() <= diligence
             minutes = rng.choice([30, 45, 60, 90])
-            if not studies or (user.pk, day) in covered:
+            if current >= len(user_plans) or not studies:
                 continue
-            course = courses[min(offset * len(courses) // max(demo.days, 1), len(courses) - 1)]
-            entries.append(TimeEntry(user=user, course_id=course, date=day, minutes=minutes))
+            starts.setdefault(current, day)
+            if (user.pk, day) not in covered:
+                entries.append(
+                    TimeEntry(
+                        user=user, course=user_plans[current].course, date=day, minutes=minutes
+                    )
+                )
+            logged += minutes
+            if logged >= needs[current]:
+                done[current] = day
+                current, logged = current + 1, 0
+                started = day + datetime.timedelta(days=1)
+        for position, plan in enumerate(user_plans):
+            plan.start_date = starts.get(position, max(started, demo.today))
+            weeks = float(plan.course.effort_hours / plan.weekly_hours)
+            slack = rng.randint(-2, 6)
+            plan.target_date = plan.start_date + datetime.timedelta(weeks=max(weeks + slack, 1))
+            plan.done_on = done.get(position)
+            plan.done_source = Plan.DoneSource.SELF if plan.done_on else ""
+            changed.append(plan)
+            started = plan.target_date
         if len(entries) >= 5000:
             TimeEntry.objects.bulk_create(entries, batch_size=1000)
             created += len(entries)
             entries = []
     TimeEntry.objects.bulk_create(entries, batch_size=1000)
+    Plan.objects.bulk_update(
+        changed, ["start_date", "target_date", "done_on", "done_source"], batch_size=500
+    )
     return created + len(entries)
 
 
