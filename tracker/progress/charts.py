@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from .durations import format_hours
 from .selectors import Overview
 
 WIDTH = 640
@@ -30,8 +31,7 @@ class Bar:
     y: float
     width: float
     height: float
-    week: datetime.date
-    hours: float
+    label: str  # "2026-03-02: 4,5 h"
 
 
 @dataclass
@@ -41,12 +41,12 @@ class Chart:
     left: int = LEFT
     bottom_y: float = HEIGHT - BOTTOM
     max_hours: float = 0
-    ticks: list[tuple[float, float]] = field(default_factory=list)  # (y, hours)
+    ticks: list[tuple[float, str]] = field(default_factory=list)  # (y, hours label)
     bars: list[Bar] = field(default_factory=list)
     logged_points: str = ""
     planned_points: str = ""
     scope_y: float | None = None
-    scope: float = 0
+    scope: str = ""
     rows: list[dict] = field(default_factory=list)
     first_label: str = ""
     last_label: str = ""
@@ -76,7 +76,7 @@ def weekly_chart(*, overview: Overview, weeks: int = WEEKS_SHOWN) -> Chart:
     hours = [minutes.get(week, 0) / 60 for week in starts]
     top, ticks = _scale(max(hours))
     chart = Chart(max_hours=top)
-    chart.ticks = [(_y(t, top), t) for t in ticks]
+    chart.ticks = [(_y(t, top), format_hours(t)) for t in ticks]
     slot = (WIDTH - LEFT - RIGHT) / weeks
     for i, (week, value) in enumerate(zip(starts, hours, strict=True)):
         y = _y(value, top)
@@ -86,11 +86,11 @@ def weekly_chart(*, overview: Overview, weeks: int = WEEKS_SHOWN) -> Chart:
                 y=y,
                 width=round(slot * 0.7, 1),
                 height=round(HEIGHT - BOTTOM - y, 1),
-                week=week,
-                hours=round(value, 1),
+                label=f"{week.isoformat()}: {format_hours(value)} h",
             )
         )
-        chart.rows.append({"week": week, "hours": round(value, 1)})
+        # Labels are formatted here, once: the tables have a row per week.
+        chart.rows.append({"week": week.isoformat(), "hours": format_hours(value)})
     chart.first_label, chart.last_label = starts[0].isoformat(), starts[-1].isoformat()
     return chart
 
@@ -131,7 +131,7 @@ def burnup_chart(*, overview: Overview) -> Chart | None:
         )
     top, ticks = _scale(max([scope, *logged, *planned]))
     chart = Chart(max_hours=top)
-    chart.ticks = [(_y(t, top), t) for t in ticks]
+    chart.ticks = [(_y(t, top), format_hours(t)) for t in ticks]
     span = WIDTH - LEFT - RIGHT
     step = span / max(len(weeks) - 1, 1)
 
@@ -142,9 +142,9 @@ def burnup_chart(*, overview: Overview) -> Chart | None:
     chart.planned_points = points(planned)
     chart.scope_y = _y(scope, top)
     chart.rows = [
-        {"week": week, "logged": round(lg, 1), "planned": round(pl, 1)}
+        {"week": week.isoformat(), "logged": format_hours(lg), "planned": format_hours(pl)}
         for week, lg, pl in zip(weeks, logged, planned, strict=True)
     ]
     chart.first_label, chart.last_label = weeks[0].isoformat(), weeks[-1].isoformat()
-    chart.scope = round(scope, 1)
+    chart.scope = format_hours(scope)
     return chart

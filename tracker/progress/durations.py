@@ -11,6 +11,7 @@ import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
+from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
 
 from .models import MAX_MINUTES_PER_DAY
@@ -69,3 +70,15 @@ def format_minutes(minutes: int) -> str:
     if not hours:
         return f"{rest} min"
     return f"{hours}h{rest:02d}" if rest else f"{hours}h"
+
+
+def format_hours(value) -> str:
+    """Hours with at most one decimal in the active language: 12,5 (fr), 12.5 (en).
+
+    Pages call this hundreds of times, so it formats directly instead of going through
+    number_format, which looks the format settings up again on every call.
+    """
+    if value is None or value == "":
+        return ""
+    text = f"{float(value):.1f}".removesuffix(".0")
+    return text.replace(".", get_format("DECIMAL_SEPARATOR"))

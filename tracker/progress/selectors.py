@@ -10,7 +10,7 @@ import datetime
 import statistics
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.shortcuts import get_object_or_404
 
 from courses.models import Course, Phase, Track
@@ -97,8 +97,6 @@ class PlanRow:
     plan: Plan
     totals: Totals
     forecast: Forecast
-    modules_done: int = 0
-    modules_total: int = 0
 
     @property
     def course(self) -> Course:
@@ -173,15 +171,7 @@ def plan_rows(
     course: Course | None = None,
     totals: dict[int, Totals] | None = None,
 ) -> list[PlanRow]:
-    plans = (
-        Plan.objects.filter(user=user)
-        .select_related("course")
-        .annotate(
-            n_modules_done=Count("modules_done", distinct=True),
-            n_modules=Count("course__modules", distinct=True),
-        )
-        .order_by("start_date", "id")
-    )
+    plans = Plan.objects.filter(user=user).select_related("course").order_by("start_date", "id")
     if course is not None:
         plans = plans.filter(course=course)
     plans = list(plans)
@@ -195,8 +185,6 @@ def plan_rows(
                 plan=plan,
                 totals=plan_totals,
                 forecast=plan_forecast(plan=plan, totals=plan_totals, today=today),
-                modules_done=plan.n_modules_done,
-                modules_total=plan.n_modules,
             )
         )
     return rows

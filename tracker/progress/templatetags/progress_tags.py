@@ -8,13 +8,12 @@ from __future__ import annotations
 from django import template
 from django.http import HttpRequest
 from django.middleware import csrf
-from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import Course, Track
 
 from .. import selectors
-from ..durations import format_minutes
+from ..durations import format_hours, format_minutes
 from ..forecasts import BEHIND, DONE, NOT_STARTED, ON_TRACK, OVERDUE
 from ..forms import ModulesForm, TimeEntryForm
 
@@ -36,15 +35,8 @@ def status_label(status: str) -> str:
 
 @register.filter
 def hours(value) -> str:
-    """Hours with at most one decimal, in the active locale: 12,5 (fr), 12.5 (en).
-
-    Charts call this a hundred times a page: it formats directly rather than through
-    number_format, which looks the format settings up again on each call.
-    """
-    if value is None or value == "":
-        return ""
-    text = f"{float(value):.1f}".removesuffix(".0")
-    return text.replace(".", get_format("DECIMAL_SEPARATOR"))
+    """Hours with at most one decimal, in the active language."""
+    return format_hours(value)
 
 
 @register.filter
