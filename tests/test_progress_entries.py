@@ -348,3 +348,19 @@ def test_redirects_never_leave_the_site(learner_client, course):
     )
     assert response.status_code == 302
     assert "evil" not in response.url
+
+
+def test_log_page_without_js_shows_errors_at_the_field(learner_client, course):
+    assert learner_client.get(reverse("progress:entry_create")).status_code == 200
+    response = post_entry(learner_client, entry_data(course, duration="abc"))
+    assert response.status_code == 422
+    assert "Enter a duration" in response.text
+    assert not TimeEntry.objects.exists()
+
+
+def test_french_is_the_default_language_of_the_messages(client, personas, course):
+    personas.learner.language = "fr"
+    personas.learner.save(update_fields=["language"])
+    client.force_login(personas.learner)
+    response = post_entry(client, entry_data(course, duration="0"), hx_request="true")
+    assert "La durée doit être supérieure à zéro." in response.text
