@@ -75,9 +75,10 @@ def test_dashboard_query_count_does_not_grow_with_entries(learner_client, person
 def test_dashboard_query_count_is_pinned(learner_client, personas, path, django_assert_num_queries):
     _track, a, _c = path
     log_daily(personas.learner, a, days=1000, end=personas.learner.local_today())
-    # session, user, totals per course, plans with module counts, enrolments, phases with
-    # the chosen option, daily totals for the charts, latest entries, quick-log courses
-    with django_assert_num_queries(9):
+    # session, user, totals per course, plans, enrolments, phases with the chosen option,
+    # daily totals for the charts, latest entries, quick-log courses (9 for progress),
+    # then the assessments panel (tracks, latest assessments: 3)
+    with django_assert_num_queries(12):
         learner_client.get(reverse("dashboard"))
 
 
