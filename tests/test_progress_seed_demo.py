@@ -4,8 +4,10 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 
+from tests.factories import make_competency
 from tests.progress_helpers import make_track_with_options
 from tracker.accounts.models import Team, User
+from tracker.assessments.models import Assessment
 from tracker.progress.models import PhaseChoice, Plan, TimeEntry
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +33,9 @@ def test_seed_demo_without_a_catalogue_still_makes_the_logins(capsys, var_dir):
 
 def test_seed_demo_makes_a_team_with_plans_and_entries_and_is_idempotent(capsys):
     track, *_ = make_track_with_options("ai-product-owner")
+    make_competency("mlops")
     call_command("seed_demo", learners=5, days=30, password="other-pass")
+    assert Assessment.objects.filter(user__email="learner@parcours.test").exists()
     team = Team.objects.get(managers__email="manager@parcours.test")
     members = set(team.members.values_list("email", flat=True))
     assert "learner@parcours.test" in members and len(members) == 6

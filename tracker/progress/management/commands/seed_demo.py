@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from courses.models import Course, Phase, Track
 from tracker.accounts.models import Membership, Team, User
+from tracker.assessments.services import seed_assessments
 from tracker.progress.models import Enrolment, PhaseChoice, Plan, TimeEntry
 
 DOMAIN = "parcours.test"
@@ -221,12 +222,17 @@ def logins_text(demo: Demo) -> str:
     return "\n".join(lines) + "\n"
 
 
-# Other apps add their steps here (assessments, assignments): each takes the Demo.
-STEPS = [seed_people, seed_plans, seed_time_entries]
+def seed_assessment_history(demo: Demo) -> None:
+    """A few competency self-assessments per learner (the assessments app's own seeder)."""
+    seed_assessments(users=demo.users, track=demo_track())
+
+
+# Other apps add their steps here (assignments...): each takes the Demo.
+STEPS = [seed_people, seed_plans, seed_time_entries, seed_assessment_history]
 
 
 class Command(BaseCommand):
-    help = "Create (idempotently) a demo organisation with learners, plans and time entries."
+    help = "Create (idempotently) a demo organisation: learners, plans, time entries, assessments."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--learners", type=int, default=20, help="demo learners to create")
