@@ -8,6 +8,7 @@ from django.template import RequestContext, Template
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from tests.factories import make_course
 from tests.progress_helpers import log_daily, make_track_with_options
@@ -86,7 +87,8 @@ def render_hook(name: str, user, **context) -> str:
     request = RequestFactory().get("/somewhere/")
     request.user = user
     template = Template("{% include '" + name + "' %}")
-    return template.render(RequestContext(request, context))
+    with translation.override("en"):  # the hooks are rendered outside a request cycle
+        return template.render(RequestContext(request, context))
 
 
 def test_course_panel_hook_shows_the_learners_plan_and_quick_log(personas, path):

@@ -22,6 +22,7 @@ from courses.models import Course, Track
 
 from . import charts, selectors, services
 from .forms import EntryFilterForm, ModulesForm, PlanForm, TimeEntryForm
+from .templatetags.progress_tags import course_panel_context
 
 ENTRIES_PER_PAGE = 50
 
@@ -68,8 +69,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 def _course_panel_response(request: HttpRequest, course: Course, form=None) -> HttpResponse:
-    from .templatetags.progress_tags import course_panel_context
-
     context = course_panel_context(request, course, form=form)
     return render(request, "progress/course_panel.html", context)
 
