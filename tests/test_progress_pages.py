@@ -164,3 +164,47 @@ def test_courses_app_never_imports_tracker():
 
     for source in pathlib.Path("courses").rglob("*.py"):
         assert not re.search(r"^\s*(from|import) tracker", source.read_text("utf-8"), re.M), source
+
+
+# --- The catalogue's own pages, decorated through the hooks ------------------------------
+
+
+def page_queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_course_page_shows_my_progress_with_constant_queries(learner_client, personas, path):
+    _track, a, _c = path
+    user = personas.learner
+    url = reverse("courses:course", args=[a.code])
+    log_daily(user, a, days=10, minutes=30, end=user.local_today())
+    response = learner_client.get(url)
+    assert 'id="course-progress"' in response.text
+    assert "5 h of 10 h (50%)" in response.text
+    small = page_queries(learner_client, url)
+    log_daily(user, a, days=990, minutes=30, end=user.local_today() - datetime.timedelta(days=10))
+    assert page_queries(learner_client, url) == small
+
+
+def test_track_page_joins_and_compare_page_chooses(learner_client, personas):
+    track, p1, _p2, _a, b, _c = make_track_with_options()
+    personas.learner.language = "en"
+    personas.learner.save(update_fields=["language"])
+    track_url = reverse("courses:track", args=[track.code])
+    assert "Join this track" in learner_client.get(track_url).text
+    learner_client.post(reverse("progress:track_join", args=[track.code]), {"next": track_url})
+    assert "Leave the track" in learner_client.get(track_url).text
+
+    compare_url = reverse("courses:compare", args=[track.code, p1.code])
+    response = learner_client.get(compare_url)
+    assert response.text.count("Choose this option") == 2
+    response = learner_client.post(
+        reverse("progress:phase_choose", args=[b.code]), {"next": compare_url}
+    )
+    assert response.url == compare_url
+    response = learner_client.get(compare_url)
+    assert response.text.count("Choose this option") == 1 and "Chosen" in response.text
+    assert b.title in learner_client.get(track_url).text
