@@ -1,4 +1,5 @@
-"""What only a browser shows of the learner's progress: the quick-log form adds an entry
+"""What only a browser shows of the learner's progress: joining a track and choosing an
+option from the catalogue's pages, then the quick-log form adds an entry
 and moves the numbers without a reload, errors appear at the field, entries are edited
 and deleted inline (htmx); the dashboard and the entries page pass axe."""
 
@@ -12,7 +13,6 @@ from playwright.sync_api import expect
 from tests.browser.checks import assert_accessible
 from tests.factories import PASSWORD, make_user
 from tests.progress_helpers import make_track_with_options
-from tracker.progress import services
 from tracker.progress.models import TimeEntry
 
 pytestmark = pytest.mark.browser
@@ -27,10 +27,14 @@ def _log_in(page, email: str) -> None:
 
 
 def test_quick_log_updates_the_dashboard_and_entries_are_edited_inline(page):
-    user = make_user("learner@example.test", language="en")
-    _track, p1, _p2, a, _b, _c = make_track_with_options()
-    services.phase_choose(user=user, phase=p1, course=a)
+    make_user("learner@example.test", language="en")
+    track, _p1, _p2, a, _b, _c = make_track_with_options()
     _log_in(page, "learner@example.test")
+    page.goto(f"/tracks/{track.code}/")
+    page.get_by_role("button", name="Join this track").click()
+    page.get_by_role("link", name="compare the options").first.click()
+    page.get_by_role("button", name=re.compile(f"Choose this option.*{a.title}")).click()
+    expect(page.get_by_text("Chosen")).to_be_visible()
     page.goto("/")
     expect(page.locator("#progress-board")).to_contain_text("0 h of 10 h (0%)")
     assert_accessible(page)
