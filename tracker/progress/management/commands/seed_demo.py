@@ -170,6 +170,9 @@ def seed_time_entries(demo: Demo) -> int:
             continue
         rng = random.Random(1000 + index)  # noqa: S311
         diligence = rng.uniform(0.4, 0.95)  # how often this learner studies
+        if index == 0:
+            # learner@parcours.test studies less, so the demo shows a track under way.
+            diligence = 0.3
         needs = [float(p.course.effort_hours) * 60 * rng.uniform(0.7, 1.3) for p in user_plans]
         current, logged, started = 0, 0, first
         starts: dict[int, datetime.date] = {}
