@@ -23,6 +23,9 @@ from .models import Enrolment, PhaseChoice, Plan, TimeEntry
 CALIBRATION_MIN_LEARNERS = 3
 RECENT_ENTRIES = 5
 CHART_WEEKS = 26  # the charts look back half a year
+# What lists of entries and plans read: never the course's long texts.
+ENTRY_FIELDS = ("user_id", "course_id", "module_id", "date", "minutes", "note")
+COURSE_HEAVY_FIELDS = ("body_md", "description_html", "metadata", "competency_names")
 
 
 # --- Permission-scoped getters (someone else's id answers 404) --------------------------
@@ -47,7 +50,11 @@ def entries_for_user(
     date_from: datetime.date | None = None,
     date_to: datetime.date | None = None,
 ) -> QuerySet[TimeEntry]:
-    entries = TimeEntry.objects.filter(user=user).select_related("course", "module")
+    entries = (
+        TimeEntry.objects.filter(user=user)
+        .select_related("course", "module")
+        .only(*ENTRY_FIELDS, "course__code", "course__title", "module__title")
+    )
     if course is not None:
         entries = entries.filter(course=course)
     if date_from is not None:
@@ -171,7 +178,12 @@ def plan_rows(
     course: Course | None = None,
     totals: dict[int, Totals] | None = None,
 ) -> list[PlanRow]:
-    plans = Plan.objects.filter(user=user).select_related("course").order_by("start_date", "id")
+    plans = (
+        Plan.objects.filter(user=user)
+        .select_related("course")
+        .defer(*(f"course__{name}" for name in COURSE_HEAVY_FIELDS))
+        .order_by("start_date", "id")
+    )
     if course is not None:
         plans = plans.filter(course=course)
     plans = list(plans)
