@@ -10,7 +10,7 @@ import datetime
 import statistics
 from dataclasses import dataclass, field
 
-from django.db.models import Max, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
 from django.shortcuts import get_object_or_404
 
 from courses.models import Course, Phase, Track
@@ -340,7 +340,3 @@ def track_state(*, user: User, track: Track) -> dict:
 
 def chosen_course_ids(*, user: User) -> set[int]:
     return set(PhaseChoice.objects.filter(user=user).values_list("course_id", flat=True))
-
-
-def last_entry_date(*, user: User) -> datetime.date | None:
-    return TimeEntry.objects.filter(user=user).aggregate(last=Max("date"))["last"]
