@@ -132,3 +132,36 @@ def test_module_heading_parentheses_that_are_not_hours_stay_in_the_title():
         ("Managing ML projects", Decimal(18)),
         ("Data (Lifecycle)", None),
     ]
+
+
+def test_lists_written_under_a_paragraph_with_two_space_nesting_render_as_lists():
+    body = (
+        "**Contenu :**\n"
+        "- Concepts du ML\n"
+        "- Types d'algorithmes\n"
+        "  - Supervisé\n"
+        "  - Non supervisé\n"
+        "- Cas d'usage\n"
+        "\n"
+        "Texte\n"
+        "1. un\n"
+        "2. deux\n"
+    )
+    html = render_markdown(body)
+    assert "<p><strong>Contenu :</strong></p>" in html
+    assert "<li>Types d'algorithmes<ul>" in html
+    assert html.count("<ul>") == 2
+    assert "<ol>" in html and "<li>deux</li>" in html
+
+
+def test_four_space_nesting_and_fenced_code_are_left_as_they_mean():
+    html = render_markdown("Intro\n\n- a\n    - child\n- b\n\n```\n- not a list\n```\n")
+    assert html.count("<ul>") == 2 and "<li>child</li>" in html
+    assert "<code>- not a list\n</code>" in html
+
+
+def test_sample_course_renders_its_nested_module_lists():
+    spec = read_file(SourceFile(SAMPLE_NAME, sample_bytes(), 0)).spec
+    html = render_markdown(spec.body_md)
+    assert "<li>Apprentissage supervisé</li>" in html
+    assert "- Apprentissage" not in html

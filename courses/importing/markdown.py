@@ -8,6 +8,7 @@ handler survives, and links keep only http, https and mailto (or relative) URLs.
 
 from __future__ import annotations
 
+import re
 import threading
 
 import markdown as markdown_lib
@@ -49,6 +50,49 @@ def sanitise_html(html: str) -> str:
     )
 
 
+_LIST_ITEM = re.compile(r"^( *)(?:[-*+]|\d+[.)]) +\S")
+_FENCE = ("```", "~~~")
+
+
+def normalise_lists(text: str) -> str:
+    """Rewrite lists the way people write them into what Python-Markdown reads.
+
+    Catalogue files follow GitHub habits: a list right under a paragraph line
+    ("**Contenu :**" then "- item") and sub-items indented by two spaces. Python-Markdown
+    follows the original Markdown syntax, which wants a blank line before a list and four
+    spaces per nesting level, so it would flatten those lists into one paragraph. It has
+    no option for this, and mdx-truly-sane-lists handles one indent width only, hence
+    these few lines: nesting levels are re-indented by four spaces, and a blank line is
+    put before a list that starts under a paragraph. Fenced code is left alone.
+    """
+    out: list[str] = []
+    levels: list[int] = []  # the indents of the open list levels
+    in_fence = False
+    previous = ""
+    for line in text.split("\n"):
+        stripped = line.lstrip()
+        if stripped.startswith(_FENCE):
+            in_fence = not in_fence
+        match = None if in_fence else _LIST_ITEM.match(line.expandtabs(4))
+        if match:
+            indent = len(match.group(1))
+            if not levels:
+                if previous.strip():
+                    out.append("")
+                levels = [indent]
+            else:
+                while len(levels) > 1 and indent < levels[-1]:
+                    levels.pop()
+                if indent > levels[-1]:
+                    levels.append(indent)
+            line = " " * (4 * (len(levels) - 1)) + stripped
+        elif stripped and not line.startswith((" ", "\t")) and not in_fence:
+            levels = []  # a paragraph line at the margin ends the list
+        out.append(line)
+        previous = line
+    return "\n".join(out)
+
+
 def render_markdown(text: str) -> str:
     """Render a markdown body to HTML that is safe to show as is."""
     renderer = getattr(_local, "renderer", None)
@@ -57,7 +101,7 @@ def render_markdown(text: str) -> str:
         _local.renderer = renderer
     renderer.reset()
     try:
-        html = renderer.convert(text)
+        html = renderer.convert(normalise_lists(text))
     except BaseException:
         # A failed conversion (RecursionError on hostile nesting) leaves the instance's
         # state half-built; the next file gets a fresh one.
