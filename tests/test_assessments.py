@@ -753,6 +753,21 @@ def test_history_compares_with_the_track_chosen(personas, framework):
     assert [(g.code, g.size) for g in chosen.context["overview"].gaps] == [("ml", 4)]
 
 
+def test_history_measures_against_the_track_the_learner_joined(personas, framework):
+    from tracker.progress.services import track_join
+
+    other = make_track("data-po", phases=1)
+    make_target(other, framework["comps"]["ml"], 5)
+    make_snapshot(personas.learner, {"mlops": 1, "ml": 1}, track=framework["track"])
+    track_join(user=personas.learner, track=other)
+    response = personas.client_for("learner").get(reverse("assessments:history"))
+    assert response.context["overview"].track.code == "data-po"
+    # someone else's enrolment changes nothing for this learner
+    track_join(user=personas.other_learner, track=framework["track"])
+    response = personas.client_for("learner").get(reverse("assessments:history"))
+    assert response.context["overview"].track.code == "data-po"
+
+
 def test_compare_panel_queries_do_not_grow_with_options(
     personas, framework, django_assert_num_queries
 ):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import F, Max, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
@@ -47,16 +47,18 @@ def framework_competencies() -> list[Competency]:
 def track_for_learner(*, user: User, track_code: str | None = None) -> Track | None:
     """The track whose targets the learner is measured against.
 
-    Kept simple on purpose: the `?track=` code when it names a track, else the first
-    track. (The learner's joined track belongs to the progress app, built separately;
-    this is the one place to change when it lands.)
+    The `?track=` code when it names a track; else the track the learner joined last;
+    else the first track, so a newcomer still sees a target profile. One query.
     """
-    tracks = Track.objects.order_by("code")
     if track_code:
-        chosen = tracks.filter(code=track_code).first()
+        chosen = Track.objects.filter(code=track_code).first()
         if chosen is not None:
             return chosen
-    return tracks.first()
+    return (
+        Track.objects.annotate(joined=Max("enrolments__joined_at", filter=Q(enrolments__user=user)))
+        .order_by(F("joined").desc(nulls_last=True), "code")
+        .first()
+    )
 
 
 def tracks_to_compare() -> list[Track]:
