@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "tracker.accounts",
     "tracker.assessments",
     "tracker.progress",
+    "tracker.certificates",
+    "tracker.exports",
     "courses",
     "tracker",
 ]

@@ -14,6 +14,8 @@ urlpatterns = [
     # The language switch also saves a signed-in user's profile language.
     path("i18n/setlang/", accounts_views.set_language, name="set_language"),
     path("progress/", include("tracker.progress.urls")),
+    path("certificates/", include("tracker.certificates.urls")),
+    path("", include("tracker.exports.urls")),
     path("", include("courses.urls")),
     path("", include("tracker.assessments.urls")),
     path("api/", api.urls),

@@ -1,0 +1,193 @@
+"""Certificates: validation at the field, the course's plan marked done, 404 for another
+learner's certificate, and the expiry flag (with time-machine) on the page and dashboard."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from tests.factories import make_course
+from tracker.certificates import services
+from tracker.certificates.models import Certificate
+from tracker.certificates.services import CertificateInput
+from tracker.progress.models import Plan
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date(2026, 6, 15)
+
+
+@pytest.fixture(autouse=True)
+def frozen_today(personas):
+    personas.learner.language = "en"
+    personas.learner.timezone = "UTC"
+    personas.learner.save(update_fields=["language", "timezone"])
+    with time_machine.travel(datetime.datetime(2026, 6, 15, 12, tzinfo=datetime.UTC), tick=False):
+        yield
+
+
+def form_data(**overrides) -> dict:
+    data = {
+        "course": "",
+        "title": "AWS Certified AI Practitioner",
+        "issuer": "AWS",
+        "issued_on": "2026-06-01",
+        "expires_on": "2029-06-01",
+        "credential_id": "ABC-123",
+        "credential_url": "https://example.test/verify/ABC-123",
+    }
+    data.update(overrides)
+    return data
+
+
+def record(user, **overrides) -> Certificate:
+    values = {"title": "Cert", "issued_on": datetime.date(2026, 6, 1)}
+    values.update(overrides)
+    return services.certificate_record(user=user, data=CertificateInput(**values))
+
+
+def test_recording_a_certificate_for_a_course_marks_its_plan_done(learner_client, personas):
+    course = make_course("P1-A", hours="10")
+    response = learner_client.post(
+        reverse("certificates:list"), form_data(course=course.code, title="")
+    )
+    assert response.status_code == 302
+    certificate = Certificate.objects.get(user=personas.learner)
+    assert certificate.title == course.title  # an empty title takes the course's
+    plan = Plan.objects.get(user=personas.learner, course=course)  # created on the way
+    assert plan.done_on == datetime.date(2026, 6, 1)
+    assert plan.done_source == Plan.DoneSource.CERTIFICATE
+    page = learner_client.get(reverse("certificates:list")).text
+    assert "AWS" in page and "Valid until" in page and "ABC-123" in page
+
+
+def test_a_free_standing_certificate_touches_no_plan(personas):
+    record(personas.learner, issuer="PMI")
+    assert not Plan.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"expires_on": "2026-05-01"}, "expires_on", "must be after the date issued"),
+        ({"expires_on": "2026-06-01"}, "expires_on", "must be after the date issued"),
+        ({"credential_url": "javascript:alert(1)"}, "credential_url", "http:// or https://"),
+        ({"credential_url": "ftp://example.test/x"}, "credential_url", "http:// or https://"),
+        ({"credential_url": "not a url"}, "credential_url", "http:// or https://"),
+        ({"issued_on": "2026-06-16"}, "issued_on", "cannot be after today"),
+        ({"issued_on": "31/02/2026"}, "issued_on", "real date"),
+        ({"title": ""}, "title", "Give the certificate a title"),
+        ({"course": "NOPE"}, "course", "does not exist"),
+    ],
+)
+def test_bad_input_is_refused_with_the_message_at_the_field(
+    learner_client, overrides, field, message
+):
+    response = learner_client.post(reverse("certificates:list"), form_data(**overrides))
+    assert response.status_code == 400
+    assert message in response.context["form"].errors[field][0]
+    assert f'id="id_{field}_error"' in response.text
+    assert not Certificate.objects.exists()
+
+
+def test_edit_and_delete_another_learners_certificate_answer_404(personas):
+    theirs = record(personas.other_learner, title="Omar's PMP")
+    client = personas.client_for("learner")
+    edit = reverse("certificates:edit", args=[theirs.pk])
+    assert client.get(edit).status_code == 404
+    assert client.post(edit, form_data()).status_code == 404
+    assert client.post(reverse("certificates:delete", args=[theirs.pk])).status_code == 404
+    assert Certificate.objects.filter(pk=theirs.pk, title="Omar's PMP").exists()
+    assert "Omar" not in client.get(reverse("certificates:list")).text
+
+
+def test_delete_needs_post_and_reopens_the_plan_a_certificate_had_closed(learner_client, personas):
+    course = make_course("P1-A")
+    certificate = record(personas.learner, course=course)
+    url = reverse("certificates:delete", args=[certificate.pk])
+    assert learner_client.get(url).status_code == 405
+    assert learner_client.post(url).status_code == 302
+    assert not Certificate.objects.exists()
+    assert Plan.objects.get(course=course).done_on is None
+
+
+def test_deleting_keeps_a_plan_the_learner_marked_done_themselves(personas):
+    from tracker.progress import services as progress
+
+    course = make_course("P1-A")
+    certificate = record(personas.learner, course=course)
+    plan = Plan.objects.get(course=course)
+    progress.plan_mark_done(plan=plan, done=True, on=datetime.date(2026, 5, 1))
+    services.certificate_delete(certificate=certificate)
+    assert Plan.objects.get(course=course).done_on == datetime.date(2026, 5, 1)
+
+
+def test_edit_moves_the_certificate_to_another_course(learner_client, personas):
+    first, second = make_course("P1-A"), make_course("P1-B")
+    certificate = record(personas.learner, course=first)
+    response = learner_client.post(
+        reverse("certificates:edit", args=[certificate.pk]),
+        form_data(course=second.code, title="Renamed"),
+    )
+    assert response.status_code == 302
+    certificate.refresh_from_db()
+    assert (certificate.title, certificate.course) == ("Renamed", second)
+    assert Plan.objects.get(course=first).done_on is None
+    assert Plan.objects.get(course=second).done_source == Plan.DoneSource.CERTIFICATE
+
+
+def test_edit_shows_errors_at_the_field(learner_client, personas):
+    certificate = record(personas.learner)
+    response = learner_client.post(
+        reverse("certificates:edit", args=[certificate.pk]), form_data(expires_on="2020-01-01")
+    )
+    assert response.status_code == 400
+    assert 'id="id_expires_on_error"' in response.text
+
+
+def test_expiry_flags_expired_and_expiring_within_60_days(personas):
+    user = personas.learner
+    expired = record(
+        user,
+        title="Old",
+        issued_on=datetime.date(2024, 1, 1),
+        expires_on=datetime.date(2026, 6, 14),
+    )
+    soon = record(user, title="Soon", expires_on=TODAY + datetime.timedelta(days=60))
+    later = record(user, title="Later", expires_on=TODAY + datetime.timedelta(days=61))
+    never = record(user, title="Never")
+    assert expired.expiry(TODAY) == Certificate.Expiry.EXPIRED
+    assert soon.expiry(TODAY) == Certificate.Expiry.EXPIRING
+    assert later.expiry(TODAY) == Certificate.Expiry.VALID
+    assert never.expiry(TODAY) == Certificate.Expiry.VALID
+
+
+def test_the_dashboard_and_the_page_flag_certificates_to_renew(learner_client, personas):
+    record(personas.learner, title="Renew me", expires_on=datetime.date(2026, 7, 1))
+    record(personas.learner, title="Fine for years", expires_on=datetime.date(2030, 1, 1))
+    dashboard = learner_client.get(reverse("dashboard")).text
+    assert "Certificates to renew" in dashboard
+    assert "Renew me" in dashboard and "Fine for years" not in dashboard
+    page = learner_client.get(reverse("certificates:list")).text
+    assert "Expires soon" in page and "certificate-expiring" in page
+    # Two months later it has expired (a new session: the first one has expired too).
+    with time_machine.travel(datetime.datetime(2026, 8, 15, 12, tzinfo=datetime.UTC)):
+        later = personas.client_for("learner").get(reverse("dashboard")).text
+    assert "Expired on" in later
+
+
+def test_the_dashboard_has_no_panel_when_nothing_expires(learner_client, personas):
+    record(personas.learner, title="Forever")
+    assert "Certificates to renew" not in learner_client.get(reverse("dashboard")).text
+
+
+def test_the_certificates_page_is_in_the_navigation(learner_client):
+    text = learner_client.get(reverse("certificates:list")).text
+    assert f'href="{reverse("certificates:list")}" aria-current="page"' in text
+    assert 'style="' not in text and "<script>" not in text
+
+
+def test_anonymous_is_sent_to_log_in(client):
+    response = client.get(reverse("certificates:list"))
+    assert response.status_code == 302 and "/accounts/login/" in response.url

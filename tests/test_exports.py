@@ -1,0 +1,279 @@
+"""Exports: the JSON of one's own data, the CSV (BOM, formula injection, streamed), the
+calendar feed (stable UIDs, rotation, RFC 5545 escaping and folding) and xAPI."""
+
+import csv
+import datetime
+import io
+import json
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from icalendar import Calendar
+
+from tests.factories import make_competency, make_course, make_snapshot, make_track
+from tests.progress_helpers import log_daily
+from tracker.accounts.models import ApiToken
+from tracker.certificates.services import CertificateInput, certificate_record
+from tracker.exports import calendar
+from tracker.exports.formats import iso_duration, spreadsheet_safe
+from tracker.exports.models import CalendarFeed
+from tracker.progress import services as progress
+from tracker.progress.models import TimeEntry
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def history(personas):
+    """The learner's path: a track, a choice, a plan with a target, entries, a
+    certificate, an assessment and a token; the other learner has entries too."""
+    user = personas.learner
+    track = make_track("ai-po", phases=1)
+    phase = track.phases.get()
+    course = make_course(
+        "P1-A", hours="10", track=track, phase=phase, option="A", url="https://courses.example/p1a"
+    )
+    progress.phase_choose(user=user, phase=phase, course=course)
+    plan = course.plans.get(user=user)
+    progress.plan_update(
+        plan=plan,
+        start_date=plan.start_date,
+        weekly_hours=plan.weekly_hours,
+        target_date=plan.start_date + datetime.timedelta(days=90),
+    )
+    today = user.local_today()
+    progress.time_entry_create(user=user, course=course, date=today, minutes=90, note="=SUM(A1)")
+    certificate_record(
+        user=user,
+        data=CertificateInput(
+            title="Duke AI PM",
+            issued_on=today,
+            course=course,
+            expires_on=today + datetime.timedelta(days=30),
+        ),
+    )
+    make_competency("ml-literacy")
+    make_snapshot(user, {"ml-literacy": 2})
+    ApiToken.issue(user=user, name="laptop")
+    other_course = make_course("SECRET-COURSE")
+    progress.time_entry_create(
+        user=personas.other_learner,
+        course=other_course,
+        date=today,
+        minutes=45,
+        note="other learner's note",
+    )
+    return course
+
+
+# --- Pure helpers ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("minutes", "duration"),
+    [(90, "PT1H30M"), (60, "PT1H"), (45, "PT45M"), (1440, "PT24H"), (0, "PT0M"), (61, "PT1H1M")],
+)
+def test_iso_duration(minutes, duration):
+    assert iso_duration(minutes) == duration
+
+
+@pytest.mark.parametrize("cell", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
+def test_spreadsheet_safe_quotes_formula_triggers(cell):
+    assert spreadsheet_safe(cell) == "'" + cell
+
+
+@pytest.mark.parametrize("cell", ["plain", "1+1", "", 90, "a=b"])
+def test_spreadsheet_safe_leaves_other_cells(cell):
+    assert spreadsheet_safe(cell) == cell
+
+
+# --- JSON ------------------------------------------------------------------------------
+
+
+def test_json_export_has_all_my_data_and_none_of_anyone_elses(learner_client, history):
+    response = learner_client.get(reverse("exports:json"))
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="parcours-my-data.json"'
+    data = json.loads(response.content)
+    assert data["profile"]["email"] == "learner@example.test"
+    assert [e["track"] for e in data["enrolments"]] == ["ai-po"]
+    assert data["phase_choices"][0]["course"] == "P1-A"
+    assert data["plans"][0]["done_source"] == "certificate"
+    assert [(e["course"], e["minutes"]) for e in data["time_entries"]] == [("P1-A", 90)]
+    assert data["certificates"][0]["title"] == "Duke AI PM"
+    [assessment] = data["assessments"]
+    assert assessment["ratings"][0]["competency"] == "ml-literacy"
+    assert assessment["ratings"][0]["level"] == 2
+    token = data["api_tokens"][0]
+    assert token["name"] == "laptop" and "token_hash" not in token
+    text = response.content.decode()
+    assert "SECRET-COURSE" not in text and "other learner" not in text
+    assert ApiToken.objects.get().token_hash not in text
+
+
+def test_json_export_query_count_does_not_grow(learner_client, personas, history):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert learner_client.get(reverse("exports:json")).status_code == 200
+        return len(captured)
+
+    small = queries()
+    log_daily(personas.learner, history, days=500, end=datetime.date(2025, 1, 1))
+    make_snapshot(personas.learner, {"ml-literacy": 3})
+    assert queries() == small
+
+
+def test_exports_need_a_login(client):
+    for name in ("exports:my_data", "exports:json", "exports:csv", "exports:xapi"):
+        response = client.get(reverse(name))
+        assert response.status_code == 302 and "/accounts/login/" in response.url
+
+
+# --- CSV -------------------------------------------------------------------------------
+
+
+def test_csv_is_streamed_utf8_with_bom_header_and_quoted_formulas(
+    learner_client, personas, history
+):
+    TimeEntry.objects.create(
+        user=personas.learner,
+        course=history,
+        minutes=30,
+        note="-2+3",
+        date=datetime.date(2025, 3, 1),
+    )
+    TimeEntry.objects.create(
+        user=personas.learner,
+        course=history,
+        minutes=30,
+        note="café @home",
+        date=datetime.date(2025, 3, 2),
+    )
+    response = learner_client.get(reverse("exports:csv"))
+    assert response.streaming
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert "attachment" in response["Content-Disposition"]
+    body = b"".join(response.streaming_content)
+    assert body.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    assert rows[0] == ["date", "course", "course_title", "module", "minutes", "hours", "note"]
+    notes = [row[6] for row in rows[1:]]
+    assert notes == ["'-2+3", "café @home", "'=SUM(A1)"]  # oldest first
+    assert rows[3][4:6] == ["90", "1.50"]
+    assert "SECRET-COURSE" not in body.decode()
+
+
+def test_csv_with_no_entries_is_just_the_header(learner_client):
+    body = b"".join(learner_client.get(reverse("exports:csv")).streaming_content)
+    assert body.decode("utf-8-sig").strip() == "date,course,course_title,module,minutes,hours,note"
+
+
+# --- xAPI ------------------------------------------------------------------------------
+
+
+def test_xapi_statements(learner_client, personas, history):
+    response = learner_client.get(reverse("exports:xapi"))
+    assert response.status_code == 200
+    statements = json.loads(response.content)
+    assert len(statements) == 1  # only the learner's own entry
+    statement = statements[0]
+    assert statement["actor"]["mbox"] == "mailto:learner@example.test"
+    assert statement["verb"]["id"] == "http://adlnet.gov/expapi/verbs/experienced"
+    assert statement["object"]["id"] == "http://testserver/catalogue/P1-A/"
+    assert statement["object"]["definition"]["moreInfo"] == "https://courses.example/p1a"
+    assert statement["result"]["duration"] == "PT1H30M"
+    assert statement["timestamp"].startswith(personas.learner.local_today().isoformat())
+    # Exporting again gives the same statement ids (an LRS then keeps one copy).
+    again = json.loads(learner_client.get(reverse("exports:xapi")).content)
+    assert again[0]["id"] == statement["id"]
+
+
+# --- Calendar --------------------------------------------------------------------------
+
+
+def feed_url(user) -> str:
+    return reverse("exports:calendar", args=[CalendarFeed.objects.get(user=user).token])
+
+
+def test_my_data_page_links_everything_and_shows_the_feed(learner_client, personas):
+    response = learner_client.get(reverse("exports:my_data"))
+    text = response.text
+    for name in ("exports:json", "exports:csv", "exports:xapi", "exports:calendar_rotate"):
+        assert reverse(name) in text
+    assert feed_url(personas.learner) in text
+    assert 'style="' not in text and "<script>" not in text
+
+
+def test_calendar_feed_has_stable_uids_and_rotation_kills_the_old_url(
+    client, learner_client, personas, history
+):
+    learner_client.get(reverse("exports:my_data"))
+    url = feed_url(personas.learner)
+    first = client.get(url)  # no login: calendar apps cannot log in
+    assert first.status_code == 200
+    assert first["Content-Type"] == "text/calendar; charset=utf-8"
+    plan = history.plans.get(user=personas.learner)
+    # The certificate marked the plan done: its target is no longer an event.
+    uids = [str(e["UID"]) for e in Calendar.from_ical(first.content).walk("VEVENT")]
+    assert uids == [f"certificate-{history.certificates.get().pk}@parcours"]
+    progress.plan_mark_done(plan=plan, done=False)
+    second = Calendar.from_ical(client.get(url).content)
+    uids = sorted(str(e["UID"]) for e in second.walk("VEVENT"))
+    assert f"plan-{plan.pk}@parcours" in uids
+    third = Calendar.from_ical(client.get(url).content)
+    assert sorted(str(e["UID"]) for e in third.walk("VEVENT")) == uids
+
+    assert learner_client.post(reverse("exports:calendar_rotate")).status_code == 302
+    assert client.get(url).status_code == 404
+    new_url = feed_url(personas.learner)
+    assert new_url != url and client.get(new_url).status_code == 200
+
+
+def test_calendar_feed_rotation_needs_post(learner_client):
+    assert learner_client.get(reverse("exports:calendar_rotate")).status_code == 405
+
+
+def test_unknown_token_answers_404(client, db):
+    assert client.get(reverse("exports:calendar", args=["nope"])).status_code == 404
+
+
+def test_calendar_escapes_and_folds_lines(client, personas):
+    course = make_course("LONG", title="Ethics, bias; and \\ fairness " + "x" * 120)
+    plan = progress.plan_add(user=personas.learner, course=course)
+    progress.plan_update(
+        plan=plan,
+        start_date=plan.start_date,
+        weekly_hours=plan.weekly_hours,
+        target_date=datetime.date(2030, 1, 2),
+    )
+    body = calendar.calendar_ics(user=personas.learner, base_url="https://parcours.example")
+    lines = body.split(b"\r\n")
+    assert all(len(line) <= 75 for line in lines)  # folded at 75 octets
+    unfolded = body.replace(b"\r\n ", b"")
+    assert b"Ethics\\, bias\\; and \\\\ fairness" in unfolded
+    assert b"DTSTART;VALUE=DATE:20300102" in unfolded
+    assert b"URL:https://parcours.example/progress/plans/LONG/" in unfolded
+    assert body.startswith(b"BEGIN:VCALENDAR\r\n")
+
+
+def test_other_apps_can_add_calendar_events(personas):
+    def due_dates(user):
+        yield calendar.CalendarEvent(
+            kind="assignment", object_id=7, day=datetime.date(2030, 1, 1), summary="Due"
+        )
+
+    calendar.register_event_source(due_dates)
+    try:
+        body = calendar.calendar_ics(user=personas.learner, base_url="http://x")
+    finally:
+        calendar.EVENT_SOURCES.remove(due_dates)
+    assert b"UID:assignment-7@parcours" in body
+
+
+def test_json_export_query_count_is_pinned(learner_client, history, django_assert_num_queries):
+    # session, user, enrolments, choices, plans, their modules done, time entries,
+    # certificates, assessments, their ratings, API tokens
+    with django_assert_num_queries(11):
+        learner_client.get(reverse("exports:json"))

@@ -1,0 +1,116 @@
+"""Writes of the certificates app. A certificate for a course marks the course's plan done
+through the progress service, so the dashboard and the forecasts see it at once.
+
+Every function raises ValidationError with a dict of field -> message on bad input; nothing
+is written then.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from courses.models import Course
+from tracker.accounts.models import User
+from tracker.progress import services as progress_services
+from tracker.progress.models import EARLIEST_DATE, Plan
+
+from .models import Certificate
+
+URL_SCHEMES = ["http", "https"]
+
+
+@dataclass(frozen=True)
+class CertificateInput:
+    title: str
+    issued_on: datetime.date
+    course: Course | None = None
+    issuer: str = ""
+    expires_on: datetime.date | None = None
+    credential_id: str = ""
+    credential_url: str = ""
+
+
+def _validate(*, user: User, data: CertificateInput) -> CertificateInput:
+    errors: dict[str, str] = {}
+    title = (data.title or "").strip() or (data.course.title if data.course else "")
+    if not title:
+        errors["title"] = _("Give the certificate a title, or choose its course.")
+    if data.issued_on > user.local_today():
+        errors["issued_on"] = _("The date issued cannot be after today.")
+    elif data.issued_on < EARLIEST_DATE:
+        errors["issued_on"] = _("The date cannot be before 2000.")
+    if data.expires_on is not None and data.expires_on <= data.issued_on:
+        errors["expires_on"] = _("The expiry date must be after the date issued.")
+    url = (data.credential_url or "").strip()
+    if url:
+        try:
+            URLValidator(schemes=URL_SCHEMES)(url)
+        except ValidationError:
+            errors["credential_url"] = _("Enter a web address starting with http:// or https://.")
+    if errors:
+        raise ValidationError(errors)
+    return CertificateInput(
+        title=title,
+        issued_on=data.issued_on,
+        course=data.course,
+        issuer=(data.issuer or "").strip(),
+        expires_on=data.expires_on,
+        credential_id=(data.credential_id or "").strip(),
+        credential_url=url,
+    )
+
+
+def _mark_course_done(*, user: User, certificate: Certificate) -> None:
+    if certificate.course is None:
+        return
+    plan = progress_services.plan_add(user=user, course=certificate.course)
+    progress_services.plan_mark_done(
+        plan=plan, done=True, on=certificate.issued_on, source=Plan.DoneSource.CERTIFICATE
+    )
+
+
+def _undo_course_done(*, user: User, course_id: int | None) -> None:
+    """A plan a certificate had marked done is open again once no certificate is left for
+    its course; a plan the learner marked done themselves stays done."""
+    if course_id is None or Certificate.objects.filter(user=user, course_id=course_id).exists():
+        return
+    plan = Plan.objects.filter(
+        user=user, course_id=course_id, done_source=Plan.DoneSource.CERTIFICATE
+    ).first()
+    if plan is not None:
+        progress_services.plan_mark_done(plan=plan, done=False)
+
+
+@transaction.atomic
+def certificate_record(*, user: User, data: CertificateInput) -> Certificate:
+    clean = _validate(user=user, data=data)
+    certificate = Certificate.objects.create(user=user, **clean.__dict__)
+    _mark_course_done(user=user, certificate=certificate)
+    return certificate
+
+
+@transaction.atomic
+def certificate_update(*, certificate: Certificate, data: CertificateInput) -> Certificate:
+    user = certificate.user
+    clean = _validate(user=user, data=data)
+    previous_course_id = certificate.course_id
+    for name, value in clean.__dict__.items():
+        setattr(certificate, name, value)
+    certificate.save()
+    if previous_course_id != certificate.course_id:
+        _undo_course_done(user=user, course_id=previous_course_id)
+    _mark_course_done(user=user, certificate=certificate)
+    return certificate
+
+
+@transaction.atomic
+def certificate_delete(*, certificate: Certificate) -> None:
+    user, course_id = certificate.user, certificate.course_id
+    certificate.delete()
+    _undo_course_done(user=user, course_id=course_id)
