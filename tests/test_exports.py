@@ -231,6 +231,14 @@ def test_calendar_feed_has_stable_uids_and_rotation_kills_the_old_url(
     assert new_url != url and client.get(new_url).status_code == 200
 
 
+def test_calendar_feed_speaks_the_learners_language(client, learner_client, personas, history):
+    learner_client.get(reverse("exports:my_data"))
+    personas.learner.language = "fr"
+    personas.learner.save(update_fields=["language"])
+    body = client.get(feed_url(personas.learner), HTTP_ACCEPT_LANGUAGE="en").content
+    assert "Expiration du certificat : Duke AI PM" in body.decode().replace("\r\n ", "")
+
+
 def test_calendar_feed_rotation_needs_post(learner_client):
     assert learner_client.get(reverse("exports:calendar_rotate")).status_code == 405
 

@@ -12,6 +12,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -77,7 +78,9 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     if feed is None:
         raise Http404
     base_url = request.build_absolute_uri("/").rstrip("/")
-    body = calendar.calendar_ics(user=feed.user, base_url=base_url)
+    # No session here: the events speak the learner's language, not the calendar app's.
+    with translation.override(feed.user.language):
+        body = calendar.calendar_ics(user=feed.user, base_url=base_url)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="parcours.ics"'
     response["Cache-Control"] = "private, max-age=900"
