@@ -8,6 +8,7 @@ from tests.factories import make_competency
 from tests.progress_helpers import make_track_with_options
 from tracker.accounts.models import Team, User
 from tracker.assessments.models import Assessment
+from tracker.certificates.models import Certificate
 from tracker.progress.models import PhaseChoice, Plan, TimeEntry
 
 pytestmark = pytest.mark.django_db
@@ -51,3 +52,25 @@ def test_seed_demo_makes_a_team_with_plans_and_entries_and_is_idempotent(capsys)
     assert TimeEntry.objects.count() == entries
     assert Plan.objects.count() == 6 * 2
     assert User.objects.filter(email__endswith="@parcours.test").count() == 8
+
+
+def assert_certified_plans_are_done_by_certificate() -> None:
+    certified = Certificate.objects.filter(course__isnull=False).select_related("course")
+    assert certified.exists()
+    for certificate in certified:
+        plan = Plan.objects.get(user=certificate.user, course=certificate.course)
+        assert plan.done_on == certificate.issued_on
+        assert plan.done_source == Plan.DoneSource.CERTIFICATE
+
+
+def test_seed_demo_gives_certificates_to_learners_who_finished_courses(capsys):
+    make_track_with_options("ai-product-owner")
+    call_command("seed_demo", learners=10, days=200)
+    assert_certified_plans_are_done_by_certificate()
+    # The demo learner has one to renew, so the dashboard shows the panel.
+    demo = Certificate.objects.get(user__email="learner@parcours.test", course__isnull=True)
+    assert demo.expiry(demo.user.local_today()) == Certificate.Expiry.EXPIRING
+    count = Certificate.objects.count()
+    call_command("seed_demo", learners=10, days=200)
+    assert Certificate.objects.count() == count
+    assert_certified_plans_are_done_by_certificate()

@@ -114,3 +114,58 @@ def certificate_delete(*, certificate: Certificate) -> None:
     user, course_id = certificate.user, certificate.course_id
     certificate.delete()
     _undo_course_done(user=user, course_id=course_id)
+
+
+# --- Demo data (seed_demo's step) ------------------------------------------------------
+
+DEMO_FREE_STANDING = {
+    "title": "AWS Certified AI Practitioner",
+    "issuer": "Amazon Web Services",
+    "credential_id": "AIF-C01-DEMO",
+    "credential_url": "https://aws.amazon.com/certification/certified-ai-practitioner/",
+}
+
+
+def seed_certificates(*, users: list[User], today: datetime.date) -> int:
+    """Idempotent demo certificates: one for two out of three courses a learner finished
+    (their plan then says "done by certificate"), and for the first learner a free-standing
+    one that expires in 45 days, so the dashboard shows the renewal panel."""
+    done_plans = (
+        Plan.objects.filter(user__in=users, done_on__isnull=False)
+        .select_related("course")
+        .order_by("id")
+    )
+    have = set(
+        Certificate.objects.filter(user__in=users).values_list("user_id", "course_id", "title")
+    )
+    new: list[Certificate] = []
+    certified: list[int] = []
+    for plan in done_plans:
+        if plan.pk % 3 == 0:
+            continue  # some learners do not take the exam
+        certified.append(plan.pk)
+        if (plan.user_id, plan.course_id, plan.course.title) not in have:
+            new.append(
+                Certificate(
+                    user_id=plan.user_id,
+                    course=plan.course,
+                    title=plan.course.title,
+                    issuer=plan.course.provider,
+                    issued_on=plan.done_on,
+                    expires_on=plan.done_on + datetime.timedelta(days=3 * 365),
+                    credential_id=f"DEMO-{plan.pk:06d}",
+                )
+            )
+    if users and (users[0].pk, None, DEMO_FREE_STANDING["title"]) not in have:
+        expires_on = today + datetime.timedelta(days=45)
+        new.append(
+            Certificate(
+                user=users[0],
+                issued_on=expires_on - datetime.timedelta(days=3 * 365),
+                expires_on=expires_on,
+                **DEMO_FREE_STANDING,
+            )
+        )
+    Certificate.objects.bulk_create(new, batch_size=1000)
+    Plan.objects.filter(pk__in=certified).update(done_source=Plan.DoneSource.CERTIFICATE)
+    return len(new)

@@ -23,6 +23,7 @@ from django.utils import timezone
 from courses.models import Course, Phase, Track
 from tracker.accounts.models import Membership, Team, User
 from tracker.assessments.services import seed_assessments
+from tracker.certificates.services import seed_certificates
 from tracker.progress.models import Enrolment, PhaseChoice, Plan, TimeEntry
 
 DOMAIN = "parcours.test"
@@ -230,8 +231,19 @@ def seed_assessment_history(demo: Demo) -> None:
     seed_assessments(users=demo.users, track=demo_track())
 
 
+def seed_certificate_records(demo: Demo) -> None:
+    """Certificates for courses learners finished (the certificates app's own seeder)."""
+    seed_certificates(users=demo.users, today=demo.today)
+
+
 # Other apps add their steps here (assignments...): each takes the Demo.
-STEPS = [seed_people, seed_plans, seed_time_entries, seed_assessment_history]
+STEPS = [
+    seed_people,
+    seed_plans,
+    seed_time_entries,
+    seed_certificate_records,
+    seed_assessment_history,
+]
 
 
 class Command(BaseCommand):
