@@ -32,8 +32,7 @@ def certificate_list(request: HttpRequest) -> HttpResponse:
             return redirect("certificates:list")
     certificates = list(selectors.certificates_for_user(user=request.user))
     rows = [(c, c.expiry(today)) for c in certificates]
-    status = 400 if form.errors else 200
-    return render(request, "certificates/list.html", {"rows": rows, "form": form}, status=status)
+    return render(request, "certificates/list.html", {"rows": rows, "form": form})
 
 
 @login_required
@@ -49,13 +48,7 @@ def certificate_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Certificate saved."))
             return redirect("certificates:list")
-    status = 400 if form.errors else 200
-    return render(
-        request,
-        "certificates/edit.html",
-        {"certificate": certificate, "form": form},
-        status=status,
-    )
+    return render(request, "certificates/edit.html", {"certificate": certificate, "form": form})
 
 
 @login_required
