@@ -113,7 +113,10 @@ class CourseQuery(Schema):
     phase: str = Field("", max_length=16, description="A phase code (P1, P2...).")
     sort: Literal["title", "effort", "-effort", "-prestige", "code"] = "title"
     limit: int = Field(100, ge=1, le=500, description="Page size (1-500).")
-    offset: int = Field(0, ge=0, description="How many matching courses to skip.")
+    # Bounded: a number past the database's bigint would fail in the query (a 500).
+    offset: int = Field(
+        0, ge=0, le=1_000_000, description="How many matching courses to skip (0-1000000)."
+    )
 
     @model_validator(mode="after")
     def _range_is_ordered(self) -> CourseQuery:
