@@ -13,25 +13,18 @@ from __future__ import annotations
 
 import argparse
 import http.client
-import os
-import secrets
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-VENV_BIN = Path(sys.executable).parent
+from _common import SESSION_HELPER, bench_env, gunicorn, manage
 
-SETUP = r"""
+SETUP = (
+    SESSION_HELPER
+    + r"""
 import datetime
 from decimal import Decimal
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
 from django.core.management import call_command
 from courses.models import Course, Module, Phase, Track
 from tracker.accounts.models import User
@@ -59,19 +52,9 @@ TimeEntry.objects.bulk_create(
               date=today - datetime.timedelta(days=n), minutes=45, note="daily study")
     for n in range(365)
 )
-session = SessionStore()
-session[SESSION_KEY] = str(user.pk)
-session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-session.create()
-print("SESSION", session.session_key, TimeEntry.objects.filter(user=user).count())
+print("SESSION", session_for(user), TimeEntry.objects.filter(user=user).count())
 """
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+)
 
 
 def hammer(port: int, path: str, cookie: str, total: int, threads: int) -> float:
@@ -113,54 +96,12 @@ def main() -> None:
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
-        env = os.environ | {
-            "DJANGO_SETTINGS_MODULE": "bench.dashboard_settings",
-            "PARCOURS_VAR_DIR": tmp,
-            "DJANGO_SECRET_KEY": secrets.token_urlsafe(40),
-            "DJANGO_DEBUG": "false",
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-            "DJANGO_SECURE_SSL_REDIRECT": "false",
-            "DJANGO_SECURE_COOKIES": "false",
-            "DJANGO_STATIC_MANIFEST": "false",
-            "PYTHONPATH": str(ROOT),
-        }
-        env.pop("DATABASE_URL", None)
-        env.pop("REDIS_URL", None)
-        manage = [sys.executable, str(ROOT / "manage.py")]
-        subprocess.run([*manage, "migrate", "-v", "0"], env=env, cwd=ROOT, check=True)
-        out = subprocess.run(
-            [*manage, "shell", "-v", "0", "-c", SETUP],
-            env=env,
-            cwd=ROOT,
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
+        env = bench_env(tmp)
+        manage(env, "migrate", "-v", "0")
+        out = manage(env, "shell", "-v", "0", "-c", SETUP)
         line = next(x for x in out.splitlines() if x.startswith("SESSION"))
-        _, session_key, entries = line.split()
-        cookie = f"sessionid={session_key}"
-        port = free_port()
-        server = subprocess.Popen(
-            [
-                str(VENV_BIN / "gunicorn"),
-                "tracker.wsgi",
-                "-w",
-                "2",
-                "-b",
-                f"127.0.0.1:{port}",
-                "--log-level",
-                "warning",
-            ],
-            env=env,
-            cwd=ROOT,
-        )
-        try:
-            for _ in range(100):
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                    break
-                except OSError:
-                    time.sleep(0.1)
+        _, cookie, entries = line.split()
+        with gunicorn(env, workers=2) as port:
             for path in ("/", "/bench/baseline/"):  # warm both workers up
                 hammer(port, path, cookie, 20, 2)
             # Alternate short rounds so a change in the machine's load hits both views alike.
@@ -171,9 +112,6 @@ def main() -> None:
                 dashboards.append(hammer(port, "/", cookie, per_round, args.threads))
             baseline = statistics.median(baselines)
             dashboard = statistics.median(dashboards)
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
     print(
         f"learner with {entries} daily entries; gunicorn -w 2; {args.threads} threads; "
         f"{args.requests} requests per view"

@@ -1,0 +1,304 @@
+"""A mixed workload against the app on PostgreSQL with several gunicorn workers, next to
+the baseline view in the same run.
+
+A dedicated database (`parcours_bench` on the machine's PostgreSQL, dropped and created
+anew) is migrated, gets the bundled catalogue and `seed_demo --learners 50 --days 180`.
+gunicorn serves it on 127.0.0.1 with production settings (DEBUG off, a fresh secret).
+Threads, each signed in as one of the demo team's learners, send a bounded number of
+requests drawn from a fixed mix:
+
+* learners logging hours through the API with their token (POST /api/me/time-entries)
+  and through the dashboard's quick-log form (POST /progress/entries/new/, with CSRF);
+* learners browsing the catalogue, course pages and their dashboard;
+* the demo manager opening the team dashboard (/teams/<id>/), when that page exists.
+
+Then the same threads send the same number of requests to the baseline view (50 rows in
+a template, bench/dashboard_urls.py). Prints requests/s, latency p50/p95/p99 and the
+error count of both; any error (an unexpected status) makes the run fail.
+
+    .venv/bin/python bench/bench_load.py [--requests 3000] [--threads 16] [--workers 4]
+        [--database-url postgres://postgres@127.0.0.1:5432/parcours_bench]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import http.client
+import json
+import random
+import re
+import tempfile
+import threading
+import time
+import urllib.parse
+from collections import Counter
+from dataclasses import dataclass, field
+
+import psycopg
+from _common import SESSION_HELPER, bench_env, gunicorn, manage, percentile
+
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/parcours_bench"
+
+SETUP = (
+    SESSION_HELPER
+    + r"""
+import json
+from django.urls import Resolver404, resolve
+from courses.models import Course, Phase
+from tracker.accounts.models import ApiToken, Team
+
+team = Team.objects.filter(managers__email="manager@parcours.test").order_by("pk").first()
+learners = list(team.members.order_by("pk")[:LEARNERS])
+try:
+    resolve(f"/teams/{team.pk}/")
+    team_page = f"/teams/{team.pk}/"
+except Resolver404:
+    team_page = None
+phase = Phase.objects.filter(options__is_active=True).select_related("track").first()
+print("SETUP " + json.dumps({
+    "learners": [
+        {"cookie": session_for(user), "token": ApiToken.issue(user=user, name="bench")[1],
+         "courses": list(user.plans.values_list("course__code", flat=True))}
+        for user in learners
+    ],
+    "manager": session_for(team.managers.get(email="manager@parcours.test")),
+    "team_page": team_page,
+    "courses": list(Course.objects.filter(is_active=True).values_list("code", flat=True)),
+    "compare": f"/tracks/{phase.track.code}/phases/{phase.code}/compare/",
+    "team_size": team.members.count(),
+}))
+"""
+)
+
+# (kind, weight): the share of each kind of request in the mix.
+MIX = [
+    ("api_log", 15),
+    ("form_log", 10),
+    ("catalogue", 15),
+    ("course", 20),
+    ("compare", 5),
+    ("dashboard", 25),
+    ("team", 10),
+]
+CSRF_IN_PAGE = re.compile(r'"X-CSRFToken": "([^"]+)"')
+
+
+@dataclass
+class Results:
+    latencies: dict[str, list[float]] = field(default_factory=dict)
+    errors: Counter = field(default_factory=Counter)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def record(self, kind: str, seconds: float, error: str | None) -> None:
+        with self.lock:
+            self.latencies.setdefault(kind, []).append(seconds)
+            if error:
+                self.errors[error] += 1
+
+    def all_latencies(self) -> list[float]:
+        return sorted(x for values in self.latencies.values() for x in values)
+
+
+class Learner:
+    """One keep-alive connection signed in as one learner (or the manager)."""
+
+    def __init__(self, port: int, login: dict, manager_cookie: str):
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        self.manager = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        self.login = login
+        self.manager_cookie = manager_cookie
+        self.cookie = login["cookie"]
+        self.csrf: str | None = None
+
+    def send(self, method, path, *, body=None, headers=None, manager=False):
+        conn = self.manager if manager else self.conn
+        headers = {"Host": "127.0.0.1", **(headers or {})}
+        headers.setdefault("Cookie", self.manager_cookie if manager else self.cookie)
+        conn.request(method, path, body=body, headers=headers)
+        response = conn.getresponse()
+        return response, response.read()
+
+    def fetch_csrf(self) -> None:
+        """The dashboard gives the token (in the page) and its cookie (Set-Cookie)."""
+        response, body = self.send("GET", "/")
+        self.csrf = CSRF_IN_PAGE.search(body.decode()).group(1)
+        cookie = response.getheader("Set-Cookie") or ""
+        if match := re.search(r"csrftoken=([^;]+)", cookie):
+            self.cookie = f"{self.login['cookie']}; csrftoken={match.group(1)}"
+
+
+def one_request(client: Learner, kind: str, setup: dict, rng: random.Random):
+    """Send one request of `kind`; return the error it makes, or None."""
+    courses = client.login["courses"] or setup["courses"]
+    # Small entries on a random past day: the 24 h a day cap is never reached.
+    day = datetime.date.today() - datetime.timedelta(days=rng.randrange(1, 365))
+    if kind == "api_log":
+        body = json.dumps({"course": rng.choice(courses), "date": day.isoformat(), "minutes": 5})
+        response, _ = client.send(
+            "POST",
+            "/api/me/time-entries",
+            body=body,
+            headers={
+                "Authorization": f"Bearer {client.login['token']}",
+                "Content-Type": "application/json",
+                "Cookie": "",
+            },
+        )
+        expected = 201
+    elif kind == "form_log":
+        if client.csrf is None:
+            client.fetch_csrf()
+        body = urllib.parse.urlencode(
+            {
+                "course": rng.choice(courses),
+                "date": day.isoformat(),
+                "duration": "10 min",
+                "csrfmiddlewaretoken": client.csrf,
+            }
+        )
+        response, _ = client.send(
+            "POST",
+            "/progress/entries/new/",
+            body=body,
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        )
+        expected = 302  # a valid entry redirects to the dashboard; an invalid one re-renders
+    elif kind == "team":
+        response, _ = client.send("GET", setup["team_page"], manager=True)
+        expected = 200
+    else:
+        path = {
+            "catalogue": "/catalogue/",
+            "course": f"/catalogue/{rng.choice(setup['courses'])}/",
+            "compare": setup["compare"],
+            "dashboard": "/",
+            "baseline": "/bench/baseline/",
+        }[kind]
+        response, _ = client.send("GET", path)
+        expected = 200
+    return None if response.status == expected else f"{kind}: {response.status}"
+
+
+def run(
+    port: int, setup: dict, *, kinds: list[str], weights: list[int], total: int, threads: int
+) -> tuple[Results, float]:
+    """`total` requests from `threads` threads; returns the results and the elapsed time."""
+    results = Results()
+    counter = iter(range(total))
+    lock = threading.Lock()
+
+    def worker(n: int) -> None:
+        rng = random.Random(n)  # the same mix on every run
+        login = setup["learners"][n % len(setup["learners"])]
+        client = Learner(port, login, setup["manager"])
+        while True:
+            with lock:
+                if next(counter, None) is None:
+                    break
+            kind = rng.choices(kinds, weights)[0]
+            started = time.perf_counter()
+            try:
+                error = one_request(client, kind, setup, rng)
+            except (OSError, http.client.HTTPException) as exc:
+                error = f"{kind}: {exc!r}"
+                client = Learner(port, login, setup["manager"])
+            results.record(kind, time.perf_counter() - started, error)
+
+    pool = [threading.Thread(target=worker, args=(n,)) for n in range(threads)]
+    started = time.perf_counter()
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    return results, time.perf_counter() - started
+
+
+def report(label: str, results: Results, elapsed: float) -> str:
+    values = results.all_latencies()
+    ms = [percentile(values, f) * 1000 for f in (0.50, 0.95, 0.99)]
+    errors = sum(results.errors.values())
+    return (
+        f"{label:<26} {len(values) / elapsed:8.1f} req/s   p50 {ms[0]:6.1f} ms   "
+        f"p95 {ms[1]:6.1f} ms   p99 {ms[2]:6.1f} ms   errors {errors}"
+    )
+
+
+def recreate_database(url: str) -> None:
+    """Drop and create the benchmark's own database (never another one)."""
+    parsed = urllib.parse.urlparse(url)
+    name = parsed.path.lstrip("/")
+    if not name.startswith("parcours_bench"):
+        raise SystemExit(f"refusing to recreate {name!r}: the name must start with parcours_bench")
+    admin_url = parsed._replace(path="/postgres").geturl()
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--requests", type=int, default=3000)
+    parser.add_argument("--threads", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--learners", type=int, default=50)
+    parser.add_argument("--days", type=int, default=180)
+    parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
+    args = parser.parse_args()
+
+    recreate_database(args.database_url)
+    with tempfile.TemporaryDirectory() as tmp:
+        env = bench_env(tmp, database_url=args.database_url)
+        started = time.perf_counter()
+        manage(env, "migrate", "-v", "0")
+        manage(env, "import_catalogue", "courses/catalogue")
+        manage(env, "seed_demo", "--learners", str(args.learners), "--days", str(args.days))
+        out = manage(env, "shell", "-v", "0", "-c", SETUP.replace("LEARNERS", str(args.threads)))
+        setup = json.loads(next(x for x in out.splitlines() if x.startswith("SETUP "))[6:])
+        print(f"database ready in {time.perf_counter() - started:.0f} s")
+
+        mix = [(kind, w) for kind, w in MIX if kind != "team" or setup["team_page"]]
+        kinds, weights = [k for k, _ in mix], [w for _, w in mix]
+        with gunicorn(env, workers=args.workers) as port:
+            run(port, setup, kinds=kinds, weights=weights, total=50, threads=args.workers)
+            run(port, setup, kinds=["baseline"], weights=[1], total=20, threads=args.workers)
+            mixed, mixed_time = run(
+                port,
+                setup,
+                kinds=kinds,
+                weights=weights,
+                total=args.requests,
+                threads=args.threads,
+            )
+            base, base_time = run(
+                port,
+                setup,
+                kinds=["baseline"],
+                weights=[1],
+                total=args.requests,
+                threads=args.threads,
+            )
+
+    print(
+        f"PostgreSQL; gunicorn -w {args.workers}; {args.threads} threads; "
+        f"{args.requests} requests each; seed_demo --learners {args.learners} "
+        f"--days {args.days} (team of {setup['team_size']})"
+    )
+    if not setup["team_page"]:
+        print("no /teams/<id>/ page in this version: the managers' share is left out")
+    print("mix: " + ", ".join(f"{k} {w}" for k, w in mix))
+    print(report("baseline (50 rows)", base, base_time))
+    print(report("mixed workload", mixed, mixed_time))
+    for kind in kinds:
+        values = sorted(mixed.latencies.get(kind, []))
+        print(
+            f"  {kind:<12} {len(values):5d} requests   p50 {percentile(values, 0.5) * 1000:6.1f} ms"
+            f"   p95 {percentile(values, 0.95) * 1000:6.1f} ms"
+        )
+    errors = mixed.errors + base.errors
+    if errors:
+        raise SystemExit(f"errors: {dict(errors.most_common(5))}")
+
+
+if __name__ == "__main__":
+    main()
