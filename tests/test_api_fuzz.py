@@ -11,6 +11,7 @@ file: they are discovered from the schema.
 from __future__ import annotations
 
 import datetime
+import json
 
 import pytest
 import schemathesis
@@ -85,6 +86,20 @@ with override_settings(ALLOWED_HOSTS=["localhost"]):
 def test_the_api_answers_every_generated_request_as_documented(case, api_tokens):
     who = "manager" if case.path.startswith("/api/teams/") else "learner"
     case.call_and_validate(headers={"Authorization": f"Bearer {api_tokens[who]}"}, checks=CHECKS)
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, object]]) -> dict:
+    keys = [key for key, _value in pairs]
+    assert len(keys) == len(set(keys)), f"duplicate keys in {keys}"
+    return dict(pairs)
+
+
+def test_the_schema_documents_the_errors_once_per_status(client):
+    text = client.get("/api/openapi.json").text
+    schema = json.loads(text, object_pairs_hook=_no_duplicate_keys)
+    course = schema["paths"]["/api/courses/{id}"]["get"]["responses"]
+    assert {"200", "401", "404", "422"} <= set(course)
+    assert "400" in schema["paths"]["/api/me/time-entries"]["post"]["responses"]
 
 
 NUL_REQUESTS = [

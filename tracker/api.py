@@ -92,16 +92,18 @@ class ParcoursAPI(NinjaAPI):
             schemas.setdefault(name, definition)
         for path_item in schema["paths"].values():
             for operation in path_item.values():
+                # Keys are ints, as ninja writes them: a "401" beside a 401 would be
+                # a duplicate key in the JSON, which Swagger UI refuses to render.
                 responses = operation["responses"]
                 has_input = bool(operation.get("parameters")) or "requestBody" in operation
                 if operation.get("security"):
-                    responses.setdefault("401", _error_response("Error"))
+                    responses.setdefault(401, _error_response("Error"))
                 if has_input:
                     # A path id or a body's reference may name nothing of the caller's.
-                    responses.setdefault("404", _error_response("Error"))
-                    responses.setdefault("422", _error_response("ValidationError"))
+                    responses.setdefault(404, _error_response("Error"))
+                    responses.setdefault(422, _error_response("ValidationError"))
                 if "requestBody" in operation:
-                    responses.setdefault("400", _error_response("Error"))  # not JSON at all
+                    responses.setdefault(400, _error_response("Error"))  # not JSON at all
         return schema
 
 
