@@ -7,6 +7,7 @@ import os
 from dataclasses import dataclass
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 
 from tests.factories import PASSWORD, make_team, make_user
@@ -49,6 +50,15 @@ def personas(db) -> Personas:
 @pytest.fixture
 def learner_client(personas) -> Client:
     return personas.client_for("learner")
+
+
+@pytest.fixture
+def seeded_learner(settings, tmp_path) -> User:
+    """`learner@parcours.test` of `seed_demo`, on the bundled catalogue."""
+    settings.VAR_DIR = tmp_path  # seed_demo writes its logins file there
+    call_command("import_catalogue", str(settings.PARCOURS_CATALOGUE_DIR), verbosity=0)
+    call_command("seed_demo", learners=2, days=60, verbosity=0)
+    return User.objects.get(email="learner@parcours.test")
 
 
 @pytest.fixture

@@ -13,12 +13,9 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 import pytest
-from django.conf import settings
-from django.core.management import call_command
 from django.test import Client
 
-from tracker.accounts.models import User
-from tracker.progress.models import Plan
+from tests.demo_pages import main_pages
 
 pytestmark = pytest.mark.django_db
 
@@ -171,34 +168,6 @@ def test_the_checker_accepts_labelled_bars_and_described_charts(html):
 
 
 # --- the pages ---------------------------------------------------------------------------
-
-
-@pytest.fixture
-def seeded_learner(settings_tmp_var) -> User:
-    call_command("import_catalogue", str(settings.PARCOURS_CATALOGUE_DIR), verbosity=0)
-    call_command("seed_demo", learners=2, days=60, verbosity=0)
-    return User.objects.get(email="learner@parcours.test")
-
-
-@pytest.fixture
-def settings_tmp_var(settings, tmp_path):
-    settings.VAR_DIR = tmp_path  # seed_demo writes its logins file there
-
-
-def main_pages(learner: User) -> list[str]:
-    plan = Plan.objects.filter(user=learner).select_related("course__track", "course__phase")
-    course = plan.filter(course__track__isnull=False).first().course
-    track, phase = course.track.code, course.phase.code
-    return [
-        "/",
-        "/catalogue/",
-        f"/catalogue/{course.code}/",
-        f"/tracks/{track}/",
-        f"/tracks/{track}/phases/{phase}/compare/",
-        f"/progress/plans/{course.code}/",
-        "/progress/entries/",
-        "/assessments/",
-    ]
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])

@@ -1,0 +1,25 @@
+"""The main pages the demo data's learner sees (the `seeded_learner` fixture, in
+conftest.py): for the checks that crawl them (accessible markup, untranslated strings)."""
+
+from __future__ import annotations
+
+from tracker.accounts.models import User
+from tracker.progress.models import Plan
+
+
+def main_pages(learner: User) -> list[str]:
+    """Dashboard, catalogue, one of the learner's courses with its track, compare and
+    plan pages, time entries and assessments."""
+    plans = Plan.objects.filter(user=learner, course__track__isnull=False)
+    course = plans.select_related("course__track", "course__phase").first().course
+    track, phase = course.track.code, course.phase.code
+    return [
+        "/",
+        "/catalogue/",
+        f"/catalogue/{course.code}/",
+        f"/tracks/{track}/",
+        f"/tracks/{track}/phases/{phase}/compare/",
+        f"/progress/plans/{course.code}/",
+        "/progress/entries/",
+        "/assessments/",
+    ]
