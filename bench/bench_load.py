@@ -16,7 +16,7 @@ Then the same threads send the same number of requests to the baseline view (50 
 a template, bench/dashboard_urls.py). Prints requests/s, latency p50/p95/p99 and the
 error count of both; any error (an unexpected status) makes the run fail.
 
-    .venv/bin/python bench/bench_load.py [--requests 3000] [--threads 16] [--workers 4]
+    .venv/bin/python bench/bench_load.py [--requests 2000] [--threads 16] [--workers 4]
         [--database-url postgres://postgres@127.0.0.1:5432/parcours_bench]
 """
 
@@ -238,7 +238,7 @@ def recreate_database(url: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--requests", type=int, default=3000)
+    parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--threads", type=int, default=16)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--learners", type=int, default=50)
