@@ -3,13 +3,15 @@ conftest.py): for the checks that crawl them (accessible markup, untranslated st
 
 from __future__ import annotations
 
+from django.urls import reverse
+
 from tracker.accounts.models import User
 from tracker.progress.models import Plan
 
 
 def main_pages(learner: User) -> list[str]:
     """Dashboard, catalogue, one of the learner's courses with its track, compare and
-    plan pages, time entries and assessments."""
+    plan pages, time entries, assessments, certificates, personal data and profile."""
     plans = Plan.objects.filter(user=learner, course__track__isnull=False)
     course = plans.select_related("course__track", "course__phase").first().course
     track, phase = course.track.code, course.phase.code
@@ -22,4 +24,7 @@ def main_pages(learner: User) -> list[str]:
         f"/progress/plans/{course.code}/",
         "/progress/entries/",
         "/assessments/",
+        reverse("certificates:list"),
+        reverse("exports:my_data"),
+        reverse("profile"),
     ]
