@@ -167,3 +167,12 @@ OUT_OF_RANGE_REQUESTS = [
 def test_numbers_and_dates_out_of_range_never_answer_a_500(api_tokens, client, method, url, body):
     response = _learner_request(client, api_tokens, method, url, body)
     assert response.status_code < 500, response.content
+
+
+def test_a_nul_byte_in_the_query_of_an_operation_without_parameters_is_a_documented_422(
+    api_tokens, client
+):
+    response = _learner_request(client, api_tokens, "get", "/api/me?x=%00", None)
+    assert response.status_code == 422
+    schema = client.get("/api/openapi.json").json()
+    assert "422" in schema["paths"]["/api/me"]["get"]["responses"]

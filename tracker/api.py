@@ -98,10 +98,12 @@ class ParcoursAPI(NinjaAPI):
                 has_input = bool(operation.get("parameters")) or "requestBody" in operation
                 if operation.get("security"):
                     responses.setdefault(401, _error_response("Error"))
+                # Any request may be refused as invalid, if only for a NUL character in
+                # its query string (tracker.middleware.RejectNulBytesMiddleware).
+                responses.setdefault(422, _error_response("ValidationError"))
                 if has_input:
                     # A path id or a body's reference may name nothing of the caller's.
                     responses.setdefault(404, _error_response("Error"))
-                    responses.setdefault(422, _error_response("ValidationError"))
                 if "requestBody" in operation:
                     responses.setdefault(400, _error_response("Error"))  # not JSON at all
         return schema
