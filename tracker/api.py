@@ -16,6 +16,7 @@ from tracker.accounts.api import router as accounts_router
 from tracker.accounts.models import ApiToken
 from tracker.assessments.api import router as assessments_router
 from tracker.progress.api import router as progress_router
+from tracker.teams.api import router as teams_router
 
 
 class BearerToken(HttpBearer):
@@ -123,3 +124,4 @@ api.add_router("/", courses_router)
 api.add_router("/", accounts_router)
 api.add_router("/", assessments_router)
 api.add_router("/", progress_router)
+api.add_router("/", teams_router)

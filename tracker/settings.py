@@ -84,6 +84,8 @@ INSTALLED_APPS = [
     "tracker.progress",
     "tracker.certificates",
     "tracker.exports",
+    # teams: assignments and the team pages (it overrides the dashboard hooks)
+    "tracker.teams",
     "courses",
     "tracker",
 ]

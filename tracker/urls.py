@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("tracker.exports.urls")),
     path("", include("courses.urls")),
     path("", include("tracker.assessments.urls")),
+    path("", include("tracker.teams.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,227 @@
+"""Assignments: services, the assign page, POST /api/assignments, the audit log, plans."""
+
+import datetime
+import json
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import make_course, make_user
+from tests.progress_helpers import make_track_with_options
+from tracker.accounts.models import Membership
+from tracker.progress import services as progress_services
+from tracker.progress.models import Enrolment, Plan
+from tracker.teams import services
+from tracker.teams.models import Assignment, AssignmentLog
+
+pytestmark = pytest.mark.django_db
+
+# The learner-side services use the real date (plans start today), so do the tests.
+TODAY = timezone.localdate()
+
+
+@pytest.fixture
+def track():
+    return make_track_with_options()
+
+
+@pytest.fixture
+def second_member(personas):
+    user = make_user("second@example.test", name="Sam Second")
+    Membership.objects.create(team=personas.team, user=user)
+    return user
+
+
+def assign(personas, members, **kwargs):
+    kwargs.setdefault("due_date", TODAY + datetime.timedelta(days=30))
+    return services.assignment_assign(
+        actor=personas.manager, team=personas.team, assignees=members, today=TODAY, **kwargs
+    )
+
+
+def test_assigning_a_track_enrols_and_the_chosen_options_take_the_due_date(personas, track):
+    tr, p1, _p2, a, _b, _c = track
+    due = TODAY + datetime.timedelta(days=30)
+    [assignment] = assign(personas, [personas.learner], track=tr, due_date=due)
+    assert Enrolment.objects.filter(user=personas.learner, track=tr).exists()
+    # The learner still chooses the option of each phase; its plan gets the due date.
+    progress_services.phase_choose(user=personas.learner, phase=p1, course=a)
+    plan = Plan.objects.get(user=personas.learner, course=a)
+    assert plan.target_date == due
+    assert plan.target_source == Plan.TargetSource.ASSIGNMENT
+    assert assignment.due_overridden is False
+
+
+def test_assigning_again_updates_rather_than_duplicates(personas, track):
+    tr = track[0]
+    assign(personas, [personas.learner], track=tr, note="first")
+    later = TODAY + datetime.timedelta(days=60)
+    assign(personas, [personas.learner], track=tr, due_date=later, note="second")
+    assignment = Assignment.objects.get()
+    assert (assignment.due_date, assignment.note) == (later, "second")
+    log = AssignmentLog.objects.filter(action="updated").get()
+    assert log.changes["due_date"] == [
+        (TODAY + datetime.timedelta(days=30)).isoformat(),
+        later.isoformat(),
+    ]
+    assert log.actor == personas.manager
+
+
+def test_a_team_wide_change_spares_an_individually_set_date(personas, track, second_member):
+    tr = track[0]
+    first, second = assign(personas, [personas.learner, second_member], track=tr)
+    own = TODAY + datetime.timedelta(days=90)
+    services.assignment_set_individual_due_date(
+        actor=personas.manager, assignment=second, due_date=own, today=TODAY
+    )
+    new = TODAY + datetime.timedelta(days=45)
+    assign(personas, [personas.learner, second_member], track=tr, due_date=new)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.due_date == new
+    assert second.due_date == own and second.due_overridden
+
+
+def test_due_in_days_counts_from_today(personas):
+    course = make_course("SOLO", hours="5")
+    [assignment] = assign(
+        personas, [personas.learner], course=course, due_date=None, due_in_days=10
+    )
+    assert assignment.due_date == TODAY + datetime.timedelta(days=10)
+    plan = Plan.objects.get(user=personas.learner, course=course)
+    assert plan.target_source == Plan.TargetSource.ASSIGNMENT
+
+
+def test_a_due_date_in_the_past_is_refused(personas, track):
+    with pytest.raises(ValidationError) as error:
+        assign(personas, [personas.learner], track=track[0], due_date=TODAY - datetime.timedelta(1))
+    assert "due_date" in error.value.message_dict
+    assert not Assignment.objects.exists()
+
+
+def test_assigning_someone_outside_the_team_is_refused(personas, track):
+    with pytest.raises(ValidationError) as error:
+        assign(personas, [personas.other_learner], track=track[0])
+    assert "other@example.test" in error.value.message_dict["assignees"][0]
+    assert not Assignment.objects.exists()
+
+
+def test_assign_page_assigns_the_whole_team_when_nobody_is_ticked(personas, track, second_member):
+    client = personas.client_for("manager")
+    due = personas.manager.local_today() + datetime.timedelta(days=20)
+    response = client.post(
+        reverse("teams:assign", args=[personas.team.pk]),
+        {"track": track[0].code, "due_date": due.isoformat(), "note": "Go"},
+    )
+    assert response.status_code == 302
+    assert set(Assignment.objects.values_list("assignee__email", flat=True)) == {
+        "learner@example.test",
+        "second@example.test",
+    }
+
+
+def test_assign_page_shows_a_past_date_error_at_the_field(personas, track):
+    client = personas.client_for("manager")
+    past = personas.manager.local_today() - datetime.timedelta(days=1)
+    response = client.post(
+        reverse("teams:assign", args=[personas.team.pk]),
+        {"track": track[0].code, "due_date": past.isoformat()},
+    )
+    assert response.status_code == 422
+    assert response.context["form"].errors["due_date"] == ["The due date cannot be in the past."]
+
+
+def test_assign_page_of_another_team_is_404(personas):
+    client = personas.client_for("manager")
+    assert client.get(reverse("teams:assign", args=[personas.other_team.pk])).status_code == 404
+
+
+def test_an_individual_date_in_the_past_is_refused_at_the_field(personas, track):
+    [assignment] = assign(
+        personas, [personas.learner], track=track[0], due_date=None, due_in_days=5
+    )
+    client = personas.client_for("manager")
+    url = reverse("teams:assignment_edit", args=[personas.team.pk, assignment.pk])
+    response = client.post(url, {"due_date": "2001-01-01"})
+    assert response.status_code == 422
+    assert "due_date" in response.context["form"].errors
+
+
+def api_post(client, payload):
+    return client.post("/api/assignments", json.dumps(payload), content_type="application/json")
+
+
+def test_api_assigns_and_answers_the_assignments(personas, track):
+    client = personas.client_for("manager")
+    due = (personas.manager.local_today() + datetime.timedelta(days=14)).isoformat()
+    response = api_post(client, {"team": personas.team.pk, "track": track[0].code, "due_date": due})
+    assert response.status_code == 200, response.content
+    [body] = response.json()
+    assert body["email"] == "learner@example.test" and body["due_date"] == due
+
+
+@pytest.mark.parametrize(
+    ("payload", "status"),
+    [
+        ({"track": "nope", "due_in_days": 3}, 404),
+        ({"track": "ai-po", "due_date": "2001-01-01"}, 422),
+        ({"track": "ai-po"}, 422),
+        ({"track": "ai-po", "due_in_days": 3, "learners": [999999]}, 422),
+        ({"due_in_days": 3}, 422),
+        ({"track": "ai-po", "due_in_days": -1}, 422),
+    ],
+)
+def test_api_refuses_bad_input_with_json(personas, track, payload, status):
+    client = personas.client_for("manager")
+    response = api_post(client, {"team": personas.team.pk, **payload})
+    assert response.status_code == status
+    assert "detail" in response.json()
+    assert not Assignment.objects.exists()
+
+
+def test_api_refuses_a_learner_of_another_team(personas, track):
+    client = personas.client_for("manager")
+    payload = {
+        "team": personas.team.pk,
+        "track": "ai-po",
+        "due_in_days": 3,
+        "learners": [personas.other_learner.pk],
+    }
+    response = api_post(client, payload)
+    assert response.status_code == 422
+    assert "other@example.test" in json.dumps(response.json())
+
+
+def test_api_another_team_answers_404(personas, track):
+    client = personas.client_for("manager")
+    payload = {"team": personas.other_team.pk, "track": "ai-po", "due_in_days": 3}
+    assert api_post(client, payload).status_code == 404
+    assert api_post(personas.client_for("learner"), payload).status_code == 404
+
+
+def test_learner_sees_their_assignments_on_the_dashboard(personas, track):
+    assign(personas, [personas.learner], track=track[0], note="Before summer")
+    response = personas.client_for("learner").get("/")
+    assert "Before summer" in response.content.decode()
+    assert "Before summer" not in personas.client_for("other_learner").get("/").content.decode()
+
+
+def test_the_audit_log_shows_on_the_team_page_and_in_the_admin(personas, track):
+    assign(personas, [personas.learner], track=track[0])
+    page = personas.client_for("manager").get(reverse("teams:detail", args=[personas.team.pk]))
+    assert "due_date" in page.content.decode()
+    admin = personas.client_for("admin")
+    assert admin.get(reverse("admin:teams_assignmentlog_changelist")).status_code == 200
+    assert admin.get(reverse("admin:teams_assignment_changelist")).status_code == 200
+    log = AssignmentLog.objects.get()
+    assert admin.get(reverse("admin:teams_assignmentlog_change", args=[log.pk])).status_code == 200
+
+
+def test_removing_an_assignment_is_logged_and_the_date_becomes_the_learners(personas):
+    course = make_course("SOLO", hours="5")
+    [assignment] = assign(personas, [personas.learner], course=course)
+    services.assignment_remove(actor=personas.manager, assignment=assignment)
+    assert AssignmentLog.objects.filter(action="removed").exists()
+    assert Plan.objects.get(course=course).target_source == Plan.TargetSource.OWN

@@ -1,0 +1,195 @@
+"""The team dashboard: its rows and statuses, filters and sort (htmx and plain GET), the
+CSV export, the heatmap, members, the read-only member page, the API, query counts."""
+
+import csv
+import datetime
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import make_competency, make_course, make_snapshot, make_target, make_user
+from tests.progress_helpers import log_daily, make_track_with_options
+from tracker.accounts.models import Membership
+from tracker.assessments.models import ManagerRating
+from tracker.progress import services as progress_services
+from tracker.progress.models import TimeEntry
+from tracker.teams import services
+
+pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate()
+
+
+@pytest.fixture
+def assigned(personas):
+    """The team's learner follows the assigned track; a second member has logged nothing."""
+    track, p1, _p2, a, _b, _c = make_track_with_options()
+    second = make_user("second@example.test", name="Zoé Second")
+    Membership.objects.create(team=personas.team, user=second)
+    services.assignment_assign(
+        actor=personas.manager,
+        team=personas.team,
+        assignees=[personas.learner, second],
+        track=track,
+        due_in_days=60,
+    )
+    progress_services.phase_choose(user=personas.learner, phase=p1, course=a)
+    log_daily(personas.learner, a, days=3, minutes=180, end=TODAY)
+    return track, a, second
+
+
+def team_url(personas, name="teams:detail", *args):
+    return reverse(name, args=[personas.team.pk, *args])
+
+
+def test_one_row_per_learner_with_hours_and_status(personas, assigned):
+    response = personas.client_for("manager").get(team_url(personas))
+    table = response.context["table"]
+    rows = {row.member.email: row for row in table.rows}
+    learner = rows["learner@example.test"]
+    assert learner.total_hours == 9
+    assert learner.percent == 90.0  # 9 h of the 10 h of the chosen option
+    assert learner.status == "on_track"
+    assert learner.last_activity == TODAY
+    assert learner.due_date == TODAY + datetime.timedelta(days=60)
+    assert rows["second@example.test"].total_hours == 0
+    assert rows["second@example.test"].last_activity is None
+
+
+def test_filter_and_sort_by_get_params_and_htmx_partial(personas, assigned):
+    client = personas.client_for("manager")
+    response = client.get(team_url(personas), {"status": "on_track"})
+    assert [r.member.email for r in response.context["table"].rows] == ["learner@example.test"]
+    response = client.get(team_url(personas), {"sort": "total", "desc": "on"})
+    assert response.context["table"].rows[0].member.email == "learner@example.test"
+    partial = client.get(team_url(personas), {"q": "zoé"}, headers={"HX-Request": "true"})
+    body = partial.content.decode()
+    assert "<html" not in body and 'id="team-table"' in body
+    assert "Zoé Second" in body and "Léa Learner" not in body
+
+
+def test_csv_export_has_a_bom_and_neutralises_formulas(personas, assigned):
+    _track, _a, second = assigned
+    second.name = '=HYPERLINK("http://evil.test","x")'
+    second.save()
+    response = personas.client_for("manager").get(team_url(personas, "teams:export"))
+    assert response["Content-Type"].startswith("text/csv")
+    raw = response.content.decode("utf-8")
+    assert raw.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(raw[1:])))
+    names = [row[0] for row in rows[1:]]
+    assert '\'=HYPERLINK("http://evil.test","x")' in names
+    second.refresh_from_db()
+    assert second.name.startswith("=")  # stored as typed, escaped only in the export
+
+
+def test_heatmap_shows_level_manager_rating_and_target_with_symbols(personas, assigned):
+    track = assigned[0]
+    comp = make_competency("mlops", name_en="MLOps")
+    make_target(track, comp, 3)
+    make_snapshot(personas.learner, {"mlops": 2}, track=track)
+    ManagerRating.objects.create(
+        team=personas.team,
+        manager=personas.manager,
+        member=personas.learner,
+        competency=comp,
+        competency_code="mlops",
+        level=4,
+    )
+    response = personas.client_for("manager").get(team_url(personas))
+    heatmap = response.context["heatmap"]
+    cells = {member.email: row for member, row in heatmap.rows}
+    cell = cells["learner@example.test"][0]
+    assert (cell.level, cell.manager_level, cell.target, cell.state) == (2, 4, 3, "below")
+    assert cells["second@example.test"][0].state == "unrated"
+    body = response.content.decode()
+    assert "▼ 2 (4)" in body and "below target" in body
+
+
+def test_member_page_is_read_only_and_scoped(personas, assigned):
+    client = personas.client_for("manager")
+    response = client.get(team_url(personas, "teams:member", personas.learner.pk))
+    assert response.status_code == 200
+    assert (
+        '<form method="post"'
+        not in response.content.decode().split("<main", 1)[-1].split("</main>")[0]
+    )
+    other = reverse("teams:member", args=[personas.team.pk, personas.other_learner.pk])
+    assert client.get(other).status_code == 404
+    theirs = reverse("teams:member", args=[personas.other_team.pk, personas.other_learner.pk])
+    assert client.get(theirs).status_code == 404
+
+
+def test_managers_add_and_remove_members_by_email(personas):
+    client = personas.client_for("manager")
+    newcomer = make_user("New@Example.test")
+    client.post(team_url(personas, "teams:member_add"), {"email": "new@example.TEST"})
+    assert personas.team.members.filter(pk=newcomer.pk).exists()
+    # A person may belong to several teams.
+    Membership.objects.create(team=personas.other_team, user=newcomer)
+    client.post(team_url(personas, "teams:member_remove", newcomer.pk))
+    assert not personas.team.members.filter(pk=newcomer.pk).exists()
+    assert personas.other_team.members.filter(pk=newcomer.pk).exists()
+    response = client.post(
+        team_url(personas, "teams:member_add"), {"email": "nobody@x.test"}, follow=True
+    )
+    assert "Nobody has this email address." in response.content.decode()
+
+
+def test_manager_sees_their_teams_on_the_dashboard(personas):
+    body = personas.client_for("manager").get("/").content.decode()
+    assert reverse("teams:detail", args=[personas.team.pk]) in body
+    assert reverse("teams:detail", args=[personas.other_team.pk]) not in body
+
+
+def test_api_team_progress(personas, assigned):
+    client = personas.client_for("manager")
+    response = client.get(f"/api/teams/{personas.team.pk}/progress")
+    assert response.status_code == 200
+    members = {m["email"]: m for m in response.json()["members"]}
+    assert members["learner@example.test"]["total_hours"] == 9
+    assert members["learner@example.test"]["status"] == "on_track"
+    assert client.get(f"/api/teams/{personas.other_team.pk}/progress").status_code == 404
+    assert (
+        personas.client_for("learner").get(f"/api/teams/{personas.team.pk}/progress").status_code
+        == 404
+    )
+
+
+def _grow_team(personas, size: int, course, track) -> None:
+    users = [make_user(f"bulk{size}-{n}@example.test") for n in range(size)]
+    Membership.objects.bulk_create(Membership(team=personas.team, user=u) for u in users)
+    for n, user in enumerate(users):
+        TimeEntry.objects.create(user=user, course=course, date=TODAY, minutes=30 + n)
+    services.assignment_assign(
+        actor=personas.manager, team=personas.team, assignees=users, track=track, due_in_days=30
+    )
+
+
+def _count(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_team_page_runs_the_same_queries_for_20_and_200_learners(
+    personas, django_assert_num_queries
+):
+    track, _p1, _p2, _a, _b, _c = make_track_with_options()
+    make_target(track, make_competency("c1"), 3)
+    course = make_course("SOLO")
+    client = personas.client_for("manager")
+    url = team_url(personas)
+    _grow_team(personas, 20, course, track)
+    small = _count(client, url)
+    _grow_team(personas, 180, course, track)
+    assert personas.team.members.count() == 201
+    # session, user, team, 5 table queries, 5 heatmap queries, the log, the hooks...
+    with django_assert_num_queries(small):
+        client.get(url)
+    csv_url = team_url(personas, "teams:export")
+    assert _count(client, csv_url) <= 10

@@ -1,0 +1,32 @@
+from django.contrib import admin
+
+from .models import Assignment, AssignmentLog
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(admin.ModelAdmin):
+    list_display = ["assignee", "team", "track", "course", "due_date", "due_overridden"]
+    list_filter = ["team", "track", "due_overridden"]
+    search_fields = ["assignee__email", "assignee__name", "course__code", "track__code"]
+    autocomplete_fields = ["assignee", "assigned_by"]
+    raw_id_fields = ["course"]
+    list_select_related = ["assignee", "team", "track", "course"]
+
+
+@admin.register(AssignmentLog)
+class AssignmentLogAdmin(admin.ModelAdmin):
+    """Read only: the audit trail is written by the services alone."""
+
+    list_display = ["created", "actor", "assignee", "team", "action", "target", "changes"]
+    list_filter = ["action", "team"]
+    search_fields = ["assignee__email", "actor__email", "target"]
+    list_select_related = ["actor", "assignee", "team"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,0 +1,59 @@
+"""The team table as CSV: UTF-8 with a BOM (spreadsheets then read the accents right)
+and every text cell that a spreadsheet would take for a formula made inert."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.utils.translation import gettext as _
+
+from tracker.progress.templatetags.progress_tags import status_label
+
+from .selectors import TeamTable
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def safe_cell(value: object) -> object:
+    """Text that starts like a formula gets a leading apostrophe (OWASP's advice); numbers
+    stay numbers. The stored text is never changed: only the export escapes it."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def team_csv(*, table: TeamTable) -> str:
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow(
+        [
+            _("Name"),
+            _("Email"),
+            _("Assigned"),
+            _("Due date"),
+            _("Hours this week"),
+            _("Total hours"),
+            _("Percent"),
+            _("Projected finish"),
+            _("Status"),
+            _("Last activity"),
+        ]
+    )
+    for row in table.rows:
+        writer.writerow(
+            [
+                safe_cell(row.member.name),
+                safe_cell(row.member.email),
+                safe_cell(" ; ".join(a.target_code for a in row.assignments)),
+                row.due_date.isoformat() if row.due_date else "",
+                round(row.week_hours, 2),
+                round(row.total_hours, 2),
+                row.percent,
+                row.projected_finish.isoformat() if row.projected_finish else "",
+                status_label(row.status) if row.status else "",
+                row.last_activity.isoformat() if row.last_activity else "",
+            ]
+        )
+    return out.getvalue()

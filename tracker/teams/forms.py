@@ -1,0 +1,129 @@
+"""Forms of the team pages. They check shapes; the rules live in services."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from courses.models import Course, Track
+from tracker.accounts.models import Team, User
+from tracker.progress.forecasts import STATUSES
+from tracker.progress.templatetags.progress_tags import status_label
+
+from .models import NOTE_MAX_LENGTH
+from .selectors import SORT_KEYS
+from .services import MAX_DUE_IN_DAYS
+
+
+class AssignmentForm(forms.Form):
+    assignees = forms.ModelMultipleChoiceField(
+        label=_("Learners"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: the whole team."),
+    )
+    track = forms.ModelChoiceField(
+        label=_("Track"), queryset=Track.objects.all(), required=False, to_field_name="code"
+    )
+    course = forms.ModelChoiceField(
+        label=_("Course"),
+        queryset=Course.objects.filter(is_active=True).only("code", "title"),
+        required=False,
+        to_field_name="code",
+    )
+    due_date = forms.DateField(
+        label=_("Due date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    due_in_days = forms.IntegerField(
+        label=_("or N days after today"), required=False, min_value=0, max_value=MAX_DUE_IN_DAYS
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=NOTE_MAX_LENGTH, widget=forms.Textarea
+    )
+
+    def __init__(self, *args, team: Team, today: datetime.date, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.team = team
+        self.today = today
+        self.fields["assignees"].queryset = team.members.order_by("name", "email")
+
+    def clean_due_date(self) -> datetime.date | None:
+        due = self.cleaned_data.get("due_date")
+        if due is not None and due < self.today:
+            raise ValidationError(_("The due date cannot be in the past."))
+        return due
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if bool(data.get("track")) == bool(data.get("course")):
+            self.add_error("track", _("Choose a track or a course (one of them)."))
+        if data.get("due_date") is None and data.get("due_in_days") is None:
+            if "due_date" not in self.errors and "due_in_days" not in self.errors:
+                self.add_error("due_date", _("Give a due date or a number of days."))
+        elif data.get("due_date") is not None and data.get("due_in_days") is not None:
+            self.add_error("due_in_days", _("Give a date or a number of days, not both."))
+        return data
+
+    def add_service_error(self, error: ValidationError) -> None:
+        for name, messages in error.message_dict.items():
+            self.add_error(name if name in self.fields else None, messages)
+
+    def assignees_or_team(self) -> list[User]:
+        return list(self.cleaned_data["assignees"]) or list(self.fields["assignees"].queryset)
+
+
+class DueDateForm(forms.Form):
+    due_date = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, today: datetime.date, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def clean_due_date(self) -> datetime.date:
+        due = self.cleaned_data["due_date"]
+        if due < self.today:
+            raise ValidationError(_("The due date cannot be in the past."))
+        return due
+
+
+class MemberAddForm(forms.Form):
+    email = forms.EmailField(label=_("Email address"))
+
+
+class TeamFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All"))] + [(s, s) for s in STATUSES],  # labelled in __init__
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort by"), required=False, choices=[(k, k) for k in SORT_KEYS]
+    )
+    desc = forms.BooleanField(label=_("Descending"), required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("All"))] + [(s, status_label(s)) for s in STATUSES]
+        self.fields["sort"].choices = [
+            ("name", _("Name")),
+            ("week", _("Hours this week")),
+            ("total", _("Total hours")),
+            ("percent", _("Percent")),
+            ("due", _("Due date")),
+            ("status", _("Status")),
+            ("activity", _("Last activity")),
+        ]
+
+    def criteria(self) -> dict:
+        data = self.cleaned_data if self.is_valid() else {}
+        return {
+            "query": data.get("q") or "",
+            "status": data.get("status") or None,
+            "sort": data.get("sort") or "name",
+            "descending": bool(data.get("desc")),
+        }

@@ -1,0 +1,103 @@
+"""Assignments: a manager gives a track or a course to members of a team, with a due date.
+
+One row per assignee and target (a track or a course): assigning again updates the row.
+The due date of a row follows the team-wide changes of its target unless it was set for
+that learner alone (`due_overridden`). Every change is written to `AssignmentLog`.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from courses.models import Course, Track
+from tracker.accounts.models import Team
+
+NOTE_MAX_LENGTH = 2000
+
+
+class Assignment(models.Model):
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="assignments")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments"
+    )
+    track = models.ForeignKey(
+        Track, on_delete=models.CASCADE, null=True, blank=True, related_name="assignments"
+    )
+    course = models.ForeignKey(
+        Course, on_delete=models.CASCADE, null=True, blank=True, related_name="assignments"
+    )
+    due_date = models.DateField(_("due date"))
+    due_overridden = models.BooleanField(_("date set for this learner"), default=False)
+    note = models.TextField(_("note"), max_length=NOTE_MAX_LENGTH, blank=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(track__isnull=True, course__isnull=False)
+                | models.Q(track__isnull=False, course__isnull=True),
+                name="teams_assignment_one_target",
+            ),
+            models.UniqueConstraint(
+                fields=["assignee", "track"],
+                condition=models.Q(track__isnull=False),
+                name="teams_assignment_unique_track",
+            ),
+            models.UniqueConstraint(
+                fields=["assignee", "course"],
+                condition=models.Q(course__isnull=False),
+                name="teams_assignment_unique_course",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assignee} · {self.target} · {self.due_date}"
+
+    @property
+    def target(self) -> Track | Course:
+        return self.track if self.track_id else self.course  # type: ignore[return-value]
+
+    @property
+    def target_code(self) -> str:
+        return self.target.code
+
+
+class AssignmentLog(models.Model):
+    """Who changed which assignment, when, and what changed ({field: [before, after]})."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("assigned")
+        UPDATED = "updated", _("changed")
+        REMOVED = "removed", _("removed")
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="assignment_logs")
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.SET_NULL, null=True, blank=True, related_name="logs"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    target = models.CharField(_("target"), max_length=64)
+    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
+    changes = models.JSONField(_("changes"), default=dict)
+    created = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        verbose_name = _("assignment change")
+        verbose_name_plural = _("assignment changes")
+
+    def __str__(self) -> str:
+        return f"{self.created:%Y-%m-%d %H:%M} {self.actor}: {self.action} {self.target}"

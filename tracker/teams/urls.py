@@ -1,0 +1,23 @@
+from django.urls import path
+
+from . import views
+
+app_name = "teams"
+
+urlpatterns = [
+    path("teams/<int:team_id>/", views.team_detail, name="detail"),
+    path("teams/<int:team_id>/export.csv", views.team_export, name="export"),
+    path("teams/<int:team_id>/assign/", views.assign, name="assign"),
+    path(
+        "teams/<int:team_id>/assignments/<int:assignment_id>/",
+        views.assignment_edit,
+        name="assignment_edit",
+    ),
+    path("teams/<int:team_id>/members/add/", views.member_add, name="member_add"),
+    path("teams/<int:team_id>/members/<int:user_id>/", views.member_progress, name="member"),
+    path(
+        "teams/<int:team_id>/members/<int:user_id>/remove/",
+        views.member_remove,
+        name="member_remove",
+    ),
+]

@@ -1,0 +1,149 @@
+"""Team pages: the team dashboard (table, heatmap, members, audit log), assigning, a
+member's read-only progress, the CSV export. Every team is fetched for request.user: a
+team one does not manage answers 404."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from tracker.progress import selectors as progress_selectors
+
+from . import exports, selectors, services
+from .forms import AssignmentForm, DueDateForm, MemberAddForm, TeamFilterForm
+
+
+def _table(request: HttpRequest, team) -> tuple[TeamFilterForm, selectors.TeamTable]:
+    filters = TeamFilterForm(request.GET or None)
+    table = selectors.team_progress(
+        team=team, today=request.user.local_today(), **filters.criteria()
+    )
+    return filters, table
+
+
+@require_GET
+@login_required
+def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
+    team = selectors.team_get_for_manager(user=request.user, team_id=team_id)
+    filters, table = _table(request, team)
+    context = {"team": team, "filters": filters, "table": table}
+    if request.htmx:
+        return render(request, "teams/team.html#table", context)
+    context |= {
+        "heatmap": selectors.team_heatmap(team=team),
+        "logs": selectors.team_logs(team=team),
+        "member_form": MemberAddForm(),
+    }
+    return render(request, "teams/team.html", context)
+
+
+@require_GET
+@login_required
+def team_export(request: HttpRequest, team_id: int) -> HttpResponse:
+    team = selectors.team_get_for_manager(user=request.user, team_id=team_id)
+    _filters, table = _table(request, team)
+    response = HttpResponse(exports.team_csv(table=table), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="team-{team.pk}.csv"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def assign(request: HttpRequest, team_id: int) -> HttpResponse:
+    team = selectors.team_get_for_manager(user=request.user, team_id=team_id)
+    today = request.user.local_today()
+    form = AssignmentForm(request.POST or None, team=team, today=today)
+    if request.method == "POST" and form.is_valid():
+        try:
+            assigned = services.assignment_assign(
+                actor=request.user,
+                team=team,
+                assignees=form.assignees_or_team(),
+                track=form.cleaned_data["track"],
+                course=form.cleaned_data["course"],
+                due_date=form.cleaned_data["due_date"],
+                due_in_days=form.cleaned_data["due_in_days"],
+                note=form.cleaned_data["note"],
+                today=today,
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(
+                request,
+                _("Assigned to %(count)d learner(s).") % {"count": len(assigned)},
+            )
+            return redirect("teams:detail", team_id=team.pk)
+    status = 422 if form.errors else 200
+    return render(request, "teams/assign.html", {"team": team, "form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def assignment_edit(request: HttpRequest, team_id: int, assignment_id: int) -> HttpResponse:
+    """One learner's own due date (later team-wide changes leave it), or take it back."""
+    team = selectors.team_get_for_manager(user=request.user, team_id=team_id)
+    assignment = selectors.assignment_get_in_team(team=team, assignment_id=assignment_id)
+    today = request.user.local_today()
+    if request.method == "POST" and request.POST.get("remove") == "1":
+        services.assignment_remove(actor=request.user, assignment=assignment)
+        messages.success(request, _("Assignment removed."))
+        return redirect("teams:detail", team_id=team.pk)
+    form = DueDateForm(request.POST or None, today=today, initial={"due_date": assignment.due_date})
+    if request.method == "POST" and form.is_valid():
+        services.assignment_set_individual_due_date(
+            actor=request.user, assignment=assignment, due_date=form.cleaned_data["due_date"]
+        )
+        messages.success(request, _("Due date saved for this learner."))
+        return redirect("teams:detail", team_id=team.pk)
+    status = 422 if form.errors else 200
+    context = {"team": team, "assignment": assignment, "form": form}
+    return render(request, "teams/assignment_edit.html", context, status=status)
+
+
+@require_GET
+@login_required
+def member_progress(request: HttpRequest, team_id: int, user_id: int) -> HttpResponse:
+    """A member's progress, read only."""
+    team = selectors.team_get_for_manager(user=request.user, team_id=team_id)
+    member = selectors.member_get(team=team, user_id=user_id)
+    overview = progress_selectors.progress_overview(user=member, today=member.local_today())
+    context = {
+        "team": team,
+        "member": member,
+        "overview": overview,
+        "assignments": selectors.assignments_for_learner(user=member),
+    }
+    return render(request, "teams/member.html", context)
+
+
+@require_POST
+@login_required
+def member_add(request: HttpRequest, team_id: int) -> HttpResponse:
+    team = selectors.team_get_for_manager(user=request.user, team_id=team_id)
+    form = MemberAddForm(request.POST)
+    if form.is_valid():
+        try:
+            user = services.member_add(team=team, email=form.cleaned_data["email"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("%(name)s joined the team.") % {"name": user})
+    else:
+        messages.error(request, _("Enter a valid email address."))
+    return redirect("teams:detail", team_id=team.pk)
+
+
+@require_POST
+@login_required
+def member_remove(request: HttpRequest, team_id: int, user_id: int) -> HttpResponse:
+    team = selectors.team_get_for_manager(user=request.user, team_id=team_id)
+    member = selectors.member_get(team=team, user_id=user_id)
+    services.member_remove(team=team, user=member)
+    messages.success(request, _("%(name)s left the team.") % {"name": member})
+    return redirect("teams:detail", team_id=team.pk)
