@@ -14,6 +14,7 @@ from tracker.progress.forecasts import STATUSES
 from tracker.progress.templatetags.progress_tags import status_label
 
 from .models import NOTE_MAX_LENGTH
+from .roster import MAX_BYTES as MAX_ROSTER_BYTES
 from .selectors import SORT_KEYS
 from .services import MAX_DUE_IN_DAYS
 
@@ -127,3 +128,27 @@ class TeamFilterForm(forms.Form):
             "sort": data.get("sort") or "name",
             "descending": bool(data.get("desc")),
         }
+
+
+class RosterForm(forms.Form):
+    file = forms.FileField(
+        label=_("Roster (CSV)"),
+        required=False,
+        help_text=_("Columns: email, name, team, manager email; a header line is optional."),
+    )
+    text = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        upload = data.get("file")
+        if upload is not None:
+            if upload.size > MAX_ROSTER_BYTES:
+                self.add_error("file", _("The file is larger than 5 MiB."))
+                return data
+            data["text"] = upload.read().decode("utf-8-sig", errors="replace")
+        if not data.get("text"):
+            self.add_error("file", _("Choose a CSV file."))
+        return data
+
+    def roster_text(self) -> str:
+        return self.cleaned_data.get("text", "") if hasattr(self, "cleaned_data") else ""

@@ -5,6 +5,7 @@ from . import views
 app_name = "teams"
 
 urlpatterns = [
+    path("teams/roster/", views.roster_import, name="roster"),
     path("teams/<int:team_id>/", views.team_detail, name="detail"),
     path("teams/<int:team_id>/export.csv", views.team_export, name="export"),
     path("teams/<int:team_id>/assign/", views.assign, name="assign"),

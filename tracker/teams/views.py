@@ -7,15 +7,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tracker.progress import selectors as progress_selectors
 
-from . import exports, selectors, services
-from .forms import AssignmentForm, DueDateForm, MemberAddForm, TeamFilterForm
+from . import exports, roster, selectors, services
+from .forms import AssignmentForm, DueDateForm, MemberAddForm, RosterForm, TeamFilterForm
 
 
 def _table(request: HttpRequest, team) -> tuple[TeamFilterForm, selectors.TeamTable]:
@@ -147,3 +147,30 @@ def member_remove(request: HttpRequest, team_id: int, user_id: int) -> HttpRespo
     services.member_remove(team=team, user=member)
     messages.success(request, _("%(name)s left the team.") % {"name": member})
     return redirect("teams:detail", team_id=team.pk)
+
+
+# --- Roster import (admins) -------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def roster_import(request: HttpRequest) -> HttpResponse:
+    """Upload a CSV, see the preview with each line's errors, then confirm. The confirm
+    step posts the same text back and it is checked again before anything is written."""
+    if not request.user.is_admin:
+        raise Http404
+    form = RosterForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        report = roster.roster_parse(form.roster_text())
+        if report.ok and request.POST.get("confirm") == "1":
+            roster.roster_apply(report)
+            messages.success(
+                request,
+                _("Roster imported: %(lines)d lines, %(users)d new people.")
+                % {"lines": len(report.lines), "users": report.new_users},
+            )
+            return redirect("teams:roster")
+    context = {"form": form, "report": report, "text": form.roster_text() if report else ""}
+    status = 422 if (form.errors or (report and report.errors)) else 200
+    return render(request, "teams/roster.html", context, status=status)

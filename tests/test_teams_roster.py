@@ -1,0 +1,104 @@
+"""Roster import: preview with errors per line, confirm, bulk writes for 10,000 lines."""
+
+import time
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tracker.accounts.models import Team, User
+from tracker.teams import roster
+
+pytestmark = pytest.mark.django_db
+
+GOOD = (
+    "email,name,team,manager email\n"
+    "ana@example.test,Ana,Data,boss@example.test\n"
+    "ben@example.test,Ben,Data,boss@example.test\n"
+    "boss@example.test,Bea Boss,Leads,\n"
+)
+
+
+def test_a_clean_roster_creates_people_teams_and_managers(db):
+    report = roster.roster_parse(GOOD)
+    assert report.ok and report.new_users == 3 and report.new_teams == ["Data", "Leads"]
+    roster.roster_apply(report)
+    data = Team.objects.get(name="Data")
+    assert set(data.members.values_list("email", flat=True)) == {
+        "ana@example.test",
+        "ben@example.test",
+    }
+    assert list(data.managers.values_list("email", flat=True)) == ["boss@example.test"]
+    assert not User.objects.get(email="ana@example.test").has_usable_password()
+    # Importing again changes nothing and duplicates nothing.
+    roster.roster_apply(roster.roster_parse(GOOD))
+    assert User.objects.count() == 3 and data.members.count() == 2
+
+
+def test_broken_lines_and_duplicates_are_named_by_line(db):
+    text = (
+        "ana@example.test,Ana,Data,\n"
+        "not-an-email,X,Data,\n"
+        "too,few\n"
+        "ANA@example.test,Ana again,Data,\n"
+        "cy@example.test,Cy,,\n"
+        "dee@example.test,Dee,Data,ghost@example.test\n"
+    )
+    report = roster.roster_parse(text)
+    lines = {line for line, _message in report.errors}
+    assert lines == {2, 3, 4, 5, 6}
+    messages = dict(report.errors)
+    assert "already on line 1" in messages[4]
+    assert "found 2" in messages[3]
+    assert "ghost@example.test" in messages[6]
+    assert not report.ok
+
+
+def test_formula_names_are_stored_as_typed(db):
+    report = roster.roster_parse("eve@example.test,\"=cmd|' /C calc'!A0\",Data,\n")
+    roster.roster_apply(report)
+    assert User.objects.get(email="eve@example.test").name == "=cmd|' /C calc'!A0"
+
+
+def test_the_page_previews_then_confirms_and_is_for_admins_only(personas):
+    url = reverse("teams:roster")
+    assert personas.client_for("manager").get(url).status_code == 404
+    client = personas.client_for("admin")
+    upload = SimpleUploadedFile("roster.csv", ("\ufeff" + GOOD).encode(), "text/csv")
+    preview = client.post(url, {"file": upload})
+    assert preview.status_code == 200
+    assert "Confirm" in preview.content.decode() or "Confirmer" in preview.content.decode()
+    assert not Team.objects.filter(name="Data").exists()
+    done = client.post(url, {"text": GOOD, "confirm": "1"})
+    assert done.status_code == 302
+    assert Team.objects.get(name="Data").members.count() == 2
+
+
+def test_the_page_shows_errors_and_writes_nothing(personas):
+    client = personas.client_for("admin")
+    response = client.post(reverse("teams:roster"), {"text": "bad,line\n", "confirm": "1"})
+    assert response.status_code == 422
+    assert response.context["report"].errors[0][0] == 1
+    assert User.objects.count() == 5
+
+
+def test_a_10000_line_roster_runs_in_bulk(db):
+    lines = [
+        f"user{n}@example.test,User {n},Team {n % 20},lead{n % 20}@example.test"
+        for n in range(10_000)
+    ]
+    lines += [f"lead{n}@example.test,Lead {n},Leads," for n in range(20)]
+    text = "\n".join(lines)
+    started = time.perf_counter()
+    report = roster.roster_parse(text)
+    assert report.ok, report.errors[:3]
+    with CaptureQueriesContext(connection) as queries:
+        roster.roster_apply(report)
+    elapsed = time.perf_counter() - started
+    assert User.objects.count() == 10_020
+    assert Team.objects.get(name="Team 7").members.count() == 500
+    # A few queries per batch of 500, not per line.
+    assert len(queries) < 10_020 / roster.BATCH * 8 + 20
+    assert elapsed < 60
