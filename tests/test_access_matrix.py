@@ -1,0 +1,468 @@
+"""Access control matrix: every view and API endpoint of the product x every persona.
+
+Each case names a URL pattern, the method, how to fill its arguments from a small world
+(the learner's own entry, plan, assessment, token; their team...), and the status each
+persona gets. `test_every_url_pattern_is_in_the_matrix` fails when a URL pattern exists
+that the matrix does not list: a new view must say here who may see it. Cases with an id
+also check that an unknown id answers 404 to the persona who may see the real one.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from tests.conftest import PERSONAS
+from tests.factories import make_competency, make_course, make_snapshot, make_target
+from tests.progress_helpers import make_track_with_options
+from tracker.accounts.models import ApiToken
+from tracker.assessments.services import assessment_draft_get_or_create
+from tracker.progress import services as progress_services
+from tracker.teams import services as team_services
+
+pytestmark = pytest.mark.django_db
+
+MISSING = 999_999
+
+
+def row(anonymous, learner, other_learner, manager, other_manager, admin) -> dict[str, int]:
+    return dict(
+        zip(
+            PERSONAS,
+            (anonymous, learner, other_learner, manager, other_manager, admin),
+            strict=True,
+        )
+    )
+
+
+# Shorthands for the usual rows.
+LOGGED_IN = row(302, 200, 200, 200, 200, 200)  # a page for anyone signed in
+PUBLIC = row(200, 200, 200, 200, 200, 200)
+API_LOGGED_IN = row(401, 200, 200, 200, 200, 200)
+
+
+@dataclass
+class Case:
+    name: str  # the URL pattern's name ("namespace:name"), or its route for unnamed ones
+    method: str
+    expected: dict[str, int]
+    kwargs: dict = field(default_factory=dict)  # values are keys of the world, or literals
+    data: dict | None = None
+    missing: str | None = None  # which kwarg to replace by an unknown id for the 404 check
+    json: bool = False
+
+
+@dataclass
+class World:
+    values: dict
+
+    def url(self, case: Case, *, missing: bool = False) -> str:
+        kwargs = {}
+        for key, value in case.kwargs.items():
+            resolved = self.values.get(value, value) if isinstance(value, str) else value
+            if missing and key == case.missing:
+                resolved = MISSING if isinstance(resolved, int) else "NOPE-404"
+            kwargs[key] = resolved
+        if case.name.startswith("/"):
+            return case.name
+        return reverse(case.name, kwargs=kwargs)
+
+
+@pytest.fixture
+def world(personas) -> World:
+    track, p1, _p2, a, _b, _c = make_track_with_options()
+    make_target(track, make_competency("mlops"), 3)
+    learner = personas.learner
+    progress_services.phase_choose(user=learner, phase=p1, course=a)
+    entry = progress_services.time_entry_create(
+        user=learner, course=a, date=learner.local_today(), minutes=30
+    )
+    snapshot = make_snapshot(learner, {"mlops": 2}, track=track)
+    draft = assessment_draft_get_or_create(user=learner, track=track)
+    token, _raw = ApiToken.issue(user=learner, name="cli")
+    [assignment] = team_services.assignment_assign(
+        actor=personas.manager,
+        team=personas.team,
+        assignees=[learner],
+        track=track,
+        due_in_days=30,
+    )
+    make_course("SOLO")
+    return World(
+        {
+            "entry": entry.pk,
+            "course": a.code,
+            "track": track.code,
+            "phase": p1.code,
+            "snapshot": snapshot.pk,
+            "draft": draft.pk,
+            "token": token.pk,
+            "team": personas.team.pk,
+            "other_team": personas.other_team.pk,
+            "learner": learner.pk,
+            "assignment": assignment.pk,
+        }
+    )
+
+
+FUTURE = (timezone.localdate() + datetime.timedelta(days=20)).isoformat()
+
+CASES: list[Case] = [
+    # --- project, accounts ---
+    Case("dashboard", "GET", LOGGED_IN),
+    Case("health", "GET", PUBLIC),
+    Case("/favicon.ico", "GET", row(301, 301, 301, 301, 301, 301)),
+    Case("login", "GET", row(200, 302, 302, 302, 302, 302)),
+    Case("logout", "POST", row(302, 302, 302, 302, 302, 302)),
+    Case("signup", "GET", row(200, 302, 302, 302, 302, 302)),
+    Case("profile", "GET", LOGGED_IN),
+    Case("api_tokens", "GET", LOGGED_IN),
+    Case(
+        "api_token_revoke",
+        "POST",
+        row(302, 302, 404, 404, 404, 404),
+        kwargs={"token_id": "token"},
+        missing="token_id",
+    ),
+    Case("password_change", "GET", LOGGED_IN),
+    Case("password_change_done", "GET", LOGGED_IN),
+    Case("password_reset", "GET", PUBLIC),
+    Case("password_reset_done", "GET", PUBLIC),
+    Case(
+        "password_reset_confirm",
+        "GET",
+        PUBLIC,
+        kwargs={"uidb64": "MQ", "token": "bad-token"},
+    ),
+    Case("password_reset_complete", "GET", PUBLIC),
+    Case("set_language", "POST", row(302, 302, 302, 302, 302, 302), data={"language": "en"}),
+    # --- catalogue ---
+    Case("courses:catalogue", "GET", LOGGED_IN),
+    Case("courses:course", "GET", LOGGED_IN, kwargs={"code": "course"}, missing="code"),
+    Case("courses:tracks", "GET", LOGGED_IN),
+    Case("courses:track", "GET", LOGGED_IN, kwargs={"code": "track"}, missing="code"),
+    Case(
+        "courses:compare",
+        "GET",
+        LOGGED_IN,
+        kwargs={"code": "track", "phase_code": "phase"},
+        missing="code",
+    ),
+    # --- progress ---
+    Case("progress:entries", "GET", LOGGED_IN),
+    Case("progress:entry_create", "GET", LOGGED_IN),
+    Case(
+        "progress:entry_row",
+        "GET",
+        row(302, 200, 404, 404, 404, 404),
+        kwargs={"pk": "entry"},
+        missing="pk",
+    ),
+    Case(
+        "progress:entry_edit",
+        "GET",
+        row(302, 200, 404, 404, 404, 404),
+        kwargs={"pk": "entry"},
+        missing="pk",
+    ),
+    Case(
+        "progress:entry_delete",
+        "POST",
+        row(302, 302, 404, 404, 404, 404),
+        kwargs={"pk": "entry"},
+        missing="pk",
+    ),
+    Case(
+        "progress:plan",
+        "GET",
+        row(302, 200, 404, 404, 404, 404),
+        kwargs={"code": "course"},
+        missing="code",
+    ),
+    Case(
+        "progress:plan_add",
+        "POST",
+        row(302, 302, 302, 302, 302, 302),
+        kwargs={"code": "course"},
+        missing="code",
+    ),
+    Case(
+        "progress:plan_remove",
+        "POST",
+        row(302, 302, 404, 404, 404, 404),
+        kwargs={"code": "course"},
+        missing="code",
+    ),
+    Case(
+        "progress:plan_done",
+        "POST",
+        row(302, 302, 404, 404, 404, 404),
+        kwargs={"code": "course"},
+        missing="code",
+    ),
+    Case(
+        "progress:plan_modules",
+        "POST",
+        row(302, 302, 404, 404, 404, 404),
+        kwargs={"code": "course"},
+        missing="code",
+    ),
+    Case(
+        "progress:track_join",
+        "POST",
+        row(302, 302, 302, 302, 302, 302),
+        kwargs={"code": "track"},
+        missing="code",
+    ),
+    Case(
+        "progress:track_leave",
+        "POST",
+        row(302, 302, 302, 302, 302, 302),
+        kwargs={"code": "track"},
+        missing="code",
+    ),
+    Case(
+        "progress:phase_choose",
+        "POST",
+        row(302, 302, 302, 302, 302, 302),
+        kwargs={"code": "course"},
+        missing="code",
+    ),
+    # --- assessments ---
+    Case("assessments:history", "GET", LOGGED_IN),
+    Case("assessments:take", "GET", LOGGED_IN),
+    Case(
+        "assessments:detail",
+        "GET",
+        row(302, 200, 404, 404, 404, 404),
+        kwargs={"assessment_id": "snapshot"},
+        missing="assessment_id",
+    ),
+    Case(
+        "assessments:save",
+        "POST",
+        row(302, 302, 404, 404, 404, 404),
+        kwargs={"assessment_id": "draft"},
+        data={"competency": "mlops", "level": "2"},
+        missing="assessment_id",
+    ),
+    Case(
+        "assessments:submit",
+        "POST",
+        row(302, 302, 404, 404, 404, 404),
+        kwargs={"assessment_id": "draft"},
+        data={"mlops-level": "2"},
+        missing="assessment_id",
+    ),
+    Case(
+        "assessments:member",
+        "GET",
+        row(302, 404, 404, 200, 404, 404),
+        kwargs={"team_id": "team", "user_id": "learner"},
+        missing="user_id",
+    ),
+    # --- teams ---
+    Case("teams:roster", "GET", row(302, 404, 404, 404, 404, 200)),
+    Case(
+        "teams:detail",
+        "GET",
+        row(302, 404, 404, 200, 404, 200),
+        kwargs={"team_id": "team"},
+        missing="team_id",
+    ),
+    Case(
+        "teams:export",
+        "GET",
+        row(302, 404, 404, 200, 404, 200),
+        kwargs={"team_id": "team"},
+        missing="team_id",
+    ),
+    Case(
+        "teams:assign",
+        "GET",
+        row(302, 404, 404, 200, 404, 200),
+        kwargs={"team_id": "team"},
+        missing="team_id",
+    ),
+    Case(
+        "teams:assignment_edit",
+        "GET",
+        row(302, 404, 404, 200, 404, 200),
+        kwargs={"team_id": "team", "assignment_id": "assignment"},
+        missing="assignment_id",
+    ),
+    Case(
+        "teams:member_add",
+        "POST",
+        row(302, 404, 404, 302, 404, 302),
+        kwargs={"team_id": "team"},
+        data={"email": "other@example.test"},
+        missing="team_id",
+    ),
+    Case(
+        "teams:member",
+        "GET",
+        row(302, 404, 404, 200, 404, 200),
+        kwargs={"team_id": "team", "user_id": "learner"},
+        missing="user_id",
+    ),
+    Case(
+        "teams:member_remove",
+        "POST",
+        row(302, 404, 404, 302, 404, 302),
+        kwargs={"team_id": "team", "user_id": "learner"},
+        missing="user_id",
+    ),
+    # --- API ---
+    Case("api:openapi-json", "GET", PUBLIC),
+    Case("api:openapi-view", "GET", PUBLIC),
+    Case("api:api-root", "GET", row(404, 404, 404, 404, 404, 404)),
+    Case("api:list_courses", "GET", API_LOGGED_IN),
+    Case("api:get_course", "GET", API_LOGGED_IN, kwargs={"id": "course"}, missing="id"),
+    Case("api:list_tracks", "GET", API_LOGGED_IN),
+    Case("api:get_track", "GET", API_LOGGED_IN, kwargs={"id": "track"}, missing="id"),
+    Case("api:list_competencies", "GET", API_LOGGED_IN),
+    Case("api:me", "GET", API_LOGGED_IN),
+    Case("api:me_update", "PATCH", API_LOGGED_IN, data={"name": "Renamed"}, json=True),
+    Case("api:my_assessments", "GET", API_LOGGED_IN),
+    Case(
+        "api:submit_assessment",
+        "POST",
+        row(401, 201, 201, 201, 201, 201),
+        data={"ratings": [{"competency": "mlops", "level": 3}]},
+        json=True,
+    ),
+    Case(
+        "api:member_ratings",
+        "GET",
+        row(401, 404, 404, 200, 404, 404),
+        kwargs={"team_id": "team", "user_id": "learner"},
+        missing="user_id",
+    ),
+    Case(
+        "api:add_member_rating",
+        "POST",
+        row(401, 404, 404, 201, 404, 404),
+        kwargs={"team_id": "team", "user_id": "learner"},
+        data={"competency": "mlops", "level": 3},
+        json=True,
+        missing="user_id",
+    ),
+    Case("api:list_time_entries", "GET", API_LOGGED_IN),
+    Case(
+        "api:create_time_entry",
+        "POST",
+        row(401, 201, 201, 201, 201, 201),
+        data={"course": "SOLO", "date": "2024-01-02", "minutes": 30},
+        json=True,
+    ),
+    Case(
+        "api:delete_time_entry",
+        "DELETE",
+        row(401, 204, 404, 404, 404, 404),
+        kwargs={"entry_id": "entry"},
+        missing="entry_id",
+    ),
+    Case("api:my_progress", "GET", API_LOGGED_IN),
+    Case(
+        "api:team_progress",
+        "GET",
+        row(401, 404, 404, 200, 404, 200),
+        kwargs={"team_id": "team"},
+        missing="team_id",
+    ),
+    Case(
+        "api:create_assignments",
+        "POST",
+        row(401, 404, 404, 200, 404, 200),
+        data={"team": "team", "track": "track", "due_date": FUTURE},
+        json=True,
+    ),
+    # --- admin (its own permission system: staff only) ---
+    Case("admin:index", "GET", row(302, 302, 302, 302, 302, 200)),
+    Case("admin:teams_assignment_changelist", "GET", row(302, 302, 302, 302, 302, 200)),
+    Case("admin:teams_assignmentlog_changelist", "GET", row(302, 302, 302, 302, 302, 200)),
+    Case("admin:accounts_team_changelist", "GET", row(302, 302, 302, 302, 302, 200)),
+    Case("admin:accounts_team_add", "GET", row(302, 302, 302, 302, 302, 200)),
+    Case("admin:accounts_user_changelist", "GET", row(302, 302, 302, 302, 302, 200)),
+]
+
+# The admin's own URLs are many (one set per model); the cases above sample them and
+# Django's admin checks is_staff for all of them in one place (AdminSite.has_permission).
+NOT_ENUMERATED_NAMESPACES = {"admin"}
+
+
+def _request(client, method: str, url: str, case: Case, world: World):
+    data = case.data
+    if data is not None and case.json:
+        data = {k: world.values.get(v, v) if isinstance(v, str) else v for k, v in data.items()}
+        return getattr(client, method.lower())(
+            url, json.dumps(data), content_type="application/json"
+        )
+    if method == "GET":
+        return client.get(url)
+    return getattr(client, method.lower())(url, data or {})
+
+
+READS = [c for c in CASES if c.method == "GET"]
+WRITES = [c for c in CASES if c.method != "GET"]
+
+
+@pytest.mark.parametrize("case", READS, ids=lambda c: f"{c.method} {c.name}")
+def test_read_access(personas, world, case: Case):
+    """Reads change nothing: one world serves every persona."""
+    url = world.url(case)
+    got = {}
+    for who in PERSONAS:
+        client = personas.client_for(None if who == "anonymous" else who)
+        got[who] = _request(client, case.method, url, case, world).status_code
+    assert got == case.expected, f"{case.method} {url}"
+
+
+@pytest.mark.parametrize("who", PERSONAS)
+@pytest.mark.parametrize("case", WRITES, ids=lambda c: f"{c.method} {c.name}")
+def test_write_access(personas, world, case: Case, who: str):
+    """Writes get a fresh world per persona: one persona's write never hides another's."""
+    client = personas.client_for(None if who == "anonymous" else who)
+    response = _request(client, case.method, world.url(case), case, world)
+    assert response.status_code == case.expected[who], (
+        f"{case.method} {world.url(case)} as {who}: {response.status_code}"
+    )
+
+
+@pytest.mark.parametrize(
+    "case", [c for c in CASES if c.missing], ids=lambda c: f"{c.method} {c.name}"
+)
+def test_an_unknown_id_answers_404(personas, world, case: Case):
+    allowed = [who for who in PERSONAS if who != "anonymous" and case.expected[who] < 400]
+    who = "learner" if "learner" in allowed else allowed[0]
+    response = _request(
+        personas.client_for(who), case.method, world.url(case, missing=True), case, world
+    )
+    assert response.status_code == 404
+
+
+def _patterns(patterns, namespace: str = "", prefix: str = ""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = pattern.namespace or ""
+            full = f"{namespace}:{inner}" if namespace and inner else (inner or namespace)
+            if full in NOT_ENUMERATED_NAMESPACES:
+                continue
+            yield from _patterns(pattern.url_patterns, full, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            if pattern.name is None:
+                yield "/" + prefix + str(pattern.pattern)
+            else:
+                yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+
+def test_every_url_pattern_is_in_the_matrix():
+    listed = {case.name for case in CASES}
+    missing = sorted(set(_patterns(get_resolver().url_patterns)) - listed)
+    assert not missing, f"URL patterns without an access-matrix row: {missing}"
