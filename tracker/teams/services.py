@@ -235,3 +235,29 @@ def member_remove(*, team: Team, user: User) -> None:
     with transaction.atomic():
         Membership.objects.filter(team=team, user=user).delete()
         Assignment.objects.filter(team=team, assignee=user).delete()
+
+
+# --- Demo data ------------------------------------------------------------------------
+
+DEMO_DUE_IN_DAYS = 120
+
+
+def seed_assignments(*, manager: User, team: Team, track: Track | None) -> int:
+    """seed_demo's step: the demo track assigned to every member of the demo team who has
+    no assignment of it yet (re-running keeps the dates already given)."""
+    if track is None:
+        return 0
+    assigned = set(Assignment.objects.filter(track=track).values_list("assignee_id", flat=True))
+    members = [user for user in team.members.all() if user.pk not in assigned]
+    if not members:
+        return 0
+    return len(
+        assignment_assign(
+            actor=manager,
+            team=team,
+            assignees=members,
+            track=track,
+            due_in_days=DEMO_DUE_IN_DAYS,
+            note="Demo: the whole track before the end of the quarter.",
+        )
+    )

@@ -25,6 +25,7 @@ from tracker.accounts.models import Membership, Team, User
 from tracker.assessments.services import seed_assessments
 from tracker.certificates.services import seed_certificates
 from tracker.progress.models import Enrolment, PhaseChoice, Plan, TimeEntry
+from tracker.teams.services import seed_assignments
 
 DOMAIN = "parcours.test"
 TEAM_NAME = "Demo team"
@@ -236,13 +237,19 @@ def seed_certificate_records(demo: Demo) -> None:
     seed_certificates(users=demo.users, today=demo.today)
 
 
-# Other apps add their steps here (assignments...): each takes the Demo.
+def seed_team_assignments(demo: Demo) -> None:
+    """The demo track assigned to the demo team with a due date (the teams app's seeder)."""
+    seed_assignments(manager=demo.manager, team=demo.team, track=demo_track())
+
+
+# Other apps add their steps here: each takes the Demo.
 STEPS = [
     seed_people,
     seed_plans,
     seed_time_entries,
     seed_certificate_records,
     seed_assessment_history,
+    seed_team_assignments,
 ]
 
 
