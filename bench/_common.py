@@ -4,17 +4,21 @@ free local port, signed-in sessions, and latency statistics."""
 from __future__ import annotations
 
 import contextlib
+import http.client
 import os
 import secrets
 import socket
+import statistics
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
+BASELINE = "/bench/baseline/"  # bench/dashboard_urls.py: 50 rows in a template
 
 # Python for `manage.py shell -c`: defines session_for(user) -> a "sessionid=..." cookie
 # of a signed-in session, written straight to the session store (no password hashing).
@@ -110,3 +114,49 @@ def percentile(sorted_values: list[float], fraction: float) -> float:
         return 0.0
     index = min(len(sorted_values) - 1, max(0, round(fraction * len(sorted_values)) - 1))
     return sorted_values[index]
+
+
+def hammer(port: int, path: str, cookie: str, total: int, threads: int) -> float:
+    """Send `total` GETs from `threads` keep-alive connections; return requests/s."""
+    counter = iter(range(total))
+    lock = threading.Lock()
+    errors: list[str] = []
+
+    def worker():
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        while True:
+            with lock:
+                if next(counter, None) is None:
+                    break
+            conn.request("GET", path, headers={"Cookie": cookie, "Host": "127.0.0.1"})
+            response = conn.getresponse()
+            response.read()
+            if response.status != 200:
+                errors.append(f"{path}: {response.status}")
+        conn.close()
+
+    pool = [threading.Thread(target=worker) for _ in range(threads)]
+    started = time.perf_counter()
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    if errors:
+        raise SystemExit(f"errors: {errors[:3]} ({len(errors)} in all)")
+    return total / elapsed
+
+
+def compare(
+    port: int, path: str, cookie: str, *, requests: int, threads: int, rounds: int
+) -> tuple[float, float]:
+    """Median requests/s of the baseline and of `path`, in alternating short rounds so a
+    change in the machine's load hits both alike."""
+    for url in (path, BASELINE):  # warm both workers up
+        hammer(port, url, cookie, 20, 2)
+    per_round = max(requests // rounds, 1)
+    baselines, pages = [], []
+    for _ in range(rounds):
+        baselines.append(hammer(port, BASELINE, cookie, per_round, threads))
+        pages.append(hammer(port, path, cookie, per_round, threads))
+    return statistics.median(baselines), statistics.median(pages)

@@ -123,6 +123,8 @@ def test_assign_page_assigns_the_whole_team_when_nobody_is_ticked(personas, trac
 
 
 def test_assign_page_shows_a_past_date_error_at_the_field(personas, track):
+    personas.manager.language = "en"
+    personas.manager.save(update_fields=["language"])
     client = personas.client_for("manager")
     past = personas.manager.local_today() - datetime.timedelta(days=1)
     response = client.post(

@@ -100,6 +100,8 @@ def test_heatmap_shows_level_manager_rating_and_target_with_symbols(personas, as
         competency_code="mlops",
         level=4,
     )
+    personas.manager.language = "en"
+    personas.manager.save(update_fields=["language"])
     response = personas.client_for("manager").get(team_url(personas))
     heatmap = response.context["heatmap"]
     cells = {member.email: row for member, row in heatmap.rows}
@@ -114,10 +116,10 @@ def test_member_page_is_read_only_and_scoped(personas, assigned):
     client = personas.client_for("manager")
     response = client.get(team_url(personas, "teams:member", personas.learner.pk))
     assert response.status_code == 200
-    assert (
-        '<form method="post"'
-        not in response.content.decode().split("<main", 1)[-1].split("</main>")[0]
-    )
+    body = response.content.decode().split("<main", 1)[-1].split("</main>")[0]
+    # Read only: nothing posts to the learner's progress; the one form removes the member.
+    assert 'action="/progress/' not in body and "hx-post" not in body
+    assert body.count('method="post"') == 1 and "/remove/" in body
     other = reverse("teams:member", args=[personas.team.pk, personas.other_learner.pk])
     assert client.get(other).status_code == 404
     theirs = reverse("teams:member", args=[personas.other_team.pk, personas.other_learner.pk])
@@ -125,6 +127,8 @@ def test_member_page_is_read_only_and_scoped(personas, assigned):
 
 
 def test_managers_add_and_remove_members_by_email(personas):
+    personas.manager.language = "en"
+    personas.manager.save(update_fields=["language"])
     client = personas.client_for("manager")
     newcomer = make_user("New@Example.test")
     client.post(team_url(personas, "teams:member_add"), {"email": "new@example.TEST"})
@@ -193,3 +197,10 @@ def test_team_page_runs_the_same_queries_for_20_and_200_learners(
         client.get(url)
     csv_url = team_url(personas, "teams:export")
     assert _count(client, csv_url) <= 10
+
+
+def test_an_assigned_learner_who_chose_nothing_is_not_started(personas, assigned):
+    table = personas.client_for("manager").get(team_url(personas)).context["table"]
+    second = next(row for row in table.rows if row.member.email == "second@example.test")
+    assert second.status == "not_started"
+    assert second.projected_finish is None and second.percent == 0

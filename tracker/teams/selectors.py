@@ -7,8 +7,10 @@ the database, grouped per learner and course.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from django.db.models import Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.shortcuts import get_object_or_404
@@ -183,22 +185,23 @@ def team_progress(
         overall[user_id] = overall.get(user_id, 0) + row["total"]
         if user_id not in last or row["last"] > last[user_id]:
             last[user_id] = row["last"]
-    plans: dict[int, list[Plan]] = {}
-    for plan in (  # 4
-        Plan.objects.filter(user_id__in=member_ids)
-        .select_related("course")
-        .only(
-            "user_id",
-            "course_id",
-            "start_date",
-            "weekly_hours",
-            "target_date",
-            "done_on",
-            "course__effort_hours",
-            "course__track_id",
-        )
+    # Plain rows, not model instances: building hundreds of Plan and Course objects
+    # cost more than the query (the forecasts only read these few fields).
+    plans: dict[int, list[SimpleNamespace]] = {}
+    for values in Plan.objects.filter(user_id__in=member_ids).values(  # 4
+        "user_id",
+        "course_id",
+        "start_date",
+        "weekly_hours",
+        "target_date",
+        "done_on",
+        "course__effort_hours",
+        "course__track_id",
     ):
-        plans.setdefault(plan.user_id, []).append(plan)
+        course = SimpleNamespace(
+            effort_hours=values["course__effort_hours"], track_id=values["course__track_id"]
+        )
+        plans.setdefault(values["user_id"], []).append(SimpleNamespace(course=course, **values))
     choices: dict[int, set[int]] = {}
     for user_id, course_id in PhaseChoice.objects.filter(  # 5
         user_id__in=member_ids
@@ -242,6 +245,20 @@ def team_progress(
                 start_date=min(r.plan.start_date for r in plan_rows),
                 target_date=due,
                 done_on=group.projected_finish if group.status == forecasts.DONE else None,
+            )
+        if group is None and mine:
+            # Assigned but nothing chosen or planned yet: not started (or overdue), with
+            # no projection to show.
+            group = dataclasses.replace(
+                forecasts.forecast(
+                    today=today,
+                    effort_hours=0,
+                    logged_hours=0,
+                    recent_hours=0,
+                    planned_weekly_hours=None,
+                    target_date=min(a.due_date for a in mine),
+                ),
+                projected_finish=None,
             )
         rows.append(
             MemberRow(
@@ -296,11 +313,12 @@ class Heatmap:
     rows: list[tuple[User, list[HeatCell]]]
 
 
-def team_heatmap(*, team: Team) -> Heatmap:
-    """Members x the competencies the team's assigned tracks aim at (every competency with
-    a target when nothing is assigned): latest self level, latest manager rating, target.
-    Five queries."""
-    members = list(team.members.order_by("name", "email"))  # 1
+def team_heatmap(*, team: Team, members: list[User] | None = None) -> Heatmap:
+    """Members (all, or the ones given: the table's page) x the competencies the team's
+    assigned tracks aim at (every competency with a target when nothing is assigned):
+    latest self level, latest manager rating, target. Five queries (four given members)."""
+    if members is None:
+        members = list(team.members.order_by("name", "email"))  # 1
     member_ids = [m.pk for m in members]
     track_ids = set(  # 2
         Assignment.objects.filter(assignee_id__in=member_ids, track__isnull=False)

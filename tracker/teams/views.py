@@ -7,8 +7,10 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -16,6 +18,8 @@ from tracker.progress import selectors as progress_selectors
 
 from . import exports, roster, selectors, services
 from .forms import AssignmentForm, DueDateForm, MemberAddForm, RosterForm, TeamFilterForm
+
+ROWS_PER_PAGE = 50
 
 
 def _table(request: HttpRequest, team) -> tuple[TeamFilterForm, selectors.TeamTable]:
@@ -29,13 +33,27 @@ def _table(request: HttpRequest, team) -> tuple[TeamFilterForm, selectors.TeamTa
 @require_GET
 @login_required
 def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
+    """The table (filtered and sorted over the whole team, then shown a page at a time so
+    a team of hundreds stays quick) and the heatmap of the same learners."""
     team = selectors.team_get_for_manager(user=request.user, team_id=team_id)
     filters, table = _table(request, team)
-    context = {"team": team, "filters": filters, "table": table}
+    page = Paginator(table.rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "team": team,
+        "filters": filters,
+        "table": table,
+        "page": page,
+        "query": query.urlencode(),
+        "member_base": reverse("teams:member", args=[team.pk, 0]).removesuffix("0/"),
+        "assignment_base": reverse("teams:assignment_edit", args=[team.pk, 0]).removesuffix("0/"),
+    }
     if request.htmx:
         return render(request, "teams/team.html#table", context)
+    members = [row.member for row in page.object_list]
     context |= {
-        "heatmap": selectors.team_heatmap(team=team),
+        "heatmap": selectors.team_heatmap(team=team, members=members),
         "logs": selectors.team_logs(team=team),
         "member_form": MemberAddForm(),
     }

@@ -1,0 +1,99 @@
+"""The team dashboard (/teams/<id>/) for a team of 200 learners with a year of entries
+each, under concurrent load, next to the same-run baseline view (bench/_common.py).
+
+seed_demo makes the team (its manager, 200 learners, plans, a year of daily entries,
+assessments and the demo track assigned with a due date); the manager also has a year of
+entries so the baseline reads 50 real rows. Aim: the team page at 30% of the baseline.
+
+    .venv/bin/python bench/bench_team.py [--learners 200] [--days 365] [--requests 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench._common import SESSION_HELPER, bench_env, compare, gunicorn, manage
+
+# A four-phase track of three 60-hour options each (seed_demo assigns and plans it).
+DEMO_CATALOGUE = r"""
+from decimal import Decimal
+from courses.models import Course, Module, Phase, Track
+
+track = Track.objects.create(code="ai-product-owner", name_fr="AI Product Owner")
+for n in range(1, 5):
+    phase = Phase.objects.create(track=track, code=f"P{n}", order=n, name_fr=f"Phase {n}")
+    for letter in "ABC":
+        course = Course.objects.create(
+            code=f"P{n}-{letter}", title=f"Course {n}{letter}", effort_text="60h",
+            effort_hours=Decimal(60), weekly_hours=Decimal(5), track=track, phase=phase,
+            option=letter,
+        )
+        for m in range(1, 6):
+            Module.objects.create(course=course, order=m, title=f"Module {m}", hours=12)
+"""
+
+SETUP = (
+    DEMO_CATALOGUE
+    + r"""
+import datetime
+from django.core.management import call_command
+from tracker.accounts.models import Team, User
+from tracker.progress.models import TimeEntry
+
+call_command("seed_demo", learners=LEARNERS, days=DAYS, verbosity=0)
+manager = User.objects.get(email="manager@parcours.test")
+team = Team.objects.get(managers=manager)
+course = Course.objects.order_by("code").first()
+today = manager.local_today()
+TimeEntry.objects.bulk_create(
+    TimeEntry(user=manager, course=course, date=today - datetime.timedelta(days=n), minutes=30)
+    for n in range(365)
+)
+members = team.members.count()
+entries = TimeEntry.objects.filter(user__in=team.members.all()).count()
+print("SESSION", session_for(manager), team.pk, members, entries)
+"""
+)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--learners", type=int, default=200)
+    parser.add_argument("--days", type=int, default=365)
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--rounds", type=int, default=4)
+    args = parser.parse_args()
+
+    setup = SETUP.replace("LEARNERS", str(args.learners)).replace("DAYS", str(args.days))
+    with tempfile.TemporaryDirectory() as tmp:
+        env = bench_env(tmp)
+        manage(env, "migrate", "-v", "0")
+        printed = manage(env, "shell", "-v", "0", "-c", SESSION_HELPER + setup).splitlines()
+        line = next(x for x in printed if x.startswith("SESSION"))
+        _, cookie, team_id, members, entries = line.split()
+        with gunicorn(env, workers=2) as port:
+            baseline, team = compare(
+                port,
+                f"/teams/{team_id}/",
+                cookie,
+                requests=args.requests,
+                threads=args.threads,
+                rounds=args.rounds,
+            )
+    print(
+        f"team of {members} learners, {entries} time entries; gunicorn -w 2; "
+        f"{args.threads} threads; {args.requests} requests per view"
+    )
+    print(f"baseline (50 rows in a template): {baseline:8.1f} requests/s")
+    print(f"team dashboard:                   {team:8.1f} requests/s")
+    print(f"team / baseline:                  {team / baseline:8.0%}  (aim: >= 30%)")
+
+
+if __name__ == "__main__":
+    main()
