@@ -14,7 +14,6 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
 from courses.models import Course, Track
-from tracker.accounts.models import User
 from tracker.progress.api import _refusal
 
 from . import selectors, services
@@ -100,10 +99,13 @@ def create_assignments(request: HttpRequest, payload: AssignmentIn):
         get_object_or_404(Course, code=payload.course, is_active=True) if payload.course else None
     )
     if payload.learners:
-        assignees = list(User.objects.filter(pk__in=set(payload.learners)))
-        missing = set(payload.learners) - {u.pk for u in assignees}
-        if missing:
-            return _refusal(ValidationError({"learners": "Unknown learner id(s) for this team."}))
+        # Only the team's members are looked up: an id outside the team is named by its
+        # id, never answered with someone else's email.
+        assignees = list(team.members.filter(pk__in=set(payload.learners)))
+        outside = sorted(set(payload.learners) - {u.pk for u in assignees})
+        if outside:
+            message = f"Not members of this team: {', '.join(map(str, outside))}."
+            return _refusal(ValidationError({"learners": message}))
     else:
         assignees = list(team.members.all())
     try:
