@@ -22,6 +22,8 @@ from tests.factories import make_competency, make_course, make_snapshot, make_ta
 from tests.progress_helpers import make_track_with_options
 from tracker.accounts.models import ApiToken
 from tracker.assessments.services import assessment_draft_get_or_create
+from tracker.certificates.services import CertificateInput, certificate_record
+from tracker.exports.services import calendar_feed_get_or_create
 from tracker.progress import services as progress_services
 from tracker.teams import services as team_services
 
@@ -93,6 +95,11 @@ def world(personas) -> World:
         due_in_days=30,
     )
     make_course("SOLO")
+    certificate = certificate_record(
+        user=learner,
+        data=CertificateInput(title="Cert", issued_on=learner.local_today()),
+    )
+    feed = calendar_feed_get_or_create(user=learner)
     return World(
         {
             "entry": entry.pk,
@@ -106,6 +113,8 @@ def world(personas) -> World:
             "other_team": personas.other_team.pk,
             "learner": learner.pk,
             "assignment": assignment.pk,
+            "certificate": certificate.pk,
+            "feed": feed.token,
         }
     )
 
@@ -266,6 +275,30 @@ CASES: list[Case] = [
         kwargs={"team_id": "team", "user_id": "learner"},
         missing="user_id",
     ),
+    # --- certificates ---
+    Case("certificates:list", "GET", LOGGED_IN),
+    Case(
+        "certificates:edit",
+        "GET",
+        row(302, 200, 404, 404, 404, 404),
+        kwargs={"pk": "certificate"},
+        missing="pk",
+    ),
+    Case(
+        "certificates:delete",
+        "POST",
+        row(302, 302, 404, 404, 404, 404),
+        kwargs={"pk": "certificate"},
+        missing="pk",
+    ),
+    # --- exports (one's own data only: no id in these URLs) ---
+    Case("exports:my_data", "GET", LOGGED_IN),
+    Case("exports:json", "GET", LOGGED_IN),
+    Case("exports:csv", "GET", LOGGED_IN),
+    Case("exports:xapi", "GET", LOGGED_IN),
+    Case("exports:calendar_rotate", "POST", row(302, 302, 302, 302, 302, 302)),
+    # The feed is reached by its secret token (calendar apps send no cookie).
+    Case("exports:calendar", "GET", PUBLIC, kwargs={"token": "feed"}, missing="token"),
     # --- teams ---
     Case("teams:roster", "GET", row(302, 404, 404, 404, 404, 200)),
     Case(
