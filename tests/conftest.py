@@ -75,6 +75,19 @@ def redis_url() -> str:
     return url
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """SQLite test databases live in a file, not in memory, so that another process (the
+    Celery worker of the reminder fault tests) can open the same database. PostgreSQL's
+    test database (test_<name>) is shared that way already."""
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] == "django.db.backends.sqlite3" and not db.get("TEST", {}).get("NAME"):
+        folder = tmp_path_factory.mktemp("db")
+        db.setdefault("TEST", {})["NAME"] = str(folder / f"test-{os.getpid()}.sqlite3")
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache: login throttling counters live there."""

@@ -17,6 +17,7 @@ from tracker.accounts.models import ApiToken
 from tracker.assessments.api import router as assessments_router
 from tracker.progress.api import router as progress_router
 from tracker.teams.api import router as teams_router
+from tracker.reminders.api import router as reminders_router
 
 
 class BearerToken(HttpBearer):
@@ -125,3 +126,4 @@ api.add_router("/", accounts_router)
 api.add_router("/", assessments_router)
 api.add_router("/", progress_router)
 api.add_router("/", teams_router)
+api.add_router("/", reminders_router)

@@ -10,5 +10,20 @@ app = Celery("tracker")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
+# How often beat runs the reminder dispatcher. Read here rather than from Django settings,
+# which are not loaded yet when this module is imported (tracker/__init__.py); the fault
+# tests shorten it to run two beats within seconds.
+DISPATCH_EVERY_SECONDS = int(os.environ.get("PARCOURS_REMINDERS_DISPATCH_EVERY", "900"))
+
 # Periodic tasks (beat). Tasks are thin adapters over domain functions.
-app.conf.beat_schedule = {}
+app.conf.beat_schedule = {
+    # One dispatcher pass every 15 minutes: creates the reminders due by now (catching up
+    # on missed passes) and re-enqueues lost sends. Two beats would only run two passes,
+    # which the reminders' unique key makes harmless.
+    "reminders-dispatch": {
+        "task": "reminders.dispatch",
+        "schedule": DISPATCH_EVERY_SECONDS,
+        # A pass that could not run within its slot is replaced by the next one.
+        "options": {"expires": max(DISPATCH_EVERY_SECONDS - 60, 30)},
+    },
+}

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "tracker.exports",
     # teams: assignments and the team pages (it overrides the dashboard hooks)
     "tracker.teams",
+    "tracker.reminders",
     "courses",
     "tracker",
 ]
@@ -123,6 +124,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "tracker.reminders.context_processors.notifications",
             ],
         },
     },
@@ -228,6 +230,19 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TIMEZONE = "UTC"
 
+# Reminders (tracker/reminders): timings in seconds unless named otherwise.
+# A claim older than this is presumed left by a dead worker and may be taken again.
+REMINDERS_CLAIM_TIMEOUT_SECONDS = env_int("PARCOURS_REMINDERS_CLAIM_TIMEOUT", 10 * 60)
+# First retry after a temporary mail error; each next one waits twice as long.
+REMINDERS_RETRY_BACKOFF_SECONDS = env_int("PARCOURS_REMINDERS_RETRY_BACKOFF", 60)
+REMINDERS_MAX_ATTEMPTS = env_int("PARCOURS_REMINDERS_MAX_ATTEMPTS", 8)
+# A pending row whose send has not happened this long after it was due is re-enqueued.
+REMINDERS_SWEEP_GRACE_SECONDS = env_int("PARCOURS_REMINDERS_SWEEP_GRACE", 5 * 60)
+REMINDERS_SWEEP_LIMIT = env_int("PARCOURS_REMINDERS_SWEEP_LIMIT", 5000)
+# How late a weekly reminder may still go out after a missed pass (then it is stale).
+REMINDERS_CATCH_UP_HOURS = env_int("PARCOURS_REMINDERS_CATCH_UP_HOURS", 48)
+REMINDERS_UNSUBSCRIBE_MAX_AGE = env_int("PARCOURS_REMINDERS_UNSUBSCRIBE_MAX_AGE", 180 * 86400)
+
 # --- Mail -----------------------------------------------------------------------------
 # Django 6.1 mailers. EMAIL_HOST switches to SMTP; without it (development) every email
 # lands as a file in var/mail/ to read.
@@ -257,6 +272,8 @@ del EMAIL_HOST
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Parcours <no-reply@parcours.test>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SITE_URL = env_str("PARCOURS_SITE_URL", "http://localhost:8000")
+# The mailto: half of the List-Unsubscribe header.
+REMINDERS_UNSUBSCRIBE_MAILTO = env_str("PARCOURS_UNSUBSCRIBE_MAILTO", "unsubscribe@parcours.test")
 
 # --- Security -------------------------------------------------------------------------
 SECURE_CSP = {

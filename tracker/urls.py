@@ -16,6 +16,7 @@ urlpatterns = [
     path("progress/", include("tracker.progress.urls")),
     path("certificates/", include("tracker.certificates.urls")),
     path("", include("tracker.exports.urls")),
+    path("", include("tracker.reminders.urls")),
     path("", include("courses.urls")),
     path("", include("tracker.assessments.urls")),
     path("", include("tracker.teams.urls")),

@@ -1,0 +1,129 @@
+"""The registry of reminder kinds, and the local-time arithmetic they share.
+
+A kind is one small object: given `now` and a batch of users, it yields the reminders
+that are due for them (in bulk: a constant number of queries per batch, never per user),
+and it knows how to word its notification and email. Adding a kind (e.g. the due-date
+reminders once assignments exist) is one more class registered here; the dispatcher,
+sender, preferences page and unsubscribe link pick it up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, ClassVar
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils.functional import Promise
+
+from .models import ReminderPreference
+
+if TYPE_CHECKING:
+    from tracker.accounts.models import User
+
+
+@dataclass(frozen=True)
+class Due:
+    """One reminder that is due: the dispatcher turns it into a Reminder row."""
+
+    user: User
+    subject: str
+    period: str
+    context: dict = field(default_factory=dict)
+
+    @property
+    def key(self) -> tuple[int, str, str]:
+        return (self.user.pk, self.subject, self.period)
+
+
+class Kind:
+    name: ClassVar[str]
+    label: ClassVar[str | Promise]
+    help_text: ClassVar[str | Promise] = ""
+
+    def due(self, *, now: dt.datetime, users: Sequence[User]) -> Iterable[Due]:
+        raise NotImplementedError
+
+    # Called inside translation.override(user.language) and the user's time zone.
+    def title(self, *, user: User, context: dict) -> str:
+        raise NotImplementedError
+
+    def body(self, *, user: User, context: dict) -> str:
+        return ""
+
+    def url(self, *, context: dict) -> str:
+        return "/"
+
+    @property
+    def email_template(self) -> str:
+        """Templates `<this>.txt` and `<this>.html`; they extend the common email layout."""
+        return f"reminders/email/{self.name}"
+
+
+_REGISTRY: dict[str, Kind] = {}
+
+
+def register(kind_class: type[Kind]) -> type[Kind]:
+    _REGISTRY[kind_class.name] = kind_class()
+    return kind_class
+
+
+def unregister(name: str) -> None:
+    _REGISTRY.pop(name, None)
+
+
+def all_kinds() -> list[Kind]:
+    return list(_REGISTRY.values())
+
+
+def get_kind(name: str) -> Kind | None:
+    return _REGISTRY.get(name)
+
+
+# --- Local time -------------------------------------------------------------------------
+
+
+def preference_of(user: User) -> ReminderPreference:
+    """The user's preferences (select_related by the dispatcher), or the defaults."""
+    try:
+        return user.reminder_preference
+    except ReminderPreference.DoesNotExist:
+        return ReminderPreference(user=user)
+
+
+def iso_week_label(day: dt.date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def weekly_slot_at(*, day_in_week: dt.date, weekday: int, hour: int, tz: ZoneInfo) -> dt.datetime:
+    """The instant of `weekday` at `hour`:00 local time in the ISO week of `day_in_week`.
+
+    zoneinfo applies the offset in force on that date, so 09:00 stays 09:00 local on
+    both sides of a daylight saving change (07:00 UTC in summer, 08:00 UTC in winter
+    for Paris). An hour that does not exist (02:00 on a spring-forward night) resolves
+    to the instant an hour later in local terms, so it is never skipped."""
+    year, week, _ = day_in_week.isocalendar()
+    day = dt.date.fromisocalendar(year, week, weekday + 1)
+    return dt.datetime.combine(day, dt.time(hour), tzinfo=tz)
+
+
+def latest_weekly_slot(
+    *, now: dt.datetime, weekday: int, hour: int, tz: ZoneInfo
+) -> tuple[str, dt.datetime] | None:
+    """The most recent weekly slot at or before `now` (this ISO week's or last week's, in
+    the user's time zone), if it is recent enough to still be worth sending.
+
+    Selecting `<= now` rather than `== now` is what makes a missed pass catch up: a
+    dispatcher down for a day still finds the slot it slept through."""
+    local_today = now.astimezone(tz).date()
+    window = dt.timedelta(hours=settings.REMINDERS_CATCH_UP_HOURS)
+    for day in (local_today, local_today - dt.timedelta(days=7)):
+        due_at = weekly_slot_at(day_in_week=day, weekday=weekday, hour=hour, tz=tz)
+        if due_at <= now:
+            if now - due_at <= window:
+                return iso_week_label(day), due_at
+            return None
+    return None

@@ -1,0 +1,333 @@
+"""Writes of the reminders app: the dispatcher pass, the sender, preferences, notifications.
+
+Exactly once is the database's job: each reminder has a unique key (kind, user, subject,
+period), so two passes, two beats or a catch-up insert it once; a sender claims a row
+with a conditional UPDATE and acts only if it changed exactly one row. Celery is only the
+messenger: a lost message (broker down at commit time, worker killed) is re-enqueued by
+the sweeper, and a duplicate message finds the row already claimed or sent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import smtplib
+import socket
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone, translation
+
+from tracker.accounts.models import User
+
+from . import kinds as registry
+from .emails import build_email
+from .kinds import Due, Kind
+from .models import KindOptOut, Notification, Reminder, ReminderPreference
+
+log = logging.getLogger(__name__)
+
+BATCH_SIZE = 1000
+
+
+# --- Dispatcher ---------------------------------------------------------------------------
+
+
+@dataclass
+class DispatchReport:
+    created: int = 0
+    enqueued: int = 0
+    swept: int = 0
+    enqueue_failures: int = 0
+    by_kind: dict[str, int] = field(default_factory=dict)
+
+
+def dispatch(now: dt.datetime | None = None) -> DispatchReport:
+    """One pass: re-enqueue what was lost, then create every reminder due at `now`.
+
+    The beat task and `manage.py dispatch_reminders` both call this."""
+    now = now or timezone.now()
+    report = DispatchReport()
+    report.swept = sweep()
+    kinds = registry.all_kinds()
+    last_pk = 0
+    while True:
+        # Query 1 per batch: the users, with their preferences (a LEFT JOIN).
+        users = list(
+            User.objects.filter(is_active=True, pk__gt=last_pk)
+            .select_related("reminder_preference")
+            .order_by("pk")[:BATCH_SIZE]
+        )
+        if not users:
+            break
+        last_pk = users[-1].pk
+        _dispatch_batch(now=now, users=users, kinds=kinds, report=report)
+    return report
+
+
+def _dispatch_batch(
+    *, now: dt.datetime, users: list[User], kinds: list[Kind], report: DispatchReport
+) -> None:
+    # Query 2 per batch: who switched which kind off.
+    opted_out = set(
+        KindOptOut.objects.filter(user__in=users).values_list("user_id", "kind")
+    )
+    for kind in kinds:
+        wanted = [u for u in users if (u.pk, kind.name) not in opted_out]
+        if not wanted:
+            continue
+        due = list(kind.due(now=now, users=wanted))
+        if due:
+            created = _create_reminders(kind=kind, due=due, report=report)
+            report.by_kind[kind.name] = report.by_kind.get(kind.name, 0) + created
+
+
+def _create_reminders(*, kind: Kind, due: list[Due], report: DispatchReport) -> int:
+    user_ids = {d.user.pk for d in due}
+    periods = {d.period for d in due}
+    existing = set(
+        Reminder.objects.filter(kind=kind.name, user_id__in=user_ids, period__in=periods)
+        .values_list("user_id", "subject", "period")
+    )
+    fresh = [d for d in due if d.key not in existing]
+    if not fresh:
+        return 0
+    by_key = {d.key: d for d in fresh}
+    with transaction.atomic():
+        # ignore_conflicts: a concurrent pass may insert the same keys first; the unique
+        # constraint keeps one row and this insert skips it without failing the batch.
+        Reminder.objects.bulk_create(
+            [
+                Reminder(
+                    kind=kind.name,
+                    user=d.user,
+                    subject=d.subject,
+                    period=d.period,
+                    context=d.context,
+                )
+                for d in fresh
+            ],
+            ignore_conflicts=True,
+            batch_size=500,
+        )
+        # The rows without a notification are the ones inserted by this pass (or by a
+        # concurrent pass that has not recorded its notifications yet: the unique
+        # reminder link on Notification keeps that race to one notification).
+        rows = [
+            row
+            for row in Reminder.objects.filter(
+                kind=kind.name,
+                user_id__in={d.user.pk for d in fresh},
+                period__in={d.period for d in fresh},
+                notification__isnull=True,
+            ).only("id", "user_id", "subject", "period", "context")
+            if (row.user_id, row.subject, row.period) in by_key
+        ]
+        notifications = []
+        for row in rows:
+            user = by_key[(row.user_id, row.subject, row.period)].user
+            with translation.override(user.language), timezone.override(user.tzinfo):
+                notifications.append(
+                    Notification(
+                        user_id=row.user_id,
+                        reminder_id=row.pk,
+                        kind=kind.name,
+                        title=str(kind.title(user=user, context=row.context))[:200],
+                        body=str(kind.body(user=user, context=row.context)),
+                        url=kind.url(context=row.context),
+                    )
+                )
+        Notification.objects.bulk_create(notifications, ignore_conflicts=True, batch_size=500)
+        ids = [row.pk for row in rows]
+        transaction.on_commit(lambda: _enqueue_many(ids, report))
+    report.created += len(rows)
+    return len(rows)
+
+
+def _enqueue_many(reminder_ids: Iterable[int], report: DispatchReport | None = None) -> None:
+    for reminder_id in reminder_ids:
+        if enqueue_send(reminder_id=reminder_id):
+            if report is not None:
+                report.enqueued += 1
+        elif report is not None:
+            report.enqueue_failures += 1
+
+
+def enqueue_send(*, reminder_id: int) -> bool:
+    """Hands one send to Celery. A broker that is down must never break the caller (a
+    page, the dispatcher): log it and leave the row pending; the sweeper tries again."""
+    from .tasks import send_reminder
+
+    try:
+        # No publish retries: a dead broker answers at once instead of stalling a pass.
+        send_reminder.apply_async((reminder_id,), retry=False)
+    except Exception:  # kombu raises OperationalError, socket and redis errors alike
+        log.warning("could not enqueue reminder %s; the sweeper will retry", reminder_id)
+        return False
+    return True
+
+
+def sweep() -> int:
+    """Re-enqueues pending rows whose message was lost (broker down at commit time, a
+    retry that could not be published) and claims left by workers that died mid-send."""
+    now = timezone.now()
+    grace = dt.timedelta(seconds=settings.REMINDERS_SWEEP_GRACE_SECONDS)
+    stale_claim = now - dt.timedelta(seconds=settings.REMINDERS_CLAIM_TIMEOUT_SECONDS)
+    ids = list(
+        Reminder.objects.filter(
+            Q(state=Reminder.State.PENDING, next_attempt_at__lte=now - grace)
+            | Q(state=Reminder.State.CLAIMED, claimed_at__lt=stale_claim)
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)[: settings.REMINDERS_SWEEP_LIMIT]
+    )
+    if ids:
+        # Push the next sweep of these rows back, so a slow queue is not flooded with
+        # copies (a copy is harmless: the claim lets one through).
+        Reminder.objects.filter(pk__in=ids, state=Reminder.State.PENDING).update(
+            next_attempt_at=now + grace
+        )
+        _enqueue_many(ids)
+    return len(ids)
+
+
+# --- Sender -------------------------------------------------------------------------------
+
+
+class TemporaryMailError(Exception):
+    """The send failed in a way worth retrying; `retry_in` seconds from now."""
+
+    def __init__(self, message: str, *, retry_in: float):
+        super().__init__(message)
+        self.retry_in = retry_in
+
+
+def is_temporary(exc: BaseException) -> bool:
+    """SMTP 4xx, a dropped or refused connection, a timeout: try again later. A 5xx (a
+    refused recipient, a rejected message) will fail the same way every time."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _msg in exc.recipients.values()]
+        return bool(codes) and all(400 <= code < 500 for code in codes)
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return 400 <= exc.smtp_code < 500
+    return isinstance(
+        exc, smtplib.SMTPServerDisconnected | ConnectionError | TimeoutError | socket.timeout
+    )
+
+
+def reminder_claim(*, reminder_id: int) -> bool:
+    """Takes the row for this worker: pending, or a claim old enough that its worker is
+    presumed dead. True only if exactly one row changed, so only one sender acts."""
+    now = timezone.now()
+    stale_claim = now - dt.timedelta(seconds=settings.REMINDERS_CLAIM_TIMEOUT_SECONDS)
+    changed = (
+        Reminder.objects.filter(pk=reminder_id)
+        .filter(
+            Q(state=Reminder.State.PENDING)
+            | Q(state=Reminder.State.CLAIMED, claimed_at__lt=stale_claim)
+        )
+        .update(state=Reminder.State.CLAIMED, claimed_at=now, attempts=F("attempts") + 1)
+    )
+    return changed == 1
+
+
+def reminder_send(*, reminder_id: int) -> str:
+    """Claims, sends and marks one reminder; returns what happened.
+
+    Raises TemporaryMailError (the task retries with backoff) on a temporary failure."""
+    if not reminder_claim(reminder_id=reminder_id):
+        return "not-claimed"
+    reminder = Reminder.objects.select_related("user").get(pk=reminder_id)
+    kind = registry.get_kind(reminder.kind)
+    user = reminder.user
+    if (
+        kind is None
+        or not user.is_active
+        or KindOptOut.objects.filter(user=user, kind=reminder.kind).exists()
+    ):
+        _finish(reminder_id, state=Reminder.State.SKIPPED, error="switched off or unknown kind")
+        return "skipped"
+    try:
+        build_email(reminder=reminder, kind=kind).send(using="default")
+    except Exception as exc:
+        error = f"{exc.__class__.__name__}: {exc}"[:2000]
+        if not is_temporary(exc):
+            log.warning("reminder %s failed for good: %s", reminder_id, error)
+            _finish(reminder_id, state=Reminder.State.FAILED, error=error)
+            return "failed"
+        if reminder.attempts >= settings.REMINDERS_MAX_ATTEMPTS:
+            log.warning("reminder %s gave up after %s attempts", reminder_id, reminder.attempts)
+            _finish(reminder_id, state=Reminder.State.FAILED, error=error)
+            return "failed"
+        retry_in = settings.REMINDERS_RETRY_BACKOFF_SECONDS * 2 ** (reminder.attempts - 1)
+        # Back to pending, so the claim does not block the retry; the sweeper picks it up
+        # after next_attempt_at if the retry message itself is lost.
+        Reminder.objects.filter(pk=reminder_id, state=Reminder.State.CLAIMED).update(
+            state=Reminder.State.PENDING,
+            claimed_at=None,
+            last_error=error,
+            next_attempt_at=timezone.now() + dt.timedelta(seconds=retry_in),
+        )
+        raise TemporaryMailError(error, retry_in=retry_in) from exc
+    _finish(reminder_id, state=Reminder.State.SENT, error="")
+    return "sent"
+
+
+def _finish(reminder_id: int, *, state: str, error: str) -> None:
+    changes: dict = {"state": state, "last_error": error}
+    if state == Reminder.State.SENT:
+        changes["sent_at"] = timezone.now()
+    Reminder.objects.filter(pk=reminder_id, state=Reminder.State.CLAIMED).update(**changes)
+
+
+# --- Preferences ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def preferences_update(
+    *,
+    user: User,
+    enabled_kinds: Iterable[str],
+    digest_weekday: int,
+    digest_hour: int,
+    timezone_name: str,
+    retake_interval_weeks: int,
+) -> ReminderPreference:
+    ReminderPreference.objects.update_or_create(
+        user=user,
+        defaults={
+            "digest_weekday": digest_weekday,
+            "digest_hour": digest_hour,
+            "retake_interval_weeks": retake_interval_weeks,
+        },
+    )
+    if user.timezone != timezone_name:
+        user.timezone = timezone_name
+        user.save(update_fields=["timezone"])
+    enabled = set(enabled_kinds)
+    known = {kind.name for kind in registry.all_kinds()}
+    KindOptOut.objects.filter(user=user, kind__in=enabled).delete()
+    for name in known - enabled:
+        KindOptOut.objects.get_or_create(user=user, kind=name)
+    return ReminderPreference.objects.get(user=user)
+
+
+def kind_unsubscribe(*, user_id: int, kind: str) -> None:
+    """Idempotent: unsubscribing twice (a scanner, then the person) is fine."""
+    KindOptOut.objects.get_or_create(user_id=user_id, kind=kind)
+
+
+# --- Notifications -------------------------------------------------------------------------
+
+
+def notification_mark_read(*, user: User, notification_id: int) -> int:
+    return Notification.objects.filter(user=user, pk=notification_id, read=False).update(
+        read=True
+    )
+
+
+def notifications_mark_all_read(*, user: User) -> int:
+    return Notification.objects.filter(user=user, read=False).update(read=True)
