@@ -1,0 +1,152 @@
+"""Runs the real thing for the fault tests: Celery workers, beats and dispatcher passes as
+subprocesses, on Redis (db 15, a queue of the test's own) and on the test process's own
+database, sending through the file-watching mail backend (mail.py)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+def closed_port_url() -> str:
+    """A redis:// URL where nothing listens: Redis "down"."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"redis://127.0.0.1:{port}/15"
+
+
+def wait_for(predicate: Callable[[], object], *, timeout: float = 30, what: str = "") -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what or predicate}")
+
+
+class Harness:
+    def __init__(self, *, tmp_path: Path, redis_url: str, **env: str):
+        self.tmp = tmp_path
+        self.mail = tmp_path / "mail"
+        self.mail.mkdir()
+        self.redis_url = redis_url
+        self.queue = f"parcours-test-reminders-{uuid.uuid4().hex[:12]}"
+        self.processes: list[subprocess.Popen] = []
+        self.env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "tests.reminders_support.worker_settings",
+            "PYTHONPATH": str(ROOT),
+            "REDIS_URL": redis_url,
+            "PARCOURS_TEST_DB_NAME": str(connection.settings_dict["NAME"]),
+            "PARCOURS_TEST_MAIL_DIR": str(self.mail),
+            "PARCOURS_TEST_QUEUE": self.queue,
+            # Short timings, so each fault plays out in seconds.
+            "PARCOURS_REMINDERS_CLAIM_TIMEOUT": "2",
+            "PARCOURS_REMINDERS_RETRY_BACKOFF": "1",
+            "PARCOURS_REMINDERS_SWEEP_GRACE": "0",
+            "DJANGO_LOG_LEVEL": "INFO",
+            **env,
+        }
+        self.env.pop("CELERY_TASK_ALWAYS_EAGER", None)
+
+    # --- processes ----------------------------------------------------------------------
+    def _spawn(self, args: list[str], *, log_name: str, **env: str) -> subprocess.Popen:
+        log = open(self.tmp / log_name, "wb")  # noqa: SIM115 - closed with the process
+        process = subprocess.Popen(
+            args, cwd=ROOT, env={**self.env, **env}, stdout=log, stderr=subprocess.STDOUT
+        )
+        process.log_path = self.tmp / log_name  # type: ignore[attr-defined]
+        log.close()
+        self.processes.append(process)
+        return process
+
+    def start_worker(self, name: str = "w1") -> subprocess.Popen:
+        worker = self._spawn(
+            [
+                sys.executable, "-m", "celery", "-A", "tracker", "worker",
+                "--pool", "solo", "-Q", self.queue, "-n", f"{name}-{self.queue}@%h",
+                "--without-gossip", "--without-mingle", "--without-heartbeat",
+                "--loglevel", "INFO",
+            ],
+            log_name=f"{name}.log",
+        )  # fmt: skip
+        wait_for(
+            lambda: worker.poll() is not None or b"ready." in worker.log_path.read_bytes(),
+            what=f"worker {name} to be ready",
+        )
+        assert worker.poll() is None, worker.log_path.read_text()
+        return worker
+
+    def start_beat(self, name: str, **env: str) -> subprocess.Popen:
+        return self._spawn(
+            [
+                sys.executable, "-m", "celery", "-A", "tracker", "beat",
+                "-s", str(self.tmp / f"{name}-schedule"),
+                "--pidfile", str(self.tmp / f"{name}.pid"),
+                "--loglevel", "INFO",
+            ],
+            log_name=f"{name}.log",
+            **env,
+        )  # fmt: skip
+
+    def dispatch(self, *, now: str | None = None, redis_url: str | None = None) -> str:
+        """One `manage.py dispatch_reminders` pass; returns its output."""
+        return self.wait_dispatch(self.start_dispatch(now=now, redis_url=redis_url))
+
+    def start_dispatch(
+        self, *, now: str | None = None, redis_url: str | None = None
+    ) -> subprocess.Popen:
+        args = [sys.executable, "manage.py", "dispatch_reminders"]
+        if now:
+            args += ["--now", now]
+        return subprocess.Popen(
+            args,
+            cwd=ROOT,
+            env={**self.env, "REDIS_URL": redis_url or self.redis_url},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+
+    @staticmethod
+    def wait_dispatch(process: subprocess.Popen) -> str:
+        output, _ = process.communicate(timeout=60)
+        text = output.decode()
+        assert process.returncode == 0, text
+        return text
+
+    @staticmethod
+    def kill(process: subprocess.Popen) -> None:
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=10)
+
+    def close(self) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+        try:
+            import redis
+
+            redis.Redis.from_url(self.redis_url).delete(self.queue)
+        except Exception:  # noqa: S110 - cleanup of a test queue is best effort
+            pass
+
+    # --- mail -----------------------------------------------------------------------------
+    def sent(self) -> list[str]:
+        """The reminder id of every email written, one entry per email."""
+        return sorted(path.name.split("-")[0] for path in self.mail.glob("*.eml"))

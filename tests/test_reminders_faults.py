@@ -1,0 +1,155 @@
+"""Reminders under faults, against a real Celery worker and real Redis (issue 6).
+
+Each test starts workers (and beats, and dispatcher passes) as subprocesses on the test
+process's own database; emails land as files the test counts. Every due reminder must go
+out once, none twice."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+import pytest
+from django.utils import timezone
+
+from tests.factories import make_user
+from tests.reminders_support.fixtures import ping_kind  # noqa: F401
+from tests.reminders_support.harness import Harness, closed_port_url, wait_for
+from tracker.reminders.models import Notification, Reminder, ReminderPreference
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+
+MONDAY_10_PARIS = "2026-04-06T10:00+02:00"
+
+
+@pytest.fixture
+def harness(redis_url, tmp_path, ping_kind):
+    harness = Harness(tmp_path=tmp_path, redis_url=redis_url)
+    yield harness
+    harness.close()
+
+
+def due_learners(count: int, *, hour: int = 9, weekday: int = 0, tz: str = "Europe/Paris"):
+    users = [make_user(f"due{i}-{hour}@example.test", timezone=tz) for i in range(count)]
+    ReminderPreference.objects.bulk_create(
+        ReminderPreference(user=u, digest_weekday=weekday, digest_hour=hour) for u in users
+    )
+    return users
+
+
+def ids_of(users) -> list[str]:
+    return sorted(str(pk) for pk in Reminder.objects.filter(user__in=users).values_list("pk", flat=True))
+
+
+def test_redis_down_when_a_reminder_is_due(harness, client):
+    [user] = due_learners(1)
+
+    output = harness.dispatch(now=MONDAY_10_PARIS, redis_url=closed_port_url())
+
+    assert "created 1 reminder(s)" in output and "enqueue failures 1" in output
+    reminder = Reminder.objects.get()
+    assert reminder.state == Reminder.State.PENDING
+    # The in-app notification is there at once, and pages keep working.
+    client.force_login(user)
+    for url in ("/", "/notifications/", "/reminders/preferences/", "/api/me/notifications"):
+        assert client.get(url).status_code == 200, url
+    assert Notification.objects.get().title in client.get("/notifications/").content.decode()
+
+    # Redis is back: the next pass's sweeper hands the send over; it goes out once.
+    harness.start_worker()
+    output = harness.dispatch(now=MONDAY_10_PARIS)
+    assert "created 0 reminder(s)" in output
+    wait_for(lambda: harness.sent() == [str(reminder.pk)], what="the email")
+    reminder.refresh_from_db()
+    assert reminder.state == Reminder.State.SENT
+    harness.dispatch(now=MONDAY_10_PARIS)
+    time.sleep(1)
+    assert harness.sent() == [str(reminder.pk)]
+
+
+def test_worker_killed_mid_send_goes_out_once(harness):
+    due_learners(1)
+    (harness.mail / "block").touch()
+    first = harness.start_worker("w1")
+    harness.dispatch(now=MONDAY_10_PARIS)
+    wait_for(lambda: (harness.mail / "blocked").exists(), what="the send to start")
+    harness.kill(first)
+    reminder = Reminder.objects.get()
+    assert reminder.state == Reminder.State.CLAIMED and harness.sent() == []
+
+    (harness.mail / "block").unlink()
+    harness.start_worker("w2")
+    # Until the claim times out, a pass leaves it alone (the worker might be slow, not dead).
+    wait_for(
+        lambda: timezone.now() - reminder.claimed_at > dt.timedelta(seconds=2.5),
+        what="the claim to time out",
+    )
+    harness.dispatch(now=MONDAY_10_PARIS)
+    wait_for(lambda: harness.sent() == [str(reminder.pk)], what="the email")
+    reminder.refresh_from_db()
+    assert (reminder.state, reminder.attempts) == (Reminder.State.SENT, 2)
+    harness.dispatch(now=MONDAY_10_PARIS)
+    time.sleep(1)
+    assert harness.sent() == [str(reminder.pk)]
+
+
+def test_two_dispatch_passes_at_once(harness):
+    users = due_learners(40)
+    harness.start_worker()
+    passes = [harness.start_dispatch(now=MONDAY_10_PARIS) for _ in range(2)]
+    outputs = [harness.wait_dispatch(p) for p in passes]
+
+    assert Reminder.objects.count() == Notification.objects.count() == 40
+    created = sum(int(out.split("created ")[1].split(" ")[0]) for out in outputs)
+    assert created == 40, outputs
+    wait_for(lambda: len(harness.sent()) >= 40, what="40 emails")
+    time.sleep(1)
+    assert harness.sent() == ids_of(users)
+
+
+def test_two_beats(harness):
+    # Due now in UTC: this hour's slot today.
+    now = timezone.now().astimezone(dt.UTC)
+    users = due_learners(10, hour=now.hour, weekday=now.weekday(), tz="UTC")
+    harness.start_worker()
+    beats = [
+        harness.start_beat(name, PARCOURS_REMINDERS_DISPATCH_EVERY="1") for name in ("b1", "b2")
+    ]
+    wait_for(lambda: len(harness.sent()) >= 10, what="10 emails")
+    time.sleep(3)  # several more passes from both beats
+    for beat in beats:
+        assert beat.poll() is None, beat.log_path.read_text()
+        beat.terminate()
+    assert b"reminders.dispatch" in beats[0].log_path.read_bytes()
+    assert b"reminders.dispatch" in beats[1].log_path.read_bytes()
+    assert Reminder.objects.count() == Notification.objects.count() == 10
+    assert harness.sent() == ids_of(users)
+
+
+def test_dispatcher_down_for_a_day_catches_up_each_reminder_once(harness):
+    users = [*due_learners(2, hour=6), *due_learners(2, hour=13), *due_learners(2, hour=20)]
+    harness.start_worker()
+    assert "created 0" in harness.dispatch(now="2026-04-06T05:00+02:00")
+    # Down until Tuesday morning: one pass catches up on Monday's 06:00, 13:00 and 20:00.
+    assert "created 6" in harness.dispatch(now="2026-04-07T05:30+02:00")
+    assert "created 0" in harness.dispatch(now="2026-04-07T05:45+02:00")
+    wait_for(lambda: len(harness.sent()) >= 6, what="6 emails")
+    time.sleep(1)
+    assert harness.sent() == ids_of(users)
+
+
+def test_smtp_failing_for_a_while_then_recovering(harness):
+    due_learners(1)
+    (harness.mail / "fail-temporary").write_text("2")
+    harness.start_worker()
+    started = time.monotonic()
+    harness.dispatch(now=MONDAY_10_PARIS)
+    reminder = Reminder.objects.get()
+    wait_for(lambda: harness.sent() == [str(reminder.pk)], what="the email after retries")
+    # Backoff: 1 s, then 2 s.
+    assert time.monotonic() - started >= 3
+    reminder.refresh_from_db()
+    assert (reminder.state, reminder.attempts) == (Reminder.State.SENT, 3)
+    assert "SMTPServerDisconnected" in reminder.last_error or reminder.last_error == ""
+    time.sleep(1)
+    assert harness.sent() == [str(reminder.pk)]
