@@ -436,6 +436,7 @@ def test_other_posts_to_unsubscribe_need_the_csrf_token(ping_kind):
         signing.dumps({"u": 1, "k": "no-such-kind"}, salt=SALT, compress=True),
         signing.dumps(["u", 1], salt=SALT, compress=True),
     ],
+    ids=["garbage", "wrong-salt", "unknown-kind", "not-a-dict"],
 )
 def test_bad_unsubscribe_tokens_answer_a_clear_400(ping_kind, client, token):
     response = client.get(f"/reminders/unsubscribe/{token}/")

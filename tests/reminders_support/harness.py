@@ -27,7 +27,7 @@ def closed_port_url() -> str:
     return f"redis://127.0.0.1:{port}/15"
 
 
-def wait_for(predicate: Callable[[], object], *, timeout: float = 30, what: str = "") -> None:
+def wait_for(predicate: Callable[[], object], *, timeout: float = 60, what: str = "") -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():
