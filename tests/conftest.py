@@ -13,6 +13,9 @@ from django.test import Client
 from tests.factories import PASSWORD, make_team, make_user
 from tracker.accounts.models import Team, User
 
+# Fixtures of the reminder tests (a test kind, a locmem mailer).
+pytest_plugins = ["tests.reminders_support.fixtures"]
+
 
 @dataclass
 class Personas:

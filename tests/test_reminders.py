@@ -15,7 +15,6 @@ from django.test import Client
 from django.utils import timezone
 
 from tests.factories import make_user
-from tests.reminders_support.fixtures import locmem_mail, ping_kind  # noqa: F401
 from tracker.reminders import services
 from tracker.reminders.kinds import latest_weekly_slot, weekly_slot_at
 from tracker.reminders.models import KindOptOut, Notification, Reminder, ReminderPreference
@@ -104,7 +103,8 @@ def test_new_york_reminder_goes_out_at_nine_new_york_time():
     slot = latest_weekly_slot(now=at("2026-03-09T13:00+00:00"), weekday=0, hour=9, tz=NEW_YORK)
     assert slot == ("2026-W11", at("2026-03-09T09:00-04:00"))
     # A minute earlier it is 08:59 in New York: not yet (and last week's is stale).
-    assert latest_weekly_slot(now=at("2026-03-09T12:59+00:00"), weekday=0, hour=9, tz=NEW_YORK) is None
+    too_early = at("2026-03-09T12:59+00:00")
+    assert latest_weekly_slot(now=too_early, weekday=0, hour=9, tz=NEW_YORK) is None
 
 
 def test_week_is_the_users_local_iso_week():
@@ -123,7 +123,9 @@ def test_a_slot_older_than_the_catch_up_window_is_not_sent(settings):
 
 
 @pytest.mark.django_db
-def test_dispatch_creates_each_due_reminder_once_with_its_notification(ping_kind, no_enqueue, dispatch):
+def test_dispatch_creates_each_due_reminder_once_with_its_notification(
+    ping_kind, no_enqueue, dispatch
+):
     due = learner("due@example.test", weekday=0, hour=9)
     later = learner("later@example.test", weekday=0, hour=18)
     now = at("2026-04-06T10:00+02:00")  # Monday 10:00 in Paris
@@ -391,9 +393,10 @@ def test_email_is_in_the_users_language_with_one_click_unsubscribe(
 @pytest.mark.django_db
 def test_unsubscribe_get_only_asks_to_confirm(ping_kind, client):
     user = learner("scan@example.test")
-    response = client.get(f"/reminders/unsubscribe/{unsubscribe_token(user_id=user.pk, kind='ping')}/")
+    token = unsubscribe_token(user_id=user.pk, kind="ping")
+    response = client.get(f"/reminders/unsubscribe/{token}/")
     assert response.status_code == 200
-    assert b"<form method=\"post\"" in response.content
+    assert b'<form method="post"' in response.content
     assert not KindOptOut.objects.exists()
 
 
@@ -408,9 +411,12 @@ def test_one_click_post_unsubscribes_without_csrf(ping_kind):
     assert response.status_code == 200
     assert KindOptOut.objects.filter(user=user, kind="ping").exists()
     # Twice is fine (a mail client retrying).
-    assert client.post(
-        url, "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded"
-    ).status_code == 200
+    assert (
+        client.post(
+            url, "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded"
+        ).status_code
+        == 200
+    )
 
 
 @pytest.mark.django_db
@@ -585,7 +591,8 @@ def test_unread_badge_costs_one_query(personas, django_assert_num_queries):
     request = RequestFactory().get("/")
     request.user = personas.learner
     with django_assert_num_queries(1):
-        Template("{{ n }}{{ n }}").render(Context({"n": notifications(request)["unread_notifications"]}))
+        count = notifications(request)["unread_notifications"]
+        Template("{{ n }}{{ n }}").render(Context({"n": count}))
 
 
 @pytest.mark.django_db

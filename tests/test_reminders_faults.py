@@ -13,7 +13,6 @@ import pytest
 from django.utils import timezone
 
 from tests.factories import make_user
-from tests.reminders_support.fixtures import ping_kind  # noqa: F401
 from tests.reminders_support.harness import Harness, closed_port_url, wait_for
 from tracker.reminders.models import Notification, Reminder, ReminderPreference
 
@@ -38,7 +37,8 @@ def due_learners(count: int, *, hour: int = 9, weekday: int = 0, tz: str = "Euro
 
 
 def ids_of(users) -> list[str]:
-    return sorted(str(pk) for pk in Reminder.objects.filter(user__in=users).values_list("pk", flat=True))
+    ids = Reminder.objects.filter(user__in=users).values_list("pk", flat=True)
+    return sorted(str(pk) for pk in ids)
 
 
 def test_redis_down_when_a_reminder_is_due(harness, client):

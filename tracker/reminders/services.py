@@ -72,9 +72,7 @@ def _dispatch_batch(
     *, now: dt.datetime, users: list[User], kinds: list[Kind], report: DispatchReport
 ) -> None:
     # Query 2 per batch: who switched which kind off.
-    opted_out = set(
-        KindOptOut.objects.filter(user__in=users).values_list("user_id", "kind")
-    )
+    opted_out = set(KindOptOut.objects.filter(user__in=users).values_list("user_id", "kind"))
     for kind in kinds:
         wanted = [u for u in users if (u.pk, kind.name) not in opted_out]
         if not wanted:
@@ -89,8 +87,9 @@ def _create_reminders(*, kind: Kind, due: list[Due], report: DispatchReport) -> 
     user_ids = {d.user.pk for d in due}
     periods = {d.period for d in due}
     existing = set(
-        Reminder.objects.filter(kind=kind.name, user_id__in=user_ids, period__in=periods)
-        .values_list("user_id", "subject", "period")
+        Reminder.objects.filter(
+            kind=kind.name, user_id__in=user_ids, period__in=periods
+        ).values_list("user_id", "subject", "period")
     )
     fresh = [d for d in due if d.key not in existing]
     if not fresh:
@@ -324,9 +323,7 @@ def kind_unsubscribe(*, user_id: int, kind: str) -> None:
 
 
 def notification_mark_read(*, user: User, notification_id: int) -> int:
-    return Notification.objects.filter(user=user, pk=notification_id, read=False).update(
-        read=True
-    )
+    return Notification.objects.filter(user=user, pk=notification_id, read=False).update(read=True)
 
 
 def notifications_mark_all_read(*, user: User) -> int:

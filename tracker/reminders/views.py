@@ -68,9 +68,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     if request.method != "POST":
         return HttpResponse(status=405, headers={"Allow": "GET, POST"})
     if request.body.strip() != ONE_CLICK_BODY:
-        refused = CsrfViewMiddleware(lambda r: HttpResponse()).process_view(
-            request, None, (), {}
-        )
+        refused = CsrfViewMiddleware(lambda r: HttpResponse()).process_view(request, None, (), {})
         if refused is not None:
             return refused
     services.kind_unsubscribe(user_id=user_id, kind=kind.name)
@@ -96,9 +94,7 @@ def notification_read(request: HttpRequest, notification_id: int) -> HttpRespons
     services.notification_mark_read(user=request.user, notification_id=notification.pk)
     if request.htmx:
         notification.read = True
-        return render(
-            request, "reminders/notifications.html#item", {"notification": notification}
-        )
+        return render(request, "reminders/notifications.html#item", {"notification": notification})
     return redirect("reminders:notifications")
 
 
