@@ -184,6 +184,7 @@ def _queries_for_one_batch() -> int:
         1  # sweep: lost sends and stale claims
         + 1  # the batch of users with their preferences
         + 1  # their opt-outs
+        + 1  # retake: each one's last self-assessment snapshot
         + 1  # reminders that already exist for these keys
         + 2  # savepoint around the batch's writes (test transaction)
         + 1  # insert the reminders
@@ -487,6 +488,7 @@ def test_preferences_page_saves_kinds_day_hour_timezone_and_interval(ping_kind, 
     assert (pref.digest_weekday, pref.digest_hour, pref.retake_interval_weeks) == (4, 18, 6)
     assert learner.timezone == "America/New_York"
     assert KindOptOut.objects.filter(user=learner, kind="ping").exists()
+    assert KindOptOut.objects.filter(user=learner, kind="retake").exists()
     client.post(
         "/reminders/preferences/",
         {
@@ -497,7 +499,9 @@ def test_preferences_page_saves_kinds_day_hour_timezone_and_interval(ping_kind, 
             "retake_interval_weeks": "6",
         },
     )
-    assert not KindOptOut.objects.filter(user=learner).exists()
+    assert list(KindOptOut.objects.filter(user=learner).values_list("kind", flat=True)) == [
+        "retake"
+    ]
 
 
 @pytest.mark.django_db
@@ -612,3 +616,63 @@ def test_api_notifications_need_credentials(db, client):
     response = client.get("/api/me/notifications")
     assert response.status_code == 401
     assert "detail" in response.json()
+
+
+# --- Kinds: self-assessment retake ---------------------------------------------------------
+
+
+def _snapshot(user, when: str):
+    from tracker.assessments.models import Assessment
+
+    return Assessment.objects.create(user=user, status="submitted", submitted_at=at(when))
+
+
+@pytest.mark.django_db
+def test_retake_reminder_every_n_weeks_after_the_last_snapshot(no_enqueue, dispatch):
+    user = learner("retake@example.test", hour=9)
+    ReminderPreference.objects.filter(user=user).update(retake_interval_weeks=2)
+    _snapshot(user, "2026-04-01T18:00+02:00")  # a Wednesday
+
+    dispatch(at("2026-04-15T08:59+02:00"))  # two weeks later, before 09:00 local
+    assert not Reminder.objects.filter(kind="retake").exists()
+    dispatch(at("2026-04-15T09:00+02:00"))
+    dispatch(at("2026-04-16T12:00+02:00"))
+    reminder = Reminder.objects.get(kind="retake")
+    assert reminder.period == "2026-04-01+2w"
+    notification = Notification.objects.get(reminder=reminder)
+    assert notification.title == "Il est temps de refaire votre auto-évaluation"
+    assert notification.url == "/assessments/take/"
+    # Not retaken: again two weeks later.
+    dispatch(at("2026-04-29T09:00+02:00"))
+    assert list(Reminder.objects.filter(kind="retake").values_list("period", flat=True)) == [
+        "2026-04-01+2w",
+        "2026-04-01+4w",
+    ]
+    # Retaken: the next one counts from the new snapshot.
+    _snapshot(user, "2026-04-30T10:00+02:00")
+    dispatch(at("2026-05-13T09:00+02:00"))
+    assert Reminder.objects.filter(kind="retake").count() == 2
+    dispatch(at("2026-05-14T09:00+02:00"))
+    assert Reminder.objects.filter(kind="retake", period="2026-04-30+2w").exists()
+
+
+@pytest.mark.django_db
+def test_no_retake_reminder_without_a_snapshot_or_when_switched_off(no_enqueue, dispatch):
+    learner("never@example.test")
+    off = learner("off-retake@example.test")
+    _snapshot(off, "2026-01-01T10:00+01:00")
+    KindOptOut.objects.create(user=off, kind="retake")
+    dispatch(at("2026-04-15T10:00+02:00"))
+    assert not Reminder.objects.filter(kind="retake").exists()
+
+
+@pytest.mark.django_db
+def test_retake_email_renders_in_both_languages(locmem_mail):
+    for language, words in (("fr", "auto-évaluation"), ("en", "self-assessment")):
+        user = learner(f"retake-{language}@example.test", language=language)
+        reminder = Reminder.objects.create(
+            kind="retake", user=user, period="x", context={"last": "2026-04-01", "weeks": 4}
+        )
+        services.reminder_send(reminder_id=reminder.pk)
+        message = locmem_mail[-1]
+        assert words in message.subject and "/assessments/take/" in message.body
