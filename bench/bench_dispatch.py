@@ -1,0 +1,115 @@
+"""Reminder dispatcher over many learners: one pass, its time and its queries.
+
+    .venv/bin/python bench/bench_dispatch.py                  # 10,000 then 100,000
+    .venv/bin/python bench/bench_dispatch.py --learners 100000
+
+Each size runs in its own process on a temporary SQLite database (PARCOURS_VAR_DIR is set
+to a temp dir before Django starts), so it never touches var/. Every learner is due: the
+weekly `ping` kind of the tests (a stand-in for a weekly digest: local-time slot per
+learner, one reminder and one notification each) plus the real retake kind for one
+learner in ten (a snapshot five weeks old). Publishing to the broker is replaced by a
+counter: the pass is measured, not the broker. Aim (issue 6): queries per 1,000 learners
+constant, whatever the number of learners.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def run(learners: int) -> None:
+    tmp = tempfile.mkdtemp(prefix="parcours-bench-dispatch-")
+    os.environ["PARCOURS_VAR_DIR"] = tmp
+    os.environ.setdefault("DJANGO_DEBUG", "1")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from tests.reminders_support.kind import register_ping
+    from tracker.accounts.models import User
+    from tracker.assessments.models import Assessment
+    from tracker.reminders import services
+    from tracker.reminders.models import Notification, Reminder
+
+    call_command("migrate", verbosity=0)
+    register_ping()
+    now = dt.datetime.fromisoformat("2026-04-06T10:00+02:00")  # Monday 10:00 in Paris
+
+    started = time.perf_counter()
+    User.objects.bulk_create(
+        (
+            # "!" is Django's unusable password: no hashing for 100,000 rows.
+            User(email=f"learner{n}@bench.test", name=f"Learner {n}", password="!")  # noqa: S106
+            for n in range(learners)
+        ),
+        batch_size=5000,
+    )
+    snapshot_at = now - dt.timedelta(weeks=5)
+    Assessment.objects.bulk_create(
+        (
+            Assessment(user_id=pk, status="submitted", submitted_at=snapshot_at)
+            for pk in User.objects.values_list("pk", flat=True)[::10]
+        ),
+        batch_size=5000,
+    )
+    print(f"  set up {learners:,} learners in {time.perf_counter() - started:.1f} s")
+
+    enqueued = []
+    services.enqueue_send = lambda *, reminder_id: enqueued.append(reminder_id) or True
+    queries = 0
+
+    def count(execute, sql, params, many, context):
+        nonlocal queries
+        queries += 1
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        started = time.perf_counter()
+        report = services.dispatch(now)
+        elapsed = time.perf_counter() - started
+
+    assert Reminder.objects.count() == Notification.objects.count() == report.created
+    assert len(enqueued) == report.created
+    print(
+        f"  {learners:,} learners: one pass {elapsed:.1f} s, {report.created:,} reminders "
+        f"created, {queries:,} queries = {queries / (learners / 1000):.1f} per 1,000 learners"
+    )
+    with connection.execute_wrapper(count):
+        queries = 0
+        started = time.perf_counter()
+        again = services.dispatch(now)
+        elapsed = time.perf_counter() - started
+    print(
+        f"  same instant again: {elapsed:.1f} s, {again.created} created, "
+        f"{queries / (learners / 1000):.1f} queries per 1,000 learners"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--learners", type=int, default=None)
+    args = parser.parse_args()
+    if args.learners:
+        run(args.learners)
+        return 0
+    for size in (10_000, 100_000):
+        print(f"== {size:,} learners")
+        subprocess.run([sys.executable, __file__, "--learners", str(size)], check=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
