@@ -386,6 +386,13 @@ def test_email_is_in_the_users_language_with_one_click_unsubscribe(
     assert mailto.startswith("<mailto:")
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert link[1:-1] in message.body  # the same link in the text
+    # On the wire the header stays a plain URL (not an encoded word) that clients read.
+    import email.policy
+
+    for policy in (email.policy.default, email.policy.SMTP):
+        wire = message.message(policy=policy).as_bytes()
+        header = f"List-Unsubscribe: {message.extra_headers['List-Unsubscribe']}".encode()
+        assert header in wire
 
 
 # --- Unsubscribe ---------------------------------------------------------------------------

@@ -3,6 +3,7 @@ headers (RFC 2369 List-Unsubscribe, RFC 8058 List-Unsubscribe-Post)."""
 
 from __future__ import annotations
 
+import email.policy
 from urllib.parse import quote
 
 from django.conf import settings
@@ -16,12 +17,23 @@ from .models import Reminder
 from .tokens import unsubscribe_token
 
 
+class ReminderEmail(EmailMultiAlternatives):
+    """Headers up to RFC 5322's 998-character line limit stay as they are.
+
+    With the default 78, Python turns a long unbreakable header (our List-Unsubscribe
+    URL with its signed token) into an RFC 2047 encoded word, which mail clients do not
+    read as a List-Unsubscribe URL: the one-click button would not show."""
+
+    def message(self, *, policy=email.policy.default):
+        return super().message(policy=policy.clone(max_line_length=998))
+
+
 def unsubscribe_url(*, user_id: int, kind: str) -> str:
     token = unsubscribe_token(user_id=user_id, kind=kind)
     return settings.SITE_URL.rstrip("/") + reverse("reminders:unsubscribe", args=[token])
 
 
-def build_email(*, reminder: Reminder, kind: Kind) -> EmailMultiAlternatives:
+def build_email(*, reminder: Reminder, kind: Kind) -> ReminderEmail:
     user = reminder.user
     link = unsubscribe_url(user_id=user.pk, kind=kind.name)
     mailto = (
@@ -44,7 +56,7 @@ def build_email(*, reminder: Reminder, kind: Kind) -> EmailMultiAlternatives:
         text = render_to_string(f"{kind.email_template}.txt", context)
         html = render_to_string(f"{kind.email_template}.html", context)
         subject = context["title"]
-    message = EmailMultiAlternatives(
+    message = ReminderEmail(
         subject=subject,
         body=text,
         to=[user.email],
