@@ -683,3 +683,34 @@ def test_retake_email_renders_in_both_languages(locmem_mail):
         services.reminder_send(reminder_id=reminder.pk)
         message = locmem_mail[-1]
         assert words in message.subject and "/assessments/take/" in message.body
+
+
+@pytest.mark.django_db
+def test_unsubscribe_works_from_the_header_as_from_the_link(ping_kind, locmem_mail):
+    from urllib.parse import urlparse
+
+    header_user = learner("header@example.test")
+    link_user = learner("link@example.test")
+    for user in (header_user, link_user):
+        services.reminder_send(reminder_id=_pending(user).pk)
+    header_message, link_message = locmem_mail
+
+    # The mail client's one-click POST to the header's URL: no cookie, no CSRF token.
+    url = header_message.extra_headers["List-Unsubscribe"].split(", ")[0][1:-1]
+    response = Client(enforce_csrf_checks=True).post(
+        urlparse(url).path,
+        "List-Unsubscribe=One-Click",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 200
+    # The person clicking the link in the text: a confirm page, then its button.
+    [line] = [ln for ln in link_message.body.splitlines() if "/reminders/unsubscribe/" in ln]
+    path = urlparse(line.split()[-1]).path
+    client = Client(enforce_csrf_checks=True)
+    page = client.get(path)
+    client.post(path, {"csrfmiddlewaretoken": str(page.context["csrf_token"])})
+
+    assert set(KindOptOut.objects.values_list("user__email", "kind")) == {
+        ("header@example.test", "ping"),
+        ("link@example.test", "ping"),
+    }
