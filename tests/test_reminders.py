@@ -465,6 +465,19 @@ def test_bad_unsubscribe_tokens_answer_a_clear_400(ping_kind, client, token):
 
 
 @pytest.mark.django_db
+def test_unsubscribe_token_of_a_deleted_account_answers_400(ping_kind, client):
+    user = learner("gone@example.test")
+    token = unsubscribe_token(user_id=user.pk, kind="ping")
+    user.delete()
+    response = client.post(
+        f"/reminders/unsubscribe/{token}/",
+        "List-Unsubscribe=One-Click",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 400
+
+
+@pytest.mark.django_db
 def test_expired_unsubscribe_token_answers_400(ping_kind, client, settings):
     user = learner("old@example.test")
     token = unsubscribe_token(user_id=user.pk, kind="ping")

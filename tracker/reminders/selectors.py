@@ -30,3 +30,8 @@ def preferences_of(*, user: User) -> ReminderPreference:
 def enabled_kinds_of(*, user: User) -> set[str]:
     off = set(KindOptOut.objects.filter(user=user).values_list("kind", flat=True))
     return {kind.name for kind in registry.all_kinds()} - off
+
+
+def user_exists(*, user_id: int) -> bool:
+    """An unsubscribe token may outlive its account."""
+    return User.objects.filter(pk=user_id).exists()

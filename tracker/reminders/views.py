@@ -59,7 +59,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     except signing.BadSignature:
         return render(request, "reminders/unsubscribe_invalid.html", status=400)
     kind = registry.get_kind(kind_name)
-    if kind is None:
+    if kind is None or not selectors.user_exists(user_id=user_id):
         return render(request, "reminders/unsubscribe_invalid.html", status=400)
     context = {"kind": kind, "token": token}
     if request.method == "GET":
