@@ -574,6 +574,8 @@ def test_notifications_page_lists_only_ones_own_and_marks_read(personas):
     assert response.status_code == 200
     assert f'id="notification-{mine.pk}"' in response.content.decode()
     assert "<html" not in response.content.decode()
+    # The nav badge is refreshed out of band: nothing unread left.
+    assert '<span id="unread-badge" hx-swap-oob="true"></span>' in response.content.decode()
     mine.refresh_from_db()
     assert mine.read
 
@@ -595,6 +597,7 @@ def test_mark_all_read_touches_only_ones_own(personas):
     client = personas.client_for("learner")
     response = client.post("/notifications/read-all/", headers={"HX-Request": "true"})
     assert response.status_code == 200 and 'id="notifications"' in response.content.decode()
+    assert response.content.decode().count('id="unread-badge" hx-swap-oob="true"') == 1
     assert not Notification.objects.filter(user=personas.learner, read=False).exists()
     theirs.refresh_from_db()
     assert not theirs.read

@@ -79,7 +79,8 @@ def _notifications_page(request: HttpRequest, *, template: str = "reminders/noti
     page = Paginator(selectors.notifications_of(user=request.user), 50).get_page(
         request.GET.get("page")
     )
-    return render(request, template, {"page": page})
+    # oob: an htmx fragment also refreshes the nav's unread badge (out of band).
+    return render(request, template, {"page": page, "oob": bool(request.htmx)})
 
 
 @login_required
@@ -94,7 +95,8 @@ def notification_read(request: HttpRequest, notification_id: int) -> HttpRespons
     services.notification_mark_read(user=request.user, notification_id=notification.pk)
     if request.htmx:
         notification.read = True
-        return render(request, "reminders/notifications.html#item", {"notification": notification})
+        context = {"notification": notification, "item_oob": True}
+        return render(request, "reminders/notifications.html#item", context)
     return redirect("reminders:notifications")
 
 
