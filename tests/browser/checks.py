@@ -1,6 +1,9 @@
-"""Checks for browser tests: axe-core accessibility and visible keyboard focus."""
+"""Checks for browser tests: axe-core accessibility and visible keyboard focus; and the
+login every journey starts with."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 
@@ -27,3 +30,16 @@ def assert_focus_visible(page) -> None:
     )
     visible_outline = style["outline"] != "none" and style["width"] not in ("0px", "")
     assert visible_outline or style["shadow"] != "none", f"no visible focus on {style}"
+
+
+def log_in(page, email: str) -> None:
+    """Logs in through the login page with the factories' password."""
+    from playwright.sync_api import expect
+
+    from tests.factories import PASSWORD
+
+    page.goto("/accounts/login/")
+    page.locator("#id_username").fill(email)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("main button[type=submit]").click()
+    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))

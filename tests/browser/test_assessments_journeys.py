@@ -4,24 +4,14 @@ pages pass axe."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.checks import assert_accessible
-from tests.factories import PASSWORD, make_competency, make_target, make_track, make_user
+from tests.browser.checks import assert_accessible, log_in
+from tests.factories import make_competency, make_target, make_track, make_user
 from tracker.assessments.models import Rating
 
 pytestmark = pytest.mark.browser
-
-
-def _log_in(page, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.locator("#id_username").fill(email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("main button[type=submit]").click()
-    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
 
 
 def test_answers_are_saved_as_the_learner_goes_then_submitted(page):
@@ -30,7 +20,7 @@ def test_answers_are_saved_as_the_learner_goes_then_submitted(page):
     mlops = make_competency("mlops", name_en="MLOps", name_fr="MLOps")
     make_target(track, mlops, 4)
     make_competency("privacy", name_en="Privacy", name_fr="Vie privée")
-    _log_in(page, "learner@example.test")
+    log_in(page, "learner@example.test")
     page.goto("/assessments/take/")
     assert_accessible(page)
 

@@ -3,31 +3,21 @@ the list and the nav's unread badge in place, under the strict CSP; the pages pa
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.checks import assert_accessible
-from tests.factories import PASSWORD, make_user
+from tests.browser.checks import assert_accessible, log_in
+from tests.factories import make_user
 from tracker.reminders.models import Notification
 
 pytestmark = pytest.mark.browser
-
-
-def _log_in(page, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.locator("#id_username").fill(email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("main button[type=submit]").click()
-    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
 
 
 def test_notifications_are_marked_read_in_place_and_the_badge_follows(page):
     user = make_user("learner@example.test", language="en")
     for title in ("Your week: 3 h studied of 5 h planned", "Behind pace on MLOps"):
         Notification.objects.create(user=user, kind="weekly_digest", title=title)
-    _log_in(page, "learner@example.test")
+    log_in(page, "learner@example.test")
     badge = page.locator("#unread-badge")
     expect(badge).to_contain_text("2")
 
@@ -44,7 +34,7 @@ def test_notifications_are_marked_read_in_place_and_the_badge_follows(page):
 
 def test_preferences_show_the_error_at_the_field(page):
     make_user("learner@example.test", language="en")
-    _log_in(page, "learner@example.test")
+    log_in(page, "learner@example.test")
     page.goto("/reminders/preferences/")
     assert_accessible(page)
     page.get_by_label("Hour (0 to 23, your local time)").fill("25")
