@@ -10,6 +10,10 @@ learner, one reminder and one notification each) plus the real retake kind for o
 learner in ten (a snapshot five weeks old). Publishing to the broker is replaced by a
 counter: the pass is measured, not the broker. Aim (issue 6): queries per 1,000 learners
 constant, whatever the number of learners.
+
+Measured (2 shared cores, SQLite, with the ping and retake kinds), 2026-11-22:
+  10,000 learners:  2.8 s, 152 queries   (15.2 per 1,000); same instant again 0.7 s
+  100,000 learners: 27.3 s, 1,502 queries (15.0 per 1,000); same instant again 7.7 s
 """
 
 from __future__ import annotations
