@@ -29,10 +29,6 @@ class PingKind(Kind):
     def body(self, *, user, context):
         return "A test reminder."
 
-    @property
-    def email_template(self) -> str:
-        return "reminders/email/base"
-
 
 def register_ping() -> None:
     registry.register(PingKind)

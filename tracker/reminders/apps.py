@@ -8,4 +8,5 @@ class RemindersConfig(AppConfig):
     verbose_name = _("Reminders")
 
     def ready(self) -> None:
-        from . import builtin  # noqa: F401 - registers the product's reminder kinds
+        # Registers the product's reminder kinds.
+        from . import builtin, progress_kinds  # noqa: F401

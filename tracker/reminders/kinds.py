@@ -56,10 +56,25 @@ class Kind:
     def url(self, *, context: dict) -> str:
         return "/"
 
-    @property
-    def email_template(self) -> str:
-        """Templates `<this>.txt` and `<this>.html`; they extend the common email layout."""
-        return f"reminders/email/{self.name}"
+    def without_existing(self, slots: list[tuple[User, str]]) -> list[tuple[User, str]]:
+        """The (user, period) pairs of this kind with no reminder yet (one query), so a
+        kind reads its data only for the users it will actually remind."""
+        if not slots:
+            return []
+        from .models import Reminder
+
+        existing = set(
+            Reminder.objects.filter(
+                kind=self.name,
+                user_id__in={user.pk for user, _ in slots},
+                period__in={period for _, period in slots},
+            ).values_list("user_id", "period")
+        )
+        return [(user, period) for user, period in slots if (user.pk, period) not in existing]
+
+    # Templates `<this>.txt` and `<this>.html`: the common layout shows the notification's
+    # title and body; a kind that needs more extends it with its own pair.
+    email_template: ClassVar[str] = "reminders/email/base"
 
 
 _REGISTRY: dict[str, Kind] = {}

@@ -1,0 +1,321 @@
+"""Reminder kinds built on the progress app: the weekly digest, the behind-pace nudge and
+the managers' weekly team summary.
+
+They read a whole batch of users at once (plans, then the minutes logged per course,
+summed by the database) and reuse the progress app's forecast rule
+(`selectors.plan_forecast`), so a reminder says exactly what the dashboard says.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.db.models import Sum
+from django.urls import reverse
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from tracker.accounts.models import Membership, Team, User
+from tracker.progress import forecasts
+from tracker.progress.models import Plan, TimeEntry
+from tracker.progress.selectors import PlanRow, Totals, plan_forecast
+
+from .kinds import Due, Kind, iso_week_label, latest_weekly_slot, preference_of, register
+
+LOOKBACK_DAYS = forecasts.TRAILING_DAYS + 7  # covers every user's trailing window
+NO_PLAN = "no_plan"
+
+
+@dataclass
+class LearnerProgress:
+    today: dt.date
+    rows: list[PlanRow] = field(default_factory=list)
+    last_week_minutes: int = 0
+
+    @property
+    def active(self) -> list[PlanRow]:
+        return [row for row in self.rows if row.plan.done_on is None]
+
+    @property
+    def planned_weekly_hours(self) -> float:
+        return float(sum(row.plan.weekly_hours for row in self.active if row.plan.start_date <= self.today))
+
+    @property
+    def status(self) -> str:
+        """The learner's worst status over their open plans (for the team summary)."""
+        if not self.rows:
+            return NO_PLAN
+        statuses = {row.forecast.status for row in self.active}
+        for status in (forecasts.OVERDUE, forecasts.BEHIND, forecasts.ON_TRACK):
+            if status in statuses:
+                return status
+        return forecasts.NOT_STARTED if statuses else forecasts.DONE
+
+
+def progress_of(*, users: Sequence[User], now: dt.datetime) -> dict[int, LearnerProgress]:
+    """Plans with their forecasts for many learners, in three queries whatever their number.
+
+    Each learner's "today" is their own local date, so the trailing windows are summed
+    here from per-day totals the database computes."""
+    today_of = {u.pk: now.astimezone(u.tzinfo).date() for u in users}
+    result = {u.pk: LearnerProgress(today=today_of[u.pk]) for u in users}
+    if not users:
+        return result
+    plans = list(
+        Plan.objects.filter(user__in=users).select_related("course").order_by("start_date", "id")
+    )
+    totals: dict[tuple[int, int], int] = {
+        (row["user_id"], row["course_id"]): row["minutes"]
+        for row in TimeEntry.objects.filter(user__in=users)
+        .values("user_id", "course_id")
+        .annotate(minutes=Sum("minutes"))
+    }
+    since = min(today_of.values()) - dt.timedelta(days=LOOKBACK_DAYS)
+    recent: dict[tuple[int, int], int] = defaultdict(int)
+    for row in (
+        TimeEntry.objects.filter(user__in=users, date__gte=since)
+        .values("user_id", "course_id", "date")
+        .annotate(minutes=Sum("minutes"))
+    ):
+        progress = result[row["user_id"]]
+        if forecasts.trailing_start(progress.today) <= row["date"] <= progress.today:
+            recent[(row["user_id"], row["course_id"])] += row["minutes"]
+        if progress.today - dt.timedelta(days=7) <= row["date"] < progress.today:
+            progress.last_week_minutes += row["minutes"]
+    for plan in plans:
+        key = (plan.user_id, plan.course_id)
+        plan_totals = Totals(totals.get(key, 0), recent.get(key, 0))
+        progress = result[plan.user_id]
+        progress.rows.append(
+            PlanRow(
+                plan=plan,
+                totals=plan_totals,
+                forecast=plan_forecast(plan=plan, totals=plan_totals, today=progress.today),
+            )
+        )
+    return result
+
+
+def _course_line(row: PlanRow) -> dict:
+    finish = row.forecast.projected_finish
+    return {
+        "code": row.plan.course.code,
+        "title": row.plan.course.title,
+        "status": row.forecast.status,
+        "percent": row.forecast.percent,
+        "finish": finish.isoformat() if finish else None,
+        "needed": row.forecast.weekly_hours_needed,
+    }
+
+
+def _weekly_due(*, kind: Kind, now: dt.datetime, users: Sequence[User]) -> list[tuple[User, str]]:
+    """The users whose weekly slot has come (this pass or a missed one) and whose reminder
+    of that week does not exist yet: only those are worth reading progress for."""
+    slots = []
+    for user in users:
+        pref = preference_of(user)
+        slot = latest_weekly_slot(
+            now=now, weekday=pref.digest_weekday, hour=pref.digest_hour, tz=user.tzinfo
+        )
+        if slot is not None:
+            slots.append((user, slot[0]))
+    return kind.without_existing(slots)
+
+
+STATUS_LABELS = {
+    forecasts.ON_TRACK: _("on track"),
+    forecasts.BEHIND: _("behind pace"),
+    forecasts.OVERDUE: _("overdue"),
+    forecasts.DONE: _("done"),
+    forecasts.NOT_STARTED: _("not started"),
+}
+
+
+@register
+class WeeklyDigest(Kind):
+    """At the learner's day and hour: the last seven days' hours against the plan, and
+    what is next. (Assignments due soon join it once assignments exist, issue 5.)"""
+
+    name = "weekly_digest"
+    label = _("Weekly digest")
+
+    def due(self, *, now: dt.datetime, users: Sequence[User]) -> Iterable[Due]:
+        due = _weekly_due(kind=self, now=now, users=users)
+        progress = progress_of(users=[user for user, _period in due], now=now)
+        for user, period in due:
+            learner = progress[user.pk]
+            active = learner.active
+            if not active:
+                continue  # nothing planned: nothing to digest
+            yield Due(
+                user=user,
+                subject="",
+                period=period,
+                context={
+                    "hours": round(learner.last_week_minutes / 60, 1),
+                    "planned": round(learner.planned_weekly_hours, 1),
+                    "courses": [_course_line(row) for row in active[:5]],
+                },
+            )
+
+    def title(self, *, user: User, context: dict) -> str:
+        return gettext("Your week: %(hours)s h studied of %(planned)s h planned") % {
+            "hours": _hours(context["hours"]),
+            "planned": _hours(context["planned"]),
+        }
+
+    def body(self, *, user: User, context: dict) -> str:
+        lines = []
+        for course in context["courses"]:
+            lines.append(
+                gettext("%(title)s: %(percent)s%%, %(status)s") % {
+                    "title": course["title"],
+                    "percent": _hours(course["percent"]),
+                    "status": STATUS_LABELS.get(course["status"], course["status"]),
+                }
+            )
+        nxt = next((c for c in context["courses"] if c["needed"]), None)
+        if nxt:
+            lines.append(
+                gettext("Next: %(title)s, %(needed)s h a week to finish on time.")
+                % {"title": nxt["title"], "needed": _hours(nxt["needed"])}
+            )
+        return "\n".join(lines)
+
+    def url(self, *, context: dict) -> str:
+        return reverse("dashboard")
+
+
+@register
+class BehindPace(Kind):
+    """A course whose forecast says behind: a nudge, at most once a week per course."""
+
+    name = "behind_pace"
+    label = _("Behind-pace nudge")
+
+    def due(self, *, now: dt.datetime, users: Sequence[User]) -> Iterable[Due]:
+        progress = progress_of(users=users, now=now)
+        candidates = []
+        for user in users:
+            learner = progress[user.pk]
+            period = iso_week_label(learner.today)
+            for row in learner.active:
+                if row.forecast.status == forecasts.BEHIND:
+                    candidates.append(Due(
+                        user=user,
+                        subject=row.plan.course.code,
+                        period=period,
+                        context=_course_line(row),
+                    ))  # fmt: skip
+        return candidates
+
+    def title(self, *, user: User, context: dict) -> str:
+        return gettext("Behind pace on %(title)s") % {"title": context["title"]}
+
+    def body(self, *, user: User, context: dict) -> str:
+        if context.get("needed"):
+            return gettext(
+                "At your recent pace you would finish after your target date. About "
+                "%(needed)s h a week would get you there on time."
+            ) % {"needed": _hours(context["needed"])}
+        return gettext("At your recent pace you would finish after your target date.")
+
+    def url(self, *, context: dict) -> str:
+        return reverse("progress:plan", args=[context["code"]])
+
+
+@register
+class TeamSummary(Kind):
+    """At a manager's day and hour: each of their teams, how many members are on track,
+    behind or overdue, and who needs a word."""
+
+    name = "team_summary"
+    label = _("Weekly team summary (managers)")
+
+    def due(self, *, now: dt.datetime, users: Sequence[User]) -> Iterable[Due]:
+        managed = list(
+            Team.managers.through.objects.filter(user__in=users).values_list("user_id", "team_id")
+        )
+        if not managed:
+            return []
+        teams_of: dict[int, list[int]] = defaultdict(list)
+        for manager_id, team_id in managed:
+            teams_of[manager_id].append(team_id)
+        slots = [
+            (user, period)
+            for user, period in _weekly_due(
+                kind=self, now=now, users=[u for u in users if u.pk in teams_of]
+            )
+        ]
+        if not slots:
+            return []
+        team_ids = {team_id for user, _p in slots for team_id in teams_of[user.pk]}
+        teams = {team.pk: team for team in Team.objects.filter(pk__in=team_ids)}
+        members: dict[int, list[User]] = defaultdict(list)
+        for membership in Membership.objects.filter(team_id__in=team_ids).select_related("user"):
+            members[membership.team_id].append(membership.user)
+        everyone = {u.pk: u for team_members in members.values() for u in team_members}
+        progress = progress_of(users=list(everyone.values()), now=now)
+        result = []
+        for user, period in slots:
+            for team_id in sorted(teams_of[user.pk]):
+                counts: dict[str, int] = defaultdict(int)
+                needs_a_word = []
+                for member in members.get(team_id, []):
+                    status = progress[member.pk].status
+                    counts[status] += 1
+                    if status in (forecasts.BEHIND, forecasts.OVERDUE):
+                        needs_a_word.append(str(member))
+                result.append(
+                    Due(
+                        user=user,
+                        subject=f"team:{team_id}",
+                        period=period,
+                        context={
+                            "team": teams[team_id].name,
+                            "members": len(members.get(team_id, [])),
+                            "counts": dict(counts),
+                            "attention": sorted(needs_a_word)[:10],
+                        },
+                    )
+                )
+        return result
+
+    def title(self, *, user: User, context: dict) -> str:
+        return gettext("%(team)s this week") % {"team": context["team"]}
+
+    def body(self, *, user: User, context: dict) -> str:
+        counts = context["counts"]
+        lines = [
+            ngettext(
+                "%(count)s member: %(on_track)s on track, %(behind)s behind pace, "
+                "%(overdue)s overdue.",
+                "%(count)s members: %(on_track)s on track, %(behind)s behind pace, "
+                "%(overdue)s overdue.",
+                context["members"],
+            )
+            % {
+                "count": context["members"],
+                "on_track": counts.get(forecasts.ON_TRACK, 0),
+                "behind": counts.get(forecasts.BEHIND, 0),
+                "overdue": counts.get(forecasts.OVERDUE, 0),
+            }
+        ]
+        if context["attention"]:
+            lines.append(
+                gettext("Who may need a word: %(names)s.")
+                % {"names": ", ".join(context["attention"])}
+            )
+        return "\n".join(lines)
+
+    def url(self, *, context: dict) -> str:
+        return reverse("dashboard")
+
+
+def _hours(value: float) -> str:
+    from django.utils import formats
+
+    return formats.number_format(value, decimal_pos=1 if value % 1 else 0)
