@@ -41,7 +41,8 @@ class LearnerProgress:
 
     @property
     def planned_weekly_hours(self) -> float:
-        return float(sum(row.plan.weekly_hours for row in self.active if row.plan.start_date <= self.today))
+        started = [row for row in self.active if row.plan.start_date <= self.today]
+        return float(sum(row.plan.weekly_hours for row in started))
 
     @property
     def status(self) -> str:
