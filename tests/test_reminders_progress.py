@@ -95,9 +95,10 @@ def test_behind_pace_nudges_once_a_week_per_course(dispatch):
     assert Notification.objects.get(reminder=nudge).url == "/progress/plans/SLOW/"
     # Still behind next week: one more, no more.
     dispatch(MONDAY_10_PARIS + dt.timedelta(days=7))
-    assert list(
-        Reminder.objects.filter(kind="behind_pace").values_list("period", flat=True)
-    ) == ["2026-W15", "2026-W16"]
+    assert list(Reminder.objects.filter(kind="behind_pace").values_list("period", flat=True)) == [
+        "2026-W15",
+        "2026-W16",
+    ]
 
 
 @pytest.mark.django_db
@@ -161,3 +162,17 @@ def test_dispatch_queries_stay_constant_with_progress_data(
         dispatch()
     assert len(many) == len(few)
     assert Reminder.objects.filter(kind="behind_pace").count() == 27
+
+
+@pytest.mark.django_db
+def test_behind_pace_waits_for_the_learners_hour(dispatch):
+    learner = make_user("night@example.test", timezone="Asia/Tokyo")
+    ReminderPreference.objects.create(user=learner, digest_hour=9)
+    course = make_course("LATE", hours="100")
+    plan(learner, course, target=TODAY + dt.timedelta(weeks=4))
+    log(learner, course, days_ago=2, minutes=60)
+    # 22:00 UTC is 07:00 in Tokyo: too early. 01:00 UTC is 10:00 there: past 09:00.
+    dispatch(dt.datetime.fromisoformat("2026-04-05T22:00+00:00"))
+    assert not Reminder.objects.filter(kind="behind_pace").exists()
+    dispatch(dt.datetime.fromisoformat("2026-04-06T01:00+00:00"))
+    assert Reminder.objects.filter(kind="behind_pace").count() == 1

@@ -172,7 +172,8 @@ class WeeklyDigest(Kind):
         lines = []
         for course in context["courses"]:
             lines.append(
-                gettext("%(title)s: %(percent)s%%, %(status)s") % {
+                gettext("%(title)s: %(percent)s%%, %(status)s")
+                % {
                     "title": course["title"],
                     "percent": _hours(course["percent"]),
                     "status": STATUS_LABELS.get(course["status"], course["status"]),
@@ -192,13 +193,21 @@ class WeeklyDigest(Kind):
 
 @register
 class BehindPace(Kind):
-    """A course whose forecast says behind: a nudge, at most once a week per course."""
+    """A course whose forecast says behind: a nudge, at most once a week per course (the
+    key's period is the learner's ISO week), and never before the learner's own hour of
+    the day, so nobody is nudged at 3 a.m."""
 
     name = "behind_pace"
     label = _("Behind-pace nudge")
 
     def due(self, *, now: dt.datetime, users: Sequence[User]) -> Iterable[Due]:
-        progress = progress_of(users=users, now=now)
+        awake = [
+            user
+            for user in users
+            if now.astimezone(user.tzinfo).hour >= preference_of(user).digest_hour
+        ]
+        progress = progress_of(users=awake, now=now)
+        users = awake
         candidates = []
         for user in users:
             learner = progress[user.pk]
