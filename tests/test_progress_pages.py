@@ -79,9 +79,10 @@ def test_dashboard_query_count_is_pinned(learner_client, personas, path, django_
     # session, user, totals per course, plans, enrolments, phases with the chosen option,
     # daily totals for the charts, latest entries, quick-log courses (9 for progress),
     # then the certificates panel (certificates expired or expiring soon: 1),
-    # then the assessments panel (tracks, latest assessments: 3), then the teams hooks
-    # (the learner's assignments, the teams they manage: 2)
-    with django_assert_num_queries(15):
+    # then the assessments panel (tracks, latest assessments: 3), the teams hooks
+    # (the learner's assignments, the teams they manage: 2), the nav's unread
+    # notifications badge (1)
+    with django_assert_num_queries(16):
         learner_client.get(reverse("dashboard"))
 
 
