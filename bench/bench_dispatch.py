@@ -4,16 +4,14 @@
     .venv/bin/python bench/bench_dispatch.py --learners 100000
 
 Each size runs in its own process on a temporary SQLite database (PARCOURS_VAR_DIR is set
-to a temp dir before Django starts), so it never touches var/. Every learner is due: the
-weekly `ping` kind of the tests (a stand-in for a weekly digest: local-time slot per
-learner, one reminder and one notification each) plus the real retake kind for one
-learner in ten (a snapshot five weeks old). Publishing to the broker is replaced by a
-counter: the pass is measured, not the broker. Aim (issue 6): queries per 1,000 learners
+to a temp dir before Django starts), so it never touches var/. Every learner is due, with
+the product's kinds: each has a plan that is behind pace and an hour logged this week
+(weekly digest + behind-pace nudge), one in ten a self-assessment five weeks old (retake),
+and a manager leads a team of 200 (team summary). Publishing to the broker is replaced by
+a counter: the pass is measured, not the broker. Aim (issue 6): queries per 1,000 learners
 constant, whatever the number of learners.
 
-Measured (2 shared cores, SQLite, with the ping and retake kinds), 2026-11-22:
-  10,000 learners:  2.8 s, 152 queries   (15.2 per 1,000); same instant again 0.7 s
-  100,000 learners: 27.3 s, 1,502 queries (15.0 per 1,000); same instant again 7.7 s
+Measured (2 shared cores, SQLite), 2026-11-22: see the report of issue 6.
 """
 
 from __future__ import annotations
@@ -42,14 +40,14 @@ def run(learners: int) -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from tests.reminders_support.kind import register_ping
-    from tracker.accounts.models import User
+    from courses.models import Course
+    from tracker.accounts.models import Membership, Team, User
     from tracker.assessments.models import Assessment
+    from tracker.progress.models import Plan, TimeEntry
     from tracker.reminders import services
     from tracker.reminders.models import Notification, Reminder
 
     call_command("migrate", verbosity=0)
-    register_ping()
     now = dt.datetime.fromisoformat("2026-04-06T10:00+02:00")  # Monday 10:00 in Paris
 
     started = time.perf_counter()
@@ -69,6 +67,35 @@ def run(learners: int) -> None:
         ),
         batch_size=5000,
     )
+    course = Course.objects.create(
+        code="BENCH", title="Bench course", provider="Bench", effort_text="100h", effort_hours=100
+    )
+    learner_ids = list(User.objects.values_list("pk", flat=True))
+    today = now.date()
+    Plan.objects.bulk_create(
+        (
+            Plan(
+                user_id=pk,
+                course=course,
+                start_date=today - dt.timedelta(weeks=4),
+                weekly_hours=5,
+                target_date=today + dt.timedelta(weeks=4),
+            )
+            for pk in learner_ids
+        ),
+        batch_size=5000,
+    )
+    TimeEntry.objects.bulk_create(
+        (
+            TimeEntry(user_id=pk, course=course, date=today - dt.timedelta(days=2), minutes=60)
+            for pk in learner_ids
+        ),
+        batch_size=5000,
+    )
+    manager = User.objects.create(email="manager@bench.test", password="!")  # noqa: S106
+    team = Team.objects.create(name="Bench team")
+    team.managers.add(manager)
+    Membership.objects.bulk_create(Membership(team=team, user_id=pk) for pk in learner_ids[:200])
     print(f"  set up {learners:,} learners in {time.perf_counter() - started:.1f} s")
 
     enqueued = []
