@@ -11,7 +11,9 @@ and a manager leads a team of 200 (team summary). Publishing to the broker is re
 a counter: the pass is measured, not the broker. Aim (issue 6): queries per 1,000 learners
 constant, whatever the number of learners.
 
-Measured (2 shared cores, SQLite), 2026-11-22: see the report of issue 6.
+Measured on 2 cores shared with other jobs (load ~3), SQLite, 2026-11-22:
+  10,000 learners:  12.3 s, 21,001 reminders,  324 queries (32.4 per 1,000); again 2.7 s
+  100,000 learners: 118.7 s, 210,001 reminders, 3,024 queries (30.2 per 1,000); again 50.7 s
 """
 
 from __future__ import annotations
