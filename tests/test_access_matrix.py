@@ -25,6 +25,8 @@ from tracker.assessments.services import assessment_draft_get_or_create
 from tracker.certificates.services import CertificateInput, certificate_record
 from tracker.exports.services import calendar_feed_get_or_create
 from tracker.progress import services as progress_services
+from tracker.reminders.models import Notification
+from tracker.reminders.tokens import unsubscribe_token
 from tracker.teams import services as team_services
 
 pytestmark = pytest.mark.django_db
@@ -100,6 +102,7 @@ def world(personas) -> World:
         data=CertificateInput(title="Cert", issued_on=learner.local_today()),
     )
     feed = calendar_feed_get_or_create(user=learner)
+    notification = Notification.objects.create(user=learner, kind="retake", title="Retake")
     return World(
         {
             "entry": entry.pk,
@@ -115,6 +118,8 @@ def world(personas) -> World:
             "assignment": assignment.pk,
             "certificate": certificate.pk,
             "feed": feed.token,
+            "notification": notification.pk,
+            "unsubscribe": unsubscribe_token(user_id=learner.pk, kind="retake"),
         }
     )
 
@@ -291,6 +296,19 @@ CASES: list[Case] = [
         kwargs={"pk": "certificate"},
         missing="pk",
     ),
+    # --- reminders and notifications ---
+    Case("reminders:preferences", "GET", LOGGED_IN),
+    Case("reminders:notifications", "GET", LOGGED_IN),
+    Case("reminders:read_all", "POST", row(302, 302, 302, 302, 302, 302)),
+    Case(
+        "reminders:read",
+        "POST",
+        row(302, 302, 404, 404, 404, 404),
+        kwargs={"notification_id": "notification"},
+        missing="notification_id",
+    ),
+    # Reached from an email by its signed token, signed in or not; a bad token is a 400.
+    Case("reminders:unsubscribe", "GET", PUBLIC, kwargs={"token": "unsubscribe"}),
     # --- exports (one's own data only: no id in these URLs) ---
     Case("exports:my_data", "GET", LOGGED_IN),
     Case("exports:json", "GET", LOGGED_IN),
@@ -402,6 +420,7 @@ CASES: list[Case] = [
         missing="entry_id",
     ),
     Case("api:my_progress", "GET", API_LOGGED_IN),
+    Case("api:my_notifications", "GET", API_LOGGED_IN),
     Case(
         "api:team_progress",
         "GET",

@@ -16,8 +16,8 @@ from tracker.accounts.api import router as accounts_router
 from tracker.accounts.models import ApiToken
 from tracker.assessments.api import router as assessments_router
 from tracker.progress.api import router as progress_router
-from tracker.teams.api import router as teams_router
 from tracker.reminders.api import router as reminders_router
+from tracker.teams.api import router as teams_router
 
 
 class BearerToken(HttpBearer):
