@@ -196,6 +196,8 @@ def _queries_for_one_batch() -> int:
         + 3  # weekly digest: their plans, minutes per course, minutes per recent day
         + 3  # behind pace: the same three for the batch
         + 1  # team summary: which of them manage a team
+        + 2  # due soon, overdue: the batch's assignments near their dates (none here)
+        + 1  # overdue to managers: which of them manage a team
         + 1  # reminders that already exist for these keys
         + 2  # savepoint around the batch's writes (test transaction)
         + 1  # insert the reminders

@@ -12,10 +12,10 @@ import datetime
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
-from django.db.models import Max, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.shortcuts import get_object_or_404
 
-from courses.models import Competency, TrackTarget
+from courses.models import Competency, Phase, TrackTarget
 from tracker.accounts.models import Team, User
 from tracker.assessments.models import Assessment, ManagerRating, Rating
 from tracker.progress import forecasts
@@ -64,6 +64,45 @@ def assignments_for_learner(*, user: User) -> list[Assignment]:
         .defer(*(f"course__{name}" for name in COURSE_HEAVY_FIELDS))
         .order_by("due_date", "id")
     )
+
+
+def assignments_done(*, assignments: list[Assignment]) -> set[int]:
+    """The ids of the assignments whose work is done: the course's plan is done, or for a
+    track, a course is chosen in every phase and each chosen course's plan is done.
+    Three queries whatever the number of assignments."""
+    if not assignments:
+        return set()
+    user_ids = {a.assignee_id for a in assignments}
+    track_ids = {a.track_id for a in assignments if a.track_id}
+    done = set(
+        Plan.objects.filter(user_id__in=user_ids, done_on__isnull=False).values_list(
+            "user_id", "course_id"
+        )
+    )
+    chosen: dict[tuple[int, int], set[int]] = {}
+    phases: dict[int, int] = {}
+    if track_ids:
+        for user_id, track_id, course_id in PhaseChoice.objects.filter(
+            user_id__in=user_ids, phase__track_id__in=track_ids
+        ).values_list("user_id", "phase__track_id", "course_id"):
+            chosen.setdefault((user_id, track_id), set()).add(course_id)
+        phases = dict(
+            Phase.objects.filter(track_id__in=track_ids)
+            .values("track_id")
+            .annotate(n=Count("id"))
+            .values_list("track_id", "n")
+        )
+    result = set()
+    for a in assignments:
+        if a.course_id:
+            courses = {a.course_id}
+        else:
+            courses = chosen.get((a.assignee_id, a.track_id), set())
+            if len(courses) < phases.get(a.track_id, 1):
+                continue  # a phase without a chosen course: the track is not done
+        if all((a.assignee_id, course_id) in done for course_id in courses):
+            result.add(a.pk)
+    return result
 
 
 def team_logs(*, team: Team, limit: int = 50) -> list[AssignmentLog]:

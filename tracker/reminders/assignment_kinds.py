@@ -1,0 +1,223 @@
+"""Reminder kinds built on the teams app's assignments: due soon (7 days and 1 day before),
+overdue to the learner, and overdue to each manager of the assignment's team.
+
+Each reminder is due on a day counted from the due date, at the recipient's own local
+hour (their digest hour), and is still sent within the catch-up window after it. "Done"
+is the teams app's rule (`assignments_done`), so nobody is reminded of finished work.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import formats
+from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext_lazy as _
+
+from tracker.accounts.models import Team, User
+from tracker.teams.models import Assignment
+from tracker.teams.selectors import assignments_done
+
+from .kinds import Due, Kind, preference_of, register
+
+# Reminder day = due date + offset; the period names the threshold.
+DUE_SOON = {"7d": -7, "1d": -1}
+OVERDUE_OFFSET = 1
+
+
+def _slot_passed(*, user: User, day: dt.date, now: dt.datetime) -> bool:
+    """Whether `day` at the user's hour (local) has come, recently enough to still send."""
+    due_at = dt.datetime.combine(day, dt.time(preference_of(user).digest_hour), tzinfo=user.tzinfo)
+    window = dt.timedelta(hours=settings.REMINDERS_CATCH_UP_HOURS)
+    return due_at <= now and now - due_at <= window
+
+
+def _day_range(*, users: Iterable[User], now: dt.datetime) -> tuple[dt.date, dt.date]:
+    days = [now.astimezone(u.tzinfo).date() for u in users]
+    lookback = dt.timedelta(days=settings.REMINDERS_CATCH_UP_HOURS // 24 + 2)
+    return min(days) - lookback, max(days)
+
+
+def _assignments(**filters) -> list[Assignment]:
+    return list(
+        Assignment.objects.filter(**filters)
+        .select_related("assignee", "track", "course")
+        .only(
+            "team_id",
+            "assignee",
+            "track_id",
+            "course_id",
+            "due_date",
+            "track__code",
+            "track__name_fr",
+            "track__name_en",
+            "course__code",
+            "course__title",
+        )
+        .order_by("due_date", "id")
+    )
+
+
+def _context(assignment: Assignment) -> dict:
+    target = assignment.target
+    if assignment.track_id:
+        names = {"fr": target.name_fr, "en": target.name_en or target.name_fr}
+    else:
+        names = {"fr": target.title, "en": target.title}
+    return {
+        "assignment": assignment.pk,
+        "team": assignment.team_id,
+        "code": target.code,
+        "names": names,
+        "due": assignment.due_date.isoformat(),
+        "learner": str(assignment.assignee),
+    }
+
+
+def _name(context: dict) -> str:
+    language = "en" if (get_language() or "fr").startswith("en") else "fr"
+    return context["names"][language]
+
+
+def _due(context: dict) -> str:
+    return formats.date_format(dt.date.fromisoformat(context["due"]), "DATE_FORMAT")
+
+
+def _subject(assignment: Assignment) -> str:
+    return f"assignment:{assignment.pk}"
+
+
+class _LearnerDueDateKind(Kind):
+    """A reminder to the assignee on days counted from the due date: `offsets` maps each
+    period to its number of days after the due date (negative: before)."""
+
+    def offsets(self, assignment: Assignment) -> dict[str, int]:
+        raise NotImplementedError
+
+    def due(self, *, now: dt.datetime, users: Sequence[User]) -> Iterable[Due]:
+        first, last = _day_range(users=users, now=now)
+        by_pk = {u.pk: u for u in users}
+        # The offsets do not depend on the date, only their periods' names do.
+        days = list(self.offsets(Assignment(due_date=dt.date.min)).values())
+        candidates = []
+        for assignment in _assignments(
+            assignee__in=users,
+            due_date__gte=first - dt.timedelta(days=max(days)),
+            due_date__lte=last - dt.timedelta(days=min(days)),
+        ):
+            user = by_pk[assignment.assignee_id]
+            for period, offset in self.offsets(assignment).items():
+                day = assignment.due_date + dt.timedelta(days=offset)
+                if _slot_passed(user=user, day=day, now=now):
+                    candidates.append((assignment, user, period))
+        done = assignments_done(assignments=[a for a, _u, _p in candidates])
+        return [
+            Due(user=user, subject=_subject(a), period=period, context=_context(a))
+            for a, user, period in candidates
+            if a.pk not in done
+        ]
+
+    def url(self, *, context: dict) -> str:
+        return reverse("dashboard")
+
+
+@register
+class DueSoon(_LearnerDueDateKind):
+    """7 days and 1 day before the due date, at the learner's hour: one reminder each."""
+
+    name = "due_soon"
+    label = _("Assignment due soon")
+
+    def offsets(self, assignment: Assignment) -> dict[str, int]:
+        return DUE_SOON
+
+    def title(self, *, user: User, context: dict) -> str:
+        return gettext("%(name)s is due on %(date)s") % {
+            "name": _name(context),
+            "date": _due(context),
+        }
+
+    def body(self, *, user: User, context: dict) -> str:
+        return gettext(
+            "Your team's assignment %(name)s is due on %(date)s. Your dashboard shows where "
+            "you stand."
+        ) % {"name": _name(context), "date": _due(context)}
+
+
+@register
+class Overdue(_LearnerDueDateKind):
+    """The day after the due date, at the learner's hour, if the work is not done. The
+    period is the due date, so a new due date brings a new notice."""
+
+    name = "overdue"
+    label = _("Assignment overdue")
+
+    def offsets(self, assignment: Assignment) -> dict[str, int]:
+        return {assignment.due_date.isoformat(): OVERDUE_OFFSET}
+
+    def title(self, *, user: User, context: dict) -> str:
+        return gettext("%(name)s is overdue") % {"name": _name(context)}
+
+    def body(self, *, user: User, context: dict) -> str:
+        return gettext(
+            "Your team's assignment %(name)s was due on %(date)s and is not finished yet."
+        ) % {"name": _name(context), "date": _due(context)}
+
+
+@register
+class OverdueManager(Kind):
+    """The same day after the due date, at each manager's own hour: one notice per learner
+    and assignment of the teams they manage, separate from the learner's."""
+
+    name = "overdue_manager"
+    label = _("Overdue assignments of my teams (managers)")
+
+    def due(self, *, now: dt.datetime, users: Sequence[User]) -> Iterable[Due]:
+        managers_of: dict[int, list[int]] = defaultdict(list)
+        for manager_id, team_id in Team.managers.through.objects.filter(user__in=users).values_list(
+            "user_id", "team_id"
+        ):
+            managers_of[team_id].append(manager_id)
+        if not managers_of:
+            return []
+        by_pk = {u.pk: u for u in users}
+        first, last = _day_range(
+            users=[by_pk[m] for ms in managers_of.values() for m in ms], now=now
+        )
+        candidates = []
+        for a in _assignments(
+            team_id__in=managers_of,
+            due_date__gte=first - dt.timedelta(days=OVERDUE_OFFSET),
+            due_date__lte=last - dt.timedelta(days=OVERDUE_OFFSET),
+        ):
+            for manager_id in managers_of[a.team_id]:
+                manager = by_pk[manager_id]
+                day = a.due_date + dt.timedelta(days=OVERDUE_OFFSET)
+                if manager_id != a.assignee_id and _slot_passed(user=manager, day=day, now=now):
+                    candidates.append((a, manager))
+        done = assignments_done(assignments=list({a.pk: a for a, _m in candidates}.values()))
+        return [
+            Due(user=m, subject=_subject(a), period=a.due_date.isoformat(), context=_context(a))
+            for a, m in candidates
+            if a.pk not in done
+        ]
+
+    def title(self, *, user: User, context: dict) -> str:
+        return gettext("%(learner)s: %(name)s is overdue") % {
+            "learner": context["learner"],
+            "name": _name(context),
+        }
+
+    def body(self, *, user: User, context: dict) -> str:
+        return gettext("%(learner)s has not finished %(name)s, which was due on %(date)s.") % {
+            "learner": context["learner"],
+            "name": _name(context),
+            "date": _due(context),
+        }
+
+    def url(self, *, context: dict) -> str:
+        return reverse("teams:detail", args=[context["team"]])
