@@ -220,3 +220,33 @@ def test_the_managers_email_is_in_their_language_with_a_link_to_the_team(dispatc
     assert team_url in message.body
     html = message.alternatives[0].content
     assert team_url in html and "Prompting 101" in html
+
+
+@pytest.mark.django_db
+def test_weekly_digest_lists_open_assignments_due_within_two_weeks(dispatch):
+    learner = make_user("digestdue@example.test", language="en")
+    soon = make_course("SOON", title="Prompting 101", hours="10")
+    later = make_course("LATER", title="MLOps basics", hours="10")
+    finished = make_course("DONE", title="Scrum refresher", hours="10")
+    for course in (soon, later, finished):
+        Plan.objects.create(
+            user=learner, course=course, start_date=dt.date(2026, 3, 1), weekly_hours=Decimal(2)
+        )
+    Plan.objects.filter(course=finished).update(done_on=dt.date(2026, 4, 1))
+    team = make_team(members=[learner])
+    monday = dt.date(2026, 4, 13)  # the digest goes on the learner's Monday 09:00
+    for course, due in (
+        (soon, monday + dt.timedelta(days=10)),
+        (later, monday + dt.timedelta(days=30)),
+        (finished, monday + dt.timedelta(days=3)),
+    ):
+        Assignment.objects.create(team=team, assignee=learner, course=course, due_date=due)
+
+    dispatch(at("2026-04-13", 10))
+
+    digest = Reminder.objects.get(kind="weekly_digest", user=learner)
+    assert [item["code"] for item in digest.context["due_soon"]] == ["SOON"]
+    body = Notification.objects.get(reminder=digest).body
+    assert "Due soon: Prompting 101" in body
+    assert "MLOps basics" not in body.split("Due soon")[-1]
+    assert "Scrum refresher" not in body.split("Due soon")[-1]

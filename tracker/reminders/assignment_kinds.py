@@ -78,13 +78,36 @@ def _context(assignment: Assignment) -> dict:
     }
 
 
-def _name(context: dict) -> str:
+def assignment_display_name(context: dict) -> str:
     language = "en" if (get_language() or "fr").startswith("en") else "fr"
     return context["names"][language]
 
 
-def _due(context: dict) -> str:
+def assignment_due_label(context: dict) -> str:
     return formats.date_format(dt.date.fromisoformat(context["due"]), "DATE_FORMAT")
+
+
+def assignments_due_soon(
+    *, users: Sequence[User], now: dt.datetime, days: int = 14
+) -> dict[int, list[dict]]:
+    """Per learner, their open assignments due from today to `days` ahead (local dates),
+    for the weekly digest. A constant number of queries whatever the number of users."""
+    if not users:
+        return {}
+    todays = {user.pk: now.astimezone(user.tzinfo).date() for user in users}
+    horizon = dt.timedelta(days=days)
+    candidates = _assignments(
+        assignee__in=list(users),
+        due_date__gte=min(todays.values()),
+        due_date__lte=max(todays.values()) + horizon,
+    )
+    done = assignments_done(assignments=candidates)
+    upcoming: dict[int, list[dict]] = defaultdict(list)
+    for assignment in candidates:
+        today = todays[assignment.assignee_id]
+        if assignment.pk not in done and today <= assignment.due_date <= today + horizon:
+            upcoming[assignment.assignee_id].append(_context(assignment))
+    return dict(upcoming)
 
 
 def _subject(assignment: Assignment) -> str:
@@ -137,15 +160,15 @@ class DueSoon(_LearnerDueDateKind):
 
     def title(self, *, user: User, context: dict) -> str:
         return gettext("%(name)s is due on %(date)s") % {
-            "name": _name(context),
-            "date": _due(context),
+            "name": assignment_display_name(context),
+            "date": assignment_due_label(context),
         }
 
     def body(self, *, user: User, context: dict) -> str:
         return gettext(
             "Your team's assignment %(name)s is due on %(date)s. Your dashboard shows where "
             "you stand."
-        ) % {"name": _name(context), "date": _due(context)}
+        ) % {"name": assignment_display_name(context), "date": assignment_due_label(context)}
 
 
 @register
@@ -160,12 +183,12 @@ class Overdue(_LearnerDueDateKind):
         return {assignment.due_date.isoformat(): OVERDUE_OFFSET}
 
     def title(self, *, user: User, context: dict) -> str:
-        return gettext("%(name)s is overdue") % {"name": _name(context)}
+        return gettext("%(name)s is overdue") % {"name": assignment_display_name(context)}
 
     def body(self, *, user: User, context: dict) -> str:
         return gettext(
             "Your team's assignment %(name)s was due on %(date)s and is not finished yet."
-        ) % {"name": _name(context), "date": _due(context)}
+        ) % {"name": assignment_display_name(context), "date": assignment_due_label(context)}
 
 
 @register
@@ -209,14 +232,14 @@ class OverdueManager(Kind):
     def title(self, *, user: User, context: dict) -> str:
         return gettext("%(learner)s: %(name)s is overdue") % {
             "learner": context["learner"],
-            "name": _name(context),
+            "name": assignment_display_name(context),
         }
 
     def body(self, *, user: User, context: dict) -> str:
         return gettext("%(learner)s has not finished %(name)s, which was due on %(date)s.") % {
             "learner": context["learner"],
-            "name": _name(context),
-            "date": _due(context),
+            "name": assignment_display_name(context),
+            "date": assignment_due_label(context),
         }
 
     def url(self, *, context: dict) -> str:

@@ -23,6 +23,7 @@ from tracker.progress import forecasts
 from tracker.progress.models import Plan, TimeEntry
 from tracker.progress.selectors import PlanRow, Totals, plan_forecast
 
+from .assignment_kinds import assignment_display_name, assignment_due_label, assignments_due_soon
 from .kinds import Due, Kind, iso_week_label, latest_weekly_slot, preference_of, register
 
 LOOKBACK_DAYS = forecasts.TRAILING_DAYS + 7  # covers every user's trailing window
@@ -138,14 +139,16 @@ STATUS_LABELS = {
 @register
 class WeeklyDigest(Kind):
     """At the learner's day and hour: the last seven days' hours against the plan, and
-    what is next. (Assignments due soon join it once assignments exist, issue 5.)"""
+    what is next, and the open assignments due within two weeks."""
 
     name = "weekly_digest"
     label = _("Weekly digest")
 
     def due(self, *, now: dt.datetime, users: Sequence[User]) -> Iterable[Due]:
         due = _weekly_due(kind=self, now=now, users=users)
-        progress = progress_of(users=[user for user, _period in due], now=now)
+        learners = [user for user, _period in due]
+        progress = progress_of(users=learners, now=now)
+        upcoming = assignments_due_soon(users=learners, now=now)
         for user, period in due:
             learner = progress[user.pk]
             active = learner.active
@@ -159,6 +162,7 @@ class WeeklyDigest(Kind):
                     "hours": round(learner.last_week_minutes / 60, 1),
                     "planned": round(learner.planned_weekly_hours, 1),
                     "courses": [_course_line(row) for row in active[:5]],
+                    "due_soon": upcoming.get(user.pk, []),
                 },
             )
 
@@ -177,6 +181,14 @@ class WeeklyDigest(Kind):
                     "title": course["title"],
                     "percent": _hours(course["percent"]),
                     "status": STATUS_LABELS.get(course["status"], course["status"]),
+                }
+            )
+        for assignment in context.get("due_soon", []):
+            lines.append(
+                gettext("Due soon: %(name)s, by %(due)s.")
+                % {
+                    "name": assignment_display_name(assignment),
+                    "due": assignment_due_label(assignment),
                 }
             )
         nxt = next((c for c in context["courses"] if c["needed"]), None)
