@@ -99,3 +99,14 @@ def test_password_reset_emails_are_limited_per_address_without_saying_so(client)
         response = client.post(reverse("password_reset"), {"email": "ana@example.test"})
         assert response.url == reverse("password_reset_done")
     assert len(mail.outbox) == throttle.RESET_EMAIL_LIMIT
+
+
+def test_login_still_works_with_the_cache_down(client, monkeypatch):
+    # Redis down: the throttle steps aside rather than answering 500 to every login.
+    dead = RedisCache("redis://127.0.0.1:1/0", {"OPTIONS": {"socket_connect_timeout": 0.2}})
+    monkeypatch.setattr(throttle, "cache", dead)
+    make_user("down@example.test")
+    wrong = client.post(reverse("login"), {"username": "down@example.test", "password": "x"})
+    assert wrong.status_code == 200 and wrong.context["form"].errors
+    right = client.post(reverse("login"), {"username": "down@example.test", "password": PASSWORD})
+    assert right.status_code == 302

@@ -10,11 +10,16 @@ for a single runserver).
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import logging
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
 
 # Per email: a few guesses, then a pause. Per IP: higher, since offices share an address.
 EMAIL_LIMIT: int = settings.LOGIN_THROTTLE_EMAIL_LIMIT
@@ -27,6 +32,24 @@ WINDOW_SECONDS: int = settings.LOGIN_THROTTLE_WINDOW_SECONDS
 RESET_EMAIL_LIMIT = 3
 RESET_IP_LIMIT = 20
 RESET_WINDOW_SECONDS = 3600
+
+
+def _fail_open(fallback):
+    """With the cache (Redis) down, people must still be able to log in: the throttle
+    steps aside, and says so in the log, rather than turning every login into a 500."""
+
+    def decorate(function):
+        @functools.wraps(function)
+        def wrapper(*args, **kwargs):
+            try:
+                return function(*args, **kwargs)
+            except (RedisError, OSError):
+                logger.exception("login throttle: the cache is unreachable; not throttling")
+                return fallback
+
+        return wrapper
+
+    return decorate
 
 
 def _key(kind: str, value: str) -> str:
@@ -59,21 +82,25 @@ def _keys(*, email: str, ip: str) -> list[tuple[str, int]]:
     return [(_key("email", email), EMAIL_LIMIT), (_key("ip", ip), IP_LIMIT)]
 
 
+@_fail_open(False)
 def login_is_throttled(*, email: str, ip: str) -> bool:
     counts = cache.get_many([key for key, _ in _keys(email=email, ip=ip)])
     return any(counts.get(key, 0) >= limit for key, limit in _keys(email=email, ip=ip))
 
 
+@_fail_open(None)
 def login_failed(*, email: str, ip: str) -> None:
     for key, _ in _keys(email=email, ip=ip):
         _increment(key, WINDOW_SECONDS)
 
 
+@_fail_open(None)
 def login_succeeded(*, email: str) -> None:
     # The IP counter is kept: a success on one account must not reset a spray on others.
     cache.delete(_key("email", email))
 
 
+@_fail_open(True)
 def password_reset_allowed(*, email: str, ip: str) -> bool:
     """Counts one reset request; False once the address or the IP asked too often."""
     by_email = _increment(_key("reset-email", email), RESET_WINDOW_SECONDS)
