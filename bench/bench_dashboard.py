@@ -12,13 +12,9 @@ aim is a dashboard at 50% of the baseline or more.
 from __future__ import annotations
 
 import argparse
-import http.client
-import statistics
 import tempfile
-import threading
-import time
 
-from _common import SESSION_HELPER, bench_env, gunicorn, manage
+from _common import SESSION_HELPER, bench_env, compare, gunicorn, manage
 
 SETUP = (
     SESSION_HELPER
@@ -57,37 +53,6 @@ print("SESSION", session_for(user), TimeEntry.objects.filter(user=user).count())
 )
 
 
-def hammer(port: int, path: str, cookie: str, total: int, threads: int) -> float:
-    """Send `total` GETs from `threads` keep-alive connections; return requests/s."""
-    counter = iter(range(total))
-    lock = threading.Lock()
-    errors: list[str] = []
-
-    def worker():
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        while True:
-            with lock:
-                if next(counter, None) is None:
-                    break
-            conn.request("GET", path, headers={"Cookie": cookie, "Host": "127.0.0.1"})
-            response = conn.getresponse()
-            response.read()
-            if response.status != 200:
-                errors.append(f"{path}: {response.status}")
-        conn.close()
-
-    pool = [threading.Thread(target=worker) for _ in range(threads)]
-    started = time.perf_counter()
-    for thread in pool:
-        thread.start()
-    for thread in pool:
-        thread.join()
-    elapsed = time.perf_counter() - started
-    if errors:
-        raise SystemExit(f"errors: {errors[:3]} ({len(errors)} in all)")
-    return total / elapsed
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=500)
@@ -102,16 +67,14 @@ def main() -> None:
         line = next(x for x in out.splitlines() if x.startswith("SESSION"))
         _, cookie, entries = line.split()
         with gunicorn(env, workers=2) as port:
-            for path in ("/", "/bench/baseline/"):  # warm both workers up
-                hammer(port, path, cookie, 20, 2)
-            # Alternate short rounds so a change in the machine's load hits both views alike.
-            per_round = max(args.requests // args.rounds, 1)
-            baselines, dashboards = [], []
-            for _ in range(args.rounds):
-                baselines.append(hammer(port, "/bench/baseline/", cookie, per_round, args.threads))
-                dashboards.append(hammer(port, "/", cookie, per_round, args.threads))
-            baseline = statistics.median(baselines)
-            dashboard = statistics.median(dashboards)
+            baseline, dashboard = compare(
+                port,
+                "/",
+                cookie,
+                requests=args.requests,
+                threads=args.threads,
+                rounds=args.rounds,
+            )
     print(
         f"learner with {entries} daily entries; gunicorn -w 2; {args.threads} threads; "
         f"{args.requests} requests per view"
