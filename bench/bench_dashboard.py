@@ -14,30 +14,18 @@ from __future__ import annotations
 import argparse
 import tempfile
 
-from _common import SESSION_HELPER, bench_env, compare, gunicorn, manage
+from _common import DEMO_CATALOGUE, SESSION_HELPER, bench_env, compare, gunicorn, manage
 
 SETUP = (
     SESSION_HELPER
+    + DEMO_CATALOGUE
     + r"""
 import datetime
-from decimal import Decimal
 from django.core.management import call_command
-from courses.models import Course, Module, Phase, Track
 from tracker.accounts.models import User
 from tracker.progress import services
 from tracker.progress.models import TimeEntry
 
-track = Track.objects.create(code="ai-product-owner", name_fr="AI Product Owner")
-for n in range(1, 5):
-    phase = Phase.objects.create(track=track, code=f"P{n}", order=n, name_fr=f"Phase {n}")
-    for letter in "ABC":
-        course = Course.objects.create(
-            code=f"P{n}-{letter}", title=f"Course {n}{letter}", effort_text="60h",
-            effort_hours=Decimal(60), weekly_hours=Decimal(5), track=track, phase=phase,
-            option=letter,
-        )
-        for m in range(1, 6):
-            Module.objects.create(course=course, order=m, title=f"Module {m}", hours=12)
 call_command("seed_demo", learners=20, days=365, verbosity=0)
 user = User.objects.get(email="learner@parcours.test")
 TimeEntry.objects.filter(user=user).delete()

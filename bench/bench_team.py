@@ -17,25 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._common import SESSION_HELPER, bench_env, compare, gunicorn, manage
-
-# A four-phase track of three 60-hour options each (seed_demo assigns and plans it).
-DEMO_CATALOGUE = r"""
-from decimal import Decimal
-from courses.models import Course, Module, Phase, Track
-
-track = Track.objects.create(code="ai-product-owner", name_fr="AI Product Owner")
-for n in range(1, 5):
-    phase = Phase.objects.create(track=track, code=f"P{n}", order=n, name_fr=f"Phase {n}")
-    for letter in "ABC":
-        course = Course.objects.create(
-            code=f"P{n}-{letter}", title=f"Course {n}{letter}", effort_text="60h",
-            effort_hours=Decimal(60), weekly_hours=Decimal(5), track=track, phase=phase,
-            option=letter,
-        )
-        for m in range(1, 6):
-            Module.objects.create(course=course, order=m, title=f"Module {m}", hours=12)
-"""
+from bench._common import DEMO_CATALOGUE, SESSION_HELPER, bench_env, compare, gunicorn, manage
 
 SETUP = (
     DEMO_CATALOGUE
