@@ -154,11 +154,6 @@ else:
             },
         }
     }
-    # Tests that share the database with another thread or process (the live server of
-    # the browser tests) want a file, in WAL mode, rather than the in-memory test database
-    # whose shared cache answers "database table is locked" under concurrent use.
-    if _test_db_file := env_str("PARCOURS_SQLITE_TEST_FILE"):
-        DATABASES["default"]["TEST"] = {"NAME": _test_db_file}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Users ----------------------------------------------------------------------------
