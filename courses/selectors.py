@@ -6,14 +6,34 @@ same number of queries whatever the number of courses.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import F, Max, Min, Prefetch, Q, QuerySet
+from django.db.models import F, Max, Min, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
 from .importing.parsing import normalise_name
-from .models import Competency, CompetencyDomain, Course, Phase, Track, TrackTarget
+from .models import Competency, CompetencyDomain, Course, ImportRun, Phase, Track, TrackTarget
+
+
+def catalogue_version() -> str:
+    """A value that changes whenever the catalogue does, for caches of what is computed
+    from it (one query): a finished run of the importer (it writes in bulk, which leaves
+    `updated` alone) or an edit of a course or a track in the admin."""
+    latest = {
+        "track": Subquery(Track.objects.order_by("-updated").values("updated")[:1]),
+        "run": Subquery(
+            ImportRun.objects.filter(finished__isnull=False)
+            .order_by("-finished")
+            .values("finished")[:1]
+        ),
+    }
+    row = Course.objects.order_by().aggregate(
+        course=Max("updated"), **{name: Max(query) for name, query in latest.items()}
+    )
+    stamp = "|".join(str(row[name]) for name in ("course", "track", "run"))
+    return hashlib.blake2b(stamp.encode(), digest_size=8).hexdigest()  # short, cache-key safe
 
 
 @dataclass(frozen=True, kw_only=True)

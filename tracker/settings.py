@@ -206,7 +206,14 @@ if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS: dict = {}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Per process; room for the cached progress of a few thousand learners
+    # (tracker/progress/cache.py) besides the login throttle's counters.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    }
     # Embedded default: kombu's filesystem transport needs no server, yet a real worker
     # and beat consume it.
     CELERY_BROKER_URL = "filesystem://"
@@ -296,6 +303,10 @@ CSRF_COOKIE_HTTPONLY = True
 # A password reset link is valid for three hours (Django's default is three days).
 PASSWORD_RESET_TIMEOUT = env_int("DJANGO_PASSWORD_RESET_TIMEOUT", 3 * 3600)
 # Login throttling (tracker/accounts/throttle.py): failures counted in the cache.
+# How long computed progress stays cached at most (0: not cached). Writes through the
+# services make it stale at once whatever this says (tracker/progress/cache.py).
+PARCOURS_PROGRESS_CACHE_SECONDS = env_int("PARCOURS_PROGRESS_CACHE_SECONDS", 15 * 60)
+
 LOGIN_THROTTLE_EMAIL_LIMIT = env_int("PARCOURS_LOGIN_THROTTLE_EMAIL_LIMIT", 5)
 LOGIN_THROTTLE_IP_LIMIT = env_int("PARCOURS_LOGIN_THROTTLE_IP_LIMIT", 30)
 LOGIN_THROTTLE_WINDOW_SECONDS = env_int("PARCOURS_LOGIN_THROTTLE_WINDOW_SECONDS", 15 * 60)

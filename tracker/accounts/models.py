@@ -64,6 +64,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("staff status"), default=False)
     date_joined = models.DateTimeField(_("date joined"), default=dj_timezone.now)
+    # Bumped by every write to the person's progress (entries, plans, choices, certificates,
+    # assignments): what is computed from those rows is cached under it
+    # (tracker/progress/cache.py), so a write makes the next read recompute.
+    progress_version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
 

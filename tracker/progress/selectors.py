@@ -189,6 +189,13 @@ def plan_rows(
     plans = list(plans)
     if totals is None:
         totals = course_totals(user=user, today=today, course_ids=[p.course_id for p in plans])
+    return rows_for_plans(plans=plans, totals=totals, today=today)
+
+
+def rows_for_plans(
+    *, plans: list, totals: dict[int, Totals], today: datetime.date
+) -> list[PlanRow]:
+    """Each plan with its course's totals and forecast."""
     rows = []
     for plan in plans:
         plan_totals = totals.get(plan.course_id, Totals())

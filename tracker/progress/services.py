@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from courses.models import Course, Module, Phase, Track
 from tracker.accounts.models import User
 
+from .cache import progress_changed
 from .durations import check_minutes, format_minutes
 from .models import (
     EARLIEST_DATE,
@@ -37,7 +38,10 @@ MAX_WEEKLY_HOURS = Decimal("80")
 
 
 def track_join(*, user: User, track: Track) -> Enrolment:
-    enrolment, _created = Enrolment.objects.get_or_create(user=user, track=track)
+    with transaction.atomic():
+        enrolment, created = Enrolment.objects.get_or_create(user=user, track=track)
+        if created:
+            progress_changed(user_ids=[user.pk])
     return enrolment
 
 
@@ -46,6 +50,7 @@ def track_leave(*, user: User, track: Track) -> None:
     with transaction.atomic():
         PhaseChoice.objects.filter(user=user, phase__track=track).delete()
         Enrolment.objects.filter(user=user, track=track).delete()
+        progress_changed(user_ids=[user.pk])
 
 
 @transaction.atomic
@@ -67,6 +72,7 @@ def phase_choose(*, user: User, phase: Phase, course: Course) -> PhaseChoice:
         user=user, phase=phase, defaults={"course": course}
     )
     plan_add(user=user, course=course)
+    progress_changed(user_ids=[user.pk])
     return choice
 
 
@@ -81,14 +87,17 @@ def default_weekly_hours(*, user: User, course: Course) -> Decimal:
 
 def plan_add(*, user: User, course: Course) -> Plan:
     """Put a course in the learner's plan (any course, in a track or not). Idempotent."""
-    plan, _created = Plan.objects.get_or_create(
-        user=user,
-        course=course,
-        defaults={
-            "start_date": user.local_today(),
-            "weekly_hours": default_weekly_hours(user=user, course=course),
-        },
-    )
+    with transaction.atomic():
+        plan, created = Plan.objects.get_or_create(
+            user=user,
+            course=course,
+            defaults={
+                "start_date": user.local_today(),
+                "weekly_hours": default_weekly_hours(user=user, course=course),
+            },
+        )
+        if created:
+            progress_changed(user_ids=[user.pk])
     return plan
 
 
@@ -97,6 +106,7 @@ def plan_remove(*, plan: Plan) -> None:
     with transaction.atomic():
         PhaseChoice.objects.filter(user_id=plan.user_id, course_id=plan.course_id).delete()
         plan.delete()
+        progress_changed(user_ids=[plan.user_id])
 
 
 def plan_update(
@@ -121,7 +131,9 @@ def plan_update(
     plan.start_date = start_date
     plan.weekly_hours = weekly_hours
     plan.target_date = target_date
-    plan.save(update_fields=["start_date", "weekly_hours", "target_date", "target_source"])
+    with transaction.atomic():
+        plan.save(update_fields=["start_date", "weekly_hours", "target_date", "target_source"])
+        progress_changed(user_ids=[plan.user_id])
     return plan
 
 
@@ -139,7 +151,9 @@ def plan_mark_done(
     else:
         plan.done_on = None
         plan.done_source = ""
-    plan.save(update_fields=["done_on", "done_source"])
+    with transaction.atomic():
+        plan.save(update_fields=["done_on", "done_source"])
+        progress_changed(user_ids=[plan.user_id])
     return plan
 
 
@@ -148,7 +162,9 @@ def plan_set_modules(*, plan: Plan, module_ids: list[int]) -> Plan:
     modules = list(Module.objects.filter(course_id=plan.course_id, pk__in=module_ids))
     if len(modules) != len(set(module_ids)):
         raise ValidationError({"modules": _("Some modules are not part of this course.")})
-    plan.modules_done.set(modules)
+    with transaction.atomic():
+        plan.modules_done.set(modules)
+        progress_changed(user_ids=[plan.user_id])
     return plan
 
 
@@ -234,6 +250,7 @@ def time_entry_create(
         )
         # Studying a course puts it in the plan, so its hours show in the progress.
         plan_add(user=user, course=course)
+        progress_changed(user_ids=[user.pk])
     return entry
 
 
@@ -257,8 +274,11 @@ def time_entry_update(
         entry.module = module
         entry.note = note
         entry.save()
+        progress_changed(user_ids=[user.pk])
     return entry
 
 
 def time_entry_delete(*, entry: TimeEntry) -> None:
-    entry.delete()
+    with transaction.atomic():
+        entry.delete()
+        progress_changed(user_ids=[entry.user_id])

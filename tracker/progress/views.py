@@ -15,11 +15,15 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from courses.models import Course, Track
+from courses.selectors import catalogue_version
+from tracker.accounts.models import User
 
+from . import cache as progress_cache
 from . import charts, selectors, services
 from .forms import EntryFilterForm, ModulesForm, PlanForm, TimeEntryForm
 from .templatetags.progress_tags import course_panel_context
@@ -48,16 +52,24 @@ def _quicklog_form(request: HttpRequest, *, course: Course | None = None, data=N
 
 
 def dashboard_context(request: HttpRequest, *, form: TimeEntryForm | None = None) -> dict:
-    today = request.user.local_today()
-    overview = selectors.progress_overview(user=request.user, today=today)
-    return {
-        "overview": overview,
-        "weekly_chart": charts.weekly_chart(overview=overview),
-        "burnup_chart": charts.burnup_chart(overview=overview),
-        "recent": selectors.recent_entries(user=request.user),
-        "form": form or _quicklog_form(request),
-        "today": today,
-    }
+    user, today = request.user, request.user.local_today()
+
+    def compute() -> dict:
+        overview = selectors.progress_overview(user=user, today=today)
+        return {
+            "overview": overview,
+            "weekly_chart": charts.weekly_chart(overview=overview),
+            "burnup_chart": charts.burnup_chart(overview=overview),
+            "recent": selectors.recent_entries(user=user),
+        }
+
+    # The version is read again: this request may have just written (the quick-log).
+    version = User.objects.values_list("progress_version", flat=True).get(pk=user.pk)
+    key = progress_cache.key(
+        "dashboard", user.pk, version, today, catalogue_version(), get_language()
+    )
+    context = progress_cache.get_or_compute(key, user.pk, compute)
+    return context | {"form": form or _quicklog_form(request), "today": today}
 
 
 @login_required

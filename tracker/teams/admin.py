@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from tracker.progress.cache import progress_changed
+
 from .models import Assignment, AssignmentLog
 
 
@@ -11,6 +13,21 @@ class AssignmentAdmin(admin.ModelAdmin):
     autocomplete_fields = ["assignee", "assigned_by"]
     raw_id_fields = ["course"]
     list_select_related = ["assignee", "team", "track", "course"]
+
+    # Edits here skip the services: say that the assignees' cached progress is stale.
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        previous = form.initial.get("assignee")  # the assignee may have been changed
+        progress_changed(user_ids=[obj.assignee_id] + ([previous] if previous else []))
+
+    def delete_model(self, request, obj) -> None:
+        super().delete_model(request, obj)
+        progress_changed(user_ids=[obj.assignee_id])
+
+    def delete_queryset(self, request, queryset) -> None:
+        assignees = list(queryset.values_list("assignee_id", flat=True))
+        super().delete_queryset(request, queryset)
+        progress_changed(user_ids=assignees)
 
 
 @admin.register(AssignmentLog)

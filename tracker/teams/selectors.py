@@ -11,22 +11,25 @@ import dataclasses
 import datetime
 from dataclasses import dataclass, field
 from types import SimpleNamespace
+from typing import NamedTuple
 
 from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.shortcuts import get_object_or_404
+from django.utils.translation import get_language
 
 from courses.models import Competency, Phase, TrackTarget
+from courses.selectors import catalogue_version
 from tracker.accounts.models import Team, User
 from tracker.assessments.models import Assessment, ManagerRating, Rating
+from tracker.progress import cache as progress_cache
 from tracker.progress import forecasts
 from tracker.progress.forecasts import Forecast
 from tracker.progress.models import PhaseChoice, Plan, TimeEntry
 from tracker.progress.selectors import (
     COURSE_HEAVY_FIELDS,
-    PlanRow,
     Totals,
     group_forecast,
-    plan_forecast,
+    rows_for_plans,
 )
 
 from .models import Assignment, AssignmentLog
@@ -105,8 +108,12 @@ def assignments_done(*, assignments: list[Assignment]) -> set[int]:
     return result
 
 
+def team_logs_all(*, team: Team) -> QuerySet[AssignmentLog]:
+    return AssignmentLog.objects.filter(team=team).select_related("actor", "assignee")
+
+
 def team_logs(*, team: Team, limit: int = 50) -> list[AssignmentLog]:
-    return list(AssignmentLog.objects.filter(team=team).select_related("actor", "assignee")[:limit])
+    return list(team_logs_all(team=team)[:limit])
 
 
 # --- The team table ---------------------------------------------------------------------
@@ -122,10 +129,29 @@ SORT_KEYS = {
 }
 
 
+class AssignedWork(NamedTuple):
+    """What a team row shows of an assignment: plain values, cheap to cache."""
+
+    pk: int
+    team_id: int
+    track_id: int | None
+    course_id: int | None
+    due_date: datetime.date
+    target_code: str
+    name_fr: str  # the track's name, or the course's title
+    name_en: str
+
+    @property
+    def label(self) -> str:
+        if (get_language() or "fr").startswith("en") and self.name_en:
+            return self.name_en
+        return self.name_fr
+
+
 @dataclass
 class MemberRow:
     member: User
-    assignments: list[Assignment]
+    assignments: list[AssignedWork]
     week_hours: float
     total_hours: float
     last_activity: datetime.date | None
@@ -177,138 +203,23 @@ def team_progress(
     descending: bool = False,
 ) -> TeamTable:
     """One row per member: assigned work, hours this week and in total, the forecast of
-    the assigned courses (of every planned course when nothing is assigned). Six queries."""
-    members = list(team.members.order_by("name", "email"))  # 1
-    member_ids = [m.pk for m in members]
-    assignments: dict[int, list[Assignment]] = {}
-    for a in (  # 2
-        Assignment.objects.filter(assignee_id__in=member_ids)
-        .select_related("track", "course")
-        .only(
-            "assignee_id",
-            "track_id",
-            "course_id",
-            "due_date",
-            "due_overridden",
-            "note",
-            "team_id",
-            "track__code",
-            "track__name_fr",
-            "track__name_en",
-            "course__code",
-            "course__title",
-            "course__track_id",
-        )
-        .order_by("due_date", "id")
-    ):
-        assignments.setdefault(a.assignee_id, []).append(a)
-    trailing = forecasts.trailing_start(today)
-    monday = week_start(today)
-    totals: dict[tuple[int, int], Totals] = {}
-    week: dict[int, int] = {}
-    overall: dict[int, int] = {}
-    last: dict[int, datetime.date] = {}
-    for row in (  # 3
-        TimeEntry.objects.filter(user_id__in=member_ids)
-        .values("user_id", "course_id")
-        .annotate(
-            total=Sum("minutes"),
-            recent=Sum("minutes", filter=Q(date__gte=trailing, date__lte=today), default=0),
-            week=Sum("minutes", filter=Q(date__gte=monday, date__lte=today), default=0),
-            last=Max("date"),
-        )
-    ):
-        user_id = row["user_id"]
-        totals[(user_id, row["course_id"])] = Totals(row["total"], row["recent"])
-        week[user_id] = week.get(user_id, 0) + row["week"]
-        overall[user_id] = overall.get(user_id, 0) + row["total"]
-        if user_id not in last or row["last"] > last[user_id]:
-            last[user_id] = row["last"]
-    # Plain rows, not model instances: building hundreds of Plan and Course objects
-    # cost more than the query (the forecasts only read these few fields).
-    plans: dict[int, list[SimpleNamespace]] = {}
-    for values in Plan.objects.filter(user_id__in=member_ids).values(  # 4
-        "user_id",
-        "course_id",
-        "start_date",
-        "weekly_hours",
-        "target_date",
-        "done_on",
-        "course__effort_hours",
-        "course__track_id",
-    ):
-        course = SimpleNamespace(
-            effort_hours=values["course__effort_hours"], track_id=values["course__track_id"]
-        )
-        plans.setdefault(values["user_id"], []).append(SimpleNamespace(course=course, **values))
-    choices: dict[int, set[int]] = {}
-    for user_id, course_id in PhaseChoice.objects.filter(  # 5
-        user_id__in=member_ids
-    ).values_list("user_id", "course_id"):
-        choices.setdefault(user_id, set()).add(course_id)
+    the assigned courses (of every planned course when nothing is assigned).
 
-    rows = []
-    for member in members:
-        mine = assignments.get(member.pk, [])
-        assigned_courses = {a.course_id for a in mine if a.course_id}
-        assigned_tracks = {a.track_id for a in mine if a.track_id}
-        chosen = choices.get(member.pk, set())
-        member_plans = plans.get(member.pk, [])
-        if mine:
-            member_plans = [
-                p
-                for p in member_plans
-                if p.course_id in assigned_courses
-                or (p.course.track_id in assigned_tracks and p.course_id in chosen)
-            ]
-        plan_rows = []
-        for plan in member_plans:
-            plan_totals = totals.get((member.pk, plan.course_id), Totals())
-            plan_rows.append(
-                PlanRow(
-                    plan=plan,
-                    totals=plan_totals,
-                    forecast=plan_forecast(plan=plan, totals=plan_totals, today=today),
-                )
-            )
-        group = group_forecast(rows=plan_rows, today=today)
-        if group is not None and mine:
-            due = min(a.due_date for a in mine)
-            group = forecasts.forecast(
-                today=today,
-                effort_hours=group.effort_hours,
-                logged_hours=group.logged_hours,
-                recent_hours=sum(r.totals.recent_hours for r in plan_rows),
-                planned_weekly_hours=sum(float(r.plan.weekly_hours) for r in plan_rows)
-                / len(plan_rows),
-                start_date=min(r.plan.start_date for r in plan_rows),
-                target_date=due,
-                done_on=group.projected_finish if group.status == forecasts.DONE else None,
-            )
-        if group is None and mine:
-            # Assigned but nothing chosen or planned yet: not started (or overdue), with
-            # no projection to show.
-            group = dataclasses.replace(
-                forecasts.forecast(
-                    today=today,
-                    effort_hours=0,
-                    logged_hours=0,
-                    recent_hours=0,
-                    planned_weekly_hours=None,
-                    target_date=min(a.due_date for a in mine),
-                ),
-                projected_finish=None,
-            )
-        rows.append(
-            MemberRow(
-                member=member,
-                assignments=mine,
-                week_hours=week.get(member.pk, 0) / 60,
-                total_hours=overall.get(member.pk, 0) / 60,
-                last_activity=last.get(member.pk),
-                forecast=group,
-            )
-        )
+    Each member's figures are cached under their progress version (tracker/progress/
+    cache.py): two queries when every member's figures are cached, six when any is not
+    (the figures of the missing ones are computed together)."""
+    members = list(  # 1
+        team.members.only("name", "email", "progress_version").order_by("name", "email")
+    )
+    catalogue = catalogue_version()  # 2
+    keys = {
+        m.pk: progress_cache.key("team-row", m.pk, m.progress_version, today, catalogue)
+        for m in members
+    }
+    figures = progress_cache.get_or_compute_many(
+        keys, lambda ids: member_figures(member_ids=ids, today=today)
+    )
+    rows = [MemberRow(member, *figures[member.pk]) for member in members]
     counts: dict[str, int] = {}
     for row in rows:
         counts[row.status or "none"] = counts.get(row.status or "none", 0) + 1
@@ -324,6 +235,160 @@ def team_progress(
         ]
     rows.sort(key=SORT_KEYS.get(sort, SORT_KEYS["name"]), reverse=descending)
     return TeamTable(team=team, today=today, rows=rows, status_counts=counts)
+
+
+# The figures of a MemberRow, in its field order after `member`: assignments, hours this
+# week, hours in all, last activity, forecast.
+Figures = tuple[list[AssignedWork], float, float, datetime.date | None, Forecast | None]
+
+
+def member_figures(*, member_ids: list[int], today: datetime.date) -> dict[int, Figures]:
+    """The figures of each learner's row, computed together (four queries): every total
+    is a SUM by the database, grouped per learner and course."""
+    assignments: dict[int, list[AssignedWork]] = {}
+    for values in (  # 1
+        Assignment.objects.filter(assignee_id__in=member_ids)
+        .order_by("due_date", "id")
+        .values_list(
+            "assignee_id",
+            "pk",
+            "team_id",
+            "track_id",
+            "course_id",
+            "due_date",
+            "track__code",
+            "course__code",
+            "track__name_fr",
+            "track__name_en",
+            "course__title",
+        )
+    ):
+        assignee_id, pk, team_id, track_id, course_id, due_date, *names = values
+        track_code, course_code, name_fr, name_en, title = names
+        assignments.setdefault(assignee_id, []).append(
+            AssignedWork(
+                pk=pk,
+                team_id=team_id,
+                track_id=track_id,
+                course_id=course_id,
+                due_date=due_date,
+                target_code=track_code or course_code,
+                name_fr=name_fr or title,
+                name_en=name_en or "",
+            )
+        )
+    trailing = forecasts.trailing_start(today)
+    monday = week_start(today)
+    totals: dict[int, dict[int, Totals]] = {}  # learner -> course -> totals
+    week: dict[int, int] = {}
+    overall: dict[int, int] = {}
+    last: dict[int, datetime.date] = {}
+    for row in (  # 2
+        TimeEntry.objects.filter(user_id__in=member_ids)
+        .values("user_id", "course_id")
+        .annotate(
+            total=Sum("minutes"),
+            recent=Sum("minutes", filter=Q(date__gte=trailing, date__lte=today), default=0),
+            week=Sum("minutes", filter=Q(date__gte=monday, date__lte=today), default=0),
+            last=Max("date"),
+        )
+    ):
+        user_id = row["user_id"]
+        totals.setdefault(user_id, {})[row["course_id"]] = Totals(row["total"], row["recent"])
+        week[user_id] = week.get(user_id, 0) + row["week"]
+        overall[user_id] = overall.get(user_id, 0) + row["total"]
+        if user_id not in last or row["last"] > last[user_id]:
+            last[user_id] = row["last"]
+    # Plain rows, not model instances: building hundreds of Plan and Course objects
+    # cost more than the query (the forecasts only read these few fields).
+    plans: dict[int, list[SimpleNamespace]] = {}
+    for values in Plan.objects.filter(user_id__in=member_ids).values(  # 3
+        "user_id",
+        "course_id",
+        "start_date",
+        "weekly_hours",
+        "target_date",
+        "done_on",
+        "course__effort_hours",
+        "course__track_id",
+    ):
+        course = SimpleNamespace(
+            effort_hours=values["course__effort_hours"], track_id=values["course__track_id"]
+        )
+        plans.setdefault(values["user_id"], []).append(SimpleNamespace(course=course, **values))
+    choices: dict[int, set[int]] = {}
+    for user_id, course_id in PhaseChoice.objects.filter(  # 4
+        user_id__in=member_ids
+    ).values_list("user_id", "course_id"):
+        choices.setdefault(user_id, set()).add(course_id)
+
+    return {
+        member_id: (
+            assignments.get(member_id, []),
+            week.get(member_id, 0) / 60,
+            overall.get(member_id, 0) / 60,
+            last.get(member_id),
+            _member_forecast(
+                assigned=assignments.get(member_id, []),
+                plans=plans.get(member_id, []),
+                chosen=choices.get(member_id, set()),
+                totals=totals.get(member_id, {}),
+                today=today,
+            ),
+        )
+        for member_id in member_ids
+    }
+
+
+def _member_forecast(
+    *,
+    assigned: list[AssignedWork],
+    plans: list[SimpleNamespace],
+    chosen: set[int],
+    totals: dict[int, Totals],
+    today: datetime.date,
+) -> Forecast | None:
+    """The forecast of the assigned courses (of every planned course when nothing is
+    assigned), against the earliest due date."""
+    if assigned:
+        assigned_courses = {a.course_id for a in assigned if a.course_id}
+        assigned_tracks = {a.track_id for a in assigned if a.track_id}
+        plans = [
+            p
+            for p in plans
+            if p.course_id in assigned_courses
+            or (p.course.track_id in assigned_tracks and p.course_id in chosen)
+        ]
+    plan_rows = rows_for_plans(plans=plans, totals=totals, today=today)
+    group = group_forecast(rows=plan_rows, today=today)
+    if group is not None and assigned:
+        due = min(a.due_date for a in assigned)
+        group = forecasts.forecast(
+            today=today,
+            effort_hours=group.effort_hours,
+            logged_hours=group.logged_hours,
+            recent_hours=sum(r.totals.recent_hours for r in plan_rows),
+            planned_weekly_hours=sum(float(r.plan.weekly_hours) for r in plan_rows)
+            / len(plan_rows),
+            start_date=min(r.plan.start_date for r in plan_rows),
+            target_date=due,
+            done_on=group.projected_finish if group.status == forecasts.DONE else None,
+        )
+    if group is None and assigned:
+        # Assigned but nothing chosen or planned yet: not started (or overdue), with
+        # no projection to show.
+        group = dataclasses.replace(
+            forecasts.forecast(
+                today=today,
+                effort_hours=0,
+                logged_hours=0,
+                recent_hours=0,
+                planned_weekly_hours=None,
+                target_date=min(a.due_date for a in assigned),
+            ),
+            projected_finish=None,
+        )
+    return group
 
 
 # --- The competency heatmap -------------------------------------------------------------
@@ -361,6 +426,7 @@ def team_heatmap(*, team: Team, members: list[User] | None = None) -> Heatmap:
     member_ids = [m.pk for m in members]
     track_ids = set(  # 2
         Assignment.objects.filter(assignee_id__in=member_ids, track__isnull=False)
+        .order_by()  # else the model's ordering joins the DISTINCT
         .values_list("track_id", flat=True)
         .distinct()
     )

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from courses.models import Course, Track
 from tracker.accounts.models import Membership, Team, User
 from tracker.progress import services as progress_services
+from tracker.progress.cache import progress_changed
 from tracker.progress.models import PhaseChoice, Plan
 
 from .models import NOTE_MAX_LENGTH, Assignment, AssignmentLog
@@ -171,6 +172,7 @@ def assignment_assign(
             progress_services.plan_add(user=user, course=course)  # type: ignore[arg-type]
         apply_due_date_to_plans(assignment=assignment)
         result.append(assignment)
+    progress_changed(user_ids=[user.pk for user in assignees])
     return result
 
 
@@ -198,6 +200,7 @@ def assignment_set_individual_due_date(
             changes=changes,
         )
         apply_due_date_to_plans(assignment=assignment)
+        progress_changed(user_ids=[assignment.assignee_id])
     return assignment
 
 
@@ -216,6 +219,7 @@ def assignment_remove(*, actor: User, assignment: Assignment) -> None:
         changes=_diff(_snapshot(assignment), {}),
     )
     assignment.delete()
+    progress_changed(user_ids=[assignment.assignee_id])
 
 
 # --- Members --------------------------------------------------------------------------
@@ -235,6 +239,7 @@ def member_remove(*, team: Team, user: User) -> None:
     with transaction.atomic():
         Membership.objects.filter(team=team, user=user).delete()
         Assignment.objects.filter(team=team, assignee=user).delete()
+        progress_changed(user_ids=[user.pk])
 
 
 # --- Demo data ------------------------------------------------------------------------

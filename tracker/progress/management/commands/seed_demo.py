@@ -24,6 +24,7 @@ from courses.models import Course, Phase, Track
 from tracker.accounts.models import Membership, Team, User
 from tracker.assessments.services import seed_assessments
 from tracker.certificates.services import seed_certificates
+from tracker.progress.cache import progress_changed
 from tracker.progress.models import Enrolment, PhaseChoice, Plan, TimeEntry
 from tracker.teams.services import seed_assignments
 
@@ -242,6 +243,11 @@ def seed_team_assignments(demo: Demo) -> None:
     seed_assignments(manager=demo.manager, team=demo.team, track=demo_track())
 
 
+def mark_progress_changed(demo: Demo) -> None:
+    """The steps write in bulk, past the services: say so, or cached figures would stay."""
+    progress_changed(user_ids=[u.pk for u in demo.users] + [demo.manager.pk])
+
+
 # Other apps add their steps here: each takes the Demo.
 STEPS = [
     seed_people,
@@ -250,6 +256,7 @@ STEPS = [
     seed_certificate_records,
     seed_assessment_history,
     seed_team_assignments,
+    mark_progress_changed,
 ]
 
 
