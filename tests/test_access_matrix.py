@@ -334,6 +334,13 @@ CASES: list[Case] = [
         missing="team_id",
     ),
     Case(
+        "teams:history",
+        "GET",
+        row(302, 404, 404, 200, 404, 200),
+        kwargs={"team_id": "team"},
+        missing="team_id",
+    ),
+    Case(
         "teams:assign",
         "GET",
         row(302, 404, 404, 200, 404, 200),

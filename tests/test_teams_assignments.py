@@ -215,7 +215,10 @@ def test_learner_sees_their_assignments_on_the_dashboard(personas, track):
 def test_the_audit_log_shows_on_the_team_page_and_in_the_admin(personas, track):
     assign(personas, [personas.learner], track=track[0])
     page = personas.client_for("manager").get(reverse("teams:detail", args=[personas.team.pk]))
-    assert "due_date" in page.content.decode()
+    html = page.content.decode()
+    # The recorded field is named as people read it, not by its code name.
+    assert "échéance: — → " in html
+    assert "due_date" not in html
     admin = personas.client_for("admin")
     assert admin.get(reverse("admin:teams_assignmentlog_changelist")).status_code == 200
     assert admin.get(reverse("admin:teams_assignment_changelist")).status_code == 200
@@ -229,3 +232,18 @@ def test_removing_an_assignment_is_logged_and_the_date_becomes_the_learners(pers
     services.assignment_remove(actor=personas.manager, assignment=assignment)
     assert AssignmentLog.objects.filter(action="removed").exists()
     assert Plan.objects.get(course=course).target_source == Plan.TargetSource.OWN
+
+
+def test_the_team_page_shows_the_latest_changes_and_the_history_page_all_of_them(personas):
+    courses = [make_course(f"LOG{n:02d}", hours="5") for n in range(12)]
+    for course in courses:
+        assign(personas, [personas.learner], course=course)
+    manager = personas.client_for("manager")
+    page = manager.get(reverse("teams:detail", args=[personas.team.pk])).content.decode()
+    history_url = reverse("teams:history", args=[personas.team.pk])
+    log_section = page.split('id="log-title"')[1]
+    shown = [course.code for course in courses if f"{course.code}</td>" in log_section]
+    assert shown == [course.code for course in courses[2:]]  # the 10 latest
+    assert history_url in log_section
+    history = manager.get(history_url).content.decode()
+    assert all(f"{course.code}</td>" in history for course in courses)

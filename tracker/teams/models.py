@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import Course, Track
@@ -101,3 +102,26 @@ class AssignmentLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created:%Y-%m-%d %H:%M} {self.actor}: {self.action} {self.target}"
+
+    # The names `changes` records (services._snapshot), as people read them.
+    CHANGE_LABELS = {
+        "due_date": _("due date"),
+        "note": _("note"),
+        "due_overridden": _("own due date"),
+    }
+
+    @property
+    def change_rows(self) -> list[tuple[str, object, object]]:
+        """(label, before, after) for each recorded change."""
+        return [
+            (str(self.CHANGE_LABELS.get(name, name)), _shown(before), _shown(after))
+            for name, (before, after) in self.changes.items()
+        ]
+
+
+def _shown(value: object) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    return str(value)

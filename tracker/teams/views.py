@@ -20,6 +20,7 @@ from . import exports, roster, selectors, services
 from .forms import AssignmentForm, DueDateForm, MemberAddForm, RosterForm, TeamFilterForm
 
 ROWS_PER_PAGE = 50
+LOGS_ON_DASHBOARD = 10  # the latest changes; the history page has them all
 
 
 def _table(request: HttpRequest, team) -> tuple[TeamFilterForm, selectors.TeamTable]:
@@ -52,12 +53,25 @@ def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
     if request.htmx:
         return render(request, "teams/team.html#table", context)
     members = [row.member for row in page.object_list]
+    logs = selectors.team_logs(team=team, limit=LOGS_ON_DASHBOARD + 1)
     context |= {
         "heatmap": selectors.team_heatmap(team=team, members=members),
-        "logs": selectors.team_logs(team=team),
+        "logs": logs[:LOGS_ON_DASHBOARD],
+        "more_logs": len(logs) > LOGS_ON_DASHBOARD,
         "member_form": MemberAddForm(),
     }
     return render(request, "teams/team.html", context)
+
+
+@require_GET
+@login_required
+def team_history(request: HttpRequest, team_id: int) -> HttpResponse:
+    """Every recorded change of the team's assignments, newest first, a page at a time."""
+    team = selectors.team_get_for_manager(user=request.user, team_id=team_id)
+    page = Paginator(selectors.team_logs_all(team=team), ROWS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "teams/history.html", {"team": team, "page": page})
 
 
 @require_GET
