@@ -93,7 +93,8 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache: login throttling counters live there."""
+    """Each test starts with an empty cache: login throttling counters live there. (On
+    Redis, only this process's keys: tests/redis_scope.py.)"""
     from django.core.cache import cache
 
     cache.clear()
@@ -104,7 +105,22 @@ def _empty_cache():
 def pytest_configure(config):
     from django.conf import settings
 
+    if settings.REDIS_URL:
+        from tests.redis_scope import scope_to_this_process
+        from tracker.celery import app as celery_app
+
+        config.parcours_redis_prefix = scope_to_this_process(settings, celery_app)
     # whitenoise warns about a missing STATIC_ROOT in a fresh clone
     settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
     # A fast hasher: tests that log in many times (throttling) would crawl on PBKDF2.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_unconfigure(config):
+    prefix = getattr(config, "parcours_redis_prefix", None)
+    if prefix:
+        from django.conf import settings
+
+        from tests.redis_scope import delete_all
+
+        delete_all(settings.REDIS_URL, prefix)

@@ -6,13 +6,21 @@ of the deployment, and run Django's deploy checks with the environment compose g
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import redis
 import yaml
+from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
+
+from tests.redis_scope import ScopedRedisCache, key_prefix
+from tracker.celery import app as celery_app
 
 ROOT = Path(__file__).resolve().parent.parent
 APP_SERVICES = ["migrate", "web", "worker", "beat"]
@@ -131,3 +139,53 @@ def test_the_image_is_slim_runs_as_a_user_and_compiles_translations():
     assert users and users[-1] not in {"root", "0"}
     dockerignore = (ROOT / ".dockerignore").read_text().split()
     assert {".venv", "var", ".git"} <= set(dockerignore)
+
+
+@pytest.mark.integration
+@pytest.mark.skipif(
+    not os.environ.get("REDIS_URL"),
+    reason="REDIS_URL is not set: this run has the locmem cache and the filesystem broker "
+    "(scripts/test sets it for its PostgreSQL run)",
+)
+def test_with_redis_url_the_cache_and_the_broker_are_that_redis():
+    """The production stack's Redis really serves the run that sets REDIS_URL, each
+    pytest process under its own key prefix (tests/redis_scope.py)."""
+    url = os.environ["REDIS_URL"]
+    raw = redis.Redis.from_url(url)
+    prefix = key_prefix()
+
+    assert url == settings.REDIS_URL
+    cache = caches["default"]
+    assert isinstance(cache, RedisCache)
+    cache.set("probe", {"round": "trip"}, 30)
+    assert cache.get("probe") == {"round": "trip"}
+    assert raw.exists(f"{prefix}:cache:1:probe")
+
+    assert celery_app.conf.broker_url == url
+    with celery_app.connection_for_write() as connection:
+        assert connection.transport.driver_type == "redis"
+        queue = connection.SimpleQueue("probe")
+        try:
+            queue.put({"round": "trip"})
+            assert raw.llen(f"{prefix}:celery:probe") == 1
+            assert queue.get(timeout=5).payload == {"round": "trip"}
+        finally:
+            queue.close()
+    raw.close()
+
+
+@pytest.mark.integration
+def test_clearing_a_test_process_s_redis_cache_leaves_the_other_processes_keys(redis_url):
+    """Django's RedisCache.clear() is FLUSHDB: on the one Redis database of the PostgreSQL
+    run, one xdist worker's `_empty_cache` would wipe the other's keys mid-test."""
+    here = ScopedRedisCache(redis_url, {"KEY_PREFIX": f"{key_prefix()}:scope-check:mine"})
+    there = ScopedRedisCache(redis_url, {"KEY_PREFIX": f"{key_prefix()}:scope-check:theirs"})
+    here.set("counter", 1)
+    there.set("counter", 2)
+
+    here.clear()
+
+    assert here.get("counter") is None
+    assert there.get("counter") == 2
+    there.clear()
+    assert there.get("counter") is None

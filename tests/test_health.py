@@ -23,7 +23,8 @@ def broker():
     celery_app.conf.update(saved)
 
 
-def test_health_is_ok_with_the_development_filesystem_broker(client):
+def test_health_is_ok_with_the_configured_broker(client):
+    """The filesystem broker of development, or Redis when the run sets REDIS_URL."""
     response = client.get(reverse("health"))
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": "ok", "broker": "ok"}

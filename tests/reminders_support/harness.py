@@ -142,7 +142,9 @@ class Harness:
         try:
             import redis
 
-            redis.Redis.from_url(self.redis_url).delete(self.queue)
+            # The queue and kombu's binding sets for it, which would pile up run after run.
+            bindings = (f"_kombu.binding.{self.queue}", f"_kombu.binding_permanent.{self.queue}")
+            redis.Redis.from_url(self.redis_url).delete(self.queue, *bindings)
         except Exception:  # noqa: S110 - cleanup of a test queue is best effort
             pass
 
