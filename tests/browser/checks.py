@@ -18,18 +18,73 @@ def assert_accessible(page) -> None:
         pytest.fail(f"{page.url}\n{results.generate_report()}", pytrace=False)
 
 
+# The focused element as a keyboard user would name it (tag, id, name, label) and whether
+# it shows a focus indicator: an outline of some width or a box-shadow ring.
+_FOCUS_STATE = """() => {
+    const el = document.activeElement;
+    if (!el || el === document.body) return {name: "<body>", visible: false};
+    const label = el.getAttribute("aria-label") || (el.labels && el.labels[0]
+        && el.labels[0].textContent) || el.textContent || el.value || "";
+    const s = getComputedStyle(el);
+    const outline = s.outlineStyle !== "none" && parseFloat(s.outlineWidth) > 0;
+    return {
+        name: `<${el.tagName.toLowerCase()}${el.id ? "#" + el.id : ""}`
+            + `${el.name ? " name=" + el.name : ""}> `
+            + `"${label.trim().replace(/\\s+/g, " ").slice(0, 60)}"`,
+        visible: outline || s.boxShadow !== "none",
+        style: `outline: ${s.outlineStyle} ${s.outlineWidth}; box-shadow: ${s.boxShadow}`,
+    };
+}"""
+
+
+def focused_element(page) -> str:
+    """A short description of document.activeElement ("<body>" when nothing has focus)."""
+    return page.evaluate(_FOCUS_STATE)["name"]
+
+
 def assert_focus_visible(page) -> None:
-    """The focused element shows a focus indicator (an outline or a box-shadow ring)."""
-    style = page.evaluate(
-        """() => {
-            const el = document.activeElement;
-            const s = getComputedStyle(el);
-            return {tag: el.tagName, id: el.id, outline: s.outlineStyle,
-                    width: s.outlineWidth, shadow: s.boxShadow};
-        }"""
+    """Something other than <body> has the focus and shows a focus indicator."""
+    state = page.evaluate(_FOCUS_STATE)
+    assert state["name"] != "<body>", "the focus is lost: nothing but <body> has it"
+    assert state["visible"], f"no visible focus on {state['name']} ({state['style']})"
+
+
+def tab_to(page, locator, *, key: str = "Tab", max_steps: int = 60) -> None:
+    """Presses `key` (Tab or Shift+Tab) until `locator` has the focus; every stop on the
+    way must show its focus. Fails with the stops visited."""
+    target = locator.element_handle()
+    visited: list[str] = []
+    for _ in range(max_steps):
+        page.keyboard.press(key)
+        state = page.evaluate(_FOCUS_STATE)
+        visited.append(state["name"])
+        if not state["visible"]:
+            pytest.fail(
+                f"no visible focus on {state['name']} ({state.get('style', '')}) on the way to "
+                f"{locator}; visited:\n" + "\n".join(visited),
+                pytrace=False,
+            )
+        if page.evaluate("el => document.activeElement === el", target):
+            return
+    pytest.fail(
+        f"{key} x{max_steps} never reached {locator}; visited:\n" + "\n".join(visited),
+        pytrace=False,
     )
-    visible_outline = style["outline"] != "none" and style["width"] not in ("0px", "")
-    assert visible_outline or style["shadow"] != "none", f"no visible focus on {style}"
+
+
+def log_in_with_keyboard(page, email: str) -> None:
+    """Logs in with the keyboard only: the email field has the focus on arrival."""
+    from playwright.sync_api import expect
+
+    from tests.factories import PASSWORD
+
+    page.goto("/accounts/login/")
+    expect(page.locator("#id_username")).to_be_focused()
+    page.keyboard.type(email)
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
 
 
 def log_in(page, email: str) -> None:
