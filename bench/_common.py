@@ -179,3 +179,25 @@ def compare(
         baselines.append(hammer(port, BASELINE, cookie, per_round, threads))
         pages.append(hammer(port, path, cookie, per_round, threads))
     return statistics.median(baselines), statistics.median(pages)
+
+
+def compare_with_and_without_cache(
+    env: dict[str, str], path: str, cookie: str, **options: int
+) -> dict[str, tuple[float, float]]:
+    """(baseline, page) requests/s as deployed, then with the progress cache off
+    (PARCOURS_PROGRESS_CACHE_SECONDS=0): what a page costs right after a write, when
+    its figures are computed again."""
+    results = {}
+    for label, seconds in (("cached", None), ("cache off", "0")):
+        run_env = env if seconds is None else env | {"PARCOURS_PROGRESS_CACHE_SECONDS": seconds}
+        with gunicorn(run_env, workers=2) as port:
+            results[label] = compare(port, path, cookie, **options)
+    return results
+
+
+def print_ratios(name: str, results: dict[str, tuple[float, float]], aim: float) -> None:
+    for label, (baseline, page) in results.items():
+        print(f"  {label:10s} baseline (50 rows in a template): {baseline:8.1f} requests/s")
+        print(f"  {label:10s} {name + ':':33s}{page:8.1f} requests/s")
+        note = f"(aim: >= {aim:.0%})" if label == "cached" else "(every request recomputes)"
+        print(f"  {label:10s} {name + ' / baseline:':33s}{page / baseline:8.0%}  {note}")

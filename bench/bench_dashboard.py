@@ -14,7 +14,14 @@ from __future__ import annotations
 import argparse
 import tempfile
 
-from _common import DEMO_CATALOGUE, SESSION_HELPER, bench_env, compare, gunicorn, manage
+from _common import (
+    DEMO_CATALOGUE,
+    SESSION_HELPER,
+    bench_env,
+    compare_with_and_without_cache,
+    manage,
+    print_ratios,
+)
 
 SETUP = (
     SESSION_HELPER
@@ -54,22 +61,14 @@ def main() -> None:
         out = manage(env, "shell", "-v", "0", "-c", SETUP)
         line = next(x for x in out.splitlines() if x.startswith("SESSION"))
         _, cookie, entries = line.split()
-        with gunicorn(env, workers=2) as port:
-            baseline, dashboard = compare(
-                port,
-                "/",
-                cookie,
-                requests=args.requests,
-                threads=args.threads,
-                rounds=args.rounds,
-            )
+        results = compare_with_and_without_cache(
+            env, "/", cookie, requests=args.requests, threads=args.threads, rounds=args.rounds
+        )
     print(
         f"learner with {entries} daily entries; gunicorn -w 2; {args.threads} threads; "
         f"{args.requests} requests per view"
     )
-    print(f"baseline (50 rows in a template): {baseline:8.1f} requests/s")
-    print(f"dashboard:                        {dashboard:8.1f} requests/s")
-    print(f"dashboard / baseline:             {dashboard / baseline:8.0%}  (aim: >= 50%)")
+    print_ratios("dashboard", results, aim=0.5)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._common import DEMO_CATALOGUE, SESSION_HELPER, bench_env, compare, gunicorn, manage
+from bench._common import (
+    DEMO_CATALOGUE,
+    SESSION_HELPER,
+    bench_env,
+    compare_with_and_without_cache,
+    manage,
+    print_ratios,
+)
 
 SETUP = (
     DEMO_CATALOGUE
@@ -59,22 +66,19 @@ def main() -> None:
         printed = manage(env, "shell", "-v", "0", "-c", SESSION_HELPER + setup).splitlines()
         line = next(x for x in printed if x.startswith("SESSION"))
         _, cookie, team_id, members, entries = line.split()
-        with gunicorn(env, workers=2) as port:
-            baseline, team = compare(
-                port,
-                f"/teams/{team_id}/",
-                cookie,
-                requests=args.requests,
-                threads=args.threads,
-                rounds=args.rounds,
-            )
+        results = compare_with_and_without_cache(
+            env,
+            f"/teams/{team_id}/",
+            cookie,
+            requests=args.requests,
+            threads=args.threads,
+            rounds=args.rounds,
+        )
     print(
         f"team of {members} learners, {entries} time entries; gunicorn -w 2; "
         f"{args.threads} threads; {args.requests} requests per view"
     )
-    print(f"baseline (50 rows in a template): {baseline:8.1f} requests/s")
-    print(f"team dashboard:                   {team:8.1f} requests/s")
-    print(f"team / baseline:                  {team / baseline:8.0%}  (aim: >= 30%)")
+    print_ratios("team dashboard", results, aim=0.3)
 
 
 if __name__ == "__main__":

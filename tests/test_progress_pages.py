@@ -216,3 +216,18 @@ def test_track_page_joins_and_compare_page_chooses(learner_client, personas):
     response = learner_client.get(compare_url)
     assert response.text.count("Choose this option") == 1 and "Chosen" in response.text
     assert b.title in learner_client.get(track_url).text
+
+
+def test_short_date_is_remembered_per_language_not_across_them():
+    from tracker.progress.templatetags.progress_tags import short_date
+
+    day = datetime.date(2026, 3, 9)
+    with translation.override("fr"):
+        french = short_date(day)
+    with translation.override("en"):
+        english = short_date(day)
+    with translation.override("fr"):
+        assert short_date(day) == french
+    assert french == "09/03/2026"
+    assert english != french and "2026" in english
+    assert short_date(None) == ""

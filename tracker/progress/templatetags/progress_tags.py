@@ -5,9 +5,14 @@ request, so a hook shows only the signed-in learner's own data.
 
 from __future__ import annotations
 
+import datetime
+import functools
+
 from django import template
 from django.http import HttpRequest
 from django.middleware import csrf
+from django.utils import formats
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import Course, Track
@@ -42,6 +47,18 @@ def hours(value) -> str:
 @register.filter
 def duration(minutes) -> str:
     return format_minutes(minutes) if minutes else ""
+
+
+@register.filter
+def short_date(value: datetime.date | None) -> str:
+    """`{{ day|date:"SHORT_DATE_FORMAT" }}`, remembered per day and language: a table
+    shows the same few days on every row, and Django parses the format on every call."""
+    return _short_date(value, get_language()) if value else ""
+
+
+@functools.lru_cache(maxsize=2048)
+def _short_date(value: datetime.date, language: str) -> str:
+    return formats.date_format(value, "SHORT_DATE_FORMAT")
 
 
 @register.filter
