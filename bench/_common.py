@@ -55,7 +55,9 @@ for n in range(1, 5):
 """
 
 
-def bench_env(var_dir: str, *, database_url: str | None = None) -> dict[str, str]:
+def bench_env(
+    var_dir: str, *, database_url: str | None = None, redis_url: str | None = None
+) -> dict[str, str]:
     """Production settings (DEBUG off, a fresh secret) with the baseline view of
     bench/dashboard_urls.py, served over plain HTTP on 127.0.0.1."""
     # whitenoise warns in every worker about a missing STATIC_ROOT
@@ -75,6 +77,8 @@ def bench_env(var_dir: str, *, database_url: str | None = None) -> dict[str, str
     env.pop("REDIS_URL", None)
     if database_url:
         env["DATABASE_URL"] = database_url
+    if redis_url:
+        env["REDIS_URL"] = redis_url
     return env
 
 

@@ -2,7 +2,8 @@
 the baseline view in the same run.
 
 A dedicated database (`parcours_bench` on the machine's PostgreSQL, dropped and created
-anew) is migrated, gets the bundled catalogue and `seed_demo --learners 50 --days 180`.
+anew) is migrated, gets the bundled catalogue and `seed_demo --learners 50 --days 180`;
+Redis database 13 (emptied first) is the cache and broker the web workers share.
 gunicorn serves it on 127.0.0.1 with production settings (DEBUG off, a fresh secret).
 Threads, each signed in as one of the demo team's learners, send a bounded number of
 requests drawn from a fixed mix:
@@ -18,6 +19,7 @@ error count of both; any error (an unexpected status) makes the run fail.
 
     .venv/bin/python bench/bench_load.py [--requests 2000] [--threads 16] [--workers 4]
         [--database-url postgres://postgres@127.0.0.1:5432/parcours_bench]
+        [--redis-url redis://127.0.0.1:6379/13]  (--redis-url '': per-process cache)
 """
 
 from __future__ import annotations
@@ -36,9 +38,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 import psycopg
+import redis
 from _common import SESSION_HELPER, bench_env, gunicorn, manage, percentile
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/parcours_bench"
+# The cache (and broker) the web workers share, as in compose.yaml; emptied first.
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/13"
 
 SETUP = (
     SESSION_HELPER
@@ -244,11 +249,14 @@ def main() -> None:
     parser.add_argument("--learners", type=int, default=50)
     parser.add_argument("--days", type=int, default=180)
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
+    parser.add_argument("--redis-url", default=DEFAULT_REDIS_URL, help="'' for no Redis")
     args = parser.parse_args()
 
     recreate_database(args.database_url)
+    if args.redis_url:
+        redis.Redis.from_url(args.redis_url).flushdb()
     with tempfile.TemporaryDirectory() as tmp:
-        env = bench_env(tmp, database_url=args.database_url)
+        env = bench_env(tmp, database_url=args.database_url, redis_url=args.redis_url)
         started = time.perf_counter()
         manage(env, "migrate", "-v", "0")
         manage(env, "import_catalogue", "courses/catalogue")
@@ -280,7 +288,8 @@ def main() -> None:
             )
 
     print(
-        f"PostgreSQL; gunicorn -w {args.workers}; {args.threads} threads; "
+        f"PostgreSQL, {'Redis' if args.redis_url else 'no Redis (per-process cache)'}; "
+        f"gunicorn -w {args.workers}; {args.threads} threads; "
         f"{args.requests} requests each; seed_demo --learners {args.learners} "
         f"--days {args.days} (team of {setup['team_size']})"
     )
