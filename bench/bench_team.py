@@ -6,6 +6,7 @@ assessments and the demo track assigned with a due date); the manager also has a
 entries so the baseline reads 50 real rows. Aim: the team page at 30% of the baseline.
 
     .venv/bin/python bench/bench_team.py [--learners 200] [--days 365] [--requests 200]
+        [--catalogue demo|bundled]
 """
 
 from __future__ import annotations
@@ -26,9 +27,17 @@ from bench._common import (
     print_ratios,
 )
 
-SETUP = (
-    DEMO_CATALOGUE
-    + r"""
+# --catalogue bundled: the catalogue `make run` imports, whose track aims at 16
+# competencies, so the heatmap has 16 columns (the demo catalogue's track has none).
+BUNDLED_CATALOGUE = r"""
+from django.conf import settings
+from django.core.management import call_command
+from courses.models import Course
+
+call_command("import_catalogue", str(settings.PARCOURS_CATALOGUE_DIR), verbosity=0)
+"""
+
+SETUP = r"""
 import datetime
 from django.core.management import call_command
 from tracker.accounts.models import Team, User
@@ -47,7 +56,6 @@ members = team.members.count()
 entries = TimeEntry.objects.filter(user__in=team.members.all()).count()
 print("SESSION", session_for(manager), team.pk, members, entries)
 """
-)
 
 
 def main() -> None:
@@ -57,9 +65,13 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--rounds", type=int, default=4)
+    parser.add_argument("--catalogue", choices=["demo", "bundled"], default="demo")
     args = parser.parse_args()
 
-    setup = SETUP.replace("LEARNERS", str(args.learners)).replace("DAYS", str(args.days))
+    catalogue = DEMO_CATALOGUE if args.catalogue == "demo" else BUNDLED_CATALOGUE
+    setup = catalogue + SETUP.replace("LEARNERS", str(args.learners)).replace(
+        "DAYS", str(args.days)
+    )
     with tempfile.TemporaryDirectory() as tmp:
         env = bench_env(tmp)
         manage(env, "migrate", "-v", "0")
@@ -75,7 +87,8 @@ def main() -> None:
             rounds=args.rounds,
         )
     print(
-        f"team of {members} learners, {entries} time entries; gunicorn -w 2; "
+        f"team of {members} learners, {entries} time entries, {args.catalogue} catalogue; "
+        f"gunicorn -w 2; "
         f"{args.threads} threads; {args.requests} requests per view"
     )
     print_ratios("team dashboard", results, aim=0.3)

@@ -201,3 +201,21 @@ def test_the_cache_can_be_switched_off(personas, world, settings):
     with mock.patch.object(cache, "get_many") as get_many:
         _row(personas)
     get_many.assert_not_called()
+
+
+def _learner_row_html(client, personas) -> str:
+    page = client.get(reverse("teams:detail", args=[personas.team.pk])).content.decode()
+    start = page.index(f"/members/{personas.learner.pk}/")
+    return page[start : page.index("</tr>", start)]
+
+
+def test_the_team_page_rows_show_a_write_and_a_new_name_at_once(personas, world):
+    manager = personas.client_for("manager")
+    assert "<td>1 h</td>" in _learner_row_html(manager, personas)  # rendered, then cached
+    assert "<td>1 h</td>" in _learner_row_html(manager, personas)
+    services.time_entry_create(user=personas.learner, course=world["a"], date=TODAY, minutes=30)
+    assert "<td>1,5 h</td>" in _learner_row_html(manager, personas)
+    User.objects.filter(pk=personas.learner.pk).update(name="Léa Renamed")
+    assert "Léa Renamed" in _learner_row_html(manager, personas)
+    User.objects.filter(pk=personas.manager.pk).update(language="en")
+    assert "<td>1.5 h</td>" in _learner_row_html(manager, personas)

@@ -210,3 +210,27 @@ def test_an_assigned_learner_who_chose_nothing_is_not_started(personas, assigned
     second = next(row for row in table.rows if row.member.email == "second@example.test")
     assert second.status == "not_started"
     assert second.projected_finish is None and second.percent == 0
+
+
+def test_heat_cells_markup_for_each_state():
+    from django.utils import translation
+
+    from tracker.teams.selectors import HeatCell
+    from tracker.teams.templatetags.teams_tags import heat_cells
+
+    cells = [
+        HeatCell(level=3, manager_level=None, target=3),
+        HeatCell(level=1, manager_level=2, target=3),
+        HeatCell(level=None, manager_level=None, target=3),
+        HeatCell(level=4, manager_level=5, target=None),
+    ]
+    with translation.override("en"):
+        html = str(heat_cells(cells))
+    assert html == (
+        '<td class="heat heat-met">✓ 3<span class="visually-hidden"> target met</span></td>'
+        '<td class="heat heat-below">▼ 1 (2)<span class="visually-hidden"> below target, '
+        "manager&#x27;s rating 2</span></td>"
+        '<td class="heat heat-unrated">\u2013<span class="visually-hidden"> not rated</span></td>'
+        '<td class="heat heat-no_target">4 (5)<span class="visually-hidden"> '
+        "manager&#x27;s rating 5</span></td>"
+    )

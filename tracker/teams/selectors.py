@@ -187,6 +187,7 @@ class TeamTable:
     today: datetime.date
     rows: list[MemberRow]
     status_counts: dict[str, int] = field(default_factory=dict)
+    catalogue: str = ""  # the catalogue version the figures were computed with
 
 
 def week_start(today: datetime.date) -> datetime.date:
@@ -234,7 +235,7 @@ def team_progress(
             or needle in row.member.email.casefold()
         ]
     rows.sort(key=SORT_KEYS.get(sort, SORT_KEYS["name"]), reverse=descending)
-    return TeamTable(team=team, today=today, rows=rows, status_counts=counts)
+    return TeamTable(team=team, today=today, rows=rows, status_counts=counts, catalogue=catalogue)
 
 
 # The figures of a MemberRow, in its field order after `member`: assignments, hours this
@@ -409,6 +410,14 @@ class HeatCell:
             return "no_target"
         return "met" if self.level >= self.target else "below"
 
+    @property
+    def shown(self) -> str:
+        """What the cell shows: the level with the state's symbol, the manager's rating."""
+        state = self.state
+        shown = {"met": f"✓ {self.level}", "below": f"▼ {self.level}", "no_target": str(self.level)}
+        text = shown.get(state, "\u2013")  # an en dash: not rated
+        return f"{text} ({self.manager_level})" if self.manager_level else text
+
 
 @dataclass
 class Heatmap:
@@ -469,13 +478,13 @@ def team_heatmap(*, team: Team, members: list[User] | None = None) -> Heatmap:
             member,
             [
                 HeatCell(
-                    level=levels.get((member.pk, code)),
-                    manager_level=manager_levels.get((member.pk, code)),
+                    level=levels.get((member_id, code)),
+                    manager_level=manager_levels.get((member_id, code)),
                     target=targets.get(code),
                 )
                 for code in competencies
             ],
         )
-        for member in members
+        for member, member_id in zip(members, member_ids, strict=True)
     ]
     return Heatmap(competencies=list(competencies.values()), targets=targets, rows=rows)

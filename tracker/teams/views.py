@@ -4,16 +4,22 @@ team one does not manage answers 404."""
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tracker.progress import cache as progress_cache
 from tracker.progress import selectors as progress_selectors
 
 from . import exports, roster, selectors, services
@@ -29,6 +35,50 @@ def _table(request: HttpRequest, team) -> tuple[TeamFilterForm, selectors.TeamTa
         team=team, today=request.user.local_today(), **filters.criteria()
     )
     return filters, table
+
+
+# The row partial's source is part of the rows' cache keys: a deploy that changes it
+# never serves rows rendered by the old one.
+ROW_TEMPLATE = "teams/team.html#row"
+_TEMPLATE_DIGEST = hashlib.blake2b(
+    Path(get_template("teams/team.html").origin.name).read_bytes(), digest_size=6
+).hexdigest()
+
+
+def _rows_html(*, team, table: selectors.TeamTable, rows: list) -> list[str]:
+    """The page's rows as HTML, each cached with its learner's figures (same version, day
+    and catalogue) and what else it shows (team, language, the learner's name): a row is
+    rendered again only when one of those changed."""
+    links = {
+        "team": team,
+        "member_base": reverse("teams:member", args=[team.pk, 0]).removesuffix("0/"),
+        "assignment_base": reverse("teams:assignment_edit", args=[team.pk, 0]).removesuffix("0/"),
+    }
+    language = get_language()
+    keys = {
+        row.member.pk: progress_cache.key(
+            "team-row-html",
+            row.member.pk,
+            row.member.progress_version,
+            table.today,
+            table.catalogue,
+            team.pk,
+            language,
+            _TEMPLATE_DIGEST,
+            hashlib.blake2b(
+                f"{row.member.name}|{row.member.email}".encode(), digest_size=6
+            ).hexdigest(),
+        )
+        for row in rows
+    }
+    by_member = {row.member.pk: row for row in rows}
+    html = progress_cache.get_or_compute_many(
+        keys,
+        lambda ids: {
+            pk: render_to_string(ROW_TEMPLATE, links | {"row": by_member[pk]}) for pk in ids
+        },
+    )
+    return [html[row.member.pk] for row in rows]
 
 
 @require_GET
@@ -47,9 +97,8 @@ def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
         "table": table,
         "page": page,
         "query": query.urlencode(),
-        "member_base": reverse("teams:member", args=[team.pk, 0]).removesuffix("0/"),
-        "assignment_base": reverse("teams:assignment_edit", args=[team.pk, 0]).removesuffix("0/"),
     }
+    context["row_html"] = _rows_html(team=team, table=table, rows=page.object_list)
     if request.htmx:
         return render(request, "teams/team.html#table", context)
     members = [row.member for row in page.object_list]
