@@ -5,6 +5,7 @@ import time
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
@@ -110,3 +111,80 @@ def test_a_10000_line_roster_runs_in_bulk(db):
     # A few queries per batch of 500, not per line.
     assert len(queries) < 10_020 / roster.BATCH * 8 + 20
     assert elapsed < 60
+
+
+def _run_tasks_at_once(monkeypatch):
+    """The invitation tasks run in the test instead of going to the broker."""
+    from tracker.accounts import tasks
+
+    monkeypatch.setattr(
+        tasks.send_invitations, "apply_async", lambda args, **kw: tasks.send_invitations(*args)
+    )
+
+
+def test_confirming_invites_the_new_people_to_choose_a_password(personas, monkeypatch):
+    import re
+
+    from django.core import mail
+
+    _run_tasks_at_once(monkeypatch)
+    User.objects.create_user(email="boss@example.test", password="x" * 12)  # has an account
+    User.objects.filter(email="boss@example.test").update(language="en")
+    client = personas.client_for("admin")
+    done = client.post(reverse("teams:roster"), {"text": GOOD, "confirm": "1", "invite": "1"})
+    assert done.status_code == 302
+    assert sorted(email.to[0] for email in mail.outbox) == ["ana@example.test", "ben@example.test"]
+    email = next(e for e in mail.outbox if e.to == ["ana@example.test"])
+    assert email.subject == "Vous êtes invité·e sur Parcours"  # the new person's language
+    assert "Ada Admin" in email.body
+    # The link lets them choose a password, then log in.
+    link = re.search(r"https?://[^/\s]+(/accounts/password/reset/\S+)", email.body).group(1)
+    visitor = Client()
+    page = visitor.get(link, follow=True)
+    assert page.context["validlink"]
+    password = "Un mot de passe assez long"
+    set_url = page.redirect_chain[-1][0]
+    visitor.post(set_url, {"new_password1": password, "new_password2": password})
+    assert visitor.login(username="ana@example.test", password=password)
+    # Once they chose a password, a second invitation is not sent.
+    mail.outbox.clear()
+    from tracker.accounts import services
+
+    ana, ben = User.objects.filter(email__in=["ana@example.test", "ben@example.test"]).order_by(
+        "email"
+    )
+    assert services.invitations_send(user_ids=[ana.pk, ben.pk]) == 1
+    assert [email.to for email in mail.outbox] == [["ben@example.test"]]
+
+
+def test_the_admin_can_import_without_inviting(personas, monkeypatch):
+    from django.core import mail
+
+    _run_tasks_at_once(monkeypatch)
+    client = personas.client_for("admin")
+    client.post(reverse("teams:roster"), {"text": GOOD, "confirm": "1"})
+    assert User.objects.filter(email="ana@example.test").exists()
+    assert mail.outbox == []
+
+
+def test_with_the_broker_down_the_roster_is_imported_and_the_admin_told(personas, monkeypatch):
+    from tracker.accounts import tasks
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionRefusedError("broker down")
+
+    monkeypatch.setattr(tasks.send_invitations, "apply_async", broker_down)
+    client = personas.client_for("admin")
+    done = client.post(
+        reverse("teams:roster"), {"text": GOOD, "confirm": "1", "invite": "1"}, follow=True
+    )
+    assert User.objects.filter(email="ana@example.test").exists()
+    assert "pas pu être envoyées" in done.content.decode()  # the admin reads French
+
+
+def test_someone_added_without_a_password_can_ask_for_a_link(client):
+    from django.core import mail
+
+    roster.roster_apply(roster.roster_parse(GOOD))
+    client.post(reverse("password_reset"), {"email": "ana@example.test"})
+    assert [email.to for email in mail.outbox] == [["ana@example.test"]]

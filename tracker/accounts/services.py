@@ -1,13 +1,25 @@
-"""Writes on accounts: sign-up, profile, language, personal API tokens."""
+"""Writes on accounts: sign-up, profile, language, personal API tokens, invitations."""
 
 from __future__ import annotations
 
+import logging
 from decimal import Decimal
+from urllib.parse import urlparse
 
 from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from .models import ApiToken, User
+
+logger = logging.getLogger(__name__)
+
+INVITATIONS_PER_TASK = 200
 
 
 @transaction.atomic
@@ -47,3 +59,50 @@ def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
 
 def api_token_revoke(*, token: ApiToken) -> None:
     token.revoke()
+
+
+# --- Invitations (people an admin added, e.g. by roster import) -----------------------
+
+
+def invitations_send(*, user_ids: list[int], inviter: str = "") -> int:
+    """Email each of these people who has not chosen a password yet a link to choose one
+    (a password reset link, valid for PASSWORD_RESET_TIMEOUT), in their language.
+    Returns how many were sent; a failed send is logged and the others go on."""
+    site = urlparse(settings.SITE_URL)
+    sent = 0
+    for user in User.objects.filter(pk__in=user_ids, is_active=True).order_by("pk"):
+        if user.has_usable_password():
+            continue  # they found their way in already
+        context = {
+            "user": user,
+            "inviter": inviter,
+            "protocol": site.scheme,
+            "domain": site.netloc,
+            "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        }
+        with translation.override(user.language or settings.LANGUAGE_CODE):
+            subject = render_to_string("registration/invitation_subject.txt", context)
+            body = render_to_string("registration/invitation_email.txt", context)
+        try:
+            send_mail("".join(subject.splitlines()), body, None, [user.email])
+        except Exception:  # SMTP and socket errors alike: the next person still gets theirs
+            logger.exception("invitation to user %s not sent", user.pk)
+        else:
+            sent += 1
+    return sent
+
+
+def invitations_enqueue(*, user_ids: list[int], inviter: str = "") -> bool:
+    """Hand the invitations to Celery, a few hundred per task. False when the broker is
+    down: nothing is lost, since they can still ask for a link from the login page."""
+    from .tasks import send_invitations
+
+    try:
+        for start in range(0, len(user_ids), INVITATIONS_PER_TASK):
+            chunk = user_ids[start : start + INVITATIONS_PER_TASK]
+            send_invitations.apply_async((chunk, inviter), retry=False)
+    except Exception:  # kombu raises OperationalError, socket and redis errors alike
+        logger.warning("could not enqueue invitations for %d people", len(user_ids))
+        return False
+    return True

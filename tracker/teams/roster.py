@@ -40,6 +40,7 @@ class RosterReport:
     errors: list[tuple[int, str]] = field(default_factory=list)  # (line number, message)
     new_users: int = 0
     new_teams: list[str] = field(default_factory=list)
+    created_user_ids: list[int] = field(default_factory=list)  # once applied
 
     @property
     def ok(self) -> bool:
@@ -166,6 +167,7 @@ def roster_apply(report: RosterReport) -> RosterReport:
             user.set_unusable_password()
             new.append(user)
     User.objects.bulk_create(new, batch_size=BATCH)
+    report.created_user_ids = [user.pk for user in new]
     for start in range(0, len(emails), BATCH):
         for user in User.objects.filter(email__in=emails[start : start + BATCH]):
             users[user.email.lower()] = user

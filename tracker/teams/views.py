@@ -15,10 +15,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tracker.accounts import services as account_services
 from tracker.progress import cache as progress_cache
 from tracker.progress import selectors as progress_selectors
 
@@ -233,6 +234,28 @@ def member_remove(request: HttpRequest, team_id: int, user_id: int) -> HttpRespo
 # --- Roster import (admins) -------------------------------------------------------------
 
 
+def _invite(request: HttpRequest, user_ids: list[int]) -> None:
+    inviter = request.user.get_full_name()
+    if account_services.invitations_enqueue(user_ids=user_ids, inviter=inviter):
+        messages.info(
+            request,
+            ngettext(
+                "An invitation to choose a password is on its way to the new person.",
+                "Invitations to choose a password are on their way to the %(count)d new people.",
+                len(user_ids),
+            )
+            % {"count": len(user_ids)},
+        )
+    else:
+        messages.warning(
+            request,
+            _(
+                "The invitations could not be sent now. New people can still get in with "
+                "“Forgot your password?” on the login page."
+            ),
+        )
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def roster_import(request: HttpRequest) -> HttpResponse:
@@ -251,6 +274,8 @@ def roster_import(request: HttpRequest) -> HttpResponse:
                 _("Roster imported: %(lines)d lines, %(users)d new people.")
                 % {"lines": len(report.lines), "users": report.new_users},
             )
+            if report.created_user_ids and request.POST.get("invite") == "1":
+                _invite(request, report.created_user_ids)
             return redirect("teams:roster")
     context = {"form": form, "report": report, "text": form.roster_text() if report else ""}
     status = 422 if (form.errors or (report and report.errors)) else 200
