@@ -5,6 +5,8 @@ import json
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -247,3 +249,30 @@ def test_the_team_page_shows_the_latest_changes_and_the_history_page_all_of_them
     assert history_url in log_section
     history = manager.get(history_url).content.decode()
     assert all(f"{course.code}</td>" in history for course in courses)
+
+
+@pytest.mark.parametrize("target", ["track", "course"])
+def test_assigning_to_a_whole_team_costs_the_same_queries_for_5_and_50(personas, track, target):
+    """In bulk: assigning (then re-assigning) to 50 learners costs what it costs for 5,
+    and each one's chosen option takes the due date."""
+    tr, p1, _p2, a, _b, _c = track
+    kwargs = {"track": tr} if target == "track" else {"course": a}
+    counts = {}
+    for size in (5, 50):
+        users = [make_user(f"bulk{size}-{n}@example.test") for n in range(size)]
+        Membership.objects.bulk_create(Membership(team=personas.team, user=u) for u in users)
+        for user in users:
+            progress_services.phase_choose(user=user, phase=p1, course=a)
+        runs = []
+        for days in (30, 40):  # assign, then assign again with another date
+            with CaptureQueriesContext(connection) as queries:
+                assign(personas, users, due_date=TODAY + datetime.timedelta(days=days), **kwargs)
+            runs.append(len(queries))
+        counts[size] = runs
+        due = TODAY + datetime.timedelta(days=40)
+        assert set(
+            Plan.objects.filter(user__in=users, course=a).values_list("target_date", flat=True)
+        ) == {due}
+        assert AssignmentLog.objects.filter(assignee__in=users).count() == 2 * size
+    assert counts[5] == counts[50]
+    assert max(counts[50]) <= 12

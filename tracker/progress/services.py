@@ -45,6 +45,14 @@ def track_join(*, user: User, track: Track) -> Enrolment:
     return enrolment
 
 
+def track_join_many(*, users: list[User], track: Track) -> None:
+    """track_join for many learners at once (an assigned track): two queries."""
+    Enrolment.objects.bulk_create(
+        [Enrolment(user=user, track=track) for user in users], ignore_conflicts=True
+    )
+    progress_changed(user_ids=[user.pk for user in users])
+
+
 def track_leave(*, user: User, track: Track) -> None:
     """Leave a track. Plans and hours stay: they belong to their courses."""
     with transaction.atomic():
@@ -89,16 +97,31 @@ def plan_add(*, user: User, course: Course) -> Plan:
     """Put a course in the learner's plan (any course, in a track or not). Idempotent."""
     with transaction.atomic():
         plan, created = Plan.objects.get_or_create(
-            user=user,
-            course=course,
-            defaults={
-                "start_date": user.local_today(),
-                "weekly_hours": default_weekly_hours(user=user, course=course),
-            },
+            user=user, course=course, defaults=_plan_defaults(user=user, course=course)
         )
         if created:
             progress_changed(user_ids=[user.pk])
     return plan
+
+
+def plan_add_many(*, users: list[User], course: Course) -> None:
+    """plan_add for many learners at once (an assigned course): two queries. Plans made
+    this way do not go through Plan.save(), so the caller sets their target dates."""
+    Plan.objects.bulk_create(
+        [
+            Plan(user=user, course=course, **_plan_defaults(user=user, course=course))
+            for user in users
+        ],
+        ignore_conflicts=True,
+    )
+    progress_changed(user_ids=[user.pk for user in users])
+
+
+def _plan_defaults(*, user: User, course: Course) -> dict:
+    return {
+        "start_date": user.local_today(),
+        "weekly_hours": default_weekly_hours(user=user, course=course),
+    }
 
 
 def plan_remove(*, plan: Plan) -> None:

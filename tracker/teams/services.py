@@ -10,6 +10,8 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses.models import Course, Track
@@ -21,6 +23,7 @@ from tracker.progress.models import PhaseChoice, Plan
 from .models import NOTE_MAX_LENGTH, Assignment, AssignmentLog
 
 MAX_DUE_IN_DAYS = 3650
+BULK_BATCH = 500
 
 
 def resolve_due_date(
@@ -56,24 +59,56 @@ def _target_courses(*, assignment: Assignment) -> list[int]:
 
 def apply_due_date_to_plans(*, assignment: Assignment) -> int:
     """Write the due date into the plans it concerns (not done ones, not starting later)."""
-    return Plan.objects.filter(
-        user_id=assignment.assignee_id,
-        course_id__in=_target_courses(assignment=assignment),
-        done_on__isnull=True,
-        start_date__lte=assignment.due_date,
-    ).update(target_date=assignment.due_date, target_source=Plan.TargetSource.ASSIGNMENT)
+    return apply_due_dates_to_plans(assignments=[assignment])
 
 
-def _log(*, assignment: Assignment, actor: User, action: str, changes: dict) -> AssignmentLog:
-    return AssignmentLog.objects.create(
+def apply_due_dates_to_plans(*, assignments: list[Assignment]) -> int:
+    """apply_due_date_to_plans for assignments of one target (a track or a course): one
+    UPDATE per distinct due date. For a track, the plans are those of the options each
+    learner chose in its phases."""
+    by_due: dict[datetime.date, list[Assignment]] = {}
+    for assignment in assignments:
+        by_due.setdefault(assignment.due_date, []).append(assignment)
+    updated = 0
+    for due, group in by_due.items():
+        plans = Plan.objects.filter(
+            user_id__in=[a.assignee_id for a in group], done_on__isnull=True, start_date__lte=due
+        )
+        first = group[0]
+        if first.course_id:
+            plans = plans.filter(course_id=first.course_id)
+        else:
+            plans = plans.filter(
+                Exists(
+                    PhaseChoice.objects.filter(
+                        user_id=OuterRef("user_id"),
+                        course_id=OuterRef("course_id"),
+                        phase__track_id=first.track_id,
+                    )
+                )
+            )
+        updated += plans.update(target_date=due, target_source=Plan.TargetSource.ASSIGNMENT)
+    return updated
+
+
+def _log_entry(
+    *, assignment: Assignment, actor: User, action: str, changes: dict, target: str = ""
+) -> AssignmentLog:
+    return AssignmentLog(
         team_id=assignment.team_id,
         assignment=assignment,
         actor=actor,
         assignee_id=assignment.assignee_id,
-        target=assignment.target_code,
+        target=target or assignment.target_code,
         action=action,
         changes=changes,
     )
+
+
+def _log(*, assignment: Assignment, actor: User, action: str, changes: dict) -> AssignmentLog:
+    entry = _log_entry(assignment=assignment, actor=actor, action=action, changes=changes)
+    entry.save()
+    return entry
 
 
 def _diff(before: dict, after: dict) -> dict:
@@ -131,25 +166,24 @@ def assignment_assign(
     if len(note or "") > NOTE_MAX_LENGTH:
         raise ValidationError({"note": _("The note is too long (at most 2000 characters).")})
     due = resolve_due_date(today=today, due_date=due_date, due_in_days=due_in_days)
+    assignees = list({user.pk: user for user in assignees}.values())  # each learner once
     _check_members(team=team, assignees=assignees)
     target = {"track": track} if track is not None else {"course": course}
     existing = {
         a.assignee_id: a
         for a in Assignment.objects.select_for_update().filter(assignee__in=assignees, **target)
     }
-    result = []
+    # In bulk: a constant number of queries however many learners (a whole team at once).
+    code = (track or course).code  # type: ignore[union-attr]
+    new, changed, logs, result = [], [], [], []
+    now = timezone.now()
     for user in assignees:
         assignment = existing.get(user.pk)
         if assignment is None:
-            assignment = Assignment.objects.create(
+            assignment = Assignment(
                 team=team, assignee=user, due_date=due, note=note, assigned_by=actor, **target
             )
-            _log(
-                assignment=assignment,
-                actor=actor,
-                action=AssignmentLog.Action.CREATED,
-                changes=_diff({}, _snapshot(assignment)),
-            )
+            new.append(assignment)
         else:
             before = _snapshot(assignment)
             if not assignment.due_overridden:
@@ -159,19 +193,27 @@ def assignment_assign(
             changes = _diff(before, _snapshot(assignment))
             if changes:
                 assignment.assigned_by = actor
-                assignment.save()
-                _log(
-                    assignment=assignment,
-                    actor=actor,
-                    action=AssignmentLog.Action.UPDATED,
-                    changes=changes,
-                )
-        if track is not None:
-            progress_services.track_join(user=user, track=track)
-        else:
-            progress_services.plan_add(user=user, course=course)  # type: ignore[arg-type]
-        apply_due_date_to_plans(assignment=assignment)
+                assignment.updated = now  # bulk_update leaves auto_now fields alone
+                changed.append(assignment)
+                logs.append((assignment, AssignmentLog.Action.UPDATED, changes))
         result.append(assignment)
+    Assignment.objects.bulk_create(new, batch_size=BULK_BATCH)  # sets the new rows' ids
+    Assignment.objects.bulk_update(
+        changed, ["due_date", "note", "team", "assigned_by", "updated"], batch_size=BULK_BATCH
+    )
+    logs += [(a, AssignmentLog.Action.CREATED, _diff({}, _snapshot(a))) for a in new]
+    AssignmentLog.objects.bulk_create(
+        [
+            _log_entry(assignment=a, actor=actor, action=act, changes=ch, target=code)
+            for a, act, ch in logs
+        ],
+        batch_size=BULK_BATCH,
+    )
+    if track is not None:
+        progress_services.track_join_many(users=assignees, track=track)
+    else:
+        progress_services.plan_add_many(users=assignees, course=course)  # type: ignore[arg-type]
+    apply_due_dates_to_plans(assignments=result)
     progress_changed(user_ids=[user.pk for user in assignees])
     return result
 
