@@ -276,3 +276,31 @@ def test_assigning_to_a_whole_team_costs_the_same_queries_for_5_and_50(personas,
         assert AssignmentLog.objects.filter(assignee__in=users).count() == 2 * size
     assert counts[5] == counts[50]
     assert max(counts[50]) <= 12
+
+
+def test_admin_edits_and_deletions_are_recorded_in_the_team_history(personas, track):
+    tr, p1, _p2, a, _b, _c = track
+    progress_services.phase_choose(user=personas.learner, phase=p1, course=a)
+    [assignment] = assign(personas, [personas.learner], track=tr)
+    admin = personas.client_for("admin")
+    later = TODAY + datetime.timedelta(days=90)
+    response = admin.post(
+        reverse("admin:teams_assignment_change", args=[assignment.pk]),
+        {
+            "team": personas.team.pk,
+            "assignee": personas.learner.pk,
+            "track": tr.pk,
+            "course": "",
+            "due_date": later.isoformat(),
+            "note": "",
+            "assigned_by": personas.manager.pk,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:500]
+    log = AssignmentLog.objects.filter(action="updated").get()
+    assert log.actor == personas.admin
+    assert log.changes["due_date"] == [assignment.due_date.isoformat(), later.isoformat()]
+    assert Plan.objects.get(user=personas.learner, course=a).target_date == later
+    admin.post(reverse("admin:teams_assignment_delete", args=[assignment.pk]), {"post": "yes"})
+    assert not Assignment.objects.exists()
+    assert AssignmentLog.objects.filter(action="removed", actor=personas.admin).exists()

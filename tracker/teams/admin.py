@@ -1,7 +1,6 @@
 from django.contrib import admin
 
-from tracker.progress.cache import progress_changed
-
+from . import services
 from .models import Assignment, AssignmentLog
 
 
@@ -14,20 +13,19 @@ class AssignmentAdmin(admin.ModelAdmin):
     raw_id_fields = ["course"]
     list_select_related = ["assignee", "team", "track", "course"]
 
-    # Edits here skip the services: say that the assignees' cached progress is stale.
+    # The admin saves and deletes rows itself: the services record each change in the
+    # team's history (as for managers' changes) and keep plans and cached progress right.
     def save_model(self, request, obj, form, change) -> None:
+        before = Assignment.objects.get(pk=obj.pk) if change else None
         super().save_model(request, obj, form, change)
-        previous = form.initial.get("assignee")  # the assignee may have been changed
-        progress_changed(user_ids=[obj.assignee_id] + ([previous] if previous else []))
+        services.assignment_admin_saved(actor=request.user, assignment=obj, before=before)
 
     def delete_model(self, request, obj) -> None:
-        super().delete_model(request, obj)
-        progress_changed(user_ids=[obj.assignee_id])
+        services.assignment_remove(actor=request.user, assignment=obj)
 
     def delete_queryset(self, request, queryset) -> None:
-        assignees = list(queryset.values_list("assignee_id", flat=True))
-        super().delete_queryset(request, queryset)
-        progress_changed(user_ids=assignees)
+        for assignment in queryset.select_related("track", "course"):
+            services.assignment_remove(actor=request.user, assignment=assignment)
 
 
 @admin.register(AssignmentLog)

@@ -247,6 +247,26 @@ def assignment_set_individual_due_date(
 
 
 @transaction.atomic
+def assignment_admin_saved(
+    *, actor: User, assignment: Assignment, before: Assignment | None
+) -> None:
+    """An assignment the admin site created or changed (it saves the row itself): record
+    it in the team's history like any other change, and carry its date to the plans."""
+    if before is None:
+        action, changes = AssignmentLog.Action.CREATED, _diff({}, _snapshot(assignment))
+    else:
+        action, changes = (
+            AssignmentLog.Action.UPDATED,
+            _diff(_snapshot(before), _snapshot(assignment)),
+        )
+    if changes:
+        _log(assignment=assignment, actor=actor, action=action, changes=changes)
+    apply_due_date_to_plans(assignment=assignment)
+    previous = [before.assignee_id] if before is not None else []
+    progress_changed(user_ids=[assignment.assignee_id, *previous])
+
+
+@transaction.atomic
 def assignment_remove(*, actor: User, assignment: Assignment) -> None:
     """Take an assignment back; the plans keep their date but it becomes the learner's."""
     Plan.objects.filter(
