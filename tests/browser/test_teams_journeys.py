@@ -93,3 +93,7 @@ def test_manager_assigns_the_track_and_follows_the_team(page):
     page.get_by_role("link", name="Ivo Idle", exact=True).click()
     expect(page.get_by_role("heading", name="Ivo Idle")).to_be_visible()
     assert_accessible(page)
+    # The team's assignment history, whole, on its own page.
+    page.goto(f"/teams/{team.pk}/history/")
+    expect(page.get_by_role("row", name=re.compile("Léa Learner"))).to_contain_text("assigned")
+    assert_accessible(page)
