@@ -11,9 +11,9 @@ and a manager leads a team of 200 (team summary). Publishing to the broker is re
 a counter: the pass is measured, not the broker. Aim (issue 6): queries per 1,000 learners
 constant, whatever the number of learners.
 
-Measured on 2 cores shared with other jobs (load ~3), SQLite, 2026-11-22:
-  10,000 learners:  12.3 s, 21,001 reminders,  324 queries (32.4 per 1,000); again 2.7 s
-  100,000 learners: 118.7 s, 210,001 reminders, 3,024 queries (30.2 per 1,000); again 50.7 s
+Measured on 2 cores, SQLite, 2026-11-22, with the due-date kinds of the teams app:
+  10,000 learners:  10.4 s, 21,001 reminders,  369 queries (36.9 per 1,000); again 2.7 s
+  100,000 learners: 104.9 s, 210,001 reminders, 3,429 queries (34.3 per 1,000); again 24.2 s
 """
 
 from __future__ import annotations
