@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import F, Max, Prefetch, Q
+from django.db.models import F, Max, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
@@ -241,6 +241,28 @@ def latest_gaps(*, user: User, track: Track | None) -> list[Gap]:
     return open_gaps(gaps_for(levels=_levels(latest), targets=targets, names=names))
 
 
+# What the rankings show of a course (not its long texts), and of its competencies their
+# codes only (not the level descriptors).
+OPTION_FIELDS = (
+    "phase",
+    "option",
+    "code",
+    "title",
+    "provider",
+    "effort_hours",
+    "price",
+    "prestige",
+)
+
+
+def _options() -> QuerySet[Course]:
+    return (
+        Course.objects.filter(is_active=True)
+        .only(*OPTION_FIELDS)
+        .prefetch_related(Prefetch("competencies", queryset=Competency.objects.only("code")))
+    )
+
+
 def options_with_codes(courses) -> list[tuple[Course, set[str]]]:
     return [(course, {c.code for c in course.competencies.all()}) for course in courses]
 
@@ -248,11 +270,7 @@ def options_with_codes(courses) -> list[tuple[Course, set[str]]]:
 def ranked_phase_options(*, user: User, phase: Phase) -> tuple[list[Gap], list[RankedOption]]:
     """The phase's options ranked by the learner's gaps against the phase's track."""
     gaps = latest_gaps(user=user, track=phase.track)
-    courses = (
-        Course.objects.filter(phase=phase, is_active=True)
-        .prefetch_related("competencies")
-        .order_by("option", "code")
-    )
+    courses = _options().filter(phase=phase).order_by("option", "code")
     return gaps, rank_options(gaps=gaps, options=options_with_codes(courses))
 
 
@@ -266,12 +284,7 @@ def ranked_track_options(
     if not gaps:
         return gaps, []
     phases = list(
-        Phase.objects.filter(track=track).prefetch_related(
-            Prefetch(
-                "options",
-                queryset=Course.objects.filter(is_active=True).prefetch_related("competencies"),
-            )
-        )
+        Phase.objects.filter(track=track).prefetch_related(Prefetch("options", queryset=_options()))
     )
     return gaps, [
         (phase, rank_options(gaps=gaps, options=options_with_codes(phase.options.all())))
