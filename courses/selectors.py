@@ -6,6 +6,7 @@ same number of queries whatever the number of courses.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
@@ -208,9 +209,11 @@ class CompetencyLink:
         return self.competency.code if self.competency else None
 
 
+@functools.lru_cache(maxsize=4096)
 def _fold(text: str) -> str:
     # The importer's own comparison (case, accents, spacing, punctuation), so a name the
-    # importer linked is linked here too.
+    # importer linked is linked here too. Remembered: a catalogue page folds the same few
+    # competency names for every course it lists.
     return normalise_name(text)
 
 
@@ -226,11 +229,12 @@ def competency_links(course: Course) -> list[CompetencyLink]:
     course but named nowhere in its list (a course written without the list) still shows.
     """
     linked = list(course.competencies.all())
+    keyed = [(competency, _keys(competency)) for competency in linked]
     links: list[CompetencyLink] = []
     used: set[int] = set()
     for name in course.competency_names or []:
         folded = _fold(str(name))
-        match = next((c for c in linked if folded in _keys(c)), None)
+        match = next((c for c, keys in keyed if folded in keys), None)
         if match is not None:
             used.add(match.pk)
         links.append(CompetencyLink(str(name), match))
