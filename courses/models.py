@@ -18,6 +18,14 @@ ID_PATTERN = r"^[A-Za-z0-9_-]+$"
 id_validator = RegexValidator(ID_PATTERN, _("Use only letters, digits, '-' and '_'."))
 
 
+def in_language(french: str, english: str) -> str:
+    """The English text when the active language is English and there is one, else the
+    French: the catalogue's first language."""
+    if (get_language() or "fr").startswith("en") and english:
+        return english
+    return french
+
+
 class Bilingual(models.Model):
     """French is the catalogue's first language; English is given beside it."""
 
@@ -32,9 +40,7 @@ class Bilingual(models.Model):
 
     @property
     def name(self) -> str:
-        if (get_language() or "fr").startswith("en") and self.name_en:
-            return self.name_en
-        return self.name_fr
+        return in_language(self.name_fr, self.name_en)
 
 
 class CompetencyDomain(Bilingual):
@@ -70,16 +76,12 @@ class Competency(Bilingual):
 
     @property
     def description(self) -> str:
-        if (get_language() or "fr").startswith("en") and self.description_en:
-            return self.description_en
-        return self.description_fr
+        return in_language(self.description_fr, self.description_en)
 
     def descriptor(self, level: int) -> str:
         """The descriptor of a level (1-5) in the active language."""
         entry = self.levels[level - 1]
-        if (get_language() or "fr").startswith("en") and entry.get("en"):
-            return entry["en"]
-        return entry.get("fr", "")
+        return in_language(entry.get("fr", ""), entry.get("en", ""))
 
 
 class Track(Bilingual):
@@ -116,9 +118,7 @@ class Phase(Bilingual):
 
     @property
     def description(self) -> str:
-        if (get_language() or "fr").startswith("en") and self.description_en:
-            return self.description_en
-        return self.description_fr
+        return in_language(self.description_fr, self.description_en)
 
 
 class TrackTarget(models.Model):

@@ -15,9 +15,8 @@ from typing import NamedTuple
 
 from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.shortcuts import get_object_or_404
-from django.utils.translation import get_language
 
-from courses.models import Competency, Phase, TrackTarget
+from courses.models import Competency, Phase, TrackTarget, in_language
 from courses.selectors import catalogue_version
 from tracker.accounts.models import Team, User
 from tracker.assessments.models import Assessment, ManagerRating, Rating
@@ -143,9 +142,7 @@ class AssignedWork(NamedTuple):
 
     @property
     def label(self) -> str:
-        if (get_language() or "fr").startswith("en") and self.name_en:
-            return self.name_en
-        return self.name_fr
+        return in_language(self.name_fr, self.name_en)
 
 
 @dataclass

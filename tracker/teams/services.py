@@ -10,7 +10,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -45,15 +45,20 @@ def resolve_due_date(
     return due_date
 
 
-def _target_courses(*, assignment: Assignment) -> list[int]:
-    """Ids of the courses whose plans carry the assignment's due date: the course, or the
-    options the learner chose in the track's phases."""
+def _assigned_plans(*, assignee_ids: list[int], assignment: Assignment) -> QuerySet[Plan]:
+    """The plans that carry the assignment's (or its target's) due date: the course's, or
+    for a track, those of the options each learner chose in its phases."""
+    plans = Plan.objects.filter(user_id__in=assignee_ids)
     if assignment.course_id:
-        return [assignment.course_id]
-    return list(
-        PhaseChoice.objects.filter(
-            user_id=assignment.assignee_id, phase__track_id=assignment.track_id
-        ).values_list("course_id", flat=True)
+        return plans.filter(course_id=assignment.course_id)
+    return plans.filter(
+        Exists(
+            PhaseChoice.objects.filter(
+                user_id=OuterRef("user_id"),
+                course_id=OuterRef("course_id"),
+                phase__track_id=assignment.track_id,
+            )
+        )
     )
 
 
@@ -71,23 +76,10 @@ def apply_due_dates_to_plans(*, assignments: list[Assignment]) -> int:
         by_due.setdefault(assignment.due_date, []).append(assignment)
     updated = 0
     for due, group in by_due.items():
-        plans = Plan.objects.filter(
-            user_id__in=[a.assignee_id for a in group], done_on__isnull=True, start_date__lte=due
+        plans = _assigned_plans(assignee_ids=[a.assignee_id for a in group], assignment=group[0])
+        updated += plans.filter(done_on__isnull=True, start_date__lte=due).update(
+            target_date=due, target_source=Plan.TargetSource.ASSIGNMENT
         )
-        first = group[0]
-        if first.course_id:
-            plans = plans.filter(course_id=first.course_id)
-        else:
-            plans = plans.filter(
-                Exists(
-                    PhaseChoice.objects.filter(
-                        user_id=OuterRef("user_id"),
-                        course_id=OuterRef("course_id"),
-                        phase__track_id=first.track_id,
-                    )
-                )
-            )
-        updated += plans.update(target_date=due, target_source=Plan.TargetSource.ASSIGNMENT)
     return updated
 
 
@@ -269,10 +261,8 @@ def assignment_admin_saved(
 @transaction.atomic
 def assignment_remove(*, actor: User, assignment: Assignment) -> None:
     """Take an assignment back; the plans keep their date but it becomes the learner's."""
-    Plan.objects.filter(
-        user_id=assignment.assignee_id,
-        course_id__in=_target_courses(assignment=assignment),
-        target_source=Plan.TargetSource.ASSIGNMENT,
+    _assigned_plans(assignee_ids=[assignment.assignee_id], assignment=assignment).filter(
+        target_source=Plan.TargetSource.ASSIGNMENT
     ).update(target_source=Plan.TargetSource.OWN)
     _log(
         assignment=assignment,
