@@ -98,3 +98,19 @@ def log_in(page, email: str) -> None:
     page.locator("#id_password").fill(PASSWORD)
     page.locator("main button[type=submit]").click()
     expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+
+
+def open_menu(page) -> None:
+    """On a phone the navigation folds into the "Menu" button: open it (no-op on a laptop)."""
+    toggle = page.locator(".nav-toggle")
+    if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
+        toggle.click()
+
+
+def account_menu(page):
+    """The signed-in person's menu (profile, log out, language), opened; returns it."""
+    open_menu(page)
+    menu = page.locator(".account-menu")
+    if menu.get_attribute("open") is None:
+        menu.locator("summary").click()
+    return menu

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.checks import assert_accessible, assert_focus_visible
+from tests.browser.checks import account_menu, assert_accessible, assert_focus_visible
 from tests.factories import PASSWORD, make_user
 from tracker.accounts.models import User
 
@@ -70,7 +70,7 @@ def test_log_in_then_log_out(page, live_server):
     expect(page).to_have_url(f"{live_server.url}/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Bonjour Ana")
     assert_accessible(page)  # the signed-in layout: navigation, language switch
-    page.get_by_role("button", name="Se déconnecter").click()
+    account_menu(page).get_by_role("button", name="Se déconnecter").click()
     expect(page).to_have_url(re.compile(r"/accounts/login/$"))
     page.goto("/")
     expect(page).to_have_url(re.compile(r"/accounts/login/\?next=/$"))
@@ -93,8 +93,8 @@ def test_language_switch_for_a_visitor_and_a_signed_in_user(page, live_server):
     _log_in(page, "ana@example.test")
     # The profile language wins once signed in...
     expect(page.locator("html")).to_have_attribute("lang", "fr")
-    # ...and the switch changes it.
-    page.get_by_role("button", name="English").click()
+    # ...and the switch (in the account menu once signed in) changes it.
+    account_menu(page).get_by_role("button", name="English").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Hello Ana")
     user.refresh_from_db()
     assert user.language == "en"

@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.checks import assert_accessible
+from tests.browser.checks import account_menu, assert_accessible
 from tests.factories import make_option, make_track
 from tracker.accounts.models import User
 from tracker.certificates.models import Certificate
@@ -98,7 +98,7 @@ def test_a_new_learner_goes_from_sign_up_to_certificate_and_exports(page, live_s
     expect(board.locator("tr", has_text=duke.title).locator(".status-done")).to_be_visible()
 
     # My data: download everything as JSON and read it.
-    page.get_by_role("link", name="Profile").click()
+    account_menu(page).get_by_role("link", name="Profile").click()
     page.get_by_role("link", name=re.compile("My data")).click()
     assert_accessible(page)
     with page.expect_download() as info:

@@ -11,7 +11,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.checks import assert_accessible
+from tests.browser.checks import account_menu, assert_accessible
 from tests.factories import (
     PASSWORD,
     make_competency,
@@ -35,7 +35,7 @@ def _log_in(page, email: str) -> None:
 
 
 def _log_out(page) -> None:
-    page.get_by_role("button", name="Log out").click()
+    account_menu(page).get_by_role("button", name="Log out").click()
 
 
 def test_manager_assigns_the_track_and_follows_the_team(page):
