@@ -23,15 +23,20 @@
     });
   }
 
-  // Destructive actions ask first: <form data-confirm="Delete this entry?">. htmx forms use
-  // hx-confirm instead (htmx asks before its request).
+  // Destructive actions (deleting, revoking, removing, leaving) are drawn apart (app.css, by
+  // their form's action) and ask first, naming what they do: "Delete X?". htmx forms that
+  // carry hx-confirm are asked by htmx itself.
+  const DESTRUCTIVE = /\/(delete|revoke|remove|leave)\/?$/;
   document.addEventListener("submit", (event) => {
     const form = event.target;
-    if (!(form instanceof HTMLFormElement) || !form.dataset.confirm || form.hasAttribute("hx-confirm")) {
-      return;
-    }
-    // eslint-disable-next-line no-alert
-    if (!window.confirm(form.dataset.confirm)) {
+    if (!(form instanceof HTMLFormElement) || form.hasAttribute("hx-confirm")) return;
+    const action = new URL(form.action, window.location.href).pathname;
+    if (!form.dataset.confirm && !DESTRUCTIVE.test(action)) return;
+    const button = event.submitter;
+    const label = (button && (button.getAttribute("aria-label") || button.textContent.trim())) || "";
+    const question = form.dataset.confirm ||
+      (document.body.dataset.confirmTemplate || "{action}?").replace("{action}", label);
+    if (!window.confirm(question)) {
       event.preventDefault();
       event.stopImmediatePropagation();
     }

@@ -174,6 +174,13 @@ def test_profile_and_tokens_pass_axe_and_show_a_new_token_once(page):
     page.reload()
     expect(page.get_by_label("Jeton", exact=True)).to_have_count(0)
     expect(page.get_by_role("row")).to_have_count(2)  # the header and the one token
+    # A destructive action asks first, naming what it does; dismissed, nothing happens.
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.get_by_role("button", name="Révoquer le jeton laptop").click()
+    expect(page.get_by_role("row")).to_have_count(2)
+    assert asked == ["Confirmer\u00a0: Révoquer le jeton laptop\u00a0?"]
+    page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Révoquer le jeton laptop").click()
     expect(page.get_by_text("Le jeton « laptop » est révoqué.")).to_be_visible()
 
