@@ -112,7 +112,13 @@ def has_table_alternative(figure: Element | None) -> bool:
         return True
     siblings = figure.parent.children
     after = siblings[siblings.index(figure) + 1 :]
-    return bool(after) and after[0].tag == "table"
+    if not after:
+        return False
+    # The table itself, or the scrolling region that holds it (a wide table on a phone).
+    nxt = after[0]
+    return nxt.tag == "table" or (
+        nxt.attrs.get("role") == "region" and any(c.tag == "table" for c in nxt.children)
+    )
 
 
 def markup_problems(html: str) -> list[str]:
@@ -143,6 +149,7 @@ def markup_problems(html: str) -> list[str]:
         '<meter value="2" aria-labelledby="missing"></meter>',
         '<figure><svg role="img"><title>T</title></svg></figure>',  # no table
         '<figure><svg role="img"><title>T</title></svg></figure><p></p><table>',  # not next
+        '<figure><svg role="img"><title>T</title></svg></figure><div><table></table></div>',
         "<figure><svg><title>T</title></svg><table></table></figure>",  # no role
         '<figure><svg role="img"></svg><table></table></figure>',  # no title
     ],
@@ -160,6 +167,8 @@ def test_the_checker_finds_unlabelled_bars_and_charts(html):
         '<progress aria-label="Done" max="1" value="1"></progress>',
         '<figure><svg role="img"><title>T</title></svg><details><table></table></details></figure>',
         '<figure><svg role="img"><title>T</title></svg></figure><table></table>',
+        '<figure><svg role="img"><title>T</title></svg></figure>'
+        '<div role="region" tabindex="0"><table></table></div>',
         '<svg aria-hidden="true"><path d="M0 0"/></svg>',
     ],
 )
