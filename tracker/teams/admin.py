@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from . import services
-from .models import Assignment, AssignmentLog
+from .models import Assignment, AssignmentLog, Invitation
 
 
 @admin.register(Assignment)
@@ -44,4 +44,21 @@ class AssignmentLogAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Read only: managers invite from the team page, people answer on theirs."""
+
+    list_display = ["email", "team", "inviter", "status", "created", "expires_at", "decided_at"]
+    list_filter = ["status", "team"]
+    search_fields = ["email", "inviter__email"]
+    list_select_related = ["team", "inviter"]
+    exclude = ["token_hash"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
         return False
