@@ -9,18 +9,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.checks import assert_accessible
-from tests.factories import PASSWORD, make_team, make_user
+from tests.browser.checks import assert_accessible, log_in
+from tests.factories import make_team, make_user
 
 pytestmark = pytest.mark.browser
-
-
-def _log_in(page, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.locator("#id_username").fill(email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("main button[type=submit]").click()
-    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
 
 
 def _log_out(page) -> None:
@@ -34,7 +26,7 @@ def test_invite_accept_then_leave(page):
     table = page.locator("#team-table")
 
     # The manager invites: the team page shows the address only, not in the table.
-    _log_in(page, "manager@example.test")
+    log_in(page, "manager@example.test")
     page.goto(f"/teams/{team.pk}/")
     page.get_by_label("Email address").fill("LEA@example.test")
     page.get_by_role("button", name="Invite to the team").click()
@@ -45,7 +37,7 @@ def test_invite_accept_then_leave(page):
     _log_out(page)
 
     # The learner reads the notification and accepts.
-    _log_in(page, "lea@example.test")
+    log_in(page, "lea@example.test")
     page.goto("/notifications/")
     page.get_by_role("link", name="Mia Manager invites you to join the team Team A").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Invitation to the team Team A")
@@ -60,14 +52,14 @@ def test_invite_accept_then_leave(page):
     _log_out(page)
 
     # Now the manager sees her in the table.
-    _log_in(page, "manager@example.test")
+    log_in(page, "manager@example.test")
     page.goto(f"/teams/{team.pk}/")
     expect(table).to_contain_text("Léa Learner")
     expect(page.get_by_text("invited: lea@example.test")).to_have_count(0)
     _log_out(page)
 
     # She leaves (after confirming) ...
-    _log_in(page, "lea@example.test")
+    log_in(page, "lea@example.test")
     page.goto("/accounts/profile/")
     page.get_by_role("link", name="Leave Team A").click()
     assert_accessible(page)
@@ -79,7 +71,7 @@ def test_invite_accept_then_leave(page):
     _log_out(page)
 
     # ... and is gone from the team at once; the manager is told.
-    _log_in(page, "manager@example.test")
+    log_in(page, "manager@example.test")
     page.goto(f"/teams/{team.pk}/")
     expect(table).not_to_contain_text("Léa Learner")
     page.goto("/notifications/")

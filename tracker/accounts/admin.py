@@ -56,14 +56,8 @@ class TeamAdmin(admin.ModelAdmin):
             services.members_joined_directly(memberships=new, actor=request.user, via="admin")
 
 
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    """Read only: the audit trail is written by the services alone."""
-
-    list_display = ["created", "actor", "action", "user", "email", "team"]
-    list_filter = ["action", "team"]
-    search_fields = ["user__email", "actor__email", "email"]
-    list_select_related = ["actor", "user", "team"]
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For audit trails: written by the services alone, never edited or deleted."""
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -73,6 +67,14 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ["created", "actor", "action", "user", "email", "team"]
+    list_filter = ["action", "team"]
+    search_fields = ["user__email", "actor__email", "email"]
+    list_select_related = ["actor", "user", "team"]
 
 
 @admin.register(ApiToken)

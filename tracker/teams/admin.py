@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from tracker.accounts.admin import ReadOnlyAdmin
+
 from . import services
 from .models import Assignment, AssignmentLog, Invitation
 
@@ -29,22 +31,11 @@ class AssignmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(AssignmentLog)
-class AssignmentLogAdmin(admin.ModelAdmin):
-    """Read only: the audit trail is written by the services alone."""
-
+class AssignmentLogAdmin(ReadOnlyAdmin):
     list_display = ["created", "actor", "assignee", "team", "action", "target", "changes"]
     list_filter = ["action", "team"]
     search_fields = ["assignee__email", "actor__email", "target"]
     list_select_related = ["actor", "assignee", "team"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Invitation)

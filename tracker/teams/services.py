@@ -407,45 +407,50 @@ def _answerable(invitation: Invitation) -> None:
         raise ValidationError(_("This invitation can no longer be answered."))
 
 
-@transaction.atomic
-def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
-    """The person agrees: from now on the team's managers see their progress."""
+def _answer(*, invitation: Invitation, user: User, status: str, action: str, notice: str):
+    """Record the person's answer (once: a second answer is refused), in the history, and
+    tell whoever invited them."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     _answerable(invitation)
-    membership, _created = Membership.objects.get_or_create(team=invitation.team, user=user)
-    invitation.status = Invitation.Status.ACCEPTED
+    invitation.status = status
     invitation.decided_at = timezone.now()
     invitation.user = user
     invitation.save(update_fields=["status", "decided_at", "user"])
-    audit.record(action=Action.ACCEPTED, actor=user, user=user, team=invitation.team)
+    audit.record(action=action, actor=user, user=user, team=invitation.team)
     if invitation.inviter_id:
         notify(
             invitation.inviter_id,
-            "team_invitation_accepted",
+            notice,
             member=user.get_full_name(),
-            team=invitation.team.name,
-            team_id=invitation.team_id,
-        )
-    return membership
-
-
-@transaction.atomic
-def invitation_decline(*, invitation: Invitation, user: User) -> None:
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    _answerable(invitation)
-    invitation.status = Invitation.Status.DECLINED
-    invitation.decided_at = timezone.now()
-    invitation.user = user
-    invitation.save(update_fields=["status", "decided_at", "user"])
-    audit.record(action=Action.DECLINED, actor=user, user=user, team=invitation.team)
-    if invitation.inviter_id:
-        notify(
-            invitation.inviter_id,
-            "team_invitation_declined",
             email=invitation.email,
             team=invitation.team.name,
             team_id=invitation.team_id,
         )
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
+    """The person agrees: from now on the team's managers see their progress."""
+    invitation = _answer(
+        invitation=invitation,
+        user=user,
+        status=Invitation.Status.ACCEPTED,
+        action=Action.ACCEPTED,
+        notice="team_invitation_accepted",
+    )
+    return Membership.objects.get_or_create(team=invitation.team, user=user)[0]
+
+
+@transaction.atomic
+def invitation_decline(*, invitation: Invitation, user: User) -> None:
+    _answer(
+        invitation=invitation,
+        user=user,
+        status=Invitation.Status.DECLINED,
+        action=Action.DECLINED,
+        notice="team_invitation_declined",
+    )
 
 
 def _membership_end(*, team: Team, user: User) -> bool:
