@@ -108,7 +108,10 @@ WRITES = {
     "take an assignment back": lambda p, w: team_services.assignment_remove(
         actor=p.manager, assignment=w["assignment"]
     ),
-    "leave the team": lambda p, w: team_services.member_remove(team=p.team, user=p.learner),
+    "leave the team": lambda p, w: team_services.membership_leave(team=p.team, user=p.learner),
+    "removed from the team": lambda p, w: team_services.member_remove(
+        team=p.team, user=p.learner, actor=p.manager
+    ),
 }
 
 
