@@ -14,11 +14,12 @@ import json
 from dataclasses import dataclass, field
 
 import pytest
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from tests.conftest import PERSONAS
-from tests.factories import make_competency, make_course, make_snapshot, make_target
+from tests.factories import make_competency, make_course, make_snapshot, make_target, make_user
 from tests.progress_helpers import make_track_with_options
 from tracker.accounts.models import ApiToken
 from tracker.assessments.services import assessment_draft_get_or_create
@@ -34,18 +35,34 @@ pytestmark = pytest.mark.django_db
 MISSING = 999_999
 
 
-def row(anonymous, learner, other_learner, manager, other_manager, admin) -> dict[str, int]:
+# The suite's personas, and one more here: an account invited to the learner's team that
+# has not answered. Until they accept they are a stranger to the team: unless a row says
+# otherwise they get what the other learner gets.
+MATRIX_PERSONAS = [*PERSONAS, "invited"]
+
+
+def row(
+    anonymous, learner, other_learner, manager, other_manager, admin, invited=None
+) -> dict[str, int]:
     return dict(
         zip(
-            PERSONAS,
-            (anonymous, learner, other_learner, manager, other_manager, admin),
+            MATRIX_PERSONAS,
+            (
+                anonymous,
+                learner,
+                other_learner,
+                manager,
+                other_manager,
+                admin,
+                other_learner if invited is None else invited,
+            ),
             strict=True,
         )
     )
 
 
 # Shorthands for the usual rows.
-LOGGED_IN = row(302, 200, 200, 200, 200, 200)  # a page for anyone signed in
+LOGGED_IN = row(302, 200, 200, 200, 200, 200)  # a page for anyone signed in (invited too)
 PUBLIC = row(200, 200, 200, 200, 200, 200)
 API_LOGGED_IN = row(401, 200, 200, 200, 200, 200)
 
@@ -103,8 +120,18 @@ def world(personas) -> World:
     )
     feed = calendar_feed_get_or_create(user=learner)
     notification = Notification.objects.create(user=learner, kind="retake", title="Retake")
+    invited = make_user("invited@example.test", name="Inès Invited")
+    invitation, _sent = team_services.invitation_create(
+        team=personas.team, inviter=personas.manager, email=invited.email
+    )
+    unknown_address = team_services.invitation_create(
+        team=personas.team, inviter=personas.manager, email="newbie@example.test"
+    )[0]
     return World(
         {
+            "invited_user": invited,
+            "invitation": invitation.pk,
+            "invitation_token": _token_of(unknown_address),
             "entry": entry.pk,
             "course": a.code,
             "track": track.code,
@@ -124,6 +151,13 @@ def world(personas) -> World:
     )
 
 
+def _token_of(invitation) -> str:
+    """A fresh sign-up link's token (the row keeps only its hash)."""
+    raw = invitation.new_token()
+    invitation.save()
+    return raw
+
+
 FUTURE = (timezone.localdate() + datetime.timedelta(days=20)).isoformat()
 
 CASES: list[Case] = [
@@ -134,6 +168,14 @@ CASES: list[Case] = [
     Case("login", "GET", row(200, 302, 302, 302, 302, 302)),
     Case("logout", "POST", row(302, 302, 302, 302, 302, 302)),
     Case("signup", "GET", row(200, 302, 302, 302, 302, 302)),
+    Case("signup_sent", "GET", PUBLIC),
+    # A bad link says so (400) to anyone; a good one is tested in test_accounts.py.
+    Case(
+        "signup_confirm",
+        "GET",
+        row(400, 400, 400, 400, 400, 400, 400),
+        kwargs={"uidb64": "MQ", "token": "bad-token"},
+    ),
     Case("profile", "GET", LOGGED_IN),
     Case("api_tokens", "GET", LOGGED_IN),
     Case(
@@ -363,6 +405,58 @@ CASES: list[Case] = [
         missing="team_id",
     ),
     Case(
+        "teams:invitation_resend",
+        "POST",
+        row(302, 404, 404, 302, 404, 302),
+        kwargs={"team_id": "team", "invitation_id": "invitation"},
+        missing="invitation_id",
+    ),
+    Case(
+        "teams:invitation_cancel",
+        "POST",
+        row(302, 404, 404, 302, 404, 302),
+        kwargs={"team_id": "team", "invitation_id": "invitation"},
+        missing="invitation_id",
+    ),
+    # The invited person's own page: nobody else's, not even the team's manager or admin.
+    Case(
+        "teams:invitation",
+        "GET",
+        row(302, 404, 404, 404, 404, 404, invited=200),
+        kwargs={"invitation_id": "invitation"},
+        missing="invitation_id",
+    ),
+    Case(
+        "teams:invitation",
+        "POST",
+        row(302, 404, 404, 404, 404, 404, invited=302),
+        kwargs={"invitation_id": "invitation"},
+        data={"answer": "decline"},
+    ),
+    # The sign-up link of an unknown address: a form for a visitor; signed in, on to the
+    # answer page (which is only the invited person's).
+    Case(
+        "teams:invitation_signup",
+        "GET",
+        row(200, 302, 302, 302, 302, 302, 302),
+        kwargs={"token": "invitation_token"},
+        missing="token",
+    ),
+    # Leaving: the members of the team only (not the invited person yet).
+    Case(
+        "teams:leave",
+        "GET",
+        row(302, 200, 404, 404, 404, 404),
+        kwargs={"team_id": "team"},
+        missing="team_id",
+    ),
+    Case(
+        "teams:leave",
+        "POST",
+        row(302, 302, 404, 404, 404, 404),
+        kwargs={"team_id": "team"},
+    ),
+    Case(
         "teams:member",
         "GET",
         row(302, 404, 404, 200, 404, 200),
@@ -449,6 +543,8 @@ CASES: list[Case] = [
     Case("admin:accounts_team_changelist", "GET", row(302, 302, 302, 302, 302, 200)),
     Case("admin:accounts_team_add", "GET", row(302, 302, 302, 302, 302, 200)),
     Case("admin:accounts_user_changelist", "GET", row(302, 302, 302, 302, 302, 200)),
+    Case("admin:accounts_auditevent_changelist", "GET", row(302, 302, 302, 302, 302, 200)),
+    Case("admin:teams_invitation_changelist", "GET", row(302, 302, 302, 302, 302, 200)),
 ]
 
 # The admin's own URLs are many (one set per model); the cases above sample them and
@@ -472,22 +568,30 @@ READS = [c for c in CASES if c.method == "GET"]
 WRITES = [c for c in CASES if c.method != "GET"]
 
 
+def client_for(personas, world: World, who: str):
+    if who == "invited":
+        client = Client()
+        client.force_login(world.values["invited_user"])
+        return client
+    return personas.client_for(None if who == "anonymous" else who)
+
+
 @pytest.mark.parametrize("case", READS, ids=lambda c: f"{c.method} {c.name}")
 def test_read_access(personas, world, case: Case):
     """Reads change nothing: one world serves every persona."""
     url = world.url(case)
     got = {}
-    for who in PERSONAS:
-        client = personas.client_for(None if who == "anonymous" else who)
-        got[who] = _request(client, case.method, url, case, world).status_code
+    for who in MATRIX_PERSONAS:
+        got[who] = _request(client_for(personas, world, who), case.method, url, case, world)
+        got[who] = got[who].status_code
     assert got == case.expected, f"{case.method} {url}"
 
 
-@pytest.mark.parametrize("who", PERSONAS)
+@pytest.mark.parametrize("who", MATRIX_PERSONAS)
 @pytest.mark.parametrize("case", WRITES, ids=lambda c: f"{c.method} {c.name}")
 def test_write_access(personas, world, case: Case, who: str):
     """Writes get a fresh world per persona: one persona's write never hides another's."""
-    client = personas.client_for(None if who == "anonymous" else who)
+    client = client_for(personas, world, who)
     response = _request(client, case.method, world.url(case), case, world)
     assert response.status_code == case.expected[who], (
         f"{case.method} {world.url(case)} as {who}: {response.status_code}"
@@ -498,10 +602,10 @@ def test_write_access(personas, world, case: Case, who: str):
     "case", [c for c in CASES if c.missing], ids=lambda c: f"{c.method} {c.name}"
 )
 def test_an_unknown_id_answers_404(personas, world, case: Case):
-    allowed = [who for who in PERSONAS if who != "anonymous" and case.expected[who] < 400]
+    allowed = [who for who in MATRIX_PERSONAS if who != "anonymous" and case.expected[who] < 400]
     who = "learner" if "learner" in allowed else allowed[0]
     response = _request(
-        personas.client_for(who), case.method, world.url(case, missing=True), case, world
+        client_for(personas, world, who), case.method, world.url(case, missing=True), case, world
     )
     assert response.status_code == 404
 

@@ -17,7 +17,7 @@ from courses.models import Course, ImportRun
 from courses.selectors import catalogue_version
 from tests.factories import make_course
 from tests.progress_helpers import make_track_with_options
-from tracker.accounts.models import User
+from tracker.accounts.models import Membership, User
 from tracker.certificates import services as certificate_services
 from tracker.progress import services
 from tracker.teams import selectors as team_selectors
@@ -108,7 +108,10 @@ WRITES = {
     "take an assignment back": lambda p, w: team_services.assignment_remove(
         actor=p.manager, assignment=w["assignment"]
     ),
-    "leave the team": lambda p, w: team_services.member_remove(team=p.team, user=p.learner),
+    "leave the team": lambda p, w: team_services.membership_leave(team=p.team, user=p.learner),
+    "removed from the team": lambda p, w: team_services.member_remove(
+        team=p.team, user=p.learner, actor=p.manager
+    ),
 }
 
 
@@ -159,7 +162,7 @@ def test_the_learner_dashboard_shows_a_write_at_once(personas, world):
 
 
 def test_only_stale_learners_are_recomputed(personas, world):
-    team_services.member_add(team=personas.team, email=personas.other_learner.email)
+    Membership.objects.create(team=personas.team, user=personas.other_learner)
     _row(personas)
     with mock.patch.object(
         team_selectors, "member_figures", wraps=team_selectors.member_figures

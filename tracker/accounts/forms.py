@@ -75,24 +75,30 @@ class SignupForm(BaseUserCreationForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["name"].required = True
-        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        if "email" in self.fields:  # not when it comes from an invitation
+            self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["name"].widget.attrs["autocomplete"] = "name"
         # static/js/detect-timezone.js preselects the browser's zone when none is chosen.
         self.fields["timezone"].widget.attrs["data-detect-timezone"] = ""
         # Default to the language the visitor is reading the page in.
         self.fields["language"].initial = translation.get_language()
 
-    @staticmethod
-    def duplicate_email_error() -> forms.ValidationError:
-        return forms.ValidationError(
-            _("An account with this email address already exists."), code="unique"
-        )
-
     def clean_email(self) -> str:
-        email = User.objects.normalize_email(self.cleaned_data["email"]).lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise self.duplicate_email_error()
-        return email
+        # No "this address has an account" here: that would tell anyone which addresses
+        # have one. The sign-up answers like the password reset, by email
+        # (services.user_sign_up_request).
+        return User.objects.normalize_email(self.cleaned_data["email"]).lower()
+
+    def _get_validation_exclusions(self):
+        return super()._get_validation_exclusions() | {"email"}  # same reason
+
+
+class InvitedSignupForm(SignupForm):
+    """Sign-up from an invitation link: the address is the invitation's (the link's
+    token shows the person reads that mailbox)."""
+
+    class Meta(SignupForm.Meta):
+        fields = ("name", "language", "timezone")
 
 
 class ProfileForm(forms.ModelForm):

@@ -211,3 +211,82 @@ class ApiToken(models.Model):
         if self.revoked_at is None:
             self.revoked_at = dj_timezone.now()
             self.save(update_fields=["revoked_at"])
+
+
+class AuditEvent(models.Model):
+    """Who did what to whom, when: team memberships (shown in the team's history beside
+    the assignment changes) and a person's own account events (API tokens, certificates:
+    team=None, readable by that person and by admins only). Written by
+    tracker.accounts.audit.record, never edited."""
+
+    class Action(models.TextChoices):
+        INVITED = "invited", _("invited")
+        INVITATION_RESENT = "invitation_resent", _("invitation sent again")
+        INVITATION_CANCELLED = "invitation_cancelled", _("invitation cancelled")
+        ACCEPTED = "accepted", _("accepted the invitation")
+        DECLINED = "declined", _("declined the invitation")
+        LEFT = "left", _("left the team")
+        REMOVED = "removed", _("removed from the team")
+        ADDED_BY_ADMIN = "added_by_admin", _("added by an administrator")
+        ADDED_BY_ROSTER = "added_by_roster", _("added by a roster import")
+        ADDED_BY_DIRECTORY = "added_by_directory", _("added by the company directory")
+        TOKEN_CREATED = "token_created", _("API token created")
+        TOKEN_REVOKED = "token_revoked", _("API token revoked")
+        CERTIFICATE_RECORDED = "certificate_recorded", _("certificate recorded")
+        CERTIFICATE_CHANGED = "certificate_changed", _("certificate changed")
+        CERTIFICATE_DELETED = "certificate_deleted", _("certificate deleted")
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("who"),
+    )
+    # Whom: the account, when it may be named (not for an invitation not yet answered:
+    # naming the account would tell the manager that the address has one).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="audit_events",
+        verbose_name=_("whom"),
+    )
+    email = models.EmailField(_("email address"), blank=True)  # as the manager typed it
+    team = models.ForeignKey(
+        Team, on_delete=models.CASCADE, null=True, blank=True, related_name="audit_events"
+    )
+    action = models.CharField(_("action"), max_length=32, choices=Action.choices)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    created = models.DateTimeField(_("when"), default=dj_timezone.now)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        indexes = [
+            models.Index(fields=["team", "-created"]),
+            models.Index(fields=["user", "-created"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created:%Y-%m-%d %H:%M} {self.actor}: {self.action} {self.whom}"
+
+    @property
+    def whom(self) -> str:
+        return str(self.user) if self.user_id else self.email
+
+    # Shown by the team history beside AssignmentLog rows (teams/_logs.html).
+    @property
+    def assignee(self) -> str:
+        return self.whom
+
+    @property
+    def target(self) -> str:
+        return self.details.get("name", "") or self.details.get("title", "")
+
+    @property
+    def change_rows(self) -> list:
+        return []

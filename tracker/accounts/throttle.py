@@ -106,3 +106,16 @@ def password_reset_allowed(*, email: str, ip: str) -> bool:
     by_email = _increment(_key("reset-email", email), RESET_WINDOW_SECONDS)
     by_ip = _increment(_key("reset-ip", ip), RESET_WINDOW_SECONDS)
     return by_email <= RESET_EMAIL_LIMIT and by_ip <= RESET_IP_LIMIT
+
+
+# Team invitations: each sends an email to an address the manager typed; counted per
+# manager (the same counter as the reset form's), so the form is not a mail cannon.
+INVITATION_MANAGER_LIMIT = 20
+INVITATION_WINDOW_SECONDS = 3600
+
+
+@_fail_open(True)
+def invitation_allowed(*, manager_id: int) -> bool:
+    """Counts one invitation sent by this manager; False once they sent too many."""
+    count = _increment(_key("invite-manager", str(manager_id)), INVITATION_WINDOW_SECONDS)
+    return count <= INVITATION_MANAGER_LIMIT

@@ -7,12 +7,9 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import translation
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
 from django.utils.translation import gettext as _
 from django.views import i18n
@@ -28,16 +25,6 @@ from .forms import (
     SignupForm,
     ThrottledAuthenticationForm,
 )
-
-
-def _safe_next(request: HttpRequest) -> str:
-    """The `next` target if it stays on this site, else the dashboard."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return reverse(settings.LOGIN_REDIRECT_URL)
 
 
 class LoginView(auth_views.LoginView):
@@ -68,27 +55,43 @@ class PasswordResetView(auth_views.PasswordResetView):
 @never_cache
 @sensitive_post_parameters("password1", "password2")
 def signup(request: HttpRequest) -> HttpResponse:
+    """Answers like the password reset: "check your email", whatever the address (saying
+    "this address has an account" would tell anyone who has one)."""
     if request.user.is_authenticated:
         return redirect(settings.LOGIN_REDIRECT_URL)
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            user = services.user_sign_up(
-                email=form.cleaned_data["email"],
-                name=form.cleaned_data["name"],
-                password=form.cleaned_data["password1"],
-                language=form.cleaned_data["language"],
-                timezone=form.cleaned_data["timezone"],
-            )
-        except IntegrityError:
-            # Two sign-ups with one address at the same instant: the unique constraint
-            # stops the second, which gets the same message as a known address.
-            form.add_error("email", SignupForm.duplicate_email_error())
-            return render(request, "accounts/signup.html", {"form": form})
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        services.user_sign_up_request(
+            email=form.cleaned_data["email"],
+            name=form.cleaned_data["name"],
+            password=form.cleaned_data["password1"],
+            language=form.cleaned_data["language"],
+            timezone=form.cleaned_data["timezone"],
+            ip=throttle.client_ip(request),
+        )
+        return redirect("signup_sent")
+    return render(request, "accounts/signup.html", {"form": form})
+
+
+def signup_sent(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/signup_sent.html")
+
+
+@never_cache
+def signup_confirm(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """The link of the sign-up email. A GET only asks to confirm (mail scanners follow
+    links); the POST opens the account and logs the person in."""
+    user = selectors.user_from_uid(uidb64)
+    valid = user is not None and services.signup_token_generator.check_token(user, token)
+    if not valid:
+        return render(request, "accounts/signup_confirm.html", {"valid": False}, status=400)
+    if request.method != "POST":
+        return render(request, "accounts/signup_confirm.html", {"valid": True})
+    services.user_sign_up_confirm(user=user)
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    with translation.override(user.language):
         messages.success(request, _("Welcome to Parcours!"))
-        return _with_language_cookie(HttpResponseRedirect(_safe_next(request)), user.language)
-    return render(request, "accounts/signup.html", {"form": form, "next": _safe_next(request)})
+    return with_language_cookie(redirect(settings.LOGIN_REDIRECT_URL), user.language)
 
 
 @login_required
@@ -104,8 +107,13 @@ def profile(request: HttpRequest) -> HttpResponse:
         )
         with translation.override(user.language):  # the next page speaks it already
             messages.success(request, _("Your profile is saved."))
-        return _with_language_cookie(redirect("profile"), user.language)
-    return render(request, "accounts/profile.html", {"form": form})
+        return with_language_cookie(redirect("profile"), user.language)
+    context = {
+        "form": form,
+        "teams": selectors.teams_of_member(user=request.user),
+        "activity": selectors.activity_of(user=request.user),
+    }
+    return render(request, "accounts/profile.html", context)
 
 
 @require_POST
@@ -156,7 +164,7 @@ def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     return redirect("api_tokens")
 
 
-def _with_language_cookie(response: HttpResponse, language: str) -> HttpResponse:
+def with_language_cookie(response: HttpResponse, language: str) -> HttpResponse:
     # Keeps the user's language after they log out, like the language switch does.
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,

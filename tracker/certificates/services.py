@@ -16,11 +16,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from courses.models import Course
+from tracker.accounts import audit
 from tracker.accounts.models import User
 from tracker.progress import services as progress_services
 from tracker.progress.models import EARLIEST_DATE, Plan
 
 from .models import Certificate
+
+Action = audit.Action
 
 URL_SCHEMES = ["http", "https"]
 
@@ -87,11 +90,19 @@ def _undo_course_done(*, user: User, course_id: int | None) -> None:
         progress_services.plan_mark_done(plan=plan, done=False)
 
 
+def _audit(action: str, certificate: Certificate) -> None:
+    """In the person's own activity (not their managers'): the services are called for
+    the person's own certificates only."""
+    user = certificate.user
+    audit.record(action=action, actor=user, user=user, title=certificate.title)
+
+
 @transaction.atomic
 def certificate_record(*, user: User, data: CertificateInput) -> Certificate:
     clean = _validate(user=user, data=data)
     certificate = Certificate.objects.create(user=user, **clean.__dict__)
     _mark_course_done(user=user, certificate=certificate)
+    _audit(Action.CERTIFICATE_RECORDED, certificate)
     return certificate
 
 
@@ -106,12 +117,14 @@ def certificate_update(*, certificate: Certificate, data: CertificateInput) -> C
     if previous_course_id != certificate.course_id:
         _undo_course_done(user=user, course_id=previous_course_id)
     _mark_course_done(user=user, certificate=certificate)
+    _audit(Action.CERTIFICATE_CHANGED, certificate)
     return certificate
 
 
 @transaction.atomic
 def certificate_delete(*, certificate: Certificate) -> None:
     user, course_id = certificate.user, certificate.course_id
+    _audit(Action.CERTIFICATE_DELETED, certificate)
     certificate.delete()
     _undo_course_done(user=user, course_id=course_id)
 

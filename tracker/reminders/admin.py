@@ -19,7 +19,7 @@ class ReminderAdmin(admin.ModelAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["title", "user", "kind", "created", "read"]
+    list_display = ["__str__", "user", "kind", "created", "read"]
     list_filter = ["kind", "read"]
     search_fields = ["user__email", "title"]
     list_select_related = ["user"]

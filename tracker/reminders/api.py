@@ -21,6 +21,10 @@ class NotificationOut(Schema):
     read: bool
     title: str
 
+    @staticmethod
+    def resolve_title(notification) -> str:
+        return notification.shown_title  # a notice is worded in the reader's language
+
 
 @router.get(
     "/me/notifications",
@@ -30,6 +34,6 @@ class NotificationOut(Schema):
 def my_notifications(request: HttpRequest):
     return list(
         selectors.notifications_of(user=request.user).only(
-            "id", "kind", "created", "read", "title"
+            "id", "kind", "created", "read", "title", "params"
         )[:API_LIMIT]
     )

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 WEEKDAYS = [
@@ -114,7 +115,9 @@ class Reminder(models.Model):
 
 
 class Notification(models.Model):
-    """The in-app copy of a reminder, recorded at once by the dispatcher."""
+    """An in-app notification: the copy of a reminder, recorded at once by the
+    dispatcher with its text, or a notice (tracker/reminders/notices.py) stored as a
+    kind plus `params` and worded when read, in the reader's language."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -123,7 +126,9 @@ class Notification(models.Model):
         Reminder, null=True, blank=True, on_delete=models.CASCADE, related_name="notification"
     )
     kind = models.CharField(max_length=40)
-    title = models.CharField(max_length=200)
+    params = models.JSONField(default=dict, blank=True)
+    # Stored text: reminders and rows made before notices; empty for a notice.
+    title = models.CharField(max_length=200, blank=True, default="")
     body = models.TextField(blank=True, default="")
     url = models.CharField(max_length=300, blank=True, default="")
     created = models.DateTimeField(default=timezone.now)
@@ -134,4 +139,22 @@ class Notification(models.Model):
         indexes = [models.Index(fields=["user", "read"]), models.Index(fields=["user", "-created"])]
 
     def __str__(self) -> str:
-        return self.title
+        return self.shown_title
+
+    @cached_property
+    def _shown(self) -> tuple[str, str, str]:
+        from .notices import render  # notices import this module
+
+        return render(self)
+
+    @property
+    def shown_title(self) -> str:
+        return self._shown[0]
+
+    @property
+    def shown_body(self) -> str:
+        return self._shown[1]
+
+    @property
+    def shown_url(self) -> str:
+        return self._shown[2]

@@ -1,7 +1,9 @@
 from django.contrib import admin
 
+from tracker.accounts.admin import ReadOnlyAdmin
+
 from . import services
-from .models import Assignment, AssignmentLog
+from .models import Assignment, AssignmentLog, Invitation
 
 
 @admin.register(Assignment)
@@ -29,19 +31,25 @@ class AssignmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(AssignmentLog)
-class AssignmentLogAdmin(admin.ModelAdmin):
-    """Read only: the audit trail is written by the services alone."""
-
+class AssignmentLogAdmin(ReadOnlyAdmin):
     list_display = ["created", "actor", "assignee", "team", "action", "target", "changes"]
     list_filter = ["action", "team"]
     search_fields = ["assignee__email", "actor__email", "target"]
     list_select_related = ["actor", "assignee", "team"]
 
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Read only: managers invite from the team page, people answer on theirs."""
+
+    list_display = ["email", "team", "inviter", "status", "created", "expires_at", "decided_at"]
+    list_filter = ["status", "team"]
+    search_fields = ["email", "inviter__email"]
+    list_select_related = ["team", "inviter"]
+    exclude = ["token_hash"]
+
     def has_add_permission(self, request) -> bool:
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
         return False

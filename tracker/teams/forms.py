@@ -19,7 +19,14 @@ from .selectors import SORT_KEYS
 from .services import MAX_DUE_IN_DAYS
 
 
-class AssignmentForm(forms.Form):
+class ServiceErrorsMixin:
+    def add_service_error(self, error: ValidationError) -> None:
+        """A service's refusal ({field: messages}) shown at its field."""
+        for name, messages in error.message_dict.items():
+            self.add_error(name if name in self.fields else None, messages)
+
+
+class AssignmentForm(ServiceErrorsMixin, forms.Form):
     assignees = forms.ModelMultipleChoiceField(
         label=_("Learners"),
         queryset=User.objects.none(),
@@ -69,10 +76,6 @@ class AssignmentForm(forms.Form):
             self.add_error("due_in_days", _("Give a date or a number of days, not both."))
         return data
 
-    def add_service_error(self, error: ValidationError) -> None:
-        for name, messages in error.message_dict.items():
-            self.add_error(name if name in self.fields else None, messages)
-
     def assignees_or_team(self) -> list[User]:
         return list(self.cleaned_data["assignees"]) or list(self.fields["assignees"].queryset)
 
@@ -91,7 +94,9 @@ class DueDateForm(forms.Form):
         return due
 
 
-class MemberAddForm(forms.Form):
+class MemberAddForm(ServiceErrorsMixin, forms.Form):
+    """Invite someone by email (they join once they accept)."""
+
     email = forms.EmailField(label=_("Email address"))
 
 

@@ -7,8 +7,13 @@ that learner alone (`due_overridden`). Every change is written to `AssignmentLog
 
 from __future__ import annotations
 
+import datetime
+import hashlib
+import secrets
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -125,3 +130,95 @@ def _shown(value: object) -> str:
     if isinstance(value, bool):
         return gettext("yes") if value else gettext("no")
     return str(value)
+
+
+INVITATION_VALID_DAYS = 14
+
+
+def hash_invitation_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class InvitationQuerySet(models.QuerySet["Invitation"]):
+    def pending(self) -> InvitationQuerySet:
+        """Not answered, not cancelled (expired ones included: they can be sent again)."""
+        return self.filter(status=Invitation.Status.PENDING)
+
+    def open(self, *, now: datetime.datetime | None = None) -> InvitationQuerySet:
+        """Pending and not expired: the ones the person can still answer."""
+        return self.pending().filter(expires_at__gt=now or timezone.now())
+
+    def addressed_to(self, user) -> InvitationQuerySet:
+        """Sent to this account, or to its address before the account existed."""
+        return self.filter(models.Q(user=user) | models.Q(email__iexact=user.email))
+
+
+class Invitation(models.Model):
+    """A manager asks someone to join their team. Until the person accepts, the team sees
+    only the address it typed ("invited: ..."): a Membership row is written on acceptance,
+    so every read of members shows only people who said yes (or whom an admin, a roster
+    or the company directory added, and who were told).
+
+    The link's token is in the email only; the row keeps its SHA-256 (like API tokens).
+    Sending again makes a new token and a new expiry."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for an answer")
+        ACCEPTED = "accepted", _("accepted")
+        DECLINED = "declined", _("declined")
+        CANCELLED = "cancelled", _("cancelled")
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="invitations")
+    inviter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    email = models.EmailField(_("email address"))
+    # The account the address belonged to when it was sent (None: unknown address).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="team_invitations",
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    expires_at = models.DateTimeField(_("expires"))
+    created = models.DateTimeField(_("sent"), default=timezone.now)
+    decided_at = models.DateTimeField(_("answered"), null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        verbose_name = _("team invitation")
+        verbose_name_plural = _("team invitations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "email"],
+                condition=models.Q(status="pending"),
+                name="teams_invitation_one_pending_per_address",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.team} ({self.status})"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.status == self.Status.PENDING and self.expires_at <= timezone.now()
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.PENDING and not self.is_expired
+
+    def new_token(self) -> str:
+        """A fresh token and expiry (the previous link stops working); returns the raw
+        token, for the email only."""
+        raw = secrets.token_urlsafe(32)
+        self.token_hash = hash_invitation_token(raw)
+        self.created = timezone.now()
+        self.expires_at = self.created + datetime.timedelta(days=INVITATION_VALID_DAYS)
+        return raw

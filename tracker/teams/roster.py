@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 
 from tracker.accounts.models import Membership, Team, User
 
+from .services import members_joined_directly
+
 BATCH = 500
 MAX_LINES = 20_000
 MAX_BYTES = 5 * 1024 * 1024
@@ -146,7 +148,7 @@ def roster_parse(data: bytes | str) -> RosterReport:
 
 
 @transaction.atomic
-def roster_apply(report: RosterReport) -> RosterReport:
+def roster_apply(report: RosterReport, *, actor: User | None = None) -> RosterReport:
     """Write a clean roster: new users (no usable password: they reset it), new teams,
     memberships and managers. Existing users keep their data; an empty name is filled."""
     if not report.ok:
@@ -178,11 +180,19 @@ def roster_apply(report: RosterReport) -> RosterReport:
     team_names = sorted({line.team for line in lines})
     Team.objects.bulk_create([Team(name=n) for n in team_names], ignore_conflicts=True)
     teams = {t.name: t for t in Team.objects.filter(name__in=team_names)}
-    Membership.objects.bulk_create(
-        [Membership(team=teams[ln.team], user=users[ln.email]) for ln in lines],
-        ignore_conflicts=True,
-        batch_size=BATCH,
+    already = set(
+        Membership.objects.filter(team__in=teams.values()).values_list("team_id", "user_id")
     )
+    joined = {
+        (teams[ln.team].pk, users[ln.email].pk): Membership(
+            team=teams[ln.team], user=users[ln.email]
+        )
+        for ln in lines
+        if (teams[ln.team].pk, users[ln.email].pk) not in already
+    }
+    Membership.objects.bulk_create(list(joined.values()), ignore_conflicts=True, batch_size=BATCH)
+    # Added directly (no invitation): each person is told and the team's history says so.
+    members_joined_directly(memberships=list(joined.values()), actor=actor, via="roster")
     managers = {(teams[ln.team].pk, users[ln.manager_email].pk) for ln in lines if ln.manager_email}
     Team.managers.through.objects.bulk_create(
         [Team.managers.through(team_id=t, user_id=u) for t, u in sorted(managers)],

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import heapq
+import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import NamedTuple
@@ -18,6 +21,7 @@ from django.shortcuts import get_object_or_404
 
 from courses.models import Competency, Phase, TrackTarget, in_language
 from courses.selectors import catalogue_version
+from tracker.accounts import audit
 from tracker.accounts.models import Team, User
 from tracker.assessments.models import Assessment, ManagerRating, Rating
 from tracker.progress import cache as progress_cache
@@ -31,7 +35,7 @@ from tracker.progress.selectors import (
     rows_for_plans,
 )
 
-from .models import Assignment, AssignmentLog
+from .models import Assignment, AssignmentLog, Invitation, hash_invitation_token
 
 # --- Permission-scoped getters (a team one does not manage answers 404) ------------------
 
@@ -45,6 +49,11 @@ def teams_managed_by(*, user: User) -> QuerySet[Team]:
 def team_get_for_manager(*, user: User, team_id: int) -> Team:
     """A team the user manages (admins: any team); anything else answers 404."""
     return get_object_or_404(teams_managed_by(user=user), pk=team_id)
+
+
+def team_of_member(*, user: User, team_id: int) -> Team:
+    """A team this person is a member of; anything else answers 404."""
+    return get_object_or_404(Team.objects.filter(memberships__user=user), pk=team_id)
 
 
 def member_get(*, team: Team, user_id: int) -> User:
@@ -107,12 +116,74 @@ def assignments_done(*, assignments: list[Assignment]) -> set[int]:
     return result
 
 
-def team_logs_all(*, team: Team) -> QuerySet[AssignmentLog]:
-    return AssignmentLog.objects.filter(team=team).select_related("actor", "assignee")
+class TeamHistory(Sequence):
+    """The team's assignment changes and membership events (invited, accepted, left...)
+    as one newest-first sequence a Paginator can page: its count is two COUNTs, a page
+    reads at most `stop` rows of each table and merges them."""
+
+    def __init__(self, team: Team) -> None:
+        self.sources = [
+            AssignmentLog.objects.filter(team=team).select_related("actor", "assignee"),
+            audit.events_of_team(team=team),
+        ]
+
+    def count(self) -> int:  # what Paginator asks
+        return sum(source.count() for source in self.sources)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        start, stop = index.start or 0, index.stop
+        merged = heapq.merge(
+            *(source[:stop] if stop is not None else source for source in self.sources),
+            key=lambda row: (row.created, row.pk),
+            reverse=True,
+        )
+        return list(itertools.islice(merged, start, stop))
 
 
-def team_logs(*, team: Team, limit: int = 50) -> list[AssignmentLog]:
-    return list(team_logs_all(team=team)[:limit])
+def team_logs_all(*, team: Team) -> TeamHistory:
+    return TeamHistory(team)
+
+
+def team_logs(*, team: Team, limit: int = 50) -> list:
+    return team_logs_all(team=team)[:limit]
+
+
+# --- Invitations ------------------------------------------------------------------------
+
+
+def invitations_waiting(*, team: Team) -> list[Invitation]:
+    """What the team page shows of people who have not answered: the address typed."""
+    return list(Invitation.objects.filter(team=team).pending().order_by("email"))
+
+
+def invitation_get_in_team(*, team: Team, invitation_id: int) -> Invitation:
+    return get_object_or_404(Invitation.objects.filter(team=team).pending(), pk=invitation_id)
+
+
+def invitation_get_for_invitee(*, user: User, invitation_id: int) -> Invitation:
+    """An invitation sent to this person (their account, or their address before they
+    had one); anyone else's answers 404."""
+    return get_object_or_404(
+        Invitation.objects.addressed_to(user).select_related("team", "inviter"),
+        pk=invitation_id,
+    )
+
+
+def invitation_by_token(*, raw_token: str) -> Invitation | None:
+    """The open invitation a sign-up link carries, or None."""
+    if not raw_token:
+        return None
+    return (
+        Invitation.objects.open()
+        .select_related("team", "inviter")
+        .filter(token_hash=hash_invitation_token(raw_token))
+        .first()
+    )
 
 
 # --- The team table ---------------------------------------------------------------------

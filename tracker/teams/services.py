@@ -1,4 +1,5 @@
-"""Writes of the teams app: assignments (with their audit log) and team members.
+"""Writes of the teams app: assignments (with their audit log) and team members
+(invitations, leaving, removing, direct additions: each in the audit trail).
 
 Every function raises django.core.exceptions.ValidationError with a dict of field ->
 message when the input is refused; nothing is written in that case.
@@ -7,20 +8,30 @@ message when the input is refused; nothing is written in that case.
 from __future__ import annotations
 
 import datetime
+import logging
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, QuerySet
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from courses.models import Course, Track
-from tracker.accounts.models import Membership, Team, User
+from tracker.accounts import audit, throttle
+from tracker.accounts.models import AuditEvent, Membership, Team, User
 from tracker.progress import services as progress_services
 from tracker.progress.cache import progress_changed
 from tracker.progress.models import PhaseChoice, Plan
+from tracker.reminders.notices import notify, notify_many
 
-from .models import NOTE_MAX_LENGTH, Assignment, AssignmentLog
+from .models import NOTE_MAX_LENGTH, Assignment, AssignmentLog, Invitation
+
+logger = logging.getLogger(__name__)
+Action = AuditEvent.Action
 
 MAX_DUE_IN_DAYS = 3650
 BULK_BATCH = 500
@@ -274,24 +285,247 @@ def assignment_remove(*, actor: User, assignment: Assignment) -> None:
     progress_changed(user_ids=[assignment.assignee_id])
 
 
-# --- Members --------------------------------------------------------------------------
+# --- Members: consent first ------------------------------------------------------------
+#
+# A manager invites; the person answers. A Membership row is written only when they
+# accept, so every read of a team's members (table, CSV, API, heatmap, ratings, member
+# pages, summary email, counts, assign form) shows accepted members without a filter to
+# forget. Admins, the roster import and the company directory add directly, and the
+# person is told (members_joined_directly).
 
 
-def member_add(*, team: Team, email: str) -> User:
-    """Add an existing user to the team by email (case-insensitive)."""
-    user = User.objects.filter(email__iexact=email.strip()).first()
-    if user is None:
-        raise ValidationError({"email": _("Nobody has this email address.")})
-    Membership.objects.get_or_create(team=team, user=user)
-    return user
+def normalize_email(email: str) -> str:
+    return User.objects.normalize_email(email.strip()).lower()
 
 
-def member_remove(*, team: Team, user: User) -> None:
-    """Remove a member; their assignments in this team go too (they are not theirs now)."""
-    with transaction.atomic():
-        Membership.objects.filter(team=team, user=user).delete()
-        Assignment.objects.filter(team=team, assignee=user).delete()
-        progress_changed(user_ids=[user.pk])
+def _manager_names(team: Team) -> list[str]:
+    return [m.get_full_name() for m in team.managers.order_by("name", "email")]
+
+
+def _account_for(email: str) -> User | None:
+    """The account of this address, if one is in use (a sign-up never confirmed counts as
+    none: its owner has not shown they read this mailbox)."""
+    return (
+        User.objects.filter(email__iexact=email)
+        .exclude(is_active=False, last_login__isnull=True)
+        .first()
+    )
+
+
+def invitation_send_email(*, invitation: Invitation, raw_token: str) -> bool:
+    """Email the invitation: to an account, a link to answer once logged in; to an
+    unknown address, a link to create the account (the token proves the address). In the
+    account's language, else the inviter's. False (and logged) when sending failed."""
+    user = invitation.user
+    if user is not None:
+        path = reverse("teams:invitation", args=[invitation.pk])
+        language = user.language
+    else:
+        path = reverse("teams:invitation_signup", args=[raw_token])
+        language = translation.get_language() or settings.LANGUAGE_CODE
+    context = {
+        "invitation": invitation,
+        "team": invitation.team.name,
+        "inviter": invitation.inviter.get_full_name() if invitation.inviter else "",
+        "managers": ", ".join(_manager_names(invitation.team)),
+        "has_account": user is not None,
+        "link": settings.SITE_URL.rstrip("/") + path,
+    }
+    with translation.override(language):
+        subject = render_to_string("teams/email/invitation_subject.txt", context)
+        body = render_to_string("teams/email/invitation_body.txt", context)
+    try:
+        send_mail(" ".join(subject.split()), body, None, [invitation.email])
+    except Exception:  # SMTP, DNS, socket errors alike: the manager can send it again
+        logger.exception("could not send the invitation %s", invitation.pk)
+        return False
+    return True
+
+
+def invitation_create(*, team: Team, inviter: User, email: str) -> tuple[Invitation, bool]:
+    """Invite an address to the team (again, if it is waiting: a new link, a new expiry).
+
+    The answer does not depend on whether the address has an account (no oracle): both
+    get an email; an account also gets an in-app notice. Returns the invitation and
+    whether its email went out. Refused: an address already in the team, or a manager
+    who sent too many invitations this hour (accounts.throttle)."""
+    email = normalize_email(email)
+    if Membership.objects.filter(team=team, user__email__iexact=email).exists():
+        raise ValidationError({"email": _("This person is already a member of the team.")})
+    if not throttle.invitation_allowed(manager_id=inviter.pk):
+        raise ValidationError(
+            {"email": _("You sent many invitations in the last hour: try again later.")}
+        )
+    try:
+        with transaction.atomic():
+            invitation = (
+                Invitation.objects.select_for_update().pending().filter(team=team, email=email)
+            ).first()
+            again = invitation is not None
+            invitation = invitation or Invitation(team=team, email=email)
+            invitation.inviter = inviter
+            invitation.user = _account_for(email)
+            raw_token = invitation.new_token()
+            invitation.save()
+            audit.record(
+                action=Action.INVITATION_RESENT if again else Action.INVITED,
+                actor=inviter,
+                email=email,
+                team=team,
+            )
+            if invitation.user is not None:
+                notify(
+                    invitation.user,
+                    "team_invitation",
+                    team=team.name,
+                    inviter=inviter.get_full_name(),
+                    invitation=invitation.pk,
+                    expires=invitation.expires_at.date().isoformat(),
+                )
+    except IntegrityError:  # the same address invited at the same instant by another
+        raise ValidationError({"email": _("This address was invited a moment ago.")}) from None
+    return invitation, invitation_send_email(invitation=invitation, raw_token=raw_token)
+
+
+@transaction.atomic
+def invitation_cancel(*, invitation: Invitation, actor: User) -> None:
+    if invitation.status != Invitation.Status.PENDING:
+        return
+    invitation.status = Invitation.Status.CANCELLED
+    invitation.decided_at = timezone.now()
+    invitation.save(update_fields=["status", "decided_at"])
+    audit.record(
+        action=Action.INVITATION_CANCELLED,
+        actor=actor,
+        email=invitation.email,
+        team=invitation.team,
+    )
+
+
+def _answerable(invitation: Invitation) -> None:
+    if not invitation.is_open:
+        raise ValidationError(_("This invitation can no longer be answered."))
+
+
+def _answer(*, invitation: Invitation, user: User, status: str, action: str, notice: str):
+    """Record the person's answer (once: a second answer is refused), in the history, and
+    tell whoever invited them."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    _answerable(invitation)
+    invitation.status = status
+    invitation.decided_at = timezone.now()
+    invitation.user = user
+    invitation.save(update_fields=["status", "decided_at", "user"])
+    audit.record(action=action, actor=user, user=user, team=invitation.team)
+    if invitation.inviter_id:
+        notify(
+            invitation.inviter_id,
+            notice,
+            member=user.get_full_name(),
+            email=invitation.email,
+            team=invitation.team.name,
+            team_id=invitation.team_id,
+        )
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
+    """The person agrees: from now on the team's managers see their progress."""
+    invitation = _answer(
+        invitation=invitation,
+        user=user,
+        status=Invitation.Status.ACCEPTED,
+        action=Action.ACCEPTED,
+        notice="team_invitation_accepted",
+    )
+    return Membership.objects.get_or_create(team=invitation.team, user=user)[0]
+
+
+@transaction.atomic
+def invitation_decline(*, invitation: Invitation, user: User) -> None:
+    _answer(
+        invitation=invitation,
+        user=user,
+        status=Invitation.Status.DECLINED,
+        action=Action.DECLINED,
+        notice="team_invitation_declined",
+    )
+
+
+def _membership_end(*, team: Team, user: User) -> bool:
+    """The person is out of the team at once: their membership and the team's
+    assignments to them go (the team's pages read memberships)."""
+    deleted, _rows = Membership.objects.filter(team=team, user=user).delete()
+    Assignment.objects.filter(team=team, assignee=user).delete()
+    progress_changed(user_ids=[user.pk])
+    return bool(deleted)
+
+
+@transaction.atomic
+def membership_leave(*, team: Team, user: User) -> None:
+    """The person leaves; the team's managers are told."""
+    if not _membership_end(team=team, user=user):
+        return
+    audit.record(action=Action.LEFT, actor=user, user=user, team=team)
+    notify_many(
+        (
+            manager,
+            "team_member_left",
+            {"member": user.get_full_name(), "team": team.name, "team_id": team.pk},
+        )
+        for manager in team.managers.all()
+    )
+
+
+@transaction.atomic
+def member_remove(*, team: Team, user: User, actor: User) -> None:
+    """A manager (or admin) takes someone out of the team; the person is told."""
+    if not _membership_end(team=team, user=user):
+        return
+    audit.record(action=Action.REMOVED, actor=actor, user=user, team=team)
+    notify(user, "team_removed", team=team.name, actor=actor.get_full_name())
+
+
+DIRECT_ACTIONS = {
+    "admin": Action.ADDED_BY_ADMIN,
+    "roster": Action.ADDED_BY_ROSTER,
+    "directory": Action.ADDED_BY_DIRECTORY,
+}
+
+
+def members_joined_directly(*, memberships: list[Membership], actor: User | None, via: str) -> None:
+    """After an admin, a roster import or the company directory ("admin", "roster",
+    "directory") wrote these new Membership rows: record each in its team's history and
+    tell each person which team they joined and who manages it. Call it in the same
+    transaction as the rows were written."""
+    if not memberships:
+        return
+    team_ids = {m.team_id for m in memberships}
+    teams = {t.pk: t for t in Team.objects.filter(pk__in=team_ids).prefetch_related("managers")}
+    managers = {
+        pk: sorted(m.get_full_name() for m in team.managers.all()) for pk, team in teams.items()
+    }
+    AuditEvent.objects.bulk_create(
+        [
+            AuditEvent(
+                action=DIRECT_ACTIONS[via],
+                actor=actor,
+                user_id=m.user_id,
+                team_id=m.team_id,
+            )
+            for m in memberships
+        ],
+        batch_size=BULK_BATCH,
+    )
+    notify_many(
+        (
+            m.user_id,
+            "team_joined",
+            {"team": teams[m.team_id].name, "managers": managers[m.team_id], "via": via},
+        )
+        for m in memberships
+    )
 
 
 # --- Demo data ------------------------------------------------------------------------

@@ -16,6 +16,19 @@ urlpatterns = [
         name="assignment_edit",
     ),
     path("teams/<int:team_id>/members/add/", views.member_add, name="member_add"),
+    path(
+        "teams/<int:team_id>/invitations/<int:invitation_id>/resend/",
+        views.invitation_resend,
+        name="invitation_resend",
+    ),
+    path(
+        "teams/<int:team_id>/invitations/<int:invitation_id>/cancel/",
+        views.invitation_cancel,
+        name="invitation_cancel",
+    ),
+    path("teams/<int:team_id>/leave/", views.team_leave, name="leave"),
+    path("invitations/<int:invitation_id>/", views.invitation_answer, name="invitation"),
+    path("invitations/join/<str:token>/", views.invitation_signup, name="invitation_signup"),
     path("teams/<int:team_id>/members/<int:user_id>/", views.member_progress, name="member"),
     path(
         "teams/<int:team_id>/members/<int:user_id>/remove/",

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -17,9 +19,13 @@ from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tracker.accounts import services as account_services
+from tracker.accounts.forms import InvitedSignupForm
+from tracker.accounts.views import with_language_cookie
 from tracker.progress import cache as progress_cache
 from tracker.progress import selectors as progress_selectors
 
@@ -88,6 +94,12 @@ def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
     """The table (filtered and sorted over the whole team, then shown a page at a time so
     a team of hundreds stays quick) and the heatmap of the same learners."""
     team = selectors.team_get_for_manager(user=request.user, team_id=team_id)
+    return _team_page(request, team)
+
+
+def _team_page(
+    request: HttpRequest, team, *, member_form: MemberAddForm | None = None, status: int = 200
+) -> HttpResponse:
     filters, table = _table(request, team)
     page = Paginator(table.rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -108,9 +120,10 @@ def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
         "heatmap": selectors.team_heatmap(team=team, members=members),
         "logs": logs[:LOGS_ON_DASHBOARD],
         "more_logs": len(logs) > LOGS_ON_DASHBOARD,
-        "member_form": MemberAddForm(),
+        "member_form": member_form or MemberAddForm(),
+        "invitations": selectors.invitations_waiting(team=team),
     }
-    return render(request, "teams/team.html", context)
+    return render(request, "teams/team.html", context, status=status)
 
 
 @require_GET
@@ -207,18 +220,155 @@ def member_progress(request: HttpRequest, team_id: int, user_id: int) -> HttpRes
 @require_POST
 @login_required
 def member_add(request: HttpRequest, team_id: int) -> HttpResponse:
+    """Invite an address. The answer is the same whether or not it has an account."""
     team = selectors.team_get_for_manager(user=request.user, team_id=team_id)
     form = MemberAddForm(request.POST)
     if form.is_valid():
         try:
-            user = services.member_add(team=team, email=form.cleaned_data["email"])
+            invitation, sent = services.invitation_create(
+                team=team, inviter=request.user, email=form.cleaned_data["email"]
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            _invitation_sent_message(request, invitation, sent)
+            return redirect("teams:detail", team_id=team.pk)
+    return _team_page(request, team, member_form=form, status=422)
+
+
+def _invitation_sent_message(request: HttpRequest, invitation, sent: bool) -> None:
+    if sent:
+        messages.success(
+            request,
+            _(
+                "Invitation sent to %(email)s. They will appear in the team once they "
+                "accept; until then the team sees nothing of them."
+            )
+            % {"email": invitation.email},
+        )
+    else:
+        messages.warning(
+            request,
+            _(
+                "The invitation to %(email)s is recorded but its email could not be sent "
+                "now: send it again later."
+            )
+            % {"email": invitation.email},
+        )
+
+
+@require_POST
+@login_required
+def invitation_resend(request: HttpRequest, team_id: int, invitation_id: int) -> HttpResponse:
+    team = selectors.team_get_for_manager(user=request.user, team_id=team_id)
+    invitation = selectors.invitation_get_in_team(team=team, invitation_id=invitation_id)
+    try:
+        invitation, sent = services.invitation_create(
+            team=team, inviter=request.user, email=invitation.email
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        _invitation_sent_message(request, invitation, sent)
+    return redirect("teams:detail", team_id=team.pk)
+
+
+@require_POST
+@login_required
+def invitation_cancel(request: HttpRequest, team_id: int, invitation_id: int) -> HttpResponse:
+    team = selectors.team_get_for_manager(user=request.user, team_id=team_id)
+    invitation = selectors.invitation_get_in_team(team=team, invitation_id=invitation_id)
+    services.invitation_cancel(invitation=invitation, actor=request.user)
+    messages.success(
+        request, _("The invitation to %(email)s is cancelled.") % {"email": invitation.email}
+    )
+    return redirect("teams:detail", team_id=team.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def invitation_answer(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    """The invited person's page: who asks, what they would see, accept or decline."""
+    invitation = selectors.invitation_get_for_invitee(
+        user=request.user, invitation_id=invitation_id
+    )
+    answer = request.POST.get("answer")
+    if request.method == "POST" and answer in {"accept", "decline"}:
+        try:
+            if answer == "accept":
+                services.invitation_accept(invitation=invitation, user=request.user)
+            else:
+                services.invitation_decline(invitation=invitation, user=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
+            return redirect("teams:invitation", invitation_id=invitation.pk)
+        if answer == "accept":
+            messages.success(
+                request, _("You joined the team %(team)s.") % {"team": invitation.team.name}
+            )
         else:
-            messages.success(request, _("%(name)s joined the team.") % {"name": user})
-    else:
-        messages.error(request, _("Enter a valid email address."))
-    return redirect("teams:detail", team_id=team.pk)
+            messages.success(
+                request,
+                _("You declined; the team %(team)s sees nothing of you.")
+                % {"team": invitation.team.name},
+            )
+        return redirect("profile")
+    context = {
+        "invitation": invitation,
+        "managers": invitation.team.managers.order_by("name", "email"),
+    }
+    return render(request, "teams/invitation.html", context, status=400 if answer else 200)
+
+
+@never_cache
+@sensitive_post_parameters("password1", "password2")
+@require_http_methods(["GET", "POST"])
+def invitation_signup(request: HttpRequest, token: str) -> HttpResponse:
+    """The link an unknown address gets: create the account (for that address: the token
+    shows its owner reads it), then answer the invitation."""
+    invitation = selectors.invitation_by_token(raw_token=token)
+    if invitation is None:
+        return render(request, "teams/invitation_invalid.html", status=404)
+    answer_url = reverse("teams:invitation", args=[invitation.pk])
+    if request.user.is_authenticated:
+        return redirect(answer_url)
+    if account_services.has_active_account(email=invitation.email):
+        # Made since the invitation was sent: log in to answer (said to the owner of the
+        # address only, who knows it).
+        return redirect(f"{reverse('login')}?{urlencode({'next': answer_url})}")
+    form = InvitedSignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = account_services.user_sign_up(
+            email=invitation.email,
+            name=form.cleaned_data["name"],
+            password=form.cleaned_data["password1"],
+            language=form.cleaned_data["language"],
+            timezone=form.cleaned_data["timezone"],
+        )
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        return with_language_cookie(redirect(answer_url), user.language)
+    context = {"form": form, "invitation": invitation}
+    return render(request, "accounts/signup.html", context, status=422 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def team_leave(request: HttpRequest, team_id: int) -> HttpResponse:
+    """Leave a team (asks to confirm first): its managers stop seeing one's progress."""
+    team = selectors.team_of_member(user=request.user, team_id=team_id)
+    if request.method == "POST":
+        services.membership_leave(team=team, user=request.user)
+        messages.success(
+            request,
+            _("You left the team %(team)s: its managers no longer see your progress.")
+            % {"team": team.name},
+        )
+        return redirect("profile")
+    return render(
+        request,
+        "teams/leave.html",
+        {"team": team, "managers": team.managers.order_by("name", "email")},
+    )
 
 
 @require_POST
@@ -226,7 +376,7 @@ def member_add(request: HttpRequest, team_id: int) -> HttpResponse:
 def member_remove(request: HttpRequest, team_id: int, user_id: int) -> HttpResponse:
     team = selectors.team_get_for_manager(user=request.user, team_id=team_id)
     member = selectors.member_get(team=team, user_id=user_id)
-    services.member_remove(team=team, user=member)
+    services.member_remove(team=team, user=member, actor=request.user)
     messages.success(request, _("%(name)s left the team.") % {"name": member})
     return redirect("teams:detail", team_id=team.pk)
 
@@ -268,7 +418,7 @@ def roster_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         report = roster.roster_parse(form.roster_text())
         if report.ok and request.POST.get("confirm") == "1":
-            roster.roster_apply(report)
+            roster.roster_apply(report, actor=request.user)
             messages.success(
                 request,
                 _("Roster imported: %(lines)d lines, %(users)d new people.")
