@@ -1,5 +1,5 @@
 """A mixed workload against the app on PostgreSQL with several gunicorn workers, next to
-the baseline view in the same run.
+the baseline view in the same run; or, with --embedded, against what `make run` serves.
 
 A dedicated database (`parcours_bench` on the machine's PostgreSQL, dropped and created
 anew) is migrated, gets the bundled catalogue and `seed_demo --learners 50 --days 180`;
@@ -20,26 +20,42 @@ error count of both; any error (an unexpected status) makes the run fail.
     .venv/bin/python bench/bench_load.py [--requests 2000] [--threads 16] [--workers 4]
         [--database-url postgres://postgres@127.0.0.1:5432/parcours_bench]
         [--redis-url redis://127.0.0.1:6379/13]  (--redis-url '': per-process cache)
+
+Embedded mode (--embedded): the embedded default `make run` starts, on a fresh SQLite
+file in a temporary folder (WAL, the project's busy timeout) served by the very web
+server `make run` starts (scripts/serve), with `make run`'s development settings and the
+per-process cache. For a given time rather than a number of requests, as the issue's
+measure was taken (30 clients for 30 s):
+
+    .venv/bin/python bench/bench_load.py --embedded --threads 30 --duration 30
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
 import http.client
+import itertools
 import json
+import os
 import random
 import re
+import signal
+import subprocess
+import sys
 import tempfile
 import threading
 import time
 import urllib.parse
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import psycopg
 import redis
-from _common import SESSION_HELPER, bench_env, gunicorn, manage, percentile
+from _common import ROOT, SESSION_HELPER, bench_env, free_port, gunicorn, manage, percentile
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/parcours_bench"
 # The cache (and broker) the web workers share, as in compose.yaml; emptied first.
@@ -86,6 +102,9 @@ MIX = [
     ("dashboard", 25),
     ("team", 10),
 ]
+# --mix logging: only the writes, learners logging hours by API and by form (how the
+# embedded default's "database is locked" errors were found: issue 12).
+LOGGING_KINDS = {"api_log", "form_log"}
 CSRF_IN_PAGE = re.compile(r'"X-CSRFToken": "([^"]+)"')
 
 
@@ -186,11 +205,20 @@ def one_request(client: Learner, kind: str, setup: dict, rng: random.Random):
 
 
 def run(
-    port: int, setup: dict, *, kinds: list[str], weights: list[int], total: int, threads: int
+    port: int,
+    setup: dict,
+    *,
+    kinds: list[str],
+    weights: list[int],
+    total: int,
+    threads: int,
+    seconds: float | None = None,
 ) -> tuple[Results, float]:
-    """`total` requests from `threads` threads; returns the results and the elapsed time."""
+    """`total` requests (or as many as `seconds` allow) from `threads` threads; returns
+    the results and the elapsed time."""
     results = Results()
-    counter = iter(range(total))
+    counter = iter(range(total)) if seconds is None else itertools.count()
+    deadline = time.perf_counter() + seconds if seconds is not None else None
     lock = threading.Lock()
 
     def worker(n: int) -> None:
@@ -201,6 +229,8 @@ def run(
             with lock:
                 if next(counter, None) is None:
                     break
+            if deadline is not None and time.perf_counter() >= deadline:
+                break
             kind = rng.choices(kinds, weights)[0]
             started = time.perf_counter()
             try:
@@ -241,69 +271,156 @@ def recreate_database(url: str) -> None:
         conn.execute(f'CREATE DATABASE "{name}"')
 
 
+def embedded_env(var_dir: str) -> dict[str, str]:
+    """`make run`'s configuration (scripts/run): development settings, SQLite and the
+    per-process cache, in `var_dir`; plus the baseline view (bench/dashboard_urls.py)."""
+    env = bench_env(var_dir)
+    env.update(DJANGO_DEBUG="true", DJANGO_ALLOWED_HOSTS="localhost,127.0.0.1")
+    return env
+
+
+@contextlib.contextmanager
+def embedded_server(env: dict[str, str], log_path: str) -> Iterator[int]:
+    """The web server `make run` starts (scripts/serve), on a free port; yields the port
+    once it answers. Stopped with its whole process group (runserver's autoreloader runs
+    the server in a child process)."""
+    port = free_port()
+    with open(log_path, "wb") as log:
+        server = subprocess.Popen(
+            [str(ROOT / "scripts" / "serve"), f"127.0.0.1:{port}"],
+            env={**env, "VENV": str(Path(sys.executable).parent.parent)},
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        for _ in range(300):
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+                conn.request("GET", "/healthz", headers={"Host": "127.0.0.1"})
+                conn.getresponse().read()
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield port
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=10)
+
+
+def prepare(env: dict[str, str], args: argparse.Namespace) -> dict:
+    """Migrate, import the bundled catalogue, seed the demo; returns the logins."""
+    started = time.perf_counter()
+    manage(env, "migrate", "-v", "0")
+    manage(env, "import_catalogue", "courses/catalogue")
+    manage(env, "seed_demo", "--learners", str(args.learners), "--days", str(args.days))
+    out = manage(env, "shell", "-v", "0", "-c", SETUP.replace("LEARNERS", str(args.threads)))
+    setup = json.loads(next(x for x in out.splitlines() if x.startswith("SETUP "))[6:])
+    print(f"database ready in {time.perf_counter() - started:.0f} s")
+    return setup
+
+
+def measure(port: int, setup: dict, args: argparse.Namespace, *, warm_threads: int):
+    """Warm up, then the mixed workload and the baseline with the same threads (and the
+    same number of requests, or the same duration)."""
+    mix = [(kind, w) for kind, w in MIX if kind != "team" or setup["team_page"]]
+    if args.mix == "logging":
+        mix = [(kind, w) for kind, w in mix if kind in LOGGING_KINDS]
+    kinds, weights = [k for k, _ in mix], [w for _, w in mix]
+    run(port, setup, kinds=kinds, weights=weights, total=50, threads=warm_threads)
+    run(port, setup, kinds=["baseline"], weights=[1], total=20, threads=warm_threads)
+    mixed, mixed_time = run(
+        port,
+        setup,
+        kinds=kinds,
+        weights=weights,
+        total=args.requests,
+        threads=args.threads,
+        seconds=args.duration,
+    )
+    base, base_time = run(
+        port,
+        setup,
+        kinds=["baseline"],
+        weights=[1],
+        total=args.requests,
+        threads=args.threads,
+        seconds=args.duration,
+    )
+    return mix, (mixed, mixed_time), (base, base_time)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument(
+        "--duration", type=float, default=None, help="seconds per run, instead of --requests"
+    )
     parser.add_argument("--threads", type=int, default=16)
+    parser.add_argument(
+        "--mix", choices=["all", "logging"], default="all", help="logging: the writes only"
+    )
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--learners", type=int, default=50)
     parser.add_argument("--days", type=int, default=180)
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
     parser.add_argument("--redis-url", default=DEFAULT_REDIS_URL, help="'' for no Redis")
+    parser.add_argument(
+        "--embedded",
+        action="store_true",
+        help="SQLite and the server `make run` uses, instead of PostgreSQL and gunicorn",
+    )
+    parser.add_argument("--server-log", help="--embedded: keep the server's output in this file")
     args = parser.parse_args()
 
-    recreate_database(args.database_url)
-    if args.redis_url:
-        redis.Redis.from_url(args.redis_url).flushdb()
-    with tempfile.TemporaryDirectory() as tmp:
-        env = bench_env(tmp, database_url=args.database_url, redis_url=args.redis_url)
-        started = time.perf_counter()
-        manage(env, "migrate", "-v", "0")
-        manage(env, "import_catalogue", "courses/catalogue")
-        manage(env, "seed_demo", "--learners", str(args.learners), "--days", str(args.days))
-        out = manage(env, "shell", "-v", "0", "-c", SETUP.replace("LEARNERS", str(args.threads)))
-        setup = json.loads(next(x for x in out.splitlines() if x.startswith("SETUP "))[6:])
-        print(f"database ready in {time.perf_counter() - started:.0f} s")
-
-        mix = [(kind, w) for kind, w in MIX if kind != "team" or setup["team_page"]]
-        kinds, weights = [k for k, _ in mix], [w for _, w in mix]
-        with gunicorn(env, workers=args.workers) as port:
-            run(port, setup, kinds=kinds, weights=weights, total=50, threads=args.workers)
-            run(port, setup, kinds=["baseline"], weights=[1], total=20, threads=args.workers)
-            mixed, mixed_time = run(
-                port,
-                setup,
-                kinds=kinds,
-                weights=weights,
-                total=args.requests,
-                threads=args.threads,
-            )
-            base, base_time = run(
-                port,
-                setup,
-                kinds=["baseline"],
-                weights=[1],
-                total=args.requests,
-                threads=args.threads,
-            )
-
+    server_errors: dict[str, int] = {}
+    if args.embedded:
+        with tempfile.TemporaryDirectory() as tmp:
+            env = embedded_env(tmp)
+            setup = prepare(env, args)
+            log_path = args.server_log or os.path.join(tmp, "web.log")
+            with embedded_server(env, log_path) as port:
+                mix, mixed_run, base_run = measure(port, setup, args, warm_threads=4)
+            log = Path(log_path).read_text(errors="replace")
+            server_errors = {
+                "database is locked": log.count("database is locked"),
+                "tracebacks": log.count("Traceback (most recent call last)"),
+            }
+        stack = "SQLite (WAL), the make run server (scripts/serve), per-process cache"
+    else:
+        recreate_database(args.database_url)
+        if args.redis_url:
+            redis.Redis.from_url(args.redis_url).flushdb()
+        with tempfile.TemporaryDirectory() as tmp:
+            env = bench_env(tmp, database_url=args.database_url, redis_url=args.redis_url)
+            setup = prepare(env, args)
+            with gunicorn(env, workers=args.workers) as port:
+                mix, mixed_run, base_run = measure(port, setup, args, warm_threads=args.workers)
+        stack = (
+            f"PostgreSQL, {'Redis' if args.redis_url else 'no Redis (per-process cache)'}; "
+            f"gunicorn -w {args.workers}"
+        )
+    (mixed, mixed_time), (base, base_time) = mixed_run, base_run
+    amount = f"{args.duration:g} s" if args.duration else f"{args.requests} requests"
     print(
-        f"PostgreSQL, {'Redis' if args.redis_url else 'no Redis (per-process cache)'}; "
-        f"gunicorn -w {args.workers}; {args.threads} threads; "
-        f"{args.requests} requests each; seed_demo --learners {args.learners} "
-        f"--days {args.days} (team of {setup['team_size']})"
+        f"{stack}; {args.threads} threads; {amount} each; "
+        f"seed_demo --learners {args.learners} --days {args.days} (team of {setup['team_size']})"
     )
     if not setup["team_page"]:
         print("no /teams/<id>/ page in this version: the managers' share is left out")
     print("mix: " + ", ".join(f"{k} {w}" for k, w in mix))
     print(report("baseline (50 rows)", base, base_time))
     print(report("mixed workload", mixed, mixed_time))
-    for kind in kinds:
+    for kind, _weight in mix:
         values = sorted(mixed.latencies.get(kind, []))
         print(
             f"  {kind:<12} {len(values):5d} requests   p50 {percentile(values, 0.5) * 1000:6.1f} ms"
             f"   p95 {percentile(values, 0.95) * 1000:6.1f} ms"
+            f"   max {(values[-1] if values else 0) * 1000:6.1f} ms"
         )
+    if server_errors:
+        print("server log: " + ", ".join(f"{k} {v}" for k, v in server_errors.items()))
     errors = mixed.errors + base.errors
     if errors:
         raise SystemExit(f"errors: {dict(errors.most_common(5))}")

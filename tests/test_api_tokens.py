@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.db import OperationalError, connection
 from django.test import Client
 from django.urls import reverse
 
@@ -94,6 +95,23 @@ def test_me_answers_the_token_owner(personas):
         "weekly_hours_available": 5.0,
     }
     assert ApiToken.objects.get().last_used is not None
+
+
+def test_a_token_write_that_cannot_get_the_lock_does_not_fail_the_request(personas):
+    """The once-a-minute last-used write is bookkeeping: SQLite's write lock busy past its
+    timeout (many clients logging hours at once) loses that timestamp, not the request."""
+    _, raw = ApiToken.issue(user=personas.learner, name="ci")
+
+    def locked(execute, sql, params, many, context):
+        if sql.startswith('UPDATE "accounts_apitoken"'):
+            raise OperationalError("database is locked")
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(locked):
+        response = Client().get("/api/me", headers=_bearer(raw))
+    assert response.status_code == 200
+    assert response.json()["email"] == "learner@example.test"
+    assert ApiToken.objects.get().last_used is None
 
 
 def test_me_answers_the_session_user(learner_client):

@@ -105,12 +105,49 @@ def test_password_reset_emails_are_limited_per_address_without_saying_so(client)
     assert len(mail.outbox) == throttle.RESET_EMAIL_LIMIT
 
 
-def test_login_still_works_with_the_cache_down(client, monkeypatch):
-    # Redis down: the throttle steps aside rather than answering 500 to every login.
+def _dead_cache(monkeypatch) -> None:
+    """Redis down: nothing listens where the throttle's cache points."""
     dead = RedisCache("redis://127.0.0.1:1/0", {"OPTIONS": {"socket_connect_timeout": 0.2}})
     monkeypatch.setattr(throttle, "cache", dead)
+
+
+def test_login_still_works_with_the_cache_down(client, monkeypatch):
+    # Redis down: no 500, a wrong password is an error at the form, the right one logs in.
+    _dead_cache(monkeypatch)
     make_user("down@example.test")
     wrong = client.post(reverse("login"), {"username": "down@example.test", "password": "x"})
     assert wrong.status_code == 200 and wrong.context["form"].errors
     right = client.post(reverse("login"), {"username": "down@example.test", "password": PASSWORD})
     assert right.status_code == 302
+
+
+def test_the_throttle_still_limits_with_the_cache_down(client, monkeypatch):
+    # Redis down: the failures are counted in the web process, which still says no.
+    _dead_cache(monkeypatch)
+    make_user("down@example.test")
+    make_user("other@example.test")
+    for _ in range(throttle.EMAIL_LIMIT):
+        assert _login(client, "down@example.test", "wrong").status_code == 200
+    response = _login(client, "down@example.test", PASSWORD)
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+    # Another account, from another address, is not locked by it.
+    assert _login(client, "other@example.test", PASSWORD, ip="198.51.100.3").status_code == 302
+
+
+def test_an_ip_spray_is_still_limited_with_the_cache_down(client, monkeypatch):
+    _dead_cache(monkeypatch)
+    make_user("victim@example.test")
+    for n in range(throttle.IP_LIMIT):
+        _login(client, f"guess{n}@example.test", "wrong", ip="192.0.2.9")
+    assert _login(client, "victim@example.test", PASSWORD, ip="192.0.2.9").status_code == 429
+
+
+def test_password_reset_emails_are_still_limited_with_the_cache_down(client, monkeypatch):
+    from django.core import mail
+
+    _dead_cache(monkeypatch)
+    make_user("ana@example.test")
+    for _ in range(throttle.RESET_EMAIL_LIMIT + 2):
+        client.post(reverse("password_reset"), {"email": "ana@example.test"})
+    assert len(mail.outbox) == throttle.RESET_EMAIL_LIMIT

@@ -188,7 +188,8 @@ def test_dispatch_queries_do_not_grow_with_users(
 
 def _queries_for_one_batch() -> int:
     return (
-        1  # sweep: lost sends and stale claims
+        2  # the dispatch lease: its row (insert, ignoring a conflict), then taking it
+        + 1  # sweep: lost sends and stale claims
         + 1  # the batch of users with their preferences
         + 1  # their opt-outs
         + 1  # retake: each one's last self-assessment snapshot
@@ -204,7 +205,9 @@ def _queries_for_one_batch() -> int:
         + 1  # insert the reminders
         + 1  # read back those that have no notification yet
         + 1  # insert the notifications
+        + 1  # renew the lease after the batch
         + 1  # the next (empty) batch of users
+        + 1  # release the lease
     )
 
 

@@ -242,6 +242,11 @@ REMINDERS_MAX_ATTEMPTS = env_int("PARCOURS_REMINDERS_MAX_ATTEMPTS", 8)
 REMINDERS_SWEEP_GRACE_SECONDS = env_int("PARCOURS_REMINDERS_SWEEP_GRACE", 5 * 60)
 REMINDERS_SWEEP_LIMIT = env_int("PARCOURS_REMINDERS_SWEEP_LIMIT", 5000)
 # How late a weekly reminder may still go out after a missed pass (then it is stale).
+# A dispatcher pass holds a lease in the database for this long, renewed after each batch
+# of users; a pass that starts while it is held skips. A pass that died lets go this late.
+REMINDERS_DISPATCH_LEASE_SECONDS = env_int("PARCOURS_REMINDERS_DISPATCH_LEASE", 5 * 60)
+# Publishing sends: how long to wait for the broker before leaving them to the sweeper.
+REMINDERS_BROKER_CONNECT_TIMEOUT_SECONDS = env_int("PARCOURS_REMINDERS_BROKER_TIMEOUT", 2)
 REMINDERS_CATCH_UP_HOURS = env_int("PARCOURS_REMINDERS_CATCH_UP_HOURS", 48)
 REMINDERS_UNSUBSCRIBE_MAX_AGE = env_int("PARCOURS_REMINDERS_UNSUBSCRIBE_MAX_AGE", 180 * 86400)
 

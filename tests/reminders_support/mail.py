@@ -2,6 +2,8 @@
 
 - every message sent is written as `<reminder id>-<n>.eml` (so the test counts sends);
 - while `block` exists, a send waits (a worker can be SIGKILLed mid-send);
+- while `block-after` exists, a send waits once the message is written (`delivered`
+  appears): the mail server has accepted it, the worker has not recorded it yet;
 - while `fail-temporary` holds a number N > 0, a send raises SMTPServerDisconnected and
   decrements it; `fail-permanent` makes it raise SMTPRecipientsRefused (550).
 """
@@ -44,6 +46,10 @@ class ControlledFileBackend(BaseEmailBackend):
             reminder = message.extra_headers.get("X-Parcours-Reminder", "x")
             name = f"{reminder}-{os.getpid()}-{next(_counter)}.eml"
             (self.folder / name).write_bytes(message.message().as_bytes())
+        deadline = time.monotonic() + 60
+        while (self.folder / "block-after").exists() and time.monotonic() < deadline:
+            (self.folder / "delivered").touch()
+            time.sleep(0.05)
         return len(email_messages)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 import zoneinfo
 from decimal import Decimal
@@ -10,10 +11,12 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import DatabaseError, models, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone as dj_timezone
 from django.utils.translation import gettext_lazy as _
+
+logger = logging.getLogger(__name__)
 
 
 def timezone_choices() -> list[tuple[str, str]]:
@@ -204,7 +207,13 @@ class ApiToken(models.Model):
         now = dj_timezone.now()
         # Writing on every request would turn reads into writes; once a minute is enough.
         if token.last_used is None or (now - token.last_used).total_seconds() > 60:
-            cls.objects.filter(pk=token.pk).update(last_used=now)
+            try:
+                # Bookkeeping, not the request's work: a write lock it cannot get in time
+                # (SQLite busy under load) loses one timestamp, never the request (a 500).
+                with transaction.atomic():
+                    cls.objects.filter(pk=token.pk).update(last_used=now)
+            except DatabaseError as exc:
+                logger.warning("API token %s: last use not recorded (%s)", token.pk, exc)
         return token.user
 
     def revoke(self) -> None:

@@ -6,6 +6,10 @@ small: count failed logins per email address and per client IP in a shared store
 further attempts for a while once a limit is reached. The cache is shared by every web
 process when REDIS_URL is set (in development, LocMemCache is per process, which is fine
 for a single runserver).
+
+With the cache (Redis) down, the counting goes on in each web process's memory: the
+limits then hold per process rather than across all of them (an attacker gets at most
+that many guesses per web process, not unlimited ones), and people can still log in.
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ import logging
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.backends.base import BaseCache
+from django.core.cache.backends.locmem import LocMemCache
 from django.http import HttpRequest
 from redis.exceptions import RedisError
 
@@ -34,22 +40,25 @@ RESET_IP_LIMIT = 20
 RESET_WINDOW_SECONDS = 3600
 
 
-def _fail_open(fallback):
-    """With the cache (Redis) down, people must still be able to log in: the throttle
-    steps aside, and says so in the log, rather than turning every login into a 500."""
+# Where the counts go while the shared cache is unreachable (Django's own per-process
+# cache). Room for a spray over many addresses: a culled counter would be a lost count.
+fallback_cache = LocMemCache("login-throttle-fallback", {"OPTIONS": {"MAX_ENTRIES": 100_000}})
 
-    def decorate(function):
-        @functools.wraps(function)
-        def wrapper(*args, **kwargs):
-            try:
-                return function(*args, **kwargs)
-            except (RedisError, OSError):
-                logger.exception("login throttle: the cache is unreachable; not throttling")
-                return fallback
 
-        return wrapper
+def _counted_anyway(function):
+    """Runs `function` against the shared cache; with that cache down, against this
+    process's own counters instead (and says so in the log), so that the throttle keeps
+    limiting and logins never turn into 500s."""
 
-    return decorate
+    @functools.wraps(function)
+    def wrapper(**kwargs):
+        try:
+            return function(store=cache, **kwargs)
+        except (RedisError, OSError) as exc:
+            logger.warning("login throttle: cache unreachable (%s); counting in this process", exc)
+            return function(store=fallback_cache, **kwargs)
+
+    return wrapper
 
 
 def _key(kind: str, value: str) -> str:
@@ -58,15 +67,15 @@ def _key(kind: str, value: str) -> str:
     return f"login-fail:{kind}:{digest}"
 
 
-def _increment(key: str, window: int) -> int:
+def _increment(store: BaseCache, key: str, window: int) -> int:
     # add() then incr() is atomic in Redis: two web processes never lose a count.
     # The window starts at the first hit and is not extended by later ones.
-    if cache.add(key, 1, timeout=window):
+    if store.add(key, 1, timeout=window):
         return 1
     try:
-        return cache.incr(key)
+        return store.incr(key)
     except ValueError:  # expired between add() and incr()
-        cache.add(key, 1, timeout=window)
+        store.add(key, 1, timeout=window)
         return 1
 
 
@@ -82,29 +91,29 @@ def _keys(*, email: str, ip: str) -> list[tuple[str, int]]:
     return [(_key("email", email), EMAIL_LIMIT), (_key("ip", ip), IP_LIMIT)]
 
 
-@_fail_open(False)
-def login_is_throttled(*, email: str, ip: str) -> bool:
-    counts = cache.get_many([key for key, _ in _keys(email=email, ip=ip)])
+@_counted_anyway
+def login_is_throttled(*, store: BaseCache, email: str, ip: str) -> bool:
+    counts = store.get_many([key for key, _ in _keys(email=email, ip=ip)])
     return any(counts.get(key, 0) >= limit for key, limit in _keys(email=email, ip=ip))
 
 
-@_fail_open(None)
-def login_failed(*, email: str, ip: str) -> None:
+@_counted_anyway
+def login_failed(*, store: BaseCache, email: str, ip: str) -> None:
     for key, _ in _keys(email=email, ip=ip):
-        _increment(key, WINDOW_SECONDS)
+        _increment(store, key, WINDOW_SECONDS)
 
 
-@_fail_open(None)
-def login_succeeded(*, email: str) -> None:
+@_counted_anyway
+def login_succeeded(*, store: BaseCache, email: str) -> None:
     # The IP counter is kept: a success on one account must not reset a spray on others.
-    cache.delete(_key("email", email))
+    store.delete(_key("email", email))
 
 
-@_fail_open(True)
-def password_reset_allowed(*, email: str, ip: str) -> bool:
+@_counted_anyway
+def password_reset_allowed(*, store: BaseCache, email: str, ip: str) -> bool:
     """Counts one reset request; False once the address or the IP asked too often."""
-    by_email = _increment(_key("reset-email", email), RESET_WINDOW_SECONDS)
-    by_ip = _increment(_key("reset-ip", ip), RESET_WINDOW_SECONDS)
+    by_email = _increment(store, _key("reset-email", email), RESET_WINDOW_SECONDS)
+    by_ip = _increment(store, _key("reset-ip", ip), RESET_WINDOW_SECONDS)
     return by_email <= RESET_EMAIL_LIMIT and by_ip <= RESET_IP_LIMIT
 
 
@@ -114,8 +123,8 @@ INVITATION_MANAGER_LIMIT = 20
 INVITATION_WINDOW_SECONDS = 3600
 
 
-@_fail_open(True)
-def invitation_allowed(*, manager_id: int) -> bool:
+@_counted_anyway
+def invitation_allowed(*, store: BaseCache, manager_id: int) -> bool:
     """Counts one invitation sent by this manager; False once they sent too many."""
-    count = _increment(_key("invite-manager", str(manager_id)), INVITATION_WINDOW_SECONDS)
+    count = _increment(store, _key("invite-manager", str(manager_id)), INVITATION_WINDOW_SECONDS)
     return count <= INVITATION_MANAGER_LIMIT

@@ -76,7 +76,11 @@ class KindOptOut(models.Model):
 class Reminder(models.Model):
     class State(models.TextChoices):
         PENDING = "pending", _("pending")
-        CLAIMED = "claimed", _("being sent")
+        # Taken by a sender that is preparing the email: nothing has left yet.
+        CLAIMED = "claimed", _("being prepared")
+        # Handed to the mail server: it may have accepted the email even if the worker
+        # died before marking it sent (then it goes again, with the same Message-ID).
+        SENDING = "sending", _("being sent")
         SENT = "sent", _("sent")
         FAILED = "failed", _("failed")
         SKIPPED = "skipped", _("skipped (switched off)")
@@ -158,3 +162,16 @@ class Notification(models.Model):
     @property
     def shown_url(self) -> str:
         return self._shown[2]
+
+
+class Lease(models.Model):
+    """A named lock that lives in the database, so it works with the broker (Redis) down:
+    held by whoever moved `expires_at` into the future with a conditional UPDATE, until
+    they release it or it expires (a holder that died lets go by itself)."""
+
+    name = models.CharField(max_length=40, unique=True)
+    holder = models.CharField(max_length=64, blank=True, default="")
+    expires_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.name} held by {self.holder or 'nobody'} until {self.expires_at}"

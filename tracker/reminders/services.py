@@ -5,15 +5,27 @@ period), so two passes, two beats or a catch-up insert it once; a sender claims 
 with a conditional UPDATE and acts only if it changed exactly one row. Celery is only the
 messenger: a lost message (broker down at commit time, worker killed) is re-enqueued by
 the sweeper, and a duplicate message finds the row already claimed or sent.
+
+The one instant no database can cover: the mail server accepted the email and the worker
+died before recording it. The row says `sending` from just before the hand-over to just
+after it, so only such a row is ever sent twice, and its second email carries the same
+Message-ID (derived from the reminder's key, emails.message_id), which mail clients merge.
+
+One pass at a time: a pass holds a lease row in the database (it works with the broker
+down, and a pass that died lets go when the lease expires); a pass that starts while
+another runs skips.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import smtplib
 import socket
-from collections.abc import Iterable
+import uuid
+from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -26,11 +38,14 @@ from tracker.accounts.models import User
 from . import kinds as registry
 from .emails import build_email
 from .kinds import Due, Kind
-from .models import KindOptOut, Notification, Reminder, ReminderPreference
+from .models import KindOptOut, Lease, Notification, Reminder, ReminderPreference
 
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 1000
+# A sender holds the row in these states; one whose claim is older than the timeout is
+# presumed dead, and the row is taken up again.
+IN_HAND = [Reminder.State.CLAIMED, Reminder.State.SENDING]
 
 
 # --- Dispatcher ---------------------------------------------------------------------------
@@ -41,30 +56,83 @@ class DispatchReport:
     created: int = 0
     enqueued: int = 0
     swept: int = 0
+    # Publishes that failed: at most one per pass, since a pass stops publishing at the
+    # first failure (a broker that is down would make each further try wait its timeout).
     enqueue_failures: int = 0
+    # Sends not handed to the broker by this pass: the sweeper of a later pass does it.
+    left_to_sweeper: int = 0
+    # Another pass held the lease: this one did nothing.
+    skipped: bool = False
     by_kind: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def broker_down(self) -> bool:
+        return self.enqueue_failures > 0
+
+
+DISPATCH_LEASE = "reminders.dispatch"
+
+
+def lease_acquire(*, name: str, seconds: float) -> str | None:
+    """Takes the lease `name` for `seconds` if nobody holds it (or its holder's time is
+    up); returns the holder token to renew and release it with, or None."""
+    now = timezone.now()
+    # The row exists once; then taking it is one conditional UPDATE, atomic on both
+    # databases (healthchecks' claim pattern).
+    Lease.objects.bulk_create([Lease(name=name, expires_at=now)], ignore_conflicts=True)
+    holder = uuid.uuid4().hex
+    taken = Lease.objects.filter(name=name, expires_at__lte=now).update(
+        holder=holder, expires_at=now + dt.timedelta(seconds=seconds)
+    )
+    return holder if taken == 1 else None
+
+
+def lease_renew(*, name: str, holder: str, seconds: float) -> bool:
+    """Extends a lease still held by `holder`; False if it expired and was taken."""
+    expires_at = timezone.now() + dt.timedelta(seconds=seconds)
+    return Lease.objects.filter(name=name, holder=holder).update(expires_at=expires_at) == 1
+
+
+def lease_release(*, name: str, holder: str) -> None:
+    Lease.objects.filter(name=name, holder=holder).update(holder="", expires_at=timezone.now())
 
 
 def dispatch(now: dt.datetime | None = None) -> DispatchReport:
     """One pass: re-enqueue what was lost, then create every reminder due at `now`.
 
-    The beat task and `manage.py dispatch_reminders` both call this."""
+    The beat task and `manage.py dispatch_reminders` both call this. While another pass
+    runs, it skips (report.skipped): the unique keys would keep the two from doubling
+    anything, but two passes at once would only share the same work, and with the broker
+    down they would pile up."""
     now = now or timezone.now()
     report = DispatchReport()
-    report.swept = sweep()
-    kinds = registry.all_kinds()
-    last_pk = 0
-    while True:
-        # Query 1 per batch: the users, with their preferences (a LEFT JOIN).
-        users = list(
-            User.objects.filter(is_active=True, pk__gt=last_pk)
-            .select_related("reminder_preference")
-            .order_by("pk")[:BATCH_SIZE]
-        )
-        if not users:
-            break
-        last_pk = users[-1].pk
-        _dispatch_batch(now=now, users=users, kinds=kinds, report=report)
+    seconds = settings.REMINDERS_DISPATCH_LEASE_SECONDS
+    holder = lease_acquire(name=DISPATCH_LEASE, seconds=seconds)
+    if holder is None:
+        report.skipped = True
+        return report
+    try:
+        report.swept = sweep(report=report)
+        kinds = registry.all_kinds()
+        last_pk = 0
+        while True:
+            # Query 1 per batch: the users, with their preferences (a LEFT JOIN).
+            users = list(
+                User.objects.filter(is_active=True, pk__gt=last_pk)
+                .select_related("reminder_preference")
+                .order_by("pk")[:BATCH_SIZE]
+            )
+            if not users:
+                break
+            last_pk = users[-1].pk
+            _dispatch_batch(now=now, users=users, kinds=kinds, report=report)
+            # A pass longer than the lease keeps it; one whose lease was taken (it was
+            # stalled longer than the lease) stops, the other pass does the rest.
+            if not lease_renew(name=DISPATCH_LEASE, holder=holder, seconds=seconds):
+                log.warning("reminders: the dispatch lease was lost; stopping this pass")
+                break
+    finally:
+        lease_release(name=DISPATCH_LEASE, holder=holder)
     return report
 
 
@@ -146,13 +214,48 @@ def _create_reminders(*, kind: Kind, due: list[Due], report: DispatchReport) -> 
     return len(rows)
 
 
-def _enqueue_many(reminder_ids: Iterable[int], report: DispatchReport | None = None) -> None:
-    for reminder_id in reminder_ids:
-        if enqueue_send(reminder_id=reminder_id):
-            if report is not None:
+def _enqueue_many(reminder_ids: Iterable[int], report: DispatchReport) -> None:
+    """Publishes the sends, until the broker fails once: the rest (and the one that
+    failed) stay pending for a later pass's sweeper, rather than each waiting for its
+    own timeout against a broker that is down."""
+    ids = list(reminder_ids)
+    if report.broker_down:
+        report.left_to_sweeper += len(ids)
+        return
+    with _impatient_broker_connection():
+        for done, reminder_id in enumerate(ids):
+            if enqueue_send(reminder_id=reminder_id):
                 report.enqueued += 1
-        elif report is not None:
+                continue
             report.enqueue_failures += 1
+            report.left_to_sweeper += len(ids) - done
+            return
+
+
+# The connection enqueue_send publishes on, when a batch set one (else Celery's pool).
+_publish_connection: ContextVar = ContextVar("reminders_publish_connection", default=None)
+
+
+@contextlib.contextmanager
+def _impatient_broker_connection() -> Iterator[None]:
+    """One broker connection for a batch of publishes, that gives up at the first refusal
+    or after a short connect timeout. Celery's defaults retry the connection for about
+    6 s per message (kombu's failover loop), so a pass of 431 reminders with Redis down
+    ran for over 16 minutes."""
+    from tracker.celery import app
+
+    timeout = settings.REMINDERS_BROKER_CONNECT_TIMEOUT_SECONDS
+    connection = app.connection_for_write(
+        connect_timeout=timeout,
+        transport_options={"max_retries": 0, "socket_connect_timeout": timeout},
+    )
+    token = _publish_connection.set(connection)
+    try:
+        yield
+    finally:
+        _publish_connection.reset(token)
+        with contextlib.suppress(Exception):  # closing a connection that never opened
+            connection.release()
 
 
 def enqueue_send(*, reminder_id: int) -> bool:
@@ -162,14 +265,14 @@ def enqueue_send(*, reminder_id: int) -> bool:
 
     try:
         # No publish retries: a dead broker answers at once instead of stalling a pass.
-        send_reminder.apply_async((reminder_id,), retry=False)
+        send_reminder.apply_async((reminder_id,), retry=False, connection=_publish_connection.get())
     except Exception:  # kombu raises OperationalError, socket and redis errors alike
         log.warning("could not enqueue reminder %s; the sweeper will retry", reminder_id)
         return False
     return True
 
 
-def sweep() -> int:
+def sweep(*, report: DispatchReport | None = None) -> int:
     """Re-enqueues pending rows whose message was lost (broker down at commit time, a
     retry that could not be published) and claims left by workers that died mid-send."""
     now = timezone.now()
@@ -178,7 +281,7 @@ def sweep() -> int:
     ids = list(
         Reminder.objects.filter(
             Q(state=Reminder.State.PENDING, next_attempt_at__lte=now - grace)
-            | Q(state=Reminder.State.CLAIMED, claimed_at__lt=stale_claim)
+            | Q(state__in=IN_HAND, claimed_at__lt=stale_claim)
         )
         .order_by("pk")
         .values_list("pk", flat=True)[: settings.REMINDERS_SWEEP_LIMIT]
@@ -189,7 +292,7 @@ def sweep() -> int:
         Reminder.objects.filter(pk__in=ids, state=Reminder.State.PENDING).update(
             next_attempt_at=now + grace
         )
-        _enqueue_many(ids)
+        _enqueue_many(ids, report or DispatchReport())
     return len(ids)
 
 
@@ -220,24 +323,35 @@ def is_temporary(exc: BaseException) -> bool:
 def reminder_claim(*, reminder_id: int) -> bool:
     """Takes the row for this worker: pending, or a claim old enough that its worker is
     presumed dead. True only if exactly one row changed, so only one sender acts."""
+    return _claim(reminder_id) is not None
+
+
+def _claim(reminder_id: int) -> dt.datetime | None:
+    """reminder_claim; returns the claim's instant, which tells this claim from a later
+    one by another worker (None: not claimed)."""
     now = timezone.now()
     stale_claim = now - dt.timedelta(seconds=settings.REMINDERS_CLAIM_TIMEOUT_SECONDS)
-    changed = (
-        Reminder.objects.filter(pk=reminder_id)
-        .filter(
-            Q(state=Reminder.State.PENDING)
-            | Q(state=Reminder.State.CLAIMED, claimed_at__lt=stale_claim)
+    claim = {"state": Reminder.State.CLAIMED, "claimed_at": now, "attempts": F("attempts") + 1}
+    rows = Reminder.objects.filter(pk=reminder_id)
+    if rows.filter(state=Reminder.State.PENDING).update(**claim) == 1:
+        return now
+    if rows.filter(state=Reminder.State.SENDING, claimed_at__lt=stale_claim).update(**claim):
+        log.warning(
+            "reminder %s: its sender died while handing it to the mail server; it goes "
+            "again, with the same Message-ID",
+            reminder_id,
         )
-        .update(state=Reminder.State.CLAIMED, claimed_at=now, attempts=F("attempts") + 1)
-    )
-    return changed == 1
+        return now
+    stale = rows.filter(state=Reminder.State.CLAIMED, claimed_at__lt=stale_claim)
+    return now if stale.update(**claim) == 1 else None
 
 
 def reminder_send(*, reminder_id: int) -> str:
     """Claims, sends and marks one reminder; returns what happened.
 
     Raises TemporaryMailError (the task retries with backoff) on a temporary failure."""
-    if not reminder_claim(reminder_id=reminder_id):
+    claimed_at = _claim(reminder_id)
+    if claimed_at is None:
         return "not-claimed"
     reminder = Reminder.objects.select_related("user").get(pk=reminder_id)
     kind = registry.get_kind(reminder.kind)
@@ -249,8 +363,17 @@ def reminder_send(*, reminder_id: int) -> str:
     ):
         _finish(reminder_id, state=Reminder.State.SKIPPED, error="switched off or unknown kind")
         return "skipped"
+    message = build_email(reminder=reminder, kind=kind)
+    # The last instant at which nothing has left. From the hand-over to the mail server
+    # until it is marked sent, a dead worker's row may have gone out: only a `sending`
+    # row is ever sent twice, with the same Message-ID.
+    ours = Reminder.objects.filter(
+        pk=reminder_id, state=Reminder.State.CLAIMED, claimed_at=claimed_at
+    )
+    if not ours.update(state=Reminder.State.SENDING, claimed_at=timezone.now()):
+        return "not-claimed"  # this worker was so slow that its claim was taken up again
     try:
-        build_email(reminder=reminder, kind=kind).send(using="default")
+        message.send(using="default")
     except Exception as exc:
         error = f"{exc.__class__.__name__}: {exc}"[:2000]
         if not is_temporary(exc):
@@ -264,7 +387,7 @@ def reminder_send(*, reminder_id: int) -> str:
         retry_in = settings.REMINDERS_RETRY_BACKOFF_SECONDS * 2 ** (reminder.attempts - 1)
         # Back to pending, so the claim does not block the retry; the sweeper picks it up
         # after next_attempt_at if the retry message itself is lost.
-        Reminder.objects.filter(pk=reminder_id, state=Reminder.State.CLAIMED).update(
+        Reminder.objects.filter(pk=reminder_id, state__in=IN_HAND).update(
             state=Reminder.State.PENDING,
             claimed_at=None,
             last_error=error,
@@ -279,7 +402,8 @@ def _finish(reminder_id: int, *, state: str, error: str) -> None:
     changes: dict = {"state": state, "last_error": error}
     if state == Reminder.State.SENT:
         changes["sent_at"] = timezone.now()
-    Reminder.objects.filter(pk=reminder_id, state=Reminder.State.CLAIMED).update(**changes)
+    # From either state this worker holds: skipped before sending, sent or failed after.
+    Reminder.objects.filter(pk=reminder_id, state__in=IN_HAND).update(**changes)
 
 
 # --- Preferences ---------------------------------------------------------------------------

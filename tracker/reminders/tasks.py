@@ -10,7 +10,7 @@ from . import services
 @shared_task(name="reminders.dispatch", ignore_result=True)
 def dispatch_reminders() -> dict:
     report = services.dispatch()
-    return {"created": report.created, "swept": report.swept}
+    return {"created": report.created, "swept": report.swept, "skipped": report.skipped}
 
 
 # acks_late: a worker killed mid-send leaves the message unacknowledged, so the broker

@@ -33,7 +33,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, now: dt.datetime | None = None, **options):
         report = dispatch(now)
+        if report.skipped:
+            self.stdout.write("skipped: another dispatcher pass is running")
+            return
         self.stdout.write(
             f"created {report.created} reminder(s); enqueued {report.enqueued}; "
-            f"re-enqueued {report.swept}; enqueue failures {report.enqueue_failures}"
+            f"re-enqueued {report.swept}; enqueue failures {report.enqueue_failures}; "
+            f"left for the sweeper {report.left_to_sweeper}"
         )
