@@ -180,6 +180,15 @@ def _read_file(parsed: ParsedFile) -> ParsedFile:
         return parsed
     for message in decoded.warnings:
         parsed.warn(message)
+    for line, sequence in decoded.unrepaired:
+        parsed.warn(
+            _(
+                "%(text)r looks like mojibake that could not be repaired (a byte of it is "
+                "lost): not repaired; correct this line."
+            )
+            % {"text": sequence},
+            line,
+        )
     parts = split_frontmatter(parsed, decoded.text)
     if parts is None:
         return parsed
