@@ -10,9 +10,11 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
+from courses.importing import import_catalogue
 from courses.importing.parsing import read_file
 from courses.importing.safe_yaml import load_frontmatter_yaml
 from courses.importing.specs import SourceFile
+from courses.models import Course
 from tests.importer_helpers import TRACK_MD
 
 
@@ -107,3 +109,20 @@ def test_a_target_level_that_is_not_a_whole_number_from_1_to_5_is_refused_with_i
     assert [(e.line, "whole number from 1 to 5" in e.message) for e in parsed.errors] == [
         (11, True)
     ]
+
+
+@pytest.mark.django_db
+def test_an_imported_course_stores_the_values_as_written(tmp_path):
+    (tmp_path / "c.md").write_text(
+        "---\nid: 0123\nnom: yes\nprix: 49.90\nstatut: 2026-01-05\neffort: 1:30\n---\nCorps.\n"
+    )
+    report = import_catalogue([tmp_path])
+    assert report.ok and report.created == ["0123"]
+    course = Course.objects.get()
+    assert (course.code, course.title, course.price, course.status, course.effort_hours) == (
+        "0123",
+        "yes",
+        "49.90",
+        "2026-01-05",
+        Decimal("1.5"),
+    )
