@@ -29,6 +29,7 @@ from tests.factories import make_competency, make_snapshot, make_team, make_user
 from tests.progress_helpers import log_daily, make_track_with_options
 from tracker.accounts.models import ApiToken
 from tracker.progress import services as progress_services
+from tracker.progress.models import TimeEntry
 from tracker.wsgi import application
 
 pytestmark = pytest.mark.django_db
@@ -141,6 +142,38 @@ def test_a_nul_byte_in_any_input_is_refused_with_a_4xx(api_tokens, client, metho
     response = _learner_request(client, api_tokens, method, url, body)
     assert 400 <= response.status_code < 500, response.content
     assert "detail" in response.json()
+
+
+NUL_BODIES = [
+    b'{"course": "fuzz-P1-A", "date": "2026-01-01", "minutes": 5, "note": "a\\u0000b"}',
+    b'{"course": "fuzz-P1-A", "date": "2026-01-01", "minutes": 5, "note": "a\x00b"}',
+]
+# The API parses the body as JSON whatever the request says it is.
+BODY_TYPES = [
+    "text/plain",
+    "application/x-www-form-urlencoded",
+    "application/octet-stream",
+    "application/vnd.api+json",
+    "application/json; charset=utf-8",
+    "",
+]
+
+
+@pytest.mark.parametrize("body", NUL_BODIES, ids=["escaped", "raw"])
+@pytest.mark.parametrize("content_type", BODY_TYPES)
+def test_a_nul_in_an_api_body_of_any_content_type_is_refused_and_nothing_stored(
+    api_tokens, client, content_type, body
+):
+    response = client.generic(
+        "POST",
+        "/api/me/time-entries",
+        body,
+        content_type=content_type,
+        headers={"Authorization": f"Bearer {api_tokens['learner']}"},
+    )
+    assert response.status_code == 422, response.content
+    assert "NUL" in response.json()["detail"]
+    assert not TimeEntry.objects.filter(note__startswith="a").exists()
 
 
 def test_a_page_with_a_nul_byte_in_its_url_answers_400(learner_client):

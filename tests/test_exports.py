@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from icalendar import Calendar
 
+from tests.csv_cells import FORMULA_CELLS
 from tests.factories import make_competency, make_course, make_snapshot, make_track
 from tests.progress_helpers import log_daily
 from tracker.accounts.models import ApiToken
@@ -79,12 +80,12 @@ def test_iso_duration(minutes, duration):
     assert iso_duration(minutes) == duration
 
 
-@pytest.mark.parametrize("cell", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
+@pytest.mark.parametrize("cell", FORMULA_CELLS)
 def test_spreadsheet_safe_quotes_formula_triggers(cell):
     assert spreadsheet_safe(cell) == "'" + cell
 
 
-@pytest.mark.parametrize("cell", ["plain", "1+1", "", 90, "a=b"])
+@pytest.mark.parametrize("cell", ["plain", "1+1", "", 90, "a=b", " a=b", "\uff41=1", " 1-2"])
 def test_spreadsheet_safe_leaves_other_cells(cell):
     assert spreadsheet_safe(cell) == cell
 
@@ -163,6 +164,16 @@ def test_csv_is_streamed_utf8_with_bom_header_and_quoted_formulas(
     assert notes == ["'-2+3", "café @home", "'=SUM(A1)"]  # oldest first
     assert rows[3][4:6] == ["90", "1.50"]
     assert "SECRET-COURSE" not in body.decode()
+
+
+@pytest.mark.parametrize("note", FORMULA_CELLS)
+def test_csv_neutralises_every_formula_trigger_in_notes(learner_client, personas, history, note):
+    TimeEntry.objects.create(
+        user=personas.learner, course=history, minutes=30, note=note, date=datetime.date(2025, 3, 1)
+    )
+    body = b"".join(learner_client.get(reverse("exports:csv")).streaming_content)
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"), newline="")))
+    assert rows[1][6] == "'" + note
 
 
 def test_csv_with_no_entries_is_just_the_header(learner_client):

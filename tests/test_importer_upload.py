@@ -2,6 +2,7 @@
 
 import io
 import stat
+import struct
 import zipfile
 
 import pytest
@@ -9,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from courses.models import Course, ImportRun, StagedUpload
-from tests.factories import make_user
+from tests.factories import make_course, make_user
 from tests.importer_helpers import FRAMEWORK_MD, SAMPLE_NAME, TRACK_MD, course_md, sample_bytes
 
 pytestmark = pytest.mark.django_db
@@ -167,6 +168,87 @@ def test_hostile_zip_is_refused_at_the_field(admin_client, name, make, message):
     assert response.status_code == 200
     assert message in str(response.context["form"].errors["files"])
     assert not StagedUpload.objects.exists() and Course.objects.count() == 0
+
+
+# --- damaged archives: each refused with a message, the catalogue as it was -----------
+
+COURSE = course_md("C-1", effort="20h", body="Corps du cours. " * 50).encode()
+
+
+def _one_member(method: int) -> bytearray:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", method) as archive:
+        archive.writestr("c.md", COURSE)
+    return bytearray(buffer.getvalue())
+
+
+def _patched(raw: bytearray, local: int, central: int, value: int, fmt: str = "<I") -> bytes:
+    """Write `value` in a field of the local header and of the central directory."""
+    struct.pack_into(fmt, raw, local, value)
+    struct.pack_into(fmt, raw, raw.index(b"PK\x01\x02") + central, value)
+    return bytes(raw)
+
+
+def bad_crc() -> bytes:
+    raw = _one_member(zipfile.ZIP_STORED)
+    raw[30 + len("c.md") + 10] ^= 0xFF  # a byte of the member's data
+    return bytes(raw)
+
+
+def size_smaller_than_data() -> bytes:
+    return _patched(_one_member(zipfile.ZIP_DEFLATED), 22, 24, 10)
+
+
+def size_larger_than_data() -> bytes:
+    return _patched(_one_member(zipfile.ZIP_DEFLATED), 22, 24, len(COURSE) + 500)
+
+
+def unknown_compression_method() -> bytes:
+    return _patched(_one_member(zipfile.ZIP_STORED), 8, 10, 99, "<H")
+
+
+def corrupt_deflate_stream() -> bytes:
+    raw = _one_member(zipfile.ZIP_DEFLATED)
+    for index in range(40, 60):
+        raw[index] ^= 0x55
+    return bytes(raw)
+
+
+def truncated_archive() -> bytes:
+    raw = _one_member(zipfile.ZIP_DEFLATED)
+    return bytes(raw[: len(raw) // 2])
+
+
+def truncated_member() -> bytes:
+    # The central directory survives; the member's data is cut short.
+    raw = _one_member(zipfile.ZIP_DEFLATED)
+    central = raw.index(b"PK\x01\x02")
+    return bytes(raw[: central - 30] + raw[central:])
+
+
+DAMAGED_ZIPS = [
+    (bad_crc, "damaged"),
+    (size_smaller_than_data, "damaged"),
+    (size_larger_than_data, "damaged"),
+    (unknown_compression_method, "compression method"),
+    (corrupt_deflate_stream, "damaged"),
+    (truncated_archive, "not a valid zip"),
+    (truncated_member, "damaged"),
+]
+
+
+@pytest.mark.parametrize(
+    ("make", "message"), DAMAGED_ZIPS, ids=[z[0].__name__ for z in DAMAGED_ZIPS]
+)
+def test_a_damaged_zip_is_refused_with_a_message_and_the_catalogue_stays_as_it_was(
+    admin_client, make, message
+):
+    kept = make_course("C-1", title="Le cours tel qu'il était")
+    response = upload(admin_client, ("catalogue.zip", make()))
+    assert response.status_code == 200
+    assert message in str(response.context["form"].errors["files"])
+    assert not StagedUpload.objects.exists()
+    assert list(Course.objects.values_list("code", "title")) == [("C-1", kept.title)]
 
 
 def test_other_file_types_are_refused(admin_client):

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.csv_cells import FORMULA_CELLS
 from tests.factories import make_competency, make_course, make_snapshot, make_target, make_user
 from tests.progress_helpers import log_daily, make_track_with_options
 from tracker.accounts.models import Membership
@@ -87,6 +88,18 @@ def test_csv_export_has_a_bom_and_neutralises_formulas(personas, assigned):
     assert '\'=HYPERLINK("http://evil.test","x")' in names
     second.refresh_from_db()
     assert second.name.startswith("=")  # stored as typed, escaped only in the export
+
+
+@pytest.mark.parametrize("name", FORMULA_CELLS)
+def test_csv_export_neutralises_every_formula_trigger_as_the_personal_csv_does(
+    personas, assigned, name
+):
+    _track, _a, second = assigned
+    second.name = name
+    second.save()
+    response = personas.client_for("manager").get(team_url(personas, "teams:export"))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8")[1:], newline="")))
+    assert "'" + name in [row[0] for row in rows[1:]]
 
 
 def test_heatmap_shows_level_manager_rating_and_target_with_symbols(personas, assigned):

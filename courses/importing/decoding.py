@@ -25,6 +25,18 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 # A maximal run of non-ASCII characters: the mojibake of one UTF-8 character is always
 # such a run, since every byte of a multi-byte UTF-8 sequence is >= 0x80.
 _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+# A misreading can be layered on another (a file read wrongly, saved, read wrongly again).
+_MAX_LAYERS = 3
+_GLUED = 2
+_MAX_REPORTED = 10
+# What mojibake leaves when a byte of it was lost (an editor turned the no-break space of
+# `Ã\u00a0`, "à" misread, into a plain space) or damaged: Windows-1252's lead characters
+# `Ã`/`Â` followed by a space or by a character no UTF-8 lead byte comes before them.
+# Correct French, English or emoji never hold these pairs.
+_LEFTOVER = re.compile(
+    "[ÃÂ](?:[ \t]|$|[\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192"
+    "\u02c6\u02dc\u2013-\u203a\u20ac\u2122])"
+)
 
 
 def _c1_passthrough(error: UnicodeEncodeError) -> tuple[bytes, int]:
@@ -74,6 +86,8 @@ class DecodeError(ValueError):
 class Decoded:
     text: str
     warnings: list[str] = field(default_factory=list)
+    # (line, sequence) of what still looks like mojibake but could not be repaired.
+    unrepaired: list[tuple[int, str]] = field(default_factory=list)
 
 
 def _suspicion(text: str) -> int:
@@ -121,43 +135,109 @@ def _plausible(text: str) -> bool:
     )
 
 
-def _repair_whole(text: str) -> tuple[str, Misreading] | None:
-    """Undo a misreading of the whole text, when one re-reads it all as clean UTF-8."""
-    best: tuple[int, str, Misreading] | None = None
-    for misreading in MISREADINGS:
-        repaired = misreading.undo(text)
-        if repaired is None or repaired == text or not _plausible(repaired):
+def _labels(chain: tuple[Misreading, ...]) -> str:
+    """The misreadings in the order they were made."""
+    return _(", then ").join(misreading.label for misreading in reversed(chain))
+
+
+def _undone(text: str) -> list[tuple[str, tuple[Misreading, ...]]]:
+    """Every text that undoing up to _MAX_LAYERS misreadings gives, shortest chain first.
+
+    A file misread, saved and misread again (`É` -> `Ã‰` -> `Ãƒâ€°`) is undone in one go:
+    the text between the two layers holds C1 controls that no repair would accept alone.
+    """
+    found: list[tuple[str, tuple[Misreading, ...]]] = []
+    frontier: list[tuple[str, tuple[Misreading, ...]]] = [(text, ())]
+    for _layer in range(_MAX_LAYERS):
+        frontier = [
+            (undone, (*chain, misreading))
+            for current, chain in frontier
+            for misreading in MISREADINGS
+            if (undone := misreading.undo(current)) not in (None, current)
+        ]
+        found += frontier
+    return found
+
+
+def _repair_whole(text: str) -> tuple[str, tuple[Misreading, ...]] | None:
+    """Undo the misreadings of the whole text, when that re-reads it all as clean UTF-8."""
+    best: tuple[int, str, tuple[Misreading, ...]] | None = None
+    for repaired, chain in _undone(text):
+        if not _plausible(repaired):
             continue
         score = _suspicion(repaired)
         if best is None or score < best[0]:
-            best = (score, repaired, misreading)
+            best = (score, repaired, chain)
     if best is None or best[0] >= _suspicion(text):
         return None
     return best[1], best[2]
 
 
+def _repair_run(run: str) -> tuple[str, set[tuple[Misreading, ...]]]:
+    """Repair one run of non-ASCII characters, or its broken middle.
+
+    A run may glue correct punctuation to mojibake (`l\u2019Ã©quipe`; `«Ã‰thique»`);
+    then no misreading undoes it whole, and the run is tried without the punctuation at
+    either end, up to _GLUED characters (a bounded search: a hostile file is all runs).
+    """
+    if len(run) < 2:
+        return run, set()
+    whole = _repair_whole(run)
+    if whole is not None:
+        return whole[0], {whole[1]}
+    starts = _glued_punctuation(run)
+    ends = [len(run) - n for n in _glued_punctuation(run[::-1])]
+    for start in starts:
+        for end in ends:
+            if (start, end) == (0, len(run)) or end - start < 2:
+                continue
+            middle = _repair_whole(run[start:end])
+            if middle is not None:
+                return run[:start] + middle[0] + run[end:], {middle[1]}
+    return run, set()
+
+
+def _glued_punctuation(run: str) -> list[int]:
+    """0, then how many of the run's first characters are punctuation, up to _GLUED."""
+    counts = [0]
+    while counts[-1] < min(_GLUED, len(run)) and unicodedata.category(run[counts[-1]])[0] == "P":
+        counts.append(counts[-1] + 1)
+    return counts
+
+
 def _repair_runs(text: str) -> tuple[str, int, set[str]]:
     """Repair the runs of a file that mixes correct text and mojibake, run by run.
 
-    A run is only replaced when one misreading turns it into clean UTF-8 that is less
+    A run is only replaced when misreadings undone turn it into clean UTF-8 that is less
     suspicious than it was: a lone `é` (not valid UTF-8 once encoded) stays as it is.
     """
     count = 0
-    labels: set[str] = set()
+    chains: set[tuple[Misreading, ...]] = set()
+    known: dict[str, tuple[str, set[tuple[Misreading, ...]]]] = {}  # runs repeat
 
     def fix(match: re.Match[str]) -> str:
         nonlocal count
         run = match.group(0)
-        if len(run) < 2:
-            return run
-        candidate = _repair_whole(run)
-        if candidate is None:
-            return run
-        count += 1
-        labels.add(candidate[1].label)
-        return candidate[0]
+        if run not in known:
+            known[run] = _repair_run(run)
+        repaired, used = known[run]
+        if used:
+            count += 1
+            chains.update(used)
+        return repaired
 
-    return _NON_ASCII_RUN.sub(fix, text), count, labels
+    return _NON_ASCII_RUN.sub(fix, text), count, {_labels(chain) for chain in chains}
+
+
+def _unrepaired(text: str) -> list[tuple[int, str]]:
+    """What still looks like mojibake once every repair was made: (line, sequence), the
+    first _MAX_REPORTED of them (one is enough to send the author back to the file)."""
+    found: list[tuple[int, str]] = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        found += [(number, match.group(0)) for match in _LEFTOVER.finditer(line)]
+        if len(found) >= _MAX_REPORTED:
+            return found[:_MAX_REPORTED]
+    return found
 
 
 def _line_of(raw: bytes, index: int) -> int:
@@ -203,21 +283,30 @@ def decode_catalogue_bytes(raw: bytes) -> Decoded:
             % {"code": ord(control.group(0))},
             text.count("\n", 0, control.start()) + 1,
         )
+    unrepaired: list[tuple[int, str]] = []
     if not text.isascii():
-        text = _repair_mojibake(text, warnings)
+        text, unrepaired = _repair_mojibake(text, warnings)
     # A BOM that went through the misreading too ("ï»¿") comes back as U+FEFF.
     text = text.removeprefix("\ufeff")
-    return Decoded(text=text, warnings=warnings)
+    return Decoded(text=text, warnings=warnings, unrepaired=unrepaired)
 
 
-def _repair_mojibake(text: str, warnings: list[str]) -> str:
+def _repair_mojibake(text: str, warnings: list[str]) -> tuple[str, list[tuple[int, str]]]:
+    """Repair the mojibake; return the text and what still looks broken (line, text)."""
     whole = _repair_whole(text)
     if whole is not None:
-        warnings.append(
-            _("Repaired mojibake: the file was UTF-8 once read as %(codec)s.")
-            % {"codec": whole[1].label}
-        )
-        return whole[0]
+        text, chain = whole
+        if len(chain) == 1:
+            warnings.append(
+                _("Repaired mojibake: the file was UTF-8 once read as %(codec)s.")
+                % {"codec": chain[0].label}
+            )
+        else:
+            warnings.append(
+                _("Repaired mojibake made twice or more: the file was UTF-8 read as %(codecs)s.")
+                % {"codecs": _labels(chain)}
+            )
+        return text, _unrepaired(text)
     repaired, count, labels = _repair_runs(text)
     if count:
         warnings.append(
@@ -227,4 +316,4 @@ def _repair_mojibake(text: str, warnings: list[str]) -> str:
             )
             % {"count": count, "codec": " / ".join(sorted(labels))}
         )
-    return repaired
+    return repaired, _unrepaired(repaired)

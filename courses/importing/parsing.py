@@ -52,6 +52,7 @@ _SKILLS_HEADING = re.compile(
 )
 _LIST_ITEM = re.compile(r"^\s{0,3}[-*+]\s+(.*)$")
 _BOLD_NAME = re.compile(r"^\*\*(.+?)\*\*|^__(.+?)__")
+_DIGITS = re.compile(r"^\s*[0-9]+\s*$")
 _PRESTIGE = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*(?:/\s*(\d+))?\s*$")
 _FREE = re.compile(r"^\s*(?:gratuit|free|0+(?:[.,]0+)?\s*(?:€|\$|eur|usd)?\s*$)", re.IGNORECASE)
 _url_validator = URLValidator(schemes=["http", "https"])
@@ -179,6 +180,15 @@ def _read_file(parsed: ParsedFile) -> ParsedFile:
         return parsed
     for message in decoded.warnings:
         parsed.warn(message)
+    for line, sequence in decoded.unrepaired:
+        parsed.warn(
+            _(
+                "%(text)r looks like mojibake that could not be repaired (a byte of it is "
+                "lost): not repaired; correct this line."
+            )
+            % {"text": sequence},
+            line,
+        )
     parts = split_frontmatter(parsed, decoded.text)
     if parts is None:
         return parsed
@@ -474,9 +484,10 @@ def _read_track(parsed: ParsedFile, data: dict, lines: _Lines, body: str) -> Tra
             _("'targets' must map competency ids to levels 1 to 5."), lines.of(data, "targets")
         )
         targets = {}
-    for competency, level in targets.items():
+    for competency, written in targets.items():
         line = lines.of(targets, competency)
-        if isinstance(level, bool) or not isinstance(level, int) or not 1 <= level <= 5:
+        level = int(written) if isinstance(written, str) and _DIGITS.match(written) else 0
+        if not 1 <= level <= 5:
             parsed.error(
                 _("The target level of %(code)s must be a whole number from 1 to 5.")
                 % {"code": competency},

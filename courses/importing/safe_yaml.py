@@ -5,10 +5,17 @@ every explicit tag (`!!binary`, `!custom`...): none is needed to describe a cour
 aliases are how a few bytes of YAML blow up into gigabytes. It also refuses duplicate
 keys (PyYAML silently keeps the last one) and records the line of every mapping and key
 so that validation errors can point at them.
+
+Plain scalars stay text, as the author wrote them: YAML 1.1's implicit types would read
+`id: 0123` as the octal 83, `effort: 1:30` as the sexagesimal 90, `yes`/`no`/`on`/`off`
+as booleans and `2026-01-05` as a date, and a file would import "successfully" with a
+silently wrong value. Only null (`~`, `null`, nothing) is still resolved; the readers
+that want a number (effort, pace, prestige, target levels) parse the text themselves.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -84,6 +91,11 @@ class CatalogueLoader(yaml.SafeLoader):
 
 
 CatalogueLoader.add_constructor("tag:yaml.org,2002:map", CatalogueLoader.construct_yaml_map)
+# No implicit type but null (see the module's docstring): every other plain scalar is a str.
+CatalogueLoader.yaml_implicit_resolvers = {}
+CatalogueLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
+)
 
 
 def load_frontmatter_yaml(text: str) -> tuple[Any, dict[int, tuple[int, dict[Any, int]]]]:

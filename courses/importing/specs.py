@@ -12,7 +12,7 @@ from typing import Any
 MAX_FILE_BYTES = 1024 * 1024
 # Mixed into every content hash: bump it when the importer reads the same bytes
 # differently (a parsing fix), so that the next run re-reads "unchanged" files.
-IMPORTER_VERSION = b"parcours-importer-3\0"
+IMPORTER_VERSION = b"parcours-importer-4\0"
 MAX_FRONTMATTER_BYTES = 64 * 1024
 # The fields a framework file gives, named as on the models and on the specs.
 DOMAIN_FIELDS = ("name_fr", "name_en", "order")

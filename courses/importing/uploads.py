@@ -14,6 +14,7 @@ import posixpath
 import re
 import stat
 import zipfile
+import zlib
 from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
@@ -49,7 +50,7 @@ def sources_from_zip(data: bytes, *, name: str) -> tuple[list[SourceFile], list[
     """The .md members of a zip, as SourceFiles named `<zip name>/<member path>`."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, OSError):
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
         raise UploadRefused(_("%(name)s is not a valid zip archive.") % {"name": name}) from None
     with archive:
         infos = archive.infolist()
@@ -106,9 +107,7 @@ def _read_members(
         if info.file_size > MAX_FILE_BYTES:
             sources.append(SourceFile(name=display, data=None, size=info.file_size))
             continue
-        with archive.open(info) as member:
-            # Never more than the limit + 1 byte, whatever the header claims.
-            data = member.read(MAX_FILE_BYTES + 1)
+        data = _read_member(archive, info)
         total += len(data)
         if total > MAX_TOTAL_UNCOMPRESSED:
             raise UploadRefused(
@@ -117,9 +116,41 @@ def _read_members(
             )
         if len(data) > MAX_FILE_BYTES:
             sources.append(SourceFile(name=display, data=None, size=len(data)))
+        elif len(data) != info.file_size:
+            raise UploadRefused(_damaged(info, _("its size is not the one its header gives")))
         else:
             sources.append(SourceFile(name=display, data=data, size=len(data)))
     return sources, warnings
+
+
+# What zipfile and zlib raise on a damaged archive: a bad CRC (BadZipFile), a corrupt
+# deflate stream (zlib.error), data cut short (EOFError, or ValueError on a seek before
+# the start), a header that points nowhere (OSError).
+_DAMAGE = (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError)
+
+
+def _damaged(info: zipfile.ZipInfo, reason: str) -> str:
+    return _("The zip member %(name)r is damaged (%(reason)s): refused.") % {
+        "name": info.filename,
+        "reason": reason,
+    }
+
+
+def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """The member's bytes, never more than the limit + 1 whatever the header claims;
+    UploadRefused when the archive is damaged or uses a method this server cannot read."""
+    try:
+        with archive.open(info) as member:
+            return member.read(MAX_FILE_BYTES + 1)
+    except NotImplementedError:
+        raise UploadRefused(
+            _("The zip member %(name)r uses a compression method this server cannot read: refused.")
+            % {"name": info.filename}
+        ) from None
+    except _DAMAGE:
+        raise UploadRefused(
+            _damaged(info, _("its data does not match its checksum or is cut short"))
+        ) from None
 
 
 def sources_from_uploads(

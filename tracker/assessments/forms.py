@@ -9,9 +9,16 @@ from django.utils.translation import gettext_lazy as _
 from courses.models import Competency
 
 from .models import LEVEL_CHOICES, Rating
-from .services import RatingInput
+from .services import RatingInput, validate_evidence_url
 
 NOT_RATED = ""
+
+
+class EvidenceURLField(forms.URLField):
+    """The service's own check instead of Django's URLValidator, which lets `ftp://`
+    through: the form refuses what assessment_rating_save refuses, once."""
+
+    default_validators = [validate_evidence_url]
 
 
 class CompetencyRatingForm(forms.Form):
@@ -30,7 +37,7 @@ class CompetencyRatingForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    evidence_url = forms.URLField(
+    evidence_url = EvidenceURLField(
         label=_("Evidence link (optional)"),
         required=False,
         max_length=500,

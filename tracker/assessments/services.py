@@ -33,14 +33,21 @@ def _validate_level(level: int | None) -> None:
         raise ValidationError({"level": _("Choose a level between 1 and 5, or “not rated”.")})
 
 
-def _validate_evidence(url: str) -> None:
+def validate_evidence_url(url: str) -> None:
+    """An evidence link is an http(s) address. The form's field runs this very check, so
+    the page refuses at the field what this service refuses."""
     if url:
         try:
             URLValidator(schemes=["http", "https"])(url)
         except ValidationError:
-            raise ValidationError(
-                {"evidence_url": _("Enter a full web address (https://…).")}
-            ) from None
+            raise ValidationError(_("Enter a full web address (https://…)."), "invalid") from None
+
+
+def _validate_evidence(url: str) -> None:
+    try:
+        validate_evidence_url(url)
+    except ValidationError as error:
+        raise ValidationError({"evidence_url": error.messages}) from None
 
 
 def assessment_draft_get_or_create(*, user: User, track: Track | None = None) -> Assessment:

@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
-# A spreadsheet reads a cell starting with one of these as a formula (OWASP's list).
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+import unicodedata
+
+# A spreadsheet reads a cell starting with one of these as a formula (OWASP's list, with
+# line feed). Compared after NFKC, so the full-width forms (U+FF1D...) and small forms count.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 def spreadsheet_safe(value: object) -> object:
     """Prefix text that a spreadsheet would run as a formula with a quote; numbers and
-    dates pass unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+    dates pass unchanged. The one neutraliser of every CSV the app writes.
+
+    Excel and LibreOffice skip leading spaces before a formula (` =1+1` runs), and read
+    the full-width equals sign (U+FF1D) as `=`: the first character that is not a space is
+    compared once folded by NFKC. Tab, CR and LF are triggers themselves.
+    """
+    if not isinstance(value, str) or not value:
+        return value
+    if value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    first = value.lstrip()[:1]
+    if first and unicodedata.normalize("NFKC", first).startswith(FORMULA_TRIGGERS):
         return "'" + value
     return value
 

@@ -8,19 +8,10 @@ import io
 
 from django.utils.translation import gettext as _
 
+from tracker.exports.formats import spreadsheet_safe
 from tracker.progress.templatetags.progress_tags import status_label
 
 from .selectors import TeamTable
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
-
-
-def safe_cell(value: object) -> object:
-    """Text that starts like a formula gets a leading apostrophe (OWASP's advice); numbers
-    stay numbers. The stored text is never changed: only the export escapes it."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def team_csv(*, table: TeamTable) -> str:
@@ -44,9 +35,9 @@ def team_csv(*, table: TeamTable) -> str:
     for row in table.rows:
         writer.writerow(
             [
-                safe_cell(row.member.name),
-                safe_cell(row.member.email),
-                safe_cell(" ; ".join(a.target_code for a in row.assignments)),
+                spreadsheet_safe(row.member.name),
+                spreadsheet_safe(row.member.email),
+                spreadsheet_safe(" ; ".join(a.target_code for a in row.assignments)),
                 row.due_date.isoformat() if row.due_date else "",
                 round(row.week_hours, 2),
                 round(row.total_hours, 2),

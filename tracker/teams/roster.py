@@ -3,7 +3,8 @@
 `roster_parse` reads and checks every line (nothing is written) and names the line of
 each error; `roster_apply` writes a clean roster with bulk operations in batches, so a
 10,000-line roster costs a fixed number of queries per batch. Names are stored as typed,
-formula-looking ones included: the CSV export escapes them (exports.safe_cell).
+formula-looking ones included: the CSV export escapes them
+(tracker.exports.formats.spreadsheet_safe).
 """
 
 from __future__ import annotations
