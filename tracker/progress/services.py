@@ -355,7 +355,7 @@ def _lock_learners(*, user_ids: Iterable[int]) -> None:
     list(User.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
 
 
-def _weekly_sums(entries):
+def weekly_sums(entries):
     """Minutes, first and last day per (learner, course, week) of these entries."""
     return (
         entries.annotate(week=TruncWeek("date"))
@@ -365,7 +365,7 @@ def _weekly_sums(entries):
     )
 
 
-def _study_week(row: dict) -> StudyWeek:
+def study_week_of(row: dict) -> StudyWeek:
     week = row["week"]
     if isinstance(week, datetime.datetime):  # TruncWeek of a date is a date; be sure
         week = week.date()
@@ -390,7 +390,7 @@ def study_weeks_refresh(*, keys: Iterable[WeekKey]) -> None:
     for user_id, course_id, monday in keys:
         sunday = monday + datetime.timedelta(days=6)
         days |= Q(user_id=user_id, course_id=course_id, date__range=(monday, sunday))
-    fresh = [_study_week(row) for row in _weekly_sums(TimeEntry.objects.filter(days))]
+    fresh = [study_week_of(row) for row in weekly_sums(TimeEntry.objects.filter(days))]
     if fresh:
         StudyWeek.objects.bulk_create(
             fresh,
@@ -417,7 +417,7 @@ def study_weeks_rebuild(*, user_ids: Iterable[int]) -> int:
             _lock_learners(user_ids=batch)
             StudyWeek.objects.filter(user_id__in=batch).delete()
             entries = TimeEntry.objects.filter(user_id__in=batch)
-            rows = [_study_week(row) for row in _weekly_sums(entries)]
+            rows = [study_week_of(row) for row in weekly_sums(entries)]
             StudyWeek.objects.bulk_create(rows, batch_size=1000)
             written += len(rows)
     return written
