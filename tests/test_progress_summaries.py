@@ -11,6 +11,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db import connection, connections
+from django.db.migrations.executor import MigrationExecutor
 from django.db.models import ProtectedError
 from django.urls import reverse
 
@@ -284,3 +285,25 @@ def test_trailing_minutes_counts_the_share_of_the_week_the_window_starts_in():
     # On a Wednesday they start on the Thursday of the fourth week back: 4 of its 7 days.
     assert trailing_minutes(weekly, today=WEDNESDAY) == 3 * 70 + 70 + 40
     assert trailing_minutes({NEXT_MONDAY: 70}, today=SUNDAY) == 0  # a week after today
+
+
+# --- The data migration -----------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_fills_the_summaries_of_entries_logged_before_it():
+    before, after = [("progress", "0001_initial")], [("progress", "0002_study_weeks")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    # Users, courses and entries are as they were then (only the summaries are new).
+    user, course = make_user("old@example.test"), make_course("OLD-1")
+    for day, minutes in ((MONDAY, 30), (SUNDAY, 40), (NEXT_MONDAY, 50)):
+        TimeEntry.objects.create(user=user, course=course, date=day, minutes=minutes)
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    assert_summaries_equal_entries()
+    assert study_figures([user.pk])[(user.pk, course.pk)] == StudyFigures(
+        120, {MONDAY: 70, NEXT_MONDAY: 50}, NEXT_MONDAY, MONDAY
+    )

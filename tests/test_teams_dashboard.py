@@ -168,8 +168,12 @@ def test_api_team_progress(personas, assigned):
 def _grow_team(personas, size: int, course, track) -> None:
     users = [make_user(f"bulk{size}-{n}@example.test") for n in range(size)]
     Membership.objects.bulk_create(Membership(team=personas.team, user=u) for u in users)
-    for n, user in enumerate(users):
-        TimeEntry.objects.create(user=user, course=course, date=TODAY, minutes=30 + n)
+    progress_services.time_entries_bulk_create(
+        entries=[
+            TimeEntry(user=user, course=course, date=TODAY, minutes=30 + n)
+            for n, user in enumerate(users)
+        ]
+    )
     services.assignment_assign(
         actor=personas.manager, team=personas.team, assignees=users, track=track, due_in_days=30
     )
