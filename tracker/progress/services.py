@@ -311,6 +311,7 @@ def time_entry_update(
 def time_entry_delete(*, entry: TimeEntry) -> None:
     key = _week_key(entry)
     with transaction.atomic():
+        _lock_learners(user_ids=[entry.user_id])  # first, as every writer of entries does
         entry.delete()
         study_weeks_refresh(keys=[key])
         progress_changed(user_ids=[entry.user_id])
