@@ -259,19 +259,21 @@ def test_check_summaries_finds_a_summary_without_entries(learner, course):
 # --- The reader -----------------------------------------------------------------------
 
 
-def test_study_figures_reads_many_learners_in_one_query(learner, course, django_assert_num_queries):
+def test_study_figures_reads_many_learners_in_two_queries(
+    learner, course, django_assert_num_queries
+):
     other_course = make_course("SUM-3")
     users = [learner, *(make_user() for _ in range(4))]
     for n, user in enumerate(users):
         log_daily(user, course, days=30 + n, minutes=20, end=SUNDAY)
     create(learner, other_course, WEDNESDAY, 15)
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):  # the weeks; the totals, first and last days
         figures = study_figures([u.pk for u in users])
     assert figures == figures_from_entries()
     assert list(figures[(learner.pk, course.pk)].weekly) == sorted(
         figures[(learner.pk, course.pk)].weekly
     )
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         only = study_figures([learner.pk], [other_course.pk])
     assert only == {
         (learner.pk, other_course.pk): StudyFigures(15, {MONDAY: 15}, WEDNESDAY, WEDNESDAY)
@@ -307,3 +309,15 @@ def test_the_migration_fills_the_summaries_of_entries_logged_before_it():
     assert study_figures([user.pk])[(user.pk, course.pk)] == StudyFigures(
         120, {MONDAY: 70, NEXT_MONDAY: 50}, NEXT_MONDAY, MONDAY
     )
+
+
+def test_study_figures_since_keeps_recent_weeks_and_all_time_totals(learner, course):
+    log_daily(learner, course, days=21, minutes=10, end=SUNDAY)  # three weeks
+    old_course = make_course("SUM-OLD")
+    create(learner, old_course, MONDAY - datetime.timedelta(weeks=10), 40)
+    figures = study_figures([learner.pk], since=WEDNESDAY)  # from WEDNESDAY's week on
+    assert figures[(learner.pk, course.pk)] == StudyFigures(
+        210, {MONDAY: 70}, SUNDAY, MONDAY - datetime.timedelta(weeks=2)
+    )
+    old_monday = MONDAY - datetime.timedelta(weeks=10)
+    assert figures[(learner.pk, old_course.pk)] == StudyFigures(40, {}, old_monday, old_monday)

@@ -193,9 +193,9 @@ def _queries_for_one_batch() -> int:
         + 1  # their opt-outs
         + 1  # retake: each one's last self-assessment snapshot
         + 1  # weekly digest: which of the due learners have their digest already
-        + 2  # weekly digest: their plans, their weekly study summaries
+        + 3  # weekly digest: their plans, their study summaries (recent weeks; totals)
         + 1  # weekly digest: their assignments due within two weeks (none here)
-        + 2  # behind pace: the same two for the batch
+        + 3  # behind pace: the same three for the batch
         + 1  # team summary: which of them manage a team
         + 2  # due soon, overdue: the batch's assignments near their dates (none here)
         + 1  # overdue to managers: which of them manage a team

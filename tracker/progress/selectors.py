@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 import statistics
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.db.models import OuterRef, QuerySet, Subquery
@@ -109,7 +109,7 @@ def course_totals(
     *, user: User, today: datetime.date, course_ids: list[int] | None = None
 ) -> dict[int, Totals]:
     """Minutes logged per course, all time and over the trailing four weeks (one query)."""
-    figures = study_figures([user.pk], course_ids)
+    figures = study_figures([user.pk], course_ids, since=forecasts.trailing_start(today))
     return {course_id: Totals.of(f, today=today) for (_user, course_id), f in figures.items()}
 
 
@@ -224,20 +224,24 @@ def rows_for_plans(
 
 
 def weekly_minutes(
-    *, user: User, since: datetime.date | None = None, course_ids: list[int] | None = None
+    figures: Iterable[StudyFigures], *, since: datetime.date
 ) -> list[tuple[datetime.date, int]]:
-    """Minutes logged per week (weeks start on Monday), oldest first; `since` is a Monday."""
+    """Minutes logged per week (weeks start on Monday) from the Monday `since`, oldest
+    first, over these courses' figures."""
     weeks: dict[datetime.date, int] = {}
-    for figures in study_figures([user.pk], course_ids).values():
-        for monday, minutes in figures.weekly.items():
-            if since is None or monday >= since:
+    for course_figures in figures:
+        for monday, minutes in course_figures.weekly.items():
+            if monday >= since:
                 weeks[monday] = weeks.get(monday, 0) + minutes
     return sorted(weeks.items())
 
 
 def progress_overview(*, user: User, today: datetime.date) -> Overview:
     """The learner's whole plan: tracks and phases with the chosen course, other courses."""
-    totals = course_totals(user=user, today=today)
+    # The weeks of the charts, which hold the trailing weeks of the forecasts too.
+    window_start = today - datetime.timedelta(days=today.weekday(), weeks=CHART_WEEKS - 1)
+    figures = study_figures([user.pk], since=window_start)
+    totals = {course_id: Totals.of(f, today=today) for (_user, course_id), f in figures.items()}
     rows = plan_rows(user=user, today=today, totals=totals)
     by_course = {row.plan.course_id: row for row in rows}
     tracks = [e.track for e in Enrolment.objects.filter(user=user).select_related("track")]
@@ -268,8 +272,7 @@ def progress_overview(*, user: User, today: datetime.date) -> Overview:
             )
         )
     others = [row for row in rows if row.plan.course_id not in placed]
-    window_start = today - datetime.timedelta(days=today.weekday(), weeks=CHART_WEEKS - 1)
-    weekly = weekly_minutes(user=user, since=window_start)
+    weekly = weekly_minutes(figures.values(), since=window_start)
     return Overview(
         today=today,
         tracks=track_rows,
@@ -298,7 +301,9 @@ class Calibration:
 def course_calibration(*, course: Course) -> Calibration:
     """Median hours logged by the learners who finished the course (shown from three on)."""
     finishers = Plan.objects.filter(course=course, done_on__isnull=False).values("user_id")
-    sums = [f.minutes for f in study_figures(finishers, [course.pk]).values()]
+    # Only the totals are read: the weeks asked for are the current one at most.
+    this_week = datetime.date.today()
+    sums = [f.minutes for f in study_figures(finishers, [course.pk], since=this_week).values()]
     if len(sums) < CALIBRATION_MIN_LEARNERS:
         return Calibration(None, len(sums))
     return Calibration(round(statistics.median(sums) / 60, 1), len(sums))

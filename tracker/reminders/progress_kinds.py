@@ -57,8 +57,8 @@ class LearnerProgress:
 
 
 def progress_of(*, users: Sequence[User], now: dt.datetime) -> dict[int, LearnerProgress]:
-    """Plans with their forecasts for many learners, in two queries whatever their number
-    (plans, then the weekly summaries). Each learner's "today" is their own local date;
+    """Plans with their forecasts for many learners, in three queries whatever their
+    number (plans, then the weekly summaries). Each learner's "today" is their own local date;
     "last week" is the ISO week before the one it falls in."""
     today_of = {u.pk: now.astimezone(u.tzinfo).date() for u in users}
     result = {u.pk: LearnerProgress(today=today_of[u.pk]) for u in users}
@@ -67,7 +67,9 @@ def progress_of(*, users: Sequence[User], now: dt.datetime) -> dict[int, Learner
     plans = list(
         Plan.objects.filter(user__in=users).select_related("course").order_by("start_date", "id")
     )
-    figures = study_figures([u.pk for u in users])
+    # The weeks every learner's trailing window and last week need, and no older ones.
+    since = min(today_of.values()) - dt.timedelta(days=forecasts.TRAILING_DAYS + 7)
+    figures = study_figures([u.pk for u in users], since=since)
     for (user_id, _course_id), course_figures in figures.items():
         progress = result[user_id]
         last_week = week_start(progress.today) - dt.timedelta(weeks=1)

@@ -242,8 +242,8 @@ Figures = tuple[list[AssignedWork], float, float, datetime.date | None, Forecast
 
 
 def member_figures(*, member_ids: list[int], today: datetime.date) -> dict[int, Figures]:
-    """The figures of each learner's row, computed together (four queries): the totals
-    are read from the weekly summaries (study_figures)."""
+    """The figures of each learner's row, computed together (five queries): the totals
+    are read from the weekly summaries (study_figures, two queries)."""
     assignments: dict[int, list[AssignedWork]] = {}
     for values in (  # 1
         Assignment.objects.filter(assignee_id__in=member_ids)
@@ -281,7 +281,10 @@ def member_figures(*, member_ids: list[int], today: datetime.date) -> dict[int, 
     week: dict[int, int] = {}
     overall: dict[int, int] = {}
     last: dict[int, datetime.date] = {}
-    for (user_id, course_id), figures in study_figures(member_ids).items():  # 2
+    recent_weeks = forecasts.trailing_start(today)
+    for (user_id, course_id), figures in study_figures(  # 2, 3
+        member_ids, since=recent_weeks
+    ).items():
         totals.setdefault(user_id, {})[course_id] = Totals.of(figures, today=today)
         week[user_id] = week.get(user_id, 0) + figures.weekly.get(monday, 0)
         overall[user_id] = overall.get(user_id, 0) + figures.minutes
@@ -290,7 +293,7 @@ def member_figures(*, member_ids: list[int], today: datetime.date) -> dict[int, 
     # Plain rows, not model instances: building hundreds of Plan and Course objects
     # cost more than the query (the forecasts only read these few fields).
     plans: dict[int, list[SimpleNamespace]] = {}
-    for values in Plan.objects.filter(user_id__in=member_ids).values(  # 3
+    for values in Plan.objects.filter(user_id__in=member_ids).values(  # 4
         "user_id",
         "course_id",
         "start_date",
@@ -305,7 +308,7 @@ def member_figures(*, member_ids: list[int], today: datetime.date) -> dict[int, 
         )
         plans.setdefault(values["user_id"], []).append(SimpleNamespace(course=course, **values))
     choices: dict[int, set[int]] = {}
-    for user_id, course_id in PhaseChoice.objects.filter(  # 4
+    for user_id, course_id in PhaseChoice.objects.filter(  # 5
         user_id__in=member_ids
     ).values_list("user_id", "course_id"):
         choices.setdefault(user_id, set()).add(course_id)
