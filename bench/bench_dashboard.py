@@ -38,11 +38,12 @@ user = User.objects.get(email="learner@parcours.test")
 TimeEntry.objects.filter(user=user).delete()
 courses = list(user.plans.values_list("course_id", flat=True))
 today = user.local_today()
-TimeEntry.objects.bulk_create(
+# Rebuilds the learner's weekly summaries too (after the delete above).
+services.time_entries_bulk_create(entries=[
     TimeEntry(user=user, course_id=courses[min(n // 92, len(courses) - 1)],
               date=today - datetime.timedelta(days=n), minutes=45, note="daily study")
     for n in range(365)
-)
+])
 print("SESSION", session_for(user), TimeEntry.objects.filter(user=user).count())
 """
 )
@@ -68,7 +69,7 @@ def main() -> None:
         f"learner with {entries} daily entries; gunicorn -w 2; {args.threads} threads; "
         f"{args.requests} requests per view"
     )
-    print_ratios("dashboard", results, aim=0.5)
+    print_ratios("dashboard", results, aims={"warm": 0.75, "cold": 0.6})  # issue 14
 
 
 if __name__ == "__main__":

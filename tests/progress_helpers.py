@@ -6,14 +6,19 @@ import datetime
 
 from courses.models import Course
 from tests.factories import make_course, make_track
+from tracker.progress import services
 from tracker.progress.models import TimeEntry
 
 
 def log_daily(user, course: Course, *, days: int, minutes: int = 30, end: datetime.date):
-    """One entry a day for `days` days ending on `end`, written in one query."""
-    TimeEntry.objects.bulk_create(
-        TimeEntry(user=user, course=course, date=end - datetime.timedelta(days=n), minutes=minutes)
-        for n in range(days)
+    """One entry a day for `days` days ending on `end`, written in a few queries."""
+    services.time_entries_bulk_create(
+        entries=[
+            TimeEntry(
+                user=user, course=course, date=end - datetime.timedelta(days=n), minutes=minutes
+            )
+            for n in range(days)
+        ]
     )
 
 

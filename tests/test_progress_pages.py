@@ -79,8 +79,8 @@ def test_dashboard_query_count_is_pinned(learner_client, personas, path, django_
     _track, a, _c = path
     log_daily(personas.learner, a, days=1000, end=personas.learner.local_today())
     # session, user, the progress version and the catalogue's (tracker/progress/cache.py),
-    # then, unless cached: totals per course, plans, enrolments, phases with the chosen
-    # option, daily totals for the charts, latest entries (6); quick-log courses (1),
+    # then, unless cached: the weekly summaries (weeks; totals), plans, enrolments, phases
+    # with the chosen option, latest entries (6); quick-log courses (1),
     # then the certificates panel (certificates expired or expiring soon: 1),
     # then the assessments panel (tracks, latest assessments: 3), the teams hooks
     # (the learner's assignments, the teams they manage: 2), the nav's unread

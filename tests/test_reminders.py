@@ -194,7 +194,7 @@ def _queries_for_one_batch() -> int:
         + 1  # their opt-outs
         + 1  # retake: each one's last self-assessment snapshot
         + 1  # weekly digest: which of the due learners have their digest already
-        + 3  # weekly digest: their plans, minutes per course, minutes per recent day
+        + 3  # weekly digest: their plans, their study summaries (recent weeks; totals)
         + 1  # weekly digest: their assignments due within two weeks (none here)
         + 3  # behind pace: the same three for the batch
         + 1  # team summary: which of them manage a team

@@ -9,7 +9,8 @@ from decimal import Decimal
 import pytest
 
 from tests.factories import make_course, make_team, make_user
-from tracker.progress.models import Plan, TimeEntry
+from tracker.progress import services as progress_services
+from tracker.progress.models import Plan
 from tracker.reminders import services
 from tracker.reminders.models import KindOptOut, Notification, Reminder, ReminderPreference
 
@@ -40,13 +41,13 @@ def plan(user, course, *, weekly="5", start=TODAY - dt.timedelta(weeks=4), targe
 
 
 def log(user, course, *, days_ago: int, minutes: int):
-    TimeEntry.objects.create(
+    progress_services.time_entry_create(
         user=user, course=course, date=TODAY - dt.timedelta(days=days_ago), minutes=minutes
     )
 
 
 @pytest.mark.django_db
-def test_weekly_digest_sums_the_last_seven_days_against_the_plan(dispatch):
+def test_weekly_digest_sums_last_week_against_the_plan(dispatch):
     learner = make_user("digest@example.test", language="en")
     course = make_course("P1-A", hours="40", title="ML for PMs")
     plan(learner, course, weekly="5", target=TODAY + dt.timedelta(weeks=20))

@@ -1,7 +1,8 @@
 """A learner's path and effort: tracks joined, options chosen, plans, time logged.
 
-Hours are never stored as totals: every figure shown is a SUM over TimeEntry computed by
-the database when it is read (see selectors.py), so nothing can drift.
+Time entries are summarised per learner, course and ISO week (StudyWeek), in the same
+transaction as every write of an entry (services.py): pages read those rows, a few per
+learner and course, instead of summing a year of entries (summaries.py).
 """
 
 from __future__ import annotations
@@ -177,3 +178,52 @@ class TimeEntry(models.Model):
     @property
     def hours(self) -> float:
         return self.minutes / 60
+
+
+class StudyWeek(models.Model):
+    """The minutes a learner logged on one course in one ISO week (Monday `week_start`),
+    with the first and last day of that week that has an entry.
+
+    Written only by services.study_weeks_refresh / study_weeks_rebuild, in the transaction
+    that writes the entries, so it always equals SUM(entries) (`manage.py check_summaries`
+    proves it). One table, not a second one of totals: the reader always returns the weeks
+    (the pace is read from them), so the total and the first and last activity are folded
+    from the same rows at no extra query, and a second table would be one more thing to
+    write and to keep equal. A row exists only while its week has entries.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # CASCADE is never reached with rows left: TimeEntry.course is PROTECT, so a course
+    # with entries cannot be deleted, and a course without entries has no summary rows.
+    course = models.ForeignKey("courses.Course", on_delete=models.CASCADE, related_name="+")
+    week_start = models.DateField()
+    minutes = models.PositiveIntegerField()
+    first_date = models.DateField()
+    last_date = models.DateField()
+
+    class Meta:
+        verbose_name = _("study week")
+        verbose_name_plural = _("study weeks")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "course", "week_start"], name="progress_studyweek_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(minutes__gt=0), name="progress_studyweek_minutes_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    first_date__gte=models.F("week_start"),
+                    last_date__gte=models.F("first_date"),
+                ),
+                name="progress_studyweek_dates_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.course_id} · {self.week_start} · {self.minutes} min"
+
+
+def week_start(day: datetime.date) -> datetime.date:
+    """The Monday of `day`'s ISO week."""
+    return day - datetime.timedelta(days=day.weekday())

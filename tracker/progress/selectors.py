@@ -1,16 +1,18 @@
 """Reads of the progress app: permission-scoped getters and the numbers pages show.
 
-Every total is a SUM computed by the database; the page-level selectors run a fixed number
-of queries whatever the number of time entries (the tests pin it).
+Every total is read from the weekly summaries (summaries.study_figures); the page-level
+selectors run a fixed number of queries whatever the number of time entries (the tests
+pin it).
 """
 
 from __future__ import annotations
 
 import datetime
 import statistics
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
 from courses.models import Course, Phase, Track
@@ -19,6 +21,7 @@ from tracker.accounts.models import User
 from . import forecasts
 from .forecasts import Forecast
 from .models import Enrolment, PhaseChoice, Plan, TimeEntry
+from .summaries import StudyFigures, study_figures
 
 CALIBRATION_MIN_LEARNERS = 3
 RECENT_ENTRIES = 5
@@ -80,23 +83,34 @@ class Totals:
     def recent_hours(self) -> float:
         return self.recent_minutes / 60
 
+    @classmethod
+    def of(cls, figures: StudyFigures, *, today: datetime.date) -> Totals:
+        return cls(figures.minutes, trailing_minutes(figures.weekly, today=today))
+
+
+def trailing_minutes(weekly: Mapping[datetime.date, int], *, today: datetime.date) -> int:
+    """The minutes of the trailing four weeks that end today, from weekly sums: the weeks
+    inside them, and the share of the week they start in that falls inside them (its
+    minutes taken as spread evenly over its days). Exact when today is a Sunday."""
+    start = forecasts.trailing_start(today)
+    total = 0.0
+    for monday, minutes in weekly.items():
+        sunday = monday + datetime.timedelta(days=6)
+        if monday > today or sunday < start:
+            continue
+        if monday >= start:
+            total += minutes
+        else:
+            total += minutes * ((sunday - start).days + 1) / 7
+    return round(total)
+
 
 def course_totals(
     *, user: User, today: datetime.date, course_ids: list[int] | None = None
 ) -> dict[int, Totals]:
     """Minutes logged per course, all time and over the trailing four weeks (one query)."""
-    entries = TimeEntry.objects.filter(user=user)
-    if course_ids is not None:
-        entries = entries.filter(course_id__in=course_ids)
-    rows = entries.values("course_id").annotate(
-        total=Sum("minutes"),
-        recent=Sum(
-            "minutes",
-            filter=Q(date__gte=forecasts.trailing_start(today), date__lte=today),
-            default=0,
-        ),
-    )
-    return {row["course_id"]: Totals(row["total"], row["recent"]) for row in rows}
+    figures = study_figures([user.pk], course_ids, since=forecasts.trailing_start(today))
+    return {course_id: Totals.of(f, today=today) for (_user, course_id), f in figures.items()}
 
 
 @dataclass
@@ -210,30 +224,24 @@ def rows_for_plans(
 
 
 def weekly_minutes(
-    *, user: User, since: datetime.date | None = None, course_ids: list[int] | None = None
+    figures: Iterable[StudyFigures], *, since: datetime.date
 ) -> list[tuple[datetime.date, int]]:
-    """Minutes logged per week (weeks start on Monday), oldest first.
-
-    The database sums per day (a plain GROUP BY, cheap everywhere); the days are then put
-    in their week here, which costs one step per day with entries.
-    """
-    entries = TimeEntry.objects.filter(user=user)
-    if since is not None:
-        entries = entries.filter(date__gte=since)
-    if course_ids is not None:
-        entries = entries.filter(course_id__in=course_ids)
+    """Minutes logged per week (weeks start on Monday) from the Monday `since`, oldest
+    first, over these courses' figures."""
     weeks: dict[datetime.date, int] = {}
-    for day, total in (
-        entries.values("date").annotate(total=Sum("minutes")).values_list("date", "total")
-    ):
-        week = day - datetime.timedelta(days=day.weekday())
-        weeks[week] = weeks.get(week, 0) + total
+    for course_figures in figures:
+        for monday, minutes in course_figures.weekly.items():
+            if monday >= since:
+                weeks[monday] = weeks.get(monday, 0) + minutes
     return sorted(weeks.items())
 
 
 def progress_overview(*, user: User, today: datetime.date) -> Overview:
     """The learner's whole plan: tracks and phases with the chosen course, other courses."""
-    totals = course_totals(user=user, today=today)
+    # The weeks of the charts, which hold the trailing weeks of the forecasts too.
+    window_start = today - datetime.timedelta(days=today.weekday(), weeks=CHART_WEEKS - 1)
+    figures = study_figures([user.pk], since=window_start)
+    totals = {course_id: Totals.of(f, today=today) for (_user, course_id), f in figures.items()}
     rows = plan_rows(user=user, today=today, totals=totals)
     by_course = {row.plan.course_id: row for row in rows}
     tracks = [e.track for e in Enrolment.objects.filter(user=user).select_related("track")]
@@ -264,8 +272,7 @@ def progress_overview(*, user: User, today: datetime.date) -> Overview:
             )
         )
     others = [row for row in rows if row.plan.course_id not in placed]
-    window_start = today - datetime.timedelta(days=today.weekday(), weeks=CHART_WEEKS - 1)
-    weekly = weekly_minutes(user=user, since=window_start)
+    weekly = weekly_minutes(figures.values(), since=window_start)
     return Overview(
         today=today,
         tracks=track_rows,
@@ -292,17 +299,11 @@ class Calibration:
 
 
 def course_calibration(*, course: Course) -> Calibration:
-    """Median hours logged by the learners who finished the course (shown from three on).
-
-    The database sums each finisher's hours; only the median of those sums is taken here.
-    """
+    """Median hours logged by the learners who finished the course (shown from three on)."""
     finishers = Plan.objects.filter(course=course, done_on__isnull=False).values("user_id")
-    sums = list(
-        TimeEntry.objects.filter(course=course, user_id__in=finishers)
-        .values("user_id")
-        .annotate(total=Sum("minutes"))
-        .values_list("total", flat=True)
-    )
+    # Only the totals are read: the weeks asked for are the current one at most.
+    this_week = datetime.date.today()
+    sums = [f.minutes for f in study_figures(finishers, [course.pk], since=this_week).values()]
     if len(sums) < CALIBRATION_MIN_LEARNERS:
         return Calibration(None, len(sums))
     return Calibration(round(statistics.median(sums) / 60, 1), len(sums))

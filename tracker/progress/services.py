@@ -8,11 +8,13 @@ when the input is refused; nothing is written in that case.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Max, Min, Q, Sum
+from django.db.models.functions import TruncWeek
 from django.utils.translation import gettext as _
 
 from courses.models import Course, Module, Phase, Track
@@ -27,7 +29,9 @@ from .models import (
     Enrolment,
     PhaseChoice,
     Plan,
+    StudyWeek,
     TimeEntry,
+    week_start,
 )
 
 MIN_WEEKLY_HOURS = Decimal("0.5")
@@ -233,7 +237,7 @@ def _check_daily_total(
     adding time to the same day run one after the other and cannot both pass the check
     (on SQLite, IMMEDIATE transactions serialise the writers the same way).
     """
-    list(User.objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
+    _lock_learners(user_ids=[user.pk])
     others = TimeEntry.objects.filter(user=user, date=date)
     if exclude_id is not None:
         others = others.exclude(pk=exclude_id)
@@ -271,6 +275,7 @@ def time_entry_create(
         entry = TimeEntry.objects.create(
             user=user, course=course, date=date, minutes=minutes, module=module, note=note
         )
+        study_weeks_refresh(keys=[_week_key(entry)])
         # Studying a course puts it in the plan, so its hours show in the progress.
         plan_add(user=user, course=course)
         progress_changed(user_ids=[user.pk])
@@ -291,17 +296,129 @@ def time_entry_update(
     _validate_entry(user=user, course=course, date=date, minutes=minutes, module=module, note=note)
     with transaction.atomic():
         _check_daily_total(user=user, date=date, minutes=minutes, exclude_id=entry.pk)
+        before = _week_key(entry)
         entry.course = course
         entry.date = date
         entry.minutes = minutes
         entry.module = module
         entry.note = note
         entry.save()
+        study_weeks_refresh(keys=[before, _week_key(entry)])
         progress_changed(user_ids=[user.pk])
     return entry
 
 
 def time_entry_delete(*, entry: TimeEntry) -> None:
+    key = _week_key(entry)
     with transaction.atomic():
+        _lock_learners(user_ids=[entry.user_id])  # first, as every writer of entries does
         entry.delete()
+        study_weeks_refresh(keys=[key])
         progress_changed(user_ids=[entry.user_id])
+
+
+def time_entries_bulk_create(*, entries: list[TimeEntry]) -> list[TimeEntry]:
+    """Insert many entries at once (demo data, benches), with their learners' summaries
+    rebuilt in the same transaction. No check: the caller makes valid entries."""
+    with transaction.atomic():
+        created = TimeEntry.objects.bulk_create(entries, batch_size=1000)
+        user_ids = {entry.user_id for entry in entries}
+        study_weeks_rebuild(user_ids=user_ids)
+        progress_changed(user_ids=user_ids)
+    return created
+
+
+# --- Study summaries (StudyWeek) --------------------------------------------------------
+#
+# Each write of entries recomputes the summary rows of the weeks it touched from the
+# entries themselves (SUM, MIN and MAX over at most a week of one course, on the
+# (user, course, date) index), after locking the learners' rows. Recomputing, rather than
+# adding and subtracting minutes with F() expressions, also keeps the first and last day
+# of a week right when an entry leaves it, and cannot carry an error forward. The lock is
+# what makes it safe under concurrency: every writer of a learner's entries takes it
+# first (the 24-hour check already does), so two writers of one learner run one after the
+# other and the second one's reads see the first one's committed entries (PostgreSQL's
+# READ COMMITTED takes a new snapshot per statement; on SQLite, IMMEDIATE transactions
+# already run writers one at a time).
+
+WeekKey = tuple[int, int, datetime.date]  # (user id, course id, Monday of the week)
+REBUILD_BATCH = 500  # learners per query: well under SQLite's limit of bound parameters
+
+
+def _week_key(entry: TimeEntry) -> WeekKey:
+    return (entry.user_id, entry.course_id, week_start(entry.date))
+
+
+def _lock_learners(*, user_ids: Iterable[int]) -> None:
+    """Lock the learners' rows until the transaction ends, in id order so that two
+    writers of several learners never wait for each other in a cycle."""
+    ids = sorted(set(user_ids))
+    list(User.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
+
+
+def weekly_sums(entries):
+    """Minutes, first and last day per (learner, course, week) of these entries."""
+    return (
+        entries.annotate(week=TruncWeek("date"))
+        .values("user_id", "course_id", "week")
+        .annotate(minutes=Sum("minutes"), first=Min("date"), last=Max("date"))
+        .order_by()
+    )
+
+
+def study_week_of(row: dict) -> StudyWeek:
+    week = row["week"]
+    if isinstance(week, datetime.datetime):  # TruncWeek of a date is a date; be sure
+        week = week.date()
+    return StudyWeek(
+        user_id=row["user_id"],
+        course_id=row["course_id"],
+        week_start=week,
+        minutes=row["minutes"],
+        first_date=row["first"],
+        last_date=row["last"],
+    )
+
+
+def study_weeks_refresh(*, keys: Iterable[WeekKey]) -> None:
+    """Recompute the summary rows of these (learner, course, week) keys from the entries:
+    three or four queries whatever the number of keys (meant for a few)."""
+    keys = set(keys)
+    if not keys:
+        return
+    _lock_learners(user_ids=(user_id for user_id, _course, _week in keys))
+    days = Q()
+    for user_id, course_id, monday in keys:
+        sunday = monday + datetime.timedelta(days=6)
+        days |= Q(user_id=user_id, course_id=course_id, date__range=(monday, sunday))
+    fresh = [study_week_of(row) for row in weekly_sums(TimeEntry.objects.filter(days))]
+    if fresh:
+        StudyWeek.objects.bulk_create(
+            fresh,
+            update_conflicts=True,
+            unique_fields=["user", "course", "week_start"],
+            update_fields=["minutes", "first_date", "last_date"],
+        )
+    emptied = keys - {(row.user_id, row.course_id, row.week_start) for row in fresh}
+    if emptied:
+        gone = Q()
+        for user_id, course_id, monday in emptied:
+            gone |= Q(user_id=user_id, course_id=course_id, week_start=monday)
+        StudyWeek.objects.filter(gone).delete()
+
+
+def study_weeks_rebuild(*, user_ids: Iterable[int]) -> int:
+    """Recompute all the summary rows of these learners from their entries (bulk inserts,
+    `check_summaries --fix`); answers the number of rows written."""
+    ids = sorted(set(user_ids))
+    written = 0
+    with transaction.atomic():
+        for start in range(0, len(ids), REBUILD_BATCH):
+            batch = ids[start : start + REBUILD_BATCH]
+            _lock_learners(user_ids=batch)
+            StudyWeek.objects.filter(user_id__in=batch).delete()
+            entries = TimeEntry.objects.filter(user_id__in=batch)
+            rows = [study_week_of(row) for row in weekly_sums(entries)]
+            StudyWeek.objects.bulk_create(rows, batch_size=1000)
+            written += len(rows)
+    return written

@@ -1,8 +1,8 @@
 """Reminder kinds built on the progress app: the weekly digest, the behind-pace nudge and
 the managers' weekly team summary.
 
-They read a whole batch of users at once (plans, then the minutes logged per course,
-summed by the database) and reuse the progress app's forecast rule
+They read a whole batch of users at once (plans, then the weekly summaries of the minutes
+logged per course) and reuse the progress app's forecast rule
 (`selectors.plan_forecast`), so a reminder says exactly what the dashboard says.
 """
 
@@ -13,20 +13,19 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Sum
 from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from tracker.accounts.models import Membership, Team, User
 from tracker.progress import forecasts
-from tracker.progress.models import Plan, TimeEntry
+from tracker.progress.models import Plan, week_start
 from tracker.progress.selectors import PlanRow, Totals, plan_forecast
+from tracker.progress.summaries import EMPTY, study_figures
 
 from .assignment_kinds import assignment_display_name, assignment_due_label, assignments_due_soon
 from .kinds import Due, Kind, iso_week_label, latest_weekly_slot, preference_of, register
 
-LOOKBACK_DAYS = forecasts.TRAILING_DAYS + 7  # covers every user's trailing window
 NO_PLAN = "no_plan"
 
 
@@ -58,10 +57,9 @@ class LearnerProgress:
 
 
 def progress_of(*, users: Sequence[User], now: dt.datetime) -> dict[int, LearnerProgress]:
-    """Plans with their forecasts for many learners, in three queries whatever their number.
-
-    Each learner's "today" is their own local date, so the trailing windows are summed
-    here from per-day totals the database computes."""
+    """Plans with their forecasts for many learners, in three queries whatever their
+    number (plans, then the weekly summaries). Each learner's "today" is their own local date;
+    "last week" is the ISO week before the one it falls in."""
     today_of = {u.pk: now.astimezone(u.tzinfo).date() for u in users}
     result = {u.pk: LearnerProgress(today=today_of[u.pk]) for u in users}
     if not users:
@@ -69,28 +67,18 @@ def progress_of(*, users: Sequence[User], now: dt.datetime) -> dict[int, Learner
     plans = list(
         Plan.objects.filter(user__in=users).select_related("course").order_by("start_date", "id")
     )
-    totals: dict[tuple[int, int], int] = {
-        (row["user_id"], row["course_id"]): row["minutes"]
-        for row in TimeEntry.objects.filter(user__in=users)
-        .values("user_id", "course_id")
-        .annotate(minutes=Sum("minutes"))
-    }
-    since = min(today_of.values()) - dt.timedelta(days=LOOKBACK_DAYS)
-    recent: dict[tuple[int, int], int] = defaultdict(int)
-    for row in (
-        TimeEntry.objects.filter(user__in=users, date__gte=since)
-        .values("user_id", "course_id", "date")
-        .annotate(minutes=Sum("minutes"))
-    ):
-        progress = result[row["user_id"]]
-        if forecasts.trailing_start(progress.today) <= row["date"] <= progress.today:
-            recent[(row["user_id"], row["course_id"])] += row["minutes"]
-        if progress.today - dt.timedelta(days=7) <= row["date"] < progress.today:
-            progress.last_week_minutes += row["minutes"]
+    # The weeks every learner's trailing window and last week need, and no older ones.
+    since = min(today_of.values()) - dt.timedelta(days=forecasts.TRAILING_DAYS + 7)
+    figures = study_figures([u.pk for u in users], since=since)
+    for (user_id, _course_id), course_figures in figures.items():
+        progress = result[user_id]
+        last_week = week_start(progress.today) - dt.timedelta(weeks=1)
+        progress.last_week_minutes += course_figures.weekly.get(last_week, 0)
     for plan in plans:
-        key = (plan.user_id, plan.course_id)
-        plan_totals = Totals(totals.get(key, 0), recent.get(key, 0))
         progress = result[plan.user_id]
+        plan_totals = Totals.of(
+            figures.get((plan.user_id, plan.course_id), EMPTY), today=progress.today
+        )
         progress.rows.append(
             PlanRow(
                 plan=plan,
@@ -138,7 +126,7 @@ STATUS_LABELS = {
 
 @register
 class WeeklyDigest(Kind):
-    """At the learner's day and hour: the last seven days' hours against the plan, and
+    """At the learner's day and hour: last week's hours against the plan, and
     what is next, and the open assignments due within two weeks."""
 
     name = "weekly_digest"

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import NamedTuple
 
-from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
 from courses.models import Competency, Phase, TrackTarget, in_language
@@ -27,13 +27,14 @@ from tracker.assessments.models import Assessment, ManagerRating, Rating
 from tracker.progress import cache as progress_cache
 from tracker.progress import forecasts
 from tracker.progress.forecasts import Forecast
-from tracker.progress.models import PhaseChoice, Plan, TimeEntry
+from tracker.progress.models import PhaseChoice, Plan
 from tracker.progress.selectors import (
     COURSE_HEAVY_FIELDS,
     Totals,
     group_forecast,
     rows_for_plans,
 )
+from tracker.progress.summaries import study_figures
 
 from .models import Assignment, AssignmentLog, Invitation, hash_invitation_token
 
@@ -312,8 +313,8 @@ Figures = tuple[list[AssignedWork], float, float, datetime.date | None, Forecast
 
 
 def member_figures(*, member_ids: list[int], today: datetime.date) -> dict[int, Figures]:
-    """The figures of each learner's row, computed together (four queries): every total
-    is a SUM by the database, grouped per learner and course."""
+    """The figures of each learner's row, computed together (five queries): the totals
+    are read from the weekly summaries (study_figures, two queries)."""
     assignments: dict[int, list[AssignedWork]] = {}
     for values in (  # 1
         Assignment.objects.filter(assignee_id__in=member_ids)
@@ -346,32 +347,24 @@ def member_figures(*, member_ids: list[int], today: datetime.date) -> dict[int, 
                 name_en=name_en or "",
             )
         )
-    trailing = forecasts.trailing_start(today)
     monday = week_start(today)
     totals: dict[int, dict[int, Totals]] = {}  # learner -> course -> totals
     week: dict[int, int] = {}
     overall: dict[int, int] = {}
     last: dict[int, datetime.date] = {}
-    for row in (  # 2
-        TimeEntry.objects.filter(user_id__in=member_ids)
-        .values("user_id", "course_id")
-        .annotate(
-            total=Sum("minutes"),
-            recent=Sum("minutes", filter=Q(date__gte=trailing, date__lte=today), default=0),
-            week=Sum("minutes", filter=Q(date__gte=monday, date__lte=today), default=0),
-            last=Max("date"),
-        )
-    ):
-        user_id = row["user_id"]
-        totals.setdefault(user_id, {})[row["course_id"]] = Totals(row["total"], row["recent"])
-        week[user_id] = week.get(user_id, 0) + row["week"]
-        overall[user_id] = overall.get(user_id, 0) + row["total"]
-        if user_id not in last or row["last"] > last[user_id]:
-            last[user_id] = row["last"]
+    recent_weeks = forecasts.trailing_start(today)
+    for (user_id, course_id), figures in study_figures(  # 2, 3
+        member_ids, since=recent_weeks
+    ).items():
+        totals.setdefault(user_id, {})[course_id] = Totals.of(figures, today=today)
+        week[user_id] = week.get(user_id, 0) + figures.weekly.get(monday, 0)
+        overall[user_id] = overall.get(user_id, 0) + figures.minutes
+        if user_id not in last or figures.last_activity > last[user_id]:
+            last[user_id] = figures.last_activity
     # Plain rows, not model instances: building hundreds of Plan and Course objects
     # cost more than the query (the forecasts only read these few fields).
     plans: dict[int, list[SimpleNamespace]] = {}
-    for values in Plan.objects.filter(user_id__in=member_ids).values(  # 3
+    for values in Plan.objects.filter(user_id__in=member_ids).values(  # 4
         "user_id",
         "course_id",
         "start_date",
@@ -386,7 +379,7 @@ def member_figures(*, member_ids: list[int], today: datetime.date) -> dict[int, 
         )
         plans.setdefault(values["user_id"], []).append(SimpleNamespace(course=course, **values))
     choices: dict[int, set[int]] = {}
-    for user_id, course_id in PhaseChoice.objects.filter(  # 4
+    for user_id, course_id in PhaseChoice.objects.filter(  # 5
         user_id__in=member_ids
     ).values_list("user_id", "course_id"):
         choices.setdefault(user_id, set()).add(course_id)

@@ -24,6 +24,7 @@ from courses.models import Course, Phase, Track
 from tracker.accounts.models import Membership, Team, User
 from tracker.assessments.services import seed_assessments
 from tracker.certificates.services import seed_certificates
+from tracker.progress import services
 from tracker.progress.cache import progress_changed
 from tracker.progress.models import Enrolment, PhaseChoice, Plan, TimeEntry
 from tracker.teams.services import seed_assignments
@@ -208,10 +209,11 @@ def seed_time_entries(demo: Demo) -> int:
             changed.append(plan)
             started = plan.target_date
         if len(entries) >= 5000:
-            TimeEntry.objects.bulk_create(entries, batch_size=1000)
+            # Whole learners at a time, so each one's summaries are rebuilt once.
+            services.time_entries_bulk_create(entries=entries)
             created += len(entries)
             entries = []
-    TimeEntry.objects.bulk_create(entries, batch_size=1000)
+    services.time_entries_bulk_create(entries=entries)
     Plan.objects.bulk_update(
         changed, ["start_date", "target_date", "done_on", "done_source"], batch_size=500
     )
