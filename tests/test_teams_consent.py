@@ -452,3 +452,48 @@ def test_the_migration_tells_each_existing_member_once_which_teams_see_them(pers
     assert "Team C, managed by Oscar Othermanager" in body
     # Memberships are untouched.
     assert Membership.objects.count() == 3
+
+
+def test_an_invitation_whose_email_fails_is_kept_and_the_manager_told(personas, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise OSError("SMTP down")
+
+    monkeypatch.setattr(services, "send_mail", refuse)
+    manager = personas.client_for("manager")
+    response = invite(manager, personas, "x@example.test")
+    assert Invitation.objects.get().email == "x@example.test"
+    page = manager.get(response.url)
+    assert "n\u2019a pas pu partir" in page.content.decode()
+
+
+def test_a_sign_up_link_for_an_address_that_has_an_account_now_asks_to_log_in(personas, client):
+    invitation, _sent = services.invitation_create(
+        team=personas.team, inviter=personas.manager, email="late@example.test"
+    )
+    raw = invitation.new_token()
+    invitation.save()
+    make_user("late@example.test")  # signed up another way since
+    response = client.get(reverse("teams:invitation_signup", args=[raw]))
+    answer = reverse("teams:invitation", args=[invitation.pk])
+    assert response.url == f"{reverse('login')}?next={answer.replace('/', '%2F')}"
+
+
+def test_the_profile_runs_the_same_queries_for_one_team_or_three(personas):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = personas.client_for("learner")
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("profile")).status_code == 200
+        return len(queries)
+
+    one = count()
+    for name in ("Team C", "Team D"):
+        make_team(
+            name, managers=[personas.manager, personas.other_manager], members=[personas.learner]
+        )
+    # session, user, the teams, their managers (one prefetch), the activity, the nav's
+    # unread count and the hooks: none grows with the number of teams.
+    assert count() == one

@@ -114,3 +114,16 @@ def account_menu(page):
     if menu.get_attribute("open") is None:
         menu.locator("summary").click()
     return menu
+
+
+def follow_sign_up_link(page) -> None:
+    """A sign-up ends with "check your email": open the emailed link and confirm, as the
+    person would (the account opens and they land on the dashboard)."""
+    from django.core import mail
+    from playwright.sync_api import expect
+
+    expect(page).to_have_url(re.compile(r"/accounts/signup/sent/$"))
+    link = re.search(r"https?://[^/\s]+(/accounts/signup/confirm/\S+/)", mail.outbox[-1].body)
+    page.goto(link.group(1))
+    page.locator("main button[type=submit]").click()
+    expect(page).not_to_have_url(re.compile(r"/accounts/signup/"))

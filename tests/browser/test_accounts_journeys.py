@@ -5,10 +5,14 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.core import mail
 from playwright.sync_api import expect
 
-from tests.browser.checks import account_menu, assert_accessible, assert_focus_visible
+from tests.browser.checks import (
+    account_menu,
+    assert_accessible,
+    assert_focus_visible,
+    follow_sign_up_link,
+)
 from tests.factories import PASSWORD, make_user
 from tracker.accounts.models import User
 
@@ -38,10 +42,7 @@ def test_sign_up_confirms_the_address_then_lands_on_the_dashboard(page, live_ser
     page.get_by_role("button", name="Créer un compte").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Consultez vos e-mails")
     assert_accessible(page)
-    link = re.search(r"https?://[^/\s]+(/accounts/signup/confirm/\S+/)", mail.outbox[0].body)
-    page.goto(link.group(1))
-    assert_accessible(page)
-    page.get_by_role("button", name="Ouvrir mon compte").click()
+    follow_sign_up_link(page)
     expect(page).to_have_url(f"{live_server.url}/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Bonjour Nina")
     assert User.objects.get().timezone == "America/Montreal"

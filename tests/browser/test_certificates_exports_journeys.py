@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.checks import account_menu, assert_accessible
+from tests.browser.checks import account_menu, assert_accessible, follow_sign_up_link
 from tests.factories import make_option, make_track
 from tracker.accounts.models import User
 from tracker.certificates.models import Certificate
@@ -53,6 +53,7 @@ def test_a_new_learner_goes_from_sign_up_to_certificate_and_exports(page, live_s
     page.locator("#id_password2").fill(PASSWORD)
     page.locator("#id_language").select_option("en")
     page.locator("main button[type=submit]").click()
+    follow_sign_up_link(page)
     expect(page.get_by_role("heading", level=1)).to_have_text("Hello Nina")
     user = User.objects.get(email="nina@example.test")
 
