@@ -17,7 +17,10 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 CLIENTS = 30
@@ -43,7 +46,10 @@ def test_make_run_uses_that_server():
     assert 'scripts/serve "127.0.0.1:$PORT"' in (ROOT / "scripts" / "run").read_text()
 
 
-def test_the_make_run_server_runs_a_bounded_number_of_requests_at_once(tmp_path):
+@pytest.fixture
+def make_run_server(tmp_path) -> Iterator[int]:
+    """scripts/serve on a free port, with `make run`'s settings (plus the counting view);
+    yields the port once it answers."""
     port = _free_port()
     env = {
         **os.environ,
@@ -75,23 +81,42 @@ def test_the_make_run_server_runs_a_bounded_number_of_requests_at_once(tmp_path)
                 assert server.poll() is None, log.read_text()
                 assert time.monotonic() < deadline, log.read_text()
                 time.sleep(0.2)
-
-        statuses: list[int] = []
-        clients = [
-            threading.Thread(
-                target=lambda: statuses.append(_get(port, "/test/concurrency/?hold=0.5")[0])
-            )
-            for _ in range(CLIENTS)
-        ]
-        for client in clients:
-            client.start()
-        for client in clients:
-            client.join()
-        most = json.loads(_get(port, "/test/concurrency/")[1])["most"]
+        yield port
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=10)
 
+
+def test_the_make_run_server_runs_a_bounded_number_of_requests_at_once(make_run_server):
+    port = make_run_server
+    statuses: list[int] = []
+    clients = [
+        threading.Thread(
+            target=lambda: statuses.append(_get(port, "/test/concurrency/?hold=0.5")[0])
+        )
+        for _ in range(CLIENTS)
+    ]
+    for client in clients:
+        client.start()
+    for client in clients:
+        client.join()
+    most = json.loads(_get(port, "/test/concurrency/")[1])["most"]
+
     assert statuses == [200] * CLIENTS
     # All 30 at once before (a thread per client); a few now, the rest queued in order.
     assert 1 < most <= 8, most
+
+
+def test_a_kept_alive_connection_survives_a_pause(make_run_server):
+    """A browser reuses its connection after the reader paused: the server must not have
+    closed it under the client (gunicorn's default keeps it 2 s)."""
+    conn = http.client.HTTPConnection("127.0.0.1", make_run_server, timeout=30)
+    try:
+        for pause in (0, 3):
+            time.sleep(pause)
+            conn.request("GET", "/test/concurrency/", headers={"Host": "127.0.0.1"})
+            response = conn.getresponse()
+            response.read()
+            assert response.status == 200
+    finally:
+        conn.close()

@@ -18,8 +18,9 @@ DISPATCH_EVERY_SECONDS = int(os.environ.get("PARCOURS_REMINDERS_DISPATCH_EVERY",
 # Periodic tasks (beat). Tasks are thin adapters over domain functions.
 app.conf.beat_schedule = {
     # One dispatcher pass every 15 minutes: creates the reminders due by now (catching up
-    # on missed passes) and re-enqueues lost sends. Two beats would only run two passes,
-    # which the reminders' unique key makes harmless.
+    # on missed passes) and re-enqueues lost sends. Two beats would only run two passes:
+    # one skips while the other holds the dispatch lease, and the reminders' unique key
+    # keeps passes one after the other from doubling anything.
     "reminders-dispatch": {
         "task": "reminders.dispatch",
         "schedule": DISPATCH_EVERY_SECONDS,
