@@ -224,16 +224,21 @@ def test_inline_edit_and_delete(learner_client, personas, course):
     response = learner_client.post(
         url, data | {prefix + "duration": "0"}, headers={"hx-request": "true"}
     )
-    assert response.status_code == 422
+    # htmx swaps only 2xx answers: the refusal is a 200 drawn into the row being edited.
+    assert response.status_code == 200
+    assert response.headers["HX-Retarget"] == f"#entry-{entry.pk}"
     assert "duration" in response.context["form"].errors
+    assert learner_client.post(url, data | {prefix + "duration": "0"}).status_code == 422
     response = learner_client.post(url, data, headers={"hx-request": "true"})
     assert response.status_code == 200
+    assert 'id="entries-list"' in response.text  # the list again: its totals moved
     entry.refresh_from_db()
     assert (entry.minutes, entry.date) == (120, datetime.date(2026, 1, 4))
     response = learner_client.post(
         reverse("progress:entry_delete", args=[entry.pk]), headers={"hx-request": "true"}
     )
-    assert response.status_code == 200 and response.text == ""
+    assert response.status_code == 200 and 'id="entries-list"' in response.text
+    assert "No entries." in response.text
     assert not TimeEntry.objects.exists()
 
 
