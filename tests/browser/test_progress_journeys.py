@@ -77,7 +77,7 @@ def test_quick_log_updates_the_dashboard_and_entries_are_edited_inline(page):
 def test_study_timer_survives_a_reload_and_logs_on_a_phone(page):
     """At 390 px: start the timer, reload, stop, and the entry and the summary move."""
     make_user("learner@example.test", language="en")
-    track, p1, _p2, a, _b, _c = make_track_with_options()
+    _track, p1, _p2, a, _b, _c = make_track_with_options()
     _log_in(page, "learner@example.test")
     page.set_viewport_size({"width": 390, "height": 844})
     user = User.objects.get(email="learner@example.test")
