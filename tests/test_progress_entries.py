@@ -507,3 +507,13 @@ def test_each_row_has_the_same_pair_of_actions(learner_client, personas, course)
     assert text.count('>Edit<span class="visually-hidden">') == 2
     assert text.count('>Delete<span class="visually-hidden">') == 2
     assert 'style="' not in text and "<script>" not in text
+
+
+def test_deleting_without_javascript_goes_back_to_the_same_filter(learner_client, personas, course):
+    entry = create(personas.learner, course, date=datetime.date(2026, 1, 5))
+    page = learner_client.get(reverse("progress:entries"), {"course": "C-1"}).text
+    assert 'name="next" value="/progress/entries/?course=C-1"' in page
+    response = learner_client.post(
+        reverse("progress:entry_delete", args=[entry.pk]), {"next": "/progress/entries/?course=C-1"}
+    )
+    assert response.status_code == 302 and response.url == "/progress/entries/?course=C-1"

@@ -278,6 +278,10 @@ def test_the_course_page_offers_the_timer_on_its_course(learner_client, personas
         {"course": "C-1", "panel": "course", "page": "C-1"},
     )
     assert "Studying Course C-1" in response.text
+    # A reload of the course page shows it running, its start in the learner's zone.
+    page = learner_client.get(reverse("courses:course", args=["C-1"])).text
+    started = StudyTimer.objects.get().started_at.astimezone(PARIS)
+    assert 'role="timer"' in page and f"since {started:%m/%d/%Y}" in page
     timers.timer_discard(user=personas.learner)
     timers.timer_start(
         user=personas.learner, course=course, now=minutes_later(datetime.datetime.now(PARIS), -30)
