@@ -85,7 +85,7 @@ def test_study_timer_survives_a_reload_and_logs_on_a_phone(page):
     page.goto("/")
     expect(page.locator("#progress-board")).to_contain_text("0 h of 10 h (0%)")
     timer = page.locator("#study-timer")
-    timer.get_by_label("Course to study").select_option(a.code)
+    timer.get_by_label("What are you studying?").select_option(a.code)
     timer.get_by_role("button", name="Start the timer").click()
     expect(timer.get_by_role("timer")).to_be_visible()
     assert StudyTimer.objects.get(user=user).course == a

@@ -236,7 +236,8 @@ def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
             warning = selectors.duplicate_warning(entry=entry)
             if request.htmx:
                 # Totals and weeks may have moved: the whole list is drawn again.
-                return _entries_list_response(request, warning=warning)
+                # The focus goes back to the row's "Edit" (autofocus, which htmx honours).
+                return _entries_list_response(request, warning=warning, saved_id=entry.pk)
             messages.success(request, _("Entry saved."))
             if warning:
                 messages.warning(request, warning)
