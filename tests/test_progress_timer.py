@@ -295,6 +295,16 @@ def test_the_course_page_offers_the_timer_on_its_course(learner_client, personas
     assert 'id="course-progress"' in response.text and "30 min logged" in response.text
 
 
+def test_stopping_without_javascript(learner_client, personas, course, at_now):
+    timers.timer_start(user=personas.learner, course=course, now=minutes_later(NOW, -40))
+    response = learner_client.get(reverse("progress:timer_stop"))
+    assert response.status_code == 200 and "<html" in response.text
+    assert 'value="40 min"' in response.text
+    response = learner_client.post(reverse("progress:timer_stop"), {"duration": "40", "log": ""})
+    assert response.status_code == 302 and response.url == reverse("dashboard")
+    assert TimeEntry.objects.get().minutes == 40 and not StudyTimer.objects.exists()
+
+
 def test_keep_running_and_discard(learner_client, personas, course):
     timers.timer_start(user=personas.learner, course=course)
     response = htmx(learner_client, "get", reverse("progress:timer") + "?panel=dashboard")

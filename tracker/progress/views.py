@@ -283,7 +283,8 @@ def _timer_response(request: HttpRequest, **kwargs) -> HttpResponse:
         )
     if request.htmx:
         return render(request, "progress/_timer.html", context)
-    return render(request, "progress/timer.html", context, status=422 if kwargs else 200)
+    refused = any(form is not None and form.errors for form in kwargs.values())
+    return render(request, "progress/timer.html", context, status=422 if refused else 200)
 
 
 @login_required
