@@ -10,13 +10,15 @@ import datetime
 import statistics
 from dataclasses import dataclass, field
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from courses.models import Course, Phase, Track
 from tracker.accounts.models import User
 
 from . import forecasts
+from .durations import format_minutes
 from .forecasts import Forecast
 from .models import Enrolment, PhaseChoice, Plan, TimeEntry
 
@@ -355,10 +357,6 @@ def chosen_course_ids(*, user: User) -> set[int]:
 def duplicate_warning(*, entry: TimeEntry) -> str | None:
     """A warning when another entry has the same course, day and duration: a likely
     duplicate (a double submit, or logged on two devices). The entry is kept."""
-    from django.utils.translation import gettext as _
-
-    from .durations import format_minutes
-
     twin = (
         TimeEntry.objects.filter(
             user_id=entry.user_id, course_id=entry.course_id, date=entry.date, minutes=entry.minutes
@@ -420,8 +418,6 @@ def entries_by_week(
 
 def entries_total(*, entries: QuerySet[TimeEntry]) -> dict:
     """How many entries and minutes the filter selects (one query)."""
-    from django.db.models import Count
-
     return entries.order_by().aggregate(count=Count("id"), minutes=Sum("minutes", default=0))
 
 
