@@ -233,6 +233,13 @@ CASES: list[Case] = [
         kwargs={"pk": "entry"},
         missing="pk",
     ),
+    # The timer is the signed-in learner's own: no id in its URLs.
+    Case("progress:timer", "GET", LOGGED_IN),
+    Case(
+        "progress:timer_start", "POST", row(302, 302, 302, 302, 302, 302), data={"course": "SOLO"}
+    ),
+    # Nobody's timer is running in the world: stopping says so and goes back.
+    Case("progress:timer_stop", "GET", row(302, 302, 302, 302, 302, 302)),
     Case(
         "progress:plan",
         "GET",
@@ -520,6 +527,25 @@ CASES: list[Case] = [
         kwargs={"entry_id": "entry"},
         missing="entry_id",
     ),
+    Case(
+        "api:update_time_entry",
+        "PATCH",
+        row(401, 200, 404, 404, 404, 404),
+        kwargs={"entry_id": "entry"},
+        data={"minutes": 45},
+        json=True,
+        missing="entry_id",
+    ),
+    Case("api:get_timer", "GET", API_LOGGED_IN),
+    Case(
+        "api:start_timer",
+        "POST",
+        row(401, 201, 201, 201, 201, 201),
+        data={"course": "SOLO"},
+        json=True,
+    ),
+    # Nobody's timer is running in the world.
+    Case("api:stop_timer", "DELETE", row(401, 404, 404, 404, 404, 404)),
     Case("api:my_progress", "GET", API_LOGGED_IN),
     Case("api:my_notifications", "GET", API_LOGGED_IN),
     Case(

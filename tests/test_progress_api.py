@@ -44,6 +44,7 @@ def test_post_answers_201_with_the_entry_and_its_id(learner_client, personas, co
         "date": "2026-01-05",
         "minutes": 90,
         "note": "read",
+        "warning": None,
     }
     assert entry.user == personas.learner
     listed = learner_client.get(URL).json()
@@ -156,3 +157,109 @@ def test_progress_per_course(learner_client, personas, course):
     assert row["percent"] == 150.0  # more than the estimate is allowed
     assert row["status"] == "on_track"
     assert row["projected_finish"] == personas.learner.local_today().isoformat()
+
+
+def test_a_likely_duplicate_is_saved_with_a_warning(learner_client, personas, course):
+    first = post(learner_client, body())
+    assert first.json()["warning"] is None
+    second = post(learner_client, body(note="again"))
+    assert second.status_code == 201
+    warning = second.json()["warning"]  # in the learner's language (French by default)
+    assert "1h30" in warning and "2026-01-05" in warning
+    assert TimeEntry.objects.count() == 2
+    # Another day, duration or course is no duplicate.
+    assert post(learner_client, body(minutes=60)).json()["warning"] is None
+    assert post(learner_client, body(date="2026-01-06")).json()["warning"] is None
+
+
+def patch(client, entry_id, data):
+    return client.patch(f"{URL}/{entry_id}", json.dumps(data), content_type="application/json")
+
+
+def test_patch_edits_the_fields_given_and_keeps_the_others(learner_client, personas, course):
+    entry = services.time_entry_create(
+        user=personas.learner, course=course, date=datetime.date(2026, 1, 5), minutes=30, note="n"
+    )
+    response = patch(learner_client, entry.pk, {"minutes": 45})
+    assert response.status_code == 200
+    assert response.json() == {
+        "id": entry.pk,
+        "course": "C-1",
+        "date": "2026-01-05",
+        "minutes": 45,
+        "note": "n",
+        "warning": None,
+    }
+    make_course("C-2")
+    response = patch(learner_client, entry.pk, {"course": "C-2", "note": "", "date": "2026-01-04"})
+    entry.refresh_from_db()
+    assert (entry.course.code, entry.note, entry.date, entry.minutes) == (
+        "C-2",
+        "",
+        datetime.date(2026, 1, 4),
+        45,
+    )
+
+
+def test_patch_drops_the_module_when_the_course_changes(learner_client, personas):
+    with_module = make_course("M-1", modules=[("Intro", 2)])
+    entry = services.time_entry_create(
+        user=personas.learner,
+        course=with_module,
+        date=datetime.date(2026, 1, 5),
+        minutes=30,
+        module=with_module.modules.get(),
+    )
+    assert patch(learner_client, entry.pk, {"note": "kept"}).status_code == 200
+    entry.refresh_from_db()
+    assert entry.module is not None
+    make_course("C-3")
+    assert patch(learner_client, entry.pk, {"course": "C-3"}).status_code == 200
+    entry.refresh_from_db()
+    assert entry.module is None
+
+
+@pytest.mark.parametrize(
+    ("bad", "field"),
+    [
+        ({"minutes": 0}, "minutes"),
+        ({"minutes": 1441}, "minutes"),
+        ({"minutes": "abc"}, "minutes"),
+        ({"date": "2999-01-01"}, "date"),
+        ({"date": "1999-12-31"}, "date"),
+        ({"note": "x" * 2001}, "note"),
+        ({"minutes": 23 * 60 + 31}, "minutes"),  # over 24 h with the other entry that day
+    ],
+)
+def test_patch_makes_the_checks_of_the_form(learner_client, personas, course, bad, field):
+    day = datetime.date(2026, 1, 5)
+    services.time_entry_create(user=personas.learner, course=course, date=day, minutes=30)
+    entry = services.time_entry_create(user=personas.learner, course=course, date=day, minutes=20)
+    response = patch(learner_client, entry.pk, bad)
+    assert response.status_code == 422, response.content
+    assert response.json()["detail"][0]["loc"][-1] == field
+    entry.refresh_from_db()
+    assert entry.minutes == 20 and entry.date == day
+
+
+def test_patch_someone_elses_entry_or_an_unknown_course_answers_404(
+    learner_client, personas, course
+):
+    theirs = services.time_entry_create(
+        user=personas.other_learner, course=course, date=datetime.date(2026, 1, 5), minutes=30
+    )
+    assert patch(learner_client, theirs.pk, {"minutes": 60}).status_code == 404
+    mine = services.time_entry_create(
+        user=personas.learner, course=course, date=datetime.date(2026, 1, 5), minutes=30
+    )
+    assert patch(learner_client, mine.pk, {"course": "NOPE"}).status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.minutes == 30
+
+
+def test_patch_into_a_duplicate_warns(learner_client, personas, course):
+    day = datetime.date(2026, 1, 5)
+    services.time_entry_create(user=personas.learner, course=course, date=day, minutes=30)
+    entry = services.time_entry_create(user=personas.learner, course=course, date=day, minutes=20)
+    response = patch(learner_client, entry.pk, {"minutes": 30})
+    assert response.status_code == 200 and "30 min" in response.json()["warning"]

@@ -21,6 +21,9 @@ from tracker.progress.durations import format_minutes, parse_duration
         ("24h", 1440),
         (" 3 heures ", 180),
         ("0,25", 15),
+        ("1:30", 90),
+        ("0:45", 45),
+        ("24:00", 1440),
     ],
 )
 def test_durations_are_read_as_people_type_them(text, minutes):
@@ -42,6 +45,9 @@ def test_durations_are_read_as_people_type_them(text, minutes):
         ("", "Enter a duration"),
         ("abc", "Enter a duration"),
         ("1h75", "Enter a duration"),
+        ("1:75", "Enter a duration"),
+        ("1:5", "Enter a duration"),
+        ("25:00", "cannot exceed 24 hours"),
         ("25h", "cannot exceed 24 hours"),
         ("1441", "cannot exceed 24 hours"),
         ("999999", "cannot exceed 24 hours"),

@@ -224,16 +224,21 @@ def test_inline_edit_and_delete(learner_client, personas, course):
     response = learner_client.post(
         url, data | {prefix + "duration": "0"}, headers={"hx-request": "true"}
     )
-    assert response.status_code == 422
+    # htmx swaps only 2xx answers: the refusal is a 200 drawn into the row being edited.
+    assert response.status_code == 200
+    assert response.headers["HX-Retarget"] == f"#entry-{entry.pk}"
     assert "duration" in response.context["form"].errors
+    assert learner_client.post(url, data | {prefix + "duration": "0"}).status_code == 422
     response = learner_client.post(url, data, headers={"hx-request": "true"})
     assert response.status_code == 200
+    assert 'id="entries-list"' in response.text  # the list again: its totals moved
     entry.refresh_from_db()
     assert (entry.minutes, entry.date) == (120, datetime.date(2026, 1, 4))
     response = learner_client.post(
         reverse("progress:entry_delete", args=[entry.pk]), headers={"hx-request": "true"}
     )
-    assert response.status_code == 200 and response.text == ""
+    assert response.status_code == 200 and 'id="entries-list"' in response.text
+    assert "No entries." in response.text
     assert not TimeEntry.objects.exists()
 
 
@@ -364,3 +369,151 @@ def test_french_is_the_default_language_of_the_messages(client, personas, course
     client.force_login(personas.learner)
     response = post_entry(client, entry_data(course, duration="0"), hx_request="true")
     assert "La durée doit être supérieure à zéro." in response.text
+
+
+# --- Quick log: remembers, plan first, 1:30, undo, duplicates -------------------------------
+
+
+def test_quick_log_accepts_hours_and_minutes_with_a_colon(learner_client, course):
+    post_entry(learner_client, entry_data(course, duration="1:30"), hx_request="true")
+    assert TimeEntry.objects.get().minutes == 90
+
+
+def test_quick_log_remembers_the_last_course_and_lists_the_plan_first(
+    learner_client, personas, course
+):
+    planned = make_course("Z-PLAN")
+    services.plan_add(user=personas.learner, course=planned)
+    form = learner_client.get(reverse("dashboard")).context["form"]
+    assert form.initial.get("course") is None  # nothing logged yet
+    [(mine, first), (others, rest)] = form.course_groups
+    assert (str(mine), [c.code for c in first]) == ("My plan", ["Z-PLAN"])
+    assert str(others) == "Other courses" and "C-1" in [c.code for c in rest]
+    page = learner_client.get(reverse("dashboard")).text
+    assert page.index('<optgroup label="My plan">') < page.index('value="C-1"')
+    post_entry(learner_client, entry_data(course), hx_request="true")
+    response = learner_client.get(reverse("dashboard"))
+    assert response.context["form"].initial["course"] == "C-1"
+    assert '<option value="C-1" selected>' in response.text
+    # The no-JS log page remembers it too.
+    response = learner_client.get(reverse("progress:entry_create"))
+    assert '<option value="C-1" selected>' in response.text
+
+
+def test_undo_right_after_logging(learner_client, personas, course):
+    response = post_entry(learner_client, entry_data(course), hx_request="true")
+    entry = TimeEntry.objects.get()
+    undo = reverse("progress:entry_delete", args=[entry.pk])
+    assert f'hx-post="{undo}"' in response.text and "Undo" in response.text
+    response = learner_client.post(undo, {"panel": "dashboard"}, headers={"hx-request": "true"})
+    assert 'id="progress-board"' in response.text
+    assert "Undone: 1h30 on Course C-1 removed." in response.text
+    assert not TimeEntry.objects.exists()
+    # On a course page, undo draws the course panel again.
+    data = entry_data(course, panel="course", page="C-1")
+    post_entry(learner_client, data, hx_request="true")
+    undo = reverse("progress:entry_delete", args=[TimeEntry.objects.get().pk])
+    response = learner_client.post(
+        undo, {"panel": "course", "page": "C-1"}, headers={"hx-request": "true"}
+    )
+    assert 'id="course-progress"' in response.text and not TimeEntry.objects.exists()
+
+
+def test_a_likely_duplicate_is_logged_with_a_warning(learner_client, personas, course):
+    first = post_entry(learner_client, entry_data(course), hx_request="true")
+    assert "duplicate" not in first.text
+    second = post_entry(learner_client, entry_data(course, note="again"), hx_request="true")
+    assert "already logged 1h30 on this course on 2026-01-05: is this a duplicate?" in second.text
+    assert TimeEntry.objects.count() == 2
+    # Without JS, the warning comes with the redirect.
+    response = post_entry(learner_client, entry_data(course))
+    assert response.status_code == 302
+    page = learner_client.get(response.url).text
+    assert "is this a duplicate?" in page
+
+
+# --- Entries list: totals, weeks, count after a delete, one pair of actions ----------------
+
+
+def test_entries_list_shows_totals_for_the_filter_grouped_by_week(learner_client, personas, course):
+    other = make_course("C-2")
+    monday = datetime.date(2026, 1, 5)
+    for day, minutes in [(0, 60), (2, 30), (7, 45)]:
+        create(personas.learner, course, date=monday + datetime.timedelta(day), minutes=minutes)
+    create(personas.learner, other, date=monday, minutes=15)
+    response = learner_client.get(reverse("progress:entries"))
+    assert "4 entries, 2h30 in all" in response.text
+    weeks = response.context["weeks"]
+    assert [(w.start, w.minutes, len(w.entries)) for w in weeks] == [
+        (datetime.date(2026, 1, 12), 45, 1),
+        (monday, 105, 3),
+    ]
+    assert response.text.count('<tr class="week">') == 2
+    response = learner_client.get(reverse("progress:entries"), {"course": "C-2"})
+    assert "1 entry, 15 min in all" in response.text
+    assert [w.minutes for w in response.context["weeks"]] == [15]
+
+
+def test_a_weeks_total_counts_its_entries_on_other_pages(
+    learner_client, personas, course, settings
+):
+    from tracker.progress import views
+
+    monday = datetime.date(2026, 1, 5)
+    for day in range(7):
+        create(personas.learner, course, date=monday + datetime.timedelta(day), minutes=10)
+    original, views.ENTRIES_PER_PAGE = views.ENTRIES_PER_PAGE, 3
+    try:
+        response = learner_client.get(reverse("progress:entries"))
+    finally:
+        views.ENTRIES_PER_PAGE = original
+    [week] = response.context["weeks"]
+    assert len(week.entries) == 3 and week.minutes == 70
+    assert "7 entries, 1h10 in all" in response.text
+
+
+def test_deleting_from_the_list_keeps_its_count_and_totals_right(learner_client, personas, course):
+    monday = datetime.date(2026, 1, 5)
+    entries = [create(personas.learner, course, date=monday, minutes=m) for m in (30, 40)]
+    other = create(personas.learner, make_course("C-2"), date=monday, minutes=20)
+    response = learner_client.post(
+        reverse("progress:entry_delete", args=[entries[0].pk]),
+        {"query": "course=C-1"},
+        headers={"hx-request": "true"},
+    )
+    assert response.status_code == 200
+    assert "1 entry, 40 min in all" in response.text  # the filter kept: C-1 only
+    assert f'id="entry-{other.pk}"' not in response.text
+    assert "Deleted: 30 min on Course C-1" in response.text
+
+
+def test_entries_list_query_count_is_pinned(
+    learner_client, personas, course, django_assert_num_queries
+):
+    monday = datetime.date(2026, 1, 5)
+    for day in range(60):
+        create(personas.learner, course, date=monday - datetime.timedelta(day))
+    # session, user, the filter's courses, count (paginator), totals, the page's rows, the
+    # page's weeks' totals, the nav's unread notifications badge
+    with django_assert_num_queries(8):
+        learner_client.get(reverse("progress:entries"))
+
+
+def test_each_row_has_the_same_pair_of_actions(learner_client, personas, course):
+    for day in (5, 6):
+        create(personas.learner, course, date=datetime.date(2026, 1, day))
+    text = learner_client.get(reverse("progress:entries")).text
+    assert text.count('<div class="row-actions">') == 2
+    assert text.count('>Edit<span class="visually-hidden">') == 2
+    assert text.count('>Delete<span class="visually-hidden">') == 2
+    assert 'style="' not in text and "<script>" not in text
+
+
+def test_deleting_without_javascript_goes_back_to_the_same_filter(learner_client, personas, course):
+    entry = create(personas.learner, course, date=datetime.date(2026, 1, 5))
+    page = learner_client.get(reverse("progress:entries"), {"course": "C-1"}).text
+    assert 'name="next" value="/progress/entries/?course=C-1"' in page
+    response = learner_client.post(
+        reverse("progress:entry_delete", args=[entry.pk]), {"next": "/progress/entries/?course=C-1"}
+    )
+    assert response.status_code == 302 and response.url == "/progress/entries/?course=C-1"

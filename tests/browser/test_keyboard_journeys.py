@@ -97,7 +97,7 @@ def test_learner_joins_the_track_chooses_an_option_and_logs_hours(page, catalogu
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("My time entries")
     _press(page, page.get_by_role("button", name="Edit"), "Space")
-    row = page.locator("table.entries tbody tr")
+    row = page.locator("table.entries tbody tr[id^=entry-]")
     expect(row.get_by_label("Course")).to_be_focused()
     tab_to(page, row.get_by_label("Duration"))
     page.keyboard.press("ControlOrMeta+a")

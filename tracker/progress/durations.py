@@ -1,4 +1,4 @@
-"""Durations as people type them: `1h30`, `90`, `1,5`, `1.5`, `45 min`, `2h`, `1 h 30`.
+"""Durations as people type them: `1h30`, `1:30`, `90`, `1,5`, `1.5`, `45 min`, `2h`, `1 h 30`.
 
 A bare whole number is minutes (`90`); a bare decimal number is hours (`1,5`, `1.5`).
 Anything else must carry its unit. Only plain digits are read, so `NaN`, `inf` and
@@ -22,6 +22,8 @@ _MINUTES = r"(?:m|mn|min|mins|minutes?)"
 _PATTERNS = [
     # 1h30, 1 h 30, 1h30min, 1.5h, 2 heures
     re.compile(rf"^(?P<hours>{_NUMBER})\s*{_HOURS}\s*(?:(?P<minutes>\d{{1,2}})\s*{_MINUTES}?)?$"),
+    # 1:30 (hours:minutes, as a clock or a time sheet writes it)
+    re.compile(r"^(?P<hours>\d{1,2}):(?P<minutes>\d{2})$"),
     # 45 min, 90m
     re.compile(rf"^(?P<minutes>\d{{1,6}})\s*{_MINUTES}$"),
     # 90 (minutes)
@@ -30,7 +32,7 @@ _PATTERNS = [
     re.compile(r"^(?P<hours>\d{1,6}[.,]\d{1,4})$"),
 ]
 
-INVALID_MESSAGE = _("Enter a duration such as 1h30, 90 (minutes), 1,5 (hours) or 45 min.")
+INVALID_MESSAGE = _("Enter a duration such as 1h30, 1:30, 90 (minutes), 1,5 (hours) or 45 min.")
 POSITIVE_MESSAGE = _("The duration must be more than zero.")
 TOO_LONG_MESSAGE = _("A duration cannot exceed 24 hours.")
 

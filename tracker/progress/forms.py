@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import Course, Module
@@ -36,7 +37,7 @@ class TimeEntryForm(forms.Form):
     )
     duration = DurationField(
         label=_("Duration"),
-        help_text=_("1h30, 90 (minutes), 1,5 (hours), 45 min"),
+        help_text=_("1h30, 1:30, 90 (minutes), 1,5 (hours), 45 min"),
         widget=forms.TextInput(attrs={"autocomplete": "off", "maxlength": 32}),
     )
     module = forms.ModelChoiceField(
@@ -52,9 +53,10 @@ class TimeEntryForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, course: Course | None = None, **kwargs):
+    def __init__(self, *args, course: Course | None = None, plan_course_ids=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fixed_course = course
+        self.plan_course_ids = set(plan_course_ids)
         if course is not None:
             # On a course page the course is given: only its modules are offered.
             self.fields["course"].widget = forms.HiddenInput()
@@ -73,14 +75,60 @@ class TimeEntryForm(forms.Form):
         form.fields["module"].queryset = Module.objects.filter(course_id=entry.course_id)
         return form
 
+    @cached_property
+    def course_groups(self) -> list[tuple[str, list[Course]]]:
+        """The courses offered, the learner's plan first (one query, read once)."""
+        courses = list(self.fields["course"].queryset)
+        planned = [course for course in courses if course.pk in self.plan_course_ids]
+        if not planned:
+            return [("", courses)]
+        others = [course for course in courses if course.pk not in self.plan_course_ids]
+        return [(_("My plan"), planned), (_("Other courses"), others)]
+
     def add_service_error(self, error: ValidationError) -> None:
-        """Show a service's refusal at the field it names ("minutes" is "duration" here)."""
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for name, errors in error.error_dict.items():
-            field = {"minutes": "duration"}.get(name, name)
-            self.add_error(field if field in self.fields else None, errors)
+        add_service_error(self, error)
+
+
+def add_service_error(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's refusal at the field it names ("minutes" is "duration" here)."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.error_dict.items():
+        field = {"minutes": "duration"}.get(name, name)
+        form.add_error(field if field in form.fields else None, errors)
+
+
+class TimerStopForm(forms.Form):
+    """Stopping the timer: the time elapsed, to the minute, which the learner may correct."""
+
+    duration = DurationField(
+        label=_("Duration"),
+        help_text=_("1h30, 1:30, 90 (minutes), 1,5 (hours), 45 min"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "maxlength": 32}),
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    confirm = forms.BooleanField(label=_("Yes, I studied that long"), required=False)
+
+    def add_service_error(self, error: ValidationError) -> None:
+        add_service_error(self, error)
+
+
+class TimerStartForm(forms.Form):
+    course = forms.ModelChoiceField(
+        label=_("Course"),
+        queryset=Course.objects.filter(is_active=True).only("code", "title"),
+        to_field_name="code",
+        error_messages={
+            "required": _("Choose the course you study."),
+            "invalid_choice": _("This course does not exist."),
+        },
+    )
 
 
 class EntryFilterForm(forms.Form):

@@ -227,3 +227,29 @@ class StudyWeek(models.Model):
 def week_start(day: datetime.date) -> datetime.date:
     """The Monday of `day`'s ISO week."""
     return day - datetime.timedelta(days=day.weekday())
+
+
+class StudyTimer(models.Model):
+    """The learner's running study timer: at most one (the user is the primary key).
+
+    Only the start instant is kept, on the server, so the timer survives reloads, closed
+    tabs and a second device; stopping it logs time entries and deletes the row.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="study_timer",
+    )
+    course = models.ForeignKey(
+        "courses.Course", on_delete=models.CASCADE, related_name="+", verbose_name=_("course")
+    )
+    started_at = models.DateTimeField(_("started at"))
+
+    class Meta:
+        verbose_name = _("study timer")
+        verbose_name_plural = _("study timers")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.course_id} · {self.started_at:%Y-%m-%d %H:%M}"

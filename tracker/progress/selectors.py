@@ -12,13 +12,15 @@ import statistics
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from courses.models import Course, Phase, Track
 from tracker.accounts.models import User
 
 from . import forecasts
+from .durations import format_minutes
 from .forecasts import Forecast
 from .models import Enrolment, PhaseChoice, Plan, TimeEntry
 from .summaries import StudyFigures, study_figures
@@ -348,3 +350,77 @@ def track_state(*, user: User, track: Track) -> dict:
 
 def chosen_course_ids(*, user: User) -> set[int]:
     return set(PhaseChoice.objects.filter(user=user).values_list("course_id", flat=True))
+
+
+# --- Quick log and entries list ----------------------------------------------------------
+
+
+def duplicate_warning(*, entry: TimeEntry) -> str | None:
+    """A warning when another entry has the same course, day and duration: a likely
+    duplicate (a double submit, or logged on two devices). The entry is kept."""
+    twin = (
+        TimeEntry.objects.filter(
+            user_id=entry.user_id, course_id=entry.course_id, date=entry.date, minutes=entry.minutes
+        )
+        .exclude(pk=entry.pk)
+        .exists()
+    )
+    if not twin:
+        return None
+    return _(
+        "You had already logged %(duration)s on this course on %(date)s: is this a duplicate?"
+    ) % {"duration": format_minutes(entry.minutes), "date": entry.date.isoformat()}
+
+
+def last_logged_course_code(*, user: User) -> str | None:
+    """The course of the learner's latest entry: the quick log offers it first."""
+    return (
+        TimeEntry.objects.filter(user=user)
+        .order_by("-created", "-id")
+        .values_list("course__code", flat=True)
+        .first()
+    )
+
+
+@dataclass
+class EntryWeek:
+    start: datetime.date
+    minutes: int  # the whole week's total within the filter, not only this page's rows
+    entries: list[TimeEntry]
+
+
+def entries_by_week(
+    *, entries: QuerySet[TimeEntry], page_entries: list[TimeEntry]
+) -> list[EntryWeek]:
+    """The page's entries grouped by week (Monday first), each week with its total over
+    `entries` (the filtered list): one query, whatever the number of rows."""
+    weeks: list[EntryWeek] = []
+    for entry in page_entries:
+        start = entry.date - datetime.timedelta(days=entry.date.weekday())
+        if not weeks or weeks[-1].start != start:
+            weeks.append(EntryWeek(start=start, minutes=0, entries=[]))
+        weeks[-1].entries.append(entry)
+    if weeks:
+        first, last = weeks[-1].start, weeks[0].start + datetime.timedelta(days=6)
+        totals = (
+            entries.order_by()
+            .filter(date__gte=first, date__lte=last)
+            .values_list("date")
+            .annotate(total=Sum("minutes"))
+        )
+        by_week: dict[datetime.date, int] = {}
+        for day, total in totals:
+            start = day - datetime.timedelta(days=day.weekday())
+            by_week[start] = by_week.get(start, 0) + total
+        for week in weeks:
+            week.minutes = by_week.get(week.start, 0)
+    return weeks
+
+
+def entries_total(*, entries: QuerySet[TimeEntry]) -> dict:
+    """How many entries and minutes the filter selects (one query)."""
+    return entries.order_by().aggregate(count=Count("id"), minutes=Sum("minutes", default=0))
+
+
+def plan_course_ids(*, user: User) -> list[int]:
+    return list(Plan.objects.filter(user=user).values_list("course_id", flat=True))

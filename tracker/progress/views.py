@@ -11,22 +11,31 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import retarget
 
 from courses.models import Course, Track
 from courses.selectors import catalogue_version
 from tracker.accounts.models import User
 
 from . import cache as progress_cache
-from . import charts, selectors, services
-from .forms import EntryFilterForm, ModulesForm, PlanForm, TimeEntryForm
-from .templatetags.progress_tags import course_panel_context
+from . import charts, selectors, services, timers
+from .durations import format_minutes
+from .forms import (
+    EntryFilterForm,
+    ModulesForm,
+    PlanForm,
+    TimeEntryForm,
+    TimerStartForm,
+    TimerStopForm,
+)
+from .templatetags.progress_tags import course_panel_context, timer_context
 
 ENTRIES_PER_PAGE = 50
 
@@ -41,11 +50,18 @@ def _next_url(request: HttpRequest, default: str) -> str:
     return default
 
 
-def _quicklog_form(request: HttpRequest, *, course: Course | None = None, data=None):
+def _quicklog_form(
+    request: HttpRequest,
+    *,
+    course: Course | None = None,
+    data=None,
+    plan_course_ids=(),
+    last_course: str | None = None,
+) -> TimeEntryForm:
     initial = {"date": request.user.local_today()}
-    if course is not None:
-        initial["course"] = course.code
-    return TimeEntryForm(data, initial=initial, course=course)
+    if course is not None or last_course:
+        initial["course"] = course.code if course is not None else last_course
+    return TimeEntryForm(data, initial=initial, course=course, plan_course_ids=plan_course_ids)
 
 
 # --- Dashboard ------------------------------------------------------------------------
@@ -61,6 +77,7 @@ def dashboard_context(request: HttpRequest, *, form: TimeEntryForm | None = None
             "weekly_chart": charts.weekly_chart(overview=overview),
             "burnup_chart": charts.burnup_chart(overview=overview),
             "recent": selectors.recent_entries(user=user),
+            "last_course": selectors.last_logged_course_code(user=user),
         }
 
     # The version is read again: this request may have just written (the quick-log).
@@ -69,7 +86,14 @@ def dashboard_context(request: HttpRequest, *, form: TimeEntryForm | None = None
         "dashboard", user.pk, version, today, catalogue_version(), get_language()
     )
     context = progress_cache.get_or_compute(key, user.pk, compute)
-    return context | {"form": form or _quicklog_form(request), "today": today}
+    plan_course_ids = [row.plan.course_id for row in context["overview"].rows]
+    if form is None:
+        form = _quicklog_form(
+            request, plan_course_ids=plan_course_ids, last_course=context["last_course"]
+        )
+    else:
+        form.plan_course_ids = set(plan_course_ids)
+    return context | {"form": form, "today": today} | timer_context(request, panel="dashboard")
 
 
 @login_required
@@ -77,26 +101,47 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "progress/dashboard.html", dashboard_context(request))
 
 
+# --- The panels that hold a quick log and a timer: the dashboard's and a course page's ---
+
+
+def _panel(request: HttpRequest) -> tuple[str, Course | None]:
+    """Which panel a form was sent from: the dashboard, or the course page of `page`."""
+    data = request.POST if request.method == "POST" else request.GET
+    if data.get("panel") == "course":
+        # The course page's own quick log names the page's course as its course.
+        code = data.get("page") or data.get("course", "")
+        return "course", get_object_or_404(Course, code=code)
+    return "dashboard", None
+
+
+def _panel_response(
+    request: HttpRequest, *, page_course: Course | None, form=None, **extra
+) -> HttpResponse:
+    """The panel again (an htmx swap), with what was just done or refused."""
+    if page_course is not None:
+        context = course_panel_context(request, page_course, form=form)
+        return render(request, "progress/course_panel.html", context | extra)
+    context = dashboard_context(request, form=form)
+    return render(request, "progress/dashboard.html#board", context | extra)
+
+
 # --- Time entries ---------------------------------------------------------------------
-
-
-def _course_panel_response(request: HttpRequest, course: Course, form=None) -> HttpResponse:
-    context = course_panel_context(request, course, form=form)
-    return render(request, "progress/course_panel.html", context)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def entry_create(request: HttpRequest) -> HttpResponse:
     """The quick-log form: from the dashboard, a course page, or its own page."""
-    panel = request.POST.get("panel") or request.GET.get("panel", "")
-    course = None
-    if panel == "course":
-        course = get_object_or_404(Course, code=request.POST.get("course", ""))
     if request.method == "GET":
-        return render(request, "progress/entry_form.html", {"form": _quicklog_form(request)})
+        form = _quicklog_form(
+            request,
+            plan_course_ids=selectors.plan_course_ids(user=request.user),
+            last_course=selectors.last_logged_course_code(user=request.user),
+        )
+        return render(request, "progress/entry_form.html", {"form": form})
 
-    form = _quicklog_form(request, course=course, data=request.POST)
+    _name, page_course = _panel(request)
+    form = _quicklog_form(request, course=page_course, data=request.POST)
     entry = None
     if form.is_valid():
         try:
@@ -110,23 +155,25 @@ def entry_create(request: HttpRequest) -> HttpResponse:
             )
         except ValidationError as error:
             form.add_service_error(error)
+    warning = selectors.duplicate_warning(entry=entry) if entry is not None else None
     if entry is not None:
         form = None  # a fresh form for the next entry
         if not request.htmx:
             messages.success(request, _("Time logged."))
+            if warning:
+                messages.warning(request, warning)
             return redirect(_next_url(request, reverse("dashboard")))
-    if request.htmx and panel == "course":
-        return _course_panel_response(request, course, form=form)
     if request.htmx:
-        context = dashboard_context(request, form=form)
-        context["logged"] = entry
-        return render(request, "progress/dashboard.html#board", context)
+        return _panel_response(
+            request, page_course=page_course, form=form, logged=entry, warning=warning
+        )
+    form.plan_course_ids = selectors.plan_course_ids(user=request.user)
     return render(request, "progress/entry_form.html", {"form": form}, status=422)
 
 
-@login_required
-def entry_list(request: HttpRequest) -> HttpResponse:
-    filters = EntryFilterForm(request.GET or None)
+def _entries_context(request: HttpRequest, query) -> dict:
+    """The entries list for the filters and page in `query` (a QueryDict)."""
+    filters = EntryFilterForm(query or None)
     criteria = filters.cleaned_data if filters.is_valid() else {}
     entries = selectors.entries_for_user(
         user=request.user,
@@ -134,20 +181,38 @@ def entry_list(request: HttpRequest) -> HttpResponse:
         date_from=criteria.get("date_from"),
         date_to=criteria.get("date_to"),
     )
-    page = Paginator(entries, ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "progress/entries.html",
-        {"filters": filters, "page": page, "query": query.urlencode()},
-    )
+    page = Paginator(entries, ENTRIES_PER_PAGE).get_page(query.get("page"))
+    filter_query = query.copy()
+    filter_query.pop("page", None)
+    return {
+        "filters": filters,
+        "page": page,
+        "weeks": selectors.entries_by_week(entries=entries, page_entries=list(page)),
+        "total": selectors.entries_total(entries=entries),
+        "query": filter_query.urlencode(),
+        "page_query": query.urlencode(),
+    }
+
+
+@login_required
+def entry_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "progress/entries.html", _entries_context(request, request.GET))
+
+
+def _entries_list_response(request: HttpRequest, **extra) -> HttpResponse:
+    """The list again after a change, for the filters and page it was showing."""
+    context = _entries_context(request, QueryDict(request.POST.get("query", "")))
+    return render(request, "progress/entries.html#list", context | extra)
 
 
 @login_required
 def entry_row(request: HttpRequest, pk: int) -> HttpResponse:
     entry = selectors.entry_get_for_user(user=request.user, entry_id=pk)
-    return render(request, "progress/entries.html#row", {"entry": entry})
+    return render(
+        request,
+        "progress/entries.html#row",
+        {"entry": entry, "page_query": request.GET.get("query", "")},
+    )
 
 
 @login_required
@@ -168,24 +233,135 @@ def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_service_error(error)
         else:
+            warning = selectors.duplicate_warning(entry=entry)
             if request.htmx:
-                return render(request, "progress/entries.html#row", {"entry": entry})
+                # Totals and weeks may have moved: the whole list is drawn again.
+                # The focus goes back to the row's "Edit" (autofocus, which htmx honours).
+                return _entries_list_response(request, warning=warning, saved_id=entry.pk)
             messages.success(request, _("Entry saved."))
+            if warning:
+                messages.warning(request, warning)
             return redirect("progress:entries")
     status = 422 if form.is_bound else 200
-    template = "progress/entries.html#edit_row" if request.htmx else "progress/entry_edit.html"
-    return render(request, template, {"entry": entry, "form": form}, status=status)
+    query = request.POST.get("query") or request.GET.get("query", "")
+    context = {"entry": entry, "form": form, "page_query": query}
+    if request.htmx:
+        # A refusal is shown in the row (the form's target is the whole list); htmx swaps
+        # only 2xx answers, so it is a 200 here.
+        response = render(request, "progress/entries.html#edit_row", context)
+        return retarget(response, f"#entry-{entry.pk}") if form.is_bound else response
+    return render(request, "progress/entry_edit.html", context, status=status)
 
 
 @login_required
 @require_POST
 def entry_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete an entry: from the entries list, or "undo" right after logging it."""
     entry = selectors.entry_get_for_user(user=request.user, entry_id=pk)
     services.time_entry_delete(entry=entry)
+    if request.htmx and request.POST.get("panel"):
+        _name, page_course = _panel(request)
+        return _panel_response(request, page_course=page_course, undone=entry)
     if request.htmx:
-        return HttpResponse("")  # the row is swapped out
+        return _entries_list_response(request, deleted=entry)
     messages.success(request, _("Entry deleted."))
     return redirect(_next_url(request, reverse("progress:entries")))
+
+
+# --- The study timer ----------------------------------------------------------------------
+
+
+def _timer_response(request: HttpRequest, **kwargs) -> HttpResponse:
+    panel, page_course = _panel(request)
+    context = timer_context(request, panel=panel, page_course=page_course, **kwargs)
+    if page_course is None and context["timer"] is None:  # the start form's courses
+        context["form"] = _quicklog_form(
+            request,
+            plan_course_ids=selectors.plan_course_ids(user=request.user),
+            last_course=request.POST.get("course")
+            or selectors.last_logged_course_code(user=request.user),
+        )
+    if request.htmx:
+        return render(request, "progress/_timer.html", context)
+    refused = any(form is not None and form.errors for form in kwargs.values())
+    return render(request, "progress/timer.html", context, status=422 if refused else 200)
+
+
+@login_required
+def timer(request: HttpRequest) -> HttpResponse:
+    """The timer as it is (htmx: "keep running" after opening the stop form)."""
+    return _timer_response(request)
+
+
+@login_required
+@require_POST
+def timer_start(request: HttpRequest) -> HttpResponse:
+    form = TimerStartForm(request.POST)
+    if form.is_valid():
+        try:
+            timers.timer_start(user=request.user, course=form.cleaned_data["course"])
+        except ValidationError as error:
+            form.add_error("course", error)
+    if form.errors:
+        return _timer_response(request, start_form=form)
+    if request.htmx:
+        return _timer_response(request)
+    messages.success(request, _("Timer started."))
+    return redirect(_next_url(request, reverse("dashboard")))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def timer_stop(request: HttpRequest) -> HttpResponse:
+    """GET: the stop form, the time elapsed filled in. POST: log it, or discard it."""
+    _name, page_course = _panel(request)
+    timer = timers.timer_get(user=request.user)
+    if timer is None:
+        # Stopped meanwhile, on another device.
+        if request.htmx:
+            return _panel_response(
+                request, page_course=page_course, timer_notice=_("No timer is running.")
+            )
+        messages.info(request, _("No timer is running."))
+        return redirect(_next_url(request, reverse("dashboard")))
+    if request.method == "GET":
+        initial = {"duration": format_minutes(timers.elapsed_minutes(timer=timer))}
+        return _timer_response(request, stop_form=TimerStopForm(initial=initial))
+
+    if "discard" in request.POST:
+        timers.timer_discard(user=request.user)
+        notice = _("Timer stopped; nothing was logged.")
+        if request.htmx:
+            return _panel_response(request, page_course=page_course, timer_notice=notice)
+        messages.info(request, notice)
+        return redirect(_next_url(request, reverse("dashboard")))
+    form = TimerStopForm(request.POST)
+    stopped = None
+    if form.is_valid():
+        try:
+            stopped = timers.timer_stop(
+                user=request.user,
+                minutes=form.cleaned_data["duration"],
+                note=form.cleaned_data["note"],
+                confirm_long=form.cleaned_data["confirm"],
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
+    if stopped is None:
+        if request.htmx:
+            return _panel_response(
+                request, page_course=page_course, **_stop_form_context(request, form)
+            )
+        return _timer_response(request, stop_form=form)
+    if not request.htmx:
+        messages.success(request, _("Time logged."))
+        return redirect(_next_url(request, reverse("dashboard")))
+    return _panel_response(request, page_course=page_course, timer_logged=stopped)
+
+
+def _stop_form_context(request: HttpRequest, form: TimerStopForm) -> dict:
+    panel, page_course = _panel(request)
+    return timer_context(request, panel=panel, page_course=page_course, stop_form=form)
 
 
 # --- Plans ----------------------------------------------------------------------------
@@ -258,7 +434,7 @@ def plan_modules(request: HttpRequest, code: str) -> HttpResponse:
     else:
         messages.error(request, _("Some modules are not part of this course."))
     if request.htmx:
-        return _course_panel_response(request, plan.course)
+        return _panel_response(request, page_course=plan.course)
     return redirect(_next_url(request, reverse("progress:plan", args=[code])))
 
 

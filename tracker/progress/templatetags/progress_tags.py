@@ -11,13 +11,15 @@ import functools
 from django import template
 from django.http import HttpRequest
 from django.middleware import csrf
-from django.utils import formats
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import Course, Track
 
-from .. import selectors
+from .. import selectors, timers
 from ..durations import format_hours, format_minutes
 from ..forecasts import BEHIND, DONE, NOT_STARTED, ON_TRACK, OVERDUE
 from ..forms import ModulesForm, TimeEntryForm
@@ -47,6 +49,14 @@ def hours(value) -> str:
 @register.filter
 def duration(minutes) -> str:
     return format_minutes(minutes) if minutes else ""
+
+
+@register.filter
+def clock(seconds) -> str:
+    """Seconds as a running clock: `1:05:09`."""
+    minutes, second = divmod(max(int(seconds or 0), 0), 60)
+    hour, minute = divmod(minutes, 60)
+    return f"{hour}:{minute:02d}:{second:02d}"
 
 
 @register.filter
@@ -90,7 +100,46 @@ def course_panel_context(request: HttpRequest, course: Course, *, form=None) -> 
         "modules_form": ModulesForm(
             initial={"modules": list(panel.done_module_ids)}, course=course
         ),
+    } | timer_context(request, panel="course", page_course=course)
+
+
+def timer_context(
+    request: HttpRequest,
+    *,
+    panel: str,
+    page_course: Course | None = None,
+    stop_form=None,
+    start_form=None,
+) -> dict:
+    """What the timer partial (progress/_timer.html) draws: the running timer (one query)
+    and, once stopped, the stop form with the days the session covers."""
+    timer = timers.timer_get(user=request.user)
+    if page_course is not None:
+        timer_next = reverse("courses:course", args=[page_course.code])
+        query = urlencode({"panel": panel, "page": page_course.code})
+    else:
+        timer_next, query = reverse("dashboard"), urlencode({"panel": panel})
+    context = {
+        "timer": timer,
+        "timer_next": timer_next,
+        "timer_query": query,
+        "timer_panel": panel,
+        "timer_page_course": page_course,
+        "timer_start_form": start_form,
+        "timer_stop_form": stop_form,
     }
+    if timer is not None:
+        now = timezone.now()
+        elapsed = timers.elapsed_minutes(timer=timer, now=now)
+        context |= {
+            "timer_seconds": int((now - timer.started_at).total_seconds()),
+            "timer_elapsed": elapsed,
+            "timer_long": elapsed > timers.LONG_SESSION_MINUTES,
+            "timer_days": timers.session_days(
+                start=timer.started_at, minutes=elapsed, tz=request.user.tzinfo
+            ),
+        }
+    return context
 
 
 @register.inclusion_tag("progress/course_panel.html", takes_context=True)
