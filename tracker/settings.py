@@ -87,6 +87,8 @@ INSTALLED_APPS = [
     # teams: assignments and the team pages (it overrides the dashboard hooks)
     "tracker.teams",
     "tracker.reminders",
+    # Company integrations, each inert unless its PARCOURS_* variables are set.
+    "tracker.scim",
     "courses",
     "tracker",
 ]
@@ -329,6 +331,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
 }
+
+# --- Company integrations (each off unless configured) ---------------------------------
+# SCIM 2.0 provisioning at /scim/v2/ (tracker/scim): the directory's bearer token. Unset,
+# every SCIM URL answers 404.
+PARCOURS_SCIM_TOKEN = env_str("PARCOURS_SCIM_TOKEN", "") or ""
 
 # The bundled catalogue, imported by `make run` (and the path tools rely on).
 PARCOURS_CATALOGUE_DIR = BASE_DIR / "courses" / "catalogue"

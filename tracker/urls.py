@@ -21,5 +21,6 @@ urlpatterns = [
     path("", include("tracker.assessments.urls")),
     path("", include("tracker.teams.urls")),
     path("api/", api.urls),
+    path("scim/v2/", include("tracker.scim.urls")),
     path("admin/", admin.site.urls),
 ]
