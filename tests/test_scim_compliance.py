@@ -9,7 +9,7 @@ import pytest
 from scim2_client.engines.httpx2 import SyncSCIMClient
 from scim2_tester import Status, check_server
 
-TOKEN = "scim-test-token"  # noqa: S105
+TOKEN = "scim-test-token"
 
 # Where Parcours knowingly differs from what the checker expects, and why.
 KNOWN_DEVIATIONS = {

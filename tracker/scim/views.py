@@ -29,6 +29,7 @@ from scim2_models import (
     Error,
     ETag,
     Filter,
+    InvalidSyntaxException,
     ListResponse,
     Meta,
     NotFoundException,
@@ -38,8 +39,8 @@ from scim2_models import (
     ResourceType,
     ResponseParameters,
     SCIMException,
-    Sort,
     ServiceProviderConfig,
+    Sort,
 )
 
 from tracker.accounts.models import Team, User
@@ -107,8 +108,6 @@ def _body(request: HttpRequest) -> dict:
 
 
 def _invalid_syntax(detail: str) -> SCIMException:
-    from scim2_models import InvalidSyntaxException
-
     return InvalidSyntaxException(detail=detail)
 
 
