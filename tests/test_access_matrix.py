@@ -457,6 +457,10 @@ CASES: list[Case] = [
     Case("scim:groups", "GET", NOWHERE),
     Case("scim:group", "GET", NOWHERE, kwargs={"group_id": "team"}),
     Case("scim:not_found", "GET", NOWHERE, kwargs={"rest": "Nope"}),
+    # --- single sign-on (tracker/sso): off here (no PARCOURS_OIDC_ISSUER), 404 for all;
+    # tests/test_sso.py walks it against a real provider.
+    Case("sso:login", "GET", NOWHERE),
+    Case("sso:callback", "GET", NOWHERE),
     # --- admin (its own permission system: staff only) ---
     Case("admin:index", "GET", row(302, 302, 302, 302, 302, 200)),
     Case("admin:teams_assignment_changelist", "GET", row(302, 302, 302, 302, 302, 200)),

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "tracker.reminders",
     # Company integrations, each inert unless its PARCOURS_* variables are set.
     "tracker.scim",
+    "tracker.sso",
     "courses",
     "tracker",
 ]
@@ -127,6 +128,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tracker.reminders.context_processors.notifications",
+                "tracker.sso.context_processors.sso",
             ],
         },
     },
@@ -336,6 +338,26 @@ LOGGING = {
 # SCIM 2.0 provisioning at /scim/v2/ (tracker/scim): the directory's bearer token. Unset,
 # every SCIM URL answers 404.
 PARCOURS_SCIM_TOKEN = env_str("PARCOURS_SCIM_TOKEN", "") or ""
+
+# Single sign-on with OpenID Connect (tracker/sso): the provider's issuer URL (its
+# endpoints are discovered from it) and this application's client at that provider.
+PARCOURS_OIDC_ISSUER = (env_str("PARCOURS_OIDC_ISSUER", "") or "").rstrip("/")
+PARCOURS_OIDC_CLIENT_ID = env_str("PARCOURS_OIDC_CLIENT_ID", "") or ""
+PARCOURS_OIDC_CLIENT_SECRET = env_str("PARCOURS_OIDC_CLIENT_SECRET", "") or ""
+PARCOURS_OIDC_SCOPES = env_str("PARCOURS_OIDC_SCOPES", "openid email profile")
+# The claim listing the person's groups: those that are team names add them to the team.
+PARCOURS_OIDC_GROUPS_CLAIM = env_str("PARCOURS_OIDC_GROUPS_CLAIM", "groups")
+if PARCOURS_OIDC_ISSUER:
+    if urlparse(PARCOURS_OIDC_ISSUER).scheme not in {"https", "http"}:
+        raise ImproperlyConfigured("PARCOURS_OIDC_ISSUER must be an https:// URL")
+    if not (PARCOURS_OIDC_CLIENT_ID and PARCOURS_OIDC_CLIENT_SECRET):
+        raise ImproperlyConfigured(
+            "PARCOURS_OIDC_ISSUER needs PARCOURS_OIDC_CLIENT_ID and PARCOURS_OIDC_CLIENT_SECRET"
+        )
+# The company sign-in's backend is listed only when it is configured.
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"] + (
+    ["tracker.sso.auth.CompanyAccountBackend"] if PARCOURS_OIDC_ISSUER else []
+)
 
 # The bundled catalogue, imported by `make run` (and the path tools rely on).
 PARCOURS_CATALOGUE_DIR = BASE_DIR / "courses" / "catalogue"
