@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     # Company integrations, each inert unless its PARCOURS_* variables are set.
     "tracker.scim",
     "tracker.sso",
+    "tracker.xapi",
     "courses",
     "tracker",
 ]
@@ -354,6 +355,16 @@ if PARCOURS_OIDC_ISSUER:
         raise ImproperlyConfigured(
             "PARCOURS_OIDC_ISSUER needs PARCOURS_OIDC_CLIENT_ID and PARCOURS_OIDC_CLIENT_SECRET"
         )
+# xAPI statements sent to a learning record store (tracker/xapi): its xAPI base URL
+# (statements go to <endpoint>/statements) and HTTP Basic credentials.
+PARCOURS_XAPI_ENDPOINT = env_str("PARCOURS_XAPI_ENDPOINT", "") or ""
+PARCOURS_XAPI_USERNAME = env_str("PARCOURS_XAPI_USERNAME", "") or ""
+PARCOURS_XAPI_PASSWORD = env_str("PARCOURS_XAPI_PASSWORD", "") or ""
+if PARCOURS_XAPI_ENDPOINT and urlparse(PARCOURS_XAPI_ENDPOINT).scheme not in {"https", "http"}:
+    raise ImproperlyConfigured("PARCOURS_XAPI_ENDPOINT must be an https:// URL")
+# First wait after a failed send; each next one waits twice as long (an hour at most).
+PARCOURS_XAPI_RETRY_BACKOFF = env_int("PARCOURS_XAPI_RETRY_BACKOFF", 30)
+
 # The company sign-in's backend is listed only when it is configured.
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"] + (
     ["tracker.sso.auth.CompanyAccountBackend"] if PARCOURS_OIDC_ISSUER else []

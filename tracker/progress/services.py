@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from courses.models import Course, Module, Phase, Track
 from tracker.accounts.models import User
+from tracker.xapi import services as xapi_outbox
 
 from .cache import progress_changed
 from .durations import check_minutes, format_minutes
@@ -274,6 +275,7 @@ def time_entry_create(
         # Studying a course puts it in the plan, so its hours show in the progress.
         plan_add(user=user, course=course)
         progress_changed(user_ids=[user.pk])
+        xapi_outbox.outbox_time_entry_saved(entry=entry)
     return entry
 
 
@@ -298,10 +300,12 @@ def time_entry_update(
         entry.note = note
         entry.save()
         progress_changed(user_ids=[user.pk])
+        xapi_outbox.outbox_time_entry_saved(entry=entry)
     return entry
 
 
 def time_entry_delete(*, entry: TimeEntry) -> None:
     with transaction.atomic():
+        xapi_outbox.outbox_time_entry_deleted(entry=entry)
         entry.delete()
         progress_changed(user_ids=[entry.user_id])
