@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from tests.factories import make_course, make_user
 from tests.lrs_server import PASSWORD, USERNAME, Ralph
+from tracker.certificates.services import CertificateInput, certificate_delete, certificate_record
 from tracker.exports.selectors import XAPI_NAMESPACE
 from tracker.progress import services as progress
 from tracker.xapi.models import OutboxStatement
@@ -49,6 +50,10 @@ def log(user, minutes=30, note=""):
         minutes=minutes,
         note=note,
     )
+
+
+def with_verb(lrs: Ralph, verb: str) -> list[dict]:
+    return [s for s in lrs.statements(limit=1000) if s["verb"]["id"] == verb]
 
 
 def stored_ids(lrs: Ralph) -> list[str]:
@@ -167,3 +172,40 @@ def test_a_statement_the_lrs_refuses_is_set_aside_and_the_others_go_on(lrs, lear
     assert (report.sent, report.failed) == (1, 1)
     broken.refresh_from_db()
     assert broken.failed_at is not None and "HTTP 422" in broken.last_error
+
+
+def test_a_completion_and_a_certificate_reach_the_lrs_and_their_removal_voids_them(lrs, learner):
+    course = make_course("DONE")
+    plan = progress.plan_add(user=learner, course=course)
+    progress.plan_mark_done(plan=plan, done=True, on=learner.local_today())
+    progress.plan_mark_done(plan=plan, done=True, on=learner.local_today())  # unchanged
+    certificate = certificate_record(
+        user=learner,
+        data=CertificateInput(
+            title="AI PM",
+            issued_on=learner.local_today(),
+            credential_url="https://cert.example.com/1",
+        ),
+    )
+    assert send_pending().sent == 2
+    verbs = sorted(s["verb"]["id"] for s in lrs.statements(limit=100))
+    assert verbs == [
+        "http://adlnet.gov/expapi/verbs/completed",
+        "http://id.tincanapi.com/verb/earned",
+    ]
+    [earned] = with_verb(lrs, "http://id.tincanapi.com/verb/earned")
+    assert earned["object"]["id"] == "https://cert.example.com/1"
+
+    progress.plan_mark_done(plan=plan, done=False)
+    certificate_delete(certificate=certificate)
+    assert send_pending().sent == 2
+    voided = {s["object"]["id"] for s in with_verb(lrs, "http://adlnet.gov/expapi/verbs/voided")}
+    assert voided == {
+        str(i)
+        for i in OutboxStatement.objects.filter(kind="statement").values_list(
+            "statement_id", flat=True
+        )
+    }
+    progress.plan_mark_done(plan=plan, done=True, on=learner.local_today())  # done again
+    assert send_pending().sent == 1
+    assert len(with_verb(lrs, "http://adlnet.gov/expapi/verbs/completed")) == 2

@@ -19,6 +19,7 @@ from courses.models import Course
 from tracker.accounts.models import User
 from tracker.progress import services as progress_services
 from tracker.progress.models import EARLIEST_DATE, Plan
+from tracker.xapi import services as xapi_outbox
 
 from .models import Certificate
 
@@ -92,6 +93,7 @@ def certificate_record(*, user: User, data: CertificateInput) -> Certificate:
     clean = _validate(user=user, data=data)
     certificate = Certificate.objects.create(user=user, **clean.__dict__)
     _mark_course_done(user=user, certificate=certificate)
+    xapi_outbox.outbox_certificate_saved(certificate=certificate)
     return certificate
 
 
@@ -106,12 +108,14 @@ def certificate_update(*, certificate: Certificate, data: CertificateInput) -> C
     if previous_course_id != certificate.course_id:
         _undo_course_done(user=user, course_id=previous_course_id)
     _mark_course_done(user=user, certificate=certificate)
+    xapi_outbox.outbox_certificate_saved(certificate=certificate)
     return certificate
 
 
 @transaction.atomic
 def certificate_delete(*, certificate: Certificate) -> None:
     user, course_id = certificate.user, certificate.course_id
+    xapi_outbox.outbox_certificate_deleted(certificate=certificate)
     certificate.delete()
     _undo_course_done(user=user, course_id=course_id)
 

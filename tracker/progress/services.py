@@ -178,6 +178,7 @@ def plan_mark_done(
     with transaction.atomic():
         plan.save(update_fields=["done_on", "done_source"])
         progress_changed(user_ids=[plan.user_id])
+        xapi_outbox.outbox_plan_completion(plan=plan)
     return plan
 
 

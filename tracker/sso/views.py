@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.views import View
 from mozilla_django_oidc.views import (
     OIDCAuthenticationCallbackView,
     OIDCAuthenticationRequestView,
@@ -28,6 +29,7 @@ class CompanyLoginView(OIDCAuthenticationRequestView):
 
     def __init__(self, *args, **kwargs) -> None:
         # The parent reads the endpoint at construction; it is discovered in get().
+        View.__init__(self, *args, **kwargs)
         self.OIDC_RP_CLIENT_ID = settings.PARCOURS_OIDC_CLIENT_ID
 
     def get(self, request: HttpRequest) -> HttpResponse:
