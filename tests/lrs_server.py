@@ -67,7 +67,7 @@ class Ralph:
         command = [sys.executable, "-m", "uvicorn", "tests.ralph_app:app", "--app-dir", ROOT]
         command += ["--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning"]
         self.process = subprocess.Popen(command, env=env)
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             try:
                 if requests.get(f"http://127.0.0.1:{self.port}/__heartbeat__", timeout=1).ok:
@@ -78,7 +78,7 @@ class Ralph:
                 raise RuntimeError("Ralph stopped while starting")
             time.sleep(0.2)
         self.stop()
-        raise RuntimeError("Ralph did not start within 30 seconds")
+        raise RuntimeError("Ralph did not start within 120 seconds")
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:

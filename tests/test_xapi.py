@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import make_course, make_user
+from tests.factories import make_competency, make_course, make_snapshot, make_user
 from tests.lrs_server import PASSWORD, USERNAME, Ralph
 from tracker.certificates.services import CertificateInput, certificate_delete, certificate_record
 from tracker.exports.selectors import XAPI_NAMESPACE
@@ -209,3 +209,14 @@ def test_a_completion_and_a_certificate_reach_the_lrs_and_their_removal_voids_th
     progress.plan_mark_done(plan=plan, done=True, on=learner.local_today())  # done again
     assert send_pending().sent == 1
     assert len(with_verb(lrs, "http://adlnet.gov/expapi/verbs/completed")) == 2
+
+
+def test_a_submitted_self_assessment_reaches_the_lrs_with_its_levels(lrs, learner):
+    make_competency("mlops")
+    make_competency("ethics")
+    snapshot = make_snapshot(learner, {"mlops": 3, "ethics": None})
+    assert send_pending().sent == 1
+    [stored] = lrs.statements(statementId=str(OutboxStatement.objects.get().statement_id))
+    assert stored["object"]["id"].endswith(f"/assessments/#assessment-{snapshot.pk}")
+    [levels] = stored["result"]["extensions"].values()
+    assert levels == {"mlops": 3}

@@ -24,6 +24,7 @@ from django.urls import reverse
 
 from courses.models import Course
 from tracker.accounts.models import User
+from tracker.assessments.models import Assessment
 from tracker.certificates.models import Certificate
 from tracker.exports.formats import iso_duration
 from tracker.exports.selectors import XAPI_COURSE_TYPE, XAPI_NAMESPACE, XAPI_VERB
@@ -41,6 +42,7 @@ EARNED = {
     "display": {"en-US": "earned", "fr-FR": "a obtenu"},
 }
 CERTIFICATE_TYPE = "https://w3id.org/xapi/tla/activity-types/credential"
+ASSESSMENT_TYPE = "http://adlnet.gov/expapi/activities/assessment"
 
 
 def enabled() -> bool:
@@ -202,3 +204,35 @@ def outbox_certificate_saved(*, certificate: Certificate) -> None:
 def outbox_certificate_deleted(*, certificate: Certificate) -> None:
     if enabled():
         _retract(subject=f"certificate-{certificate.pk}")
+
+
+@transaction.atomic
+def outbox_assessment_submitted(*, assessment: Assessment) -> None:
+    """A submitted self-assessment (immutable): "completed" it, with each competency's
+    level (1-5) in the result, under an extension of the product's site."""
+    if not enabled():
+        return
+    site = settings.SITE_URL.rstrip("/")
+    rated = assessment.ratings.filter(level__isnull=False).order_by("competency_code")
+    levels = dict(rated.values_list("competency_code", "level"))
+    name = assessment.track_name_en or assessment.track_code or "Competencies"
+    _record(
+        subject=f"assessment-{assessment.pk}",
+        statement={
+            "actor": _actor(assessment.user),
+            "verb": COMPLETED,
+            "object": {
+                "objectType": "Activity",
+                "id": f"{site}/assessments/#assessment-{assessment.pk}",
+                "definition": {
+                    "name": {"en-US": f"Self-assessment: {name}"},
+                    "type": ASSESSMENT_TYPE,
+                },
+            },
+            "result": {
+                "completion": True,
+                "extensions": {f"{site}/xapi/competency-levels": levels},
+            },
+            "timestamp": (assessment.submitted_at or assessment.created).isoformat(),
+        },
+    )
