@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.factories import PASSWORD, make_course, make_team, make_user
+from tests.test_foundation import _settings_error
 from tracker.accounts.models import ApiToken, Membership, Team, User
 from tracker.progress import services as progress_services
 from tracker.progress.models import TimeEntry
@@ -278,3 +279,16 @@ def test_listing_groups_costs_three_queries(scim, personas, django_assert_num_qu
     with django_assert_num_queries(3):  # the count, the teams, their members
         body = scim.get("/scim/v2/Groups").json()
     assert body["totalResults"] == 3
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"PARCOURS_SCIM_TOKEN": "short"}, "PARCOURS_SCIM_TOKEN must be at least 32"),
+        ({"PARCOURS_OIDC_ISSUER": "https://id.corp.example"}, "needs PARCOURS_OIDC_CLIENT_ID"),
+        ({"PARCOURS_OIDC_ISSUER": "id.corp.example"}, "PARCOURS_OIDC_ISSUER must be an https"),
+        ({"PARCOURS_XAPI_ENDPOINT": "lrs.corp.example"}, "PARCOURS_XAPI_ENDPOINT must be an"),
+    ],
+)
+def test_settings_refuse_a_half_configured_integration(env, message):
+    assert message in _settings_error({"DJANGO_SECRET_KEY": "x"} | env)

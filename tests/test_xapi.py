@@ -220,3 +220,11 @@ def test_a_submitted_self_assessment_reaches_the_lrs_with_its_levels(lrs, learne
     assert stored["object"]["id"].endswith(f"/assessments/#assessment-{snapshot.pk}")
     [levels] = stored["result"]["extensions"].values()
     assert levels == {"mlops": 3}
+
+
+def test_beat_sends_the_outbox_through_a_registered_task():
+    from tracker.celery import app
+
+    app.loader.import_default_modules()
+    schedule = app.conf.beat_schedule["xapi-send"]
+    assert schedule["task"] == "xapi.send" and "xapi.send" in app.tasks

@@ -339,6 +339,8 @@ LOGGING = {
 # SCIM 2.0 provisioning at /scim/v2/ (tracker/scim): the directory's bearer token. Unset,
 # every SCIM URL answers 404.
 PARCOURS_SCIM_TOKEN = env_str("PARCOURS_SCIM_TOKEN", "") or ""
+if PARCOURS_SCIM_TOKEN and len(PARCOURS_SCIM_TOKEN) < 32:
+    raise ImproperlyConfigured("PARCOURS_SCIM_TOKEN must be at least 32 characters long")
 
 # Single sign-on with OpenID Connect (tracker/sso): the provider's issuer URL (its
 # endpoints are discovered from it) and this application's client at that provider.
