@@ -65,6 +65,7 @@ def row(
 LOGGED_IN = row(302, 200, 200, 200, 200, 200)  # a page for anyone signed in (invited too)
 PUBLIC = row(200, 200, 200, 200, 200, 200)
 API_LOGGED_IN = row(401, 200, 200, 200, 200, 200)
+NOWHERE = row(404, 404, 404, 404, 404, 404)
 
 
 @dataclass
@@ -562,6 +563,24 @@ CASES: list[Case] = [
         data={"team": "team", "track": "track", "due_date": FUTURE},
         json=True,
     ),
+    # --- SCIM (tracker/scim): the directory's bearer token only, never a session. Off
+    # here (no PARCOURS_SCIM_TOKEN): 404 for all; tests/test_scim.py covers it switched on.
+    Case("scim:service_provider_config", "GET", NOWHERE),
+    Case("scim:resource_types", "GET", NOWHERE),
+    Case("scim:resource_type", "GET", NOWHERE, kwargs={"name": "User"}),
+    Case("scim:schemas", "GET", NOWHERE),
+    Case("scim:schema", "GET", NOWHERE, kwargs={"schema_id": "x"}),
+    Case("scim:users", "GET", NOWHERE),
+    Case("scim:users", "POST", NOWHERE, data={"userName": "x@example.test"}, json=True),
+    Case("scim:user", "GET", NOWHERE, kwargs={"user_id": "learner"}),
+    Case("scim:user", "DELETE", NOWHERE, kwargs={"user_id": "learner"}),
+    Case("scim:groups", "GET", NOWHERE),
+    Case("scim:group", "GET", NOWHERE, kwargs={"group_id": "team"}),
+    Case("scim:not_found", "GET", NOWHERE, kwargs={"rest": "Nope"}),
+    # --- single sign-on (tracker/sso): off here (no PARCOURS_OIDC_ISSUER), 404 for all;
+    # tests/test_sso.py walks it against a real provider.
+    Case("sso:login", "GET", NOWHERE),
+    Case("sso:callback", "GET", NOWHERE),
     # --- admin (its own permission system: staff only) ---
     Case("admin:index", "GET", row(302, 302, 302, 302, 302, 200)),
     Case("admin:teams_assignment_changelist", "GET", row(302, 302, 302, 302, 302, 200)),

@@ -15,6 +15,10 @@ app.autodiscover_tasks()
 # tests shorten it to run two beats within seconds.
 DISPATCH_EVERY_SECONDS = int(os.environ.get("PARCOURS_REMINDERS_DISPATCH_EVERY", "900"))
 
+# How often beat sends the xAPI outbox to the learning record store (tracker/xapi); the
+# pass does nothing unless PARCOURS_XAPI_ENDPOINT is set.
+XAPI_SEND_EVERY_SECONDS = int(os.environ.get("PARCOURS_XAPI_SEND_EVERY", "60"))
+
 # Periodic tasks (beat). Tasks are thin adapters over domain functions.
 app.conf.beat_schedule = {
     # One dispatcher pass every 15 minutes: creates the reminders due by now (catching up
@@ -26,5 +30,10 @@ app.conf.beat_schedule = {
         "schedule": DISPATCH_EVERY_SECONDS,
         # A pass that could not run within its slot is replaced by the next one.
         "options": {"expires": max(DISPATCH_EVERY_SECONDS - 60, 30)},
+    },
+    "xapi-send": {
+        "task": "xapi.send",
+        "schedule": XAPI_SEND_EVERY_SECONDS,
+        "options": {"expires": XAPI_SEND_EVERY_SECONDS},
     },
 }

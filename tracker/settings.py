@@ -87,6 +87,10 @@ INSTALLED_APPS = [
     # teams: assignments and the team pages (it overrides the dashboard hooks)
     "tracker.teams",
     "tracker.reminders",
+    # Company integrations, each inert unless its PARCOURS_* variables are set.
+    "tracker.scim",
+    "tracker.sso",
+    "tracker.xapi",
     "courses",
     "tracker",
 ]
@@ -125,6 +129,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tracker.reminders.context_processors.notifications",
+                "tracker.sso.context_processors.sso",
             ],
         },
     },
@@ -334,6 +339,43 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
 }
+
+# --- Company integrations (each off unless configured) ---------------------------------
+# SCIM 2.0 provisioning at /scim/v2/ (tracker/scim): the directory's bearer token. Unset,
+# every SCIM URL answers 404.
+PARCOURS_SCIM_TOKEN = env_str("PARCOURS_SCIM_TOKEN", "") or ""
+if PARCOURS_SCIM_TOKEN and len(PARCOURS_SCIM_TOKEN) < 32:
+    raise ImproperlyConfigured("PARCOURS_SCIM_TOKEN must be at least 32 characters long")
+
+# Single sign-on with OpenID Connect (tracker/sso): the provider's issuer URL (its
+# endpoints are discovered from it) and this application's client at that provider.
+PARCOURS_OIDC_ISSUER = (env_str("PARCOURS_OIDC_ISSUER", "") or "").rstrip("/")
+PARCOURS_OIDC_CLIENT_ID = env_str("PARCOURS_OIDC_CLIENT_ID", "") or ""
+PARCOURS_OIDC_CLIENT_SECRET = env_str("PARCOURS_OIDC_CLIENT_SECRET", "") or ""
+PARCOURS_OIDC_SCOPES = env_str("PARCOURS_OIDC_SCOPES", "openid email profile")
+# The claim listing the person's groups: those that are team names add them to the team.
+PARCOURS_OIDC_GROUPS_CLAIM = env_str("PARCOURS_OIDC_GROUPS_CLAIM", "groups")
+if PARCOURS_OIDC_ISSUER:
+    if urlparse(PARCOURS_OIDC_ISSUER).scheme not in {"https", "http"}:
+        raise ImproperlyConfigured("PARCOURS_OIDC_ISSUER must be an https:// URL")
+    if not (PARCOURS_OIDC_CLIENT_ID and PARCOURS_OIDC_CLIENT_SECRET):
+        raise ImproperlyConfigured(
+            "PARCOURS_OIDC_ISSUER needs PARCOURS_OIDC_CLIENT_ID and PARCOURS_OIDC_CLIENT_SECRET"
+        )
+# xAPI statements sent to a learning record store (tracker/xapi): its xAPI base URL
+# (statements go to <endpoint>/statements) and HTTP Basic credentials.
+PARCOURS_XAPI_ENDPOINT = env_str("PARCOURS_XAPI_ENDPOINT", "") or ""
+PARCOURS_XAPI_USERNAME = env_str("PARCOURS_XAPI_USERNAME", "") or ""
+PARCOURS_XAPI_PASSWORD = env_str("PARCOURS_XAPI_PASSWORD", "") or ""
+if PARCOURS_XAPI_ENDPOINT and urlparse(PARCOURS_XAPI_ENDPOINT).scheme not in {"https", "http"}:
+    raise ImproperlyConfigured("PARCOURS_XAPI_ENDPOINT must be an https:// URL")
+# First wait after a failed send; each next one waits twice as long (an hour at most).
+PARCOURS_XAPI_RETRY_BACKOFF = env_int("PARCOURS_XAPI_RETRY_BACKOFF", 30)
+
+# The company sign-in's backend is listed only when it is configured.
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"] + (
+    ["tracker.sso.auth.CompanyAccountBackend"] if PARCOURS_OIDC_ISSUER else []
+)
 
 # The bundled catalogue, imported by `make run` (and the path tools rely on).
 PARCOURS_CATALOGUE_DIR = BASE_DIR / "courses" / "catalogue"

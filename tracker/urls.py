@@ -21,5 +21,7 @@ urlpatterns = [
     path("", include("tracker.assessments.urls")),
     path("", include("tracker.teams.urls")),
     path("api/", api.urls),
+    path("scim/v2/", include("tracker.scim.urls")),
+    path("accounts/oidc/", include("tracker.sso.urls")),
     path("admin/", admin.site.urls),
 ]

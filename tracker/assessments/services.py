@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from courses.models import Competency, Track, TrackTarget
 from tracker.accounts.models import Team, User
+from tracker.xapi import services as xapi_outbox
 
 from .models import Assessment, ManagerRating, Rating
 from .selectors import framework_competencies
@@ -104,6 +105,7 @@ def assessment_submit(*, assessment: Assessment) -> tuple[Assessment, bool]:
     if not claimed:
         return snapshot, False
     _copy_framework(snapshot)
+    xapi_outbox.outbox_assessment_submitted(assessment=snapshot)
     return snapshot, True
 
 

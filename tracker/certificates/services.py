@@ -20,6 +20,7 @@ from tracker.accounts import audit
 from tracker.accounts.models import User
 from tracker.progress import services as progress_services
 from tracker.progress.models import EARLIEST_DATE, Plan
+from tracker.xapi import services as xapi_outbox
 
 from .models import Certificate
 
@@ -103,6 +104,7 @@ def certificate_record(*, user: User, data: CertificateInput) -> Certificate:
     certificate = Certificate.objects.create(user=user, **clean.__dict__)
     _mark_course_done(user=user, certificate=certificate)
     _audit(Action.CERTIFICATE_RECORDED, certificate)
+    xapi_outbox.outbox_certificate_saved(certificate=certificate)
     return certificate
 
 
@@ -118,6 +120,7 @@ def certificate_update(*, certificate: Certificate, data: CertificateInput) -> C
         _undo_course_done(user=user, course_id=previous_course_id)
     _mark_course_done(user=user, certificate=certificate)
     _audit(Action.CERTIFICATE_CHANGED, certificate)
+    xapi_outbox.outbox_certificate_saved(certificate=certificate)
     return certificate
 
 
@@ -125,6 +128,7 @@ def certificate_update(*, certificate: Certificate, data: CertificateInput) -> C
 def certificate_delete(*, certificate: Certificate) -> None:
     user, course_id = certificate.user, certificate.course_id
     _audit(Action.CERTIFICATE_DELETED, certificate)
+    xapi_outbox.outbox_certificate_deleted(certificate=certificate)
     certificate.delete()
     _undo_course_done(user=user, course_id=course_id)
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from courses.models import Course, Module, Phase, Track
 from tracker.accounts.models import User
+from tracker.xapi import services as xapi_outbox
 
 from .cache import progress_changed
 from .durations import check_minutes, format_minutes
@@ -181,6 +182,7 @@ def plan_mark_done(
     with transaction.atomic():
         plan.save(update_fields=["done_on", "done_source"])
         progress_changed(user_ids=[plan.user_id])
+        xapi_outbox.outbox_plan_completion(plan=plan)
     return plan
 
 
@@ -279,6 +281,7 @@ def time_entry_create(
         # Studying a course puts it in the plan, so its hours show in the progress.
         plan_add(user=user, course=course)
         progress_changed(user_ids=[user.pk])
+        xapi_outbox.outbox_time_entry_saved(entry=entry)
     return entry
 
 
@@ -305,6 +308,7 @@ def time_entry_update(
         entry.save()
         study_weeks_refresh(keys=[before, _week_key(entry)])
         progress_changed(user_ids=[user.pk])
+        xapi_outbox.outbox_time_entry_saved(entry=entry)
     return entry
 
 
@@ -312,6 +316,7 @@ def time_entry_delete(*, entry: TimeEntry) -> None:
     key = _week_key(entry)
     with transaction.atomic():
         _lock_learners(user_ids=[entry.user_id])  # first, as every writer of entries does
+        xapi_outbox.outbox_time_entry_deleted(entry=entry)
         entry.delete()
         study_weeks_refresh(keys=[key])
         progress_changed(user_ids=[entry.user_id])

@@ -279,7 +279,9 @@ def team_progress(
     cache.py): two queries when every member's figures are cached, six when any is not
     (the figures of the missing ones are computed together)."""
     members = list(  # 1
-        team.members.only("name", "email", "progress_version").order_by("name", "email")
+        team.members.only("name", "email", "progress_version", "is_active").order_by(
+            "name", "email"
+        )
     )
     catalogue = catalogue_version()  # 2
     keys = {
