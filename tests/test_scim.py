@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from tests.factories import PASSWORD, make_course, make_team, make_user
 from tests.test_foundation import _settings_error
-from tracker.accounts.models import ApiToken, Membership, Team, User
+from tracker.accounts.models import ApiToken, AuditEvent, Membership, Team, User
 from tracker.progress import services as progress_services
 from tracker.progress.models import TimeEntry
 from tracker.reminders.models import Notification
@@ -246,6 +246,10 @@ def test_groups_are_teams_members_are_added_directly_and_told(scim):
     }
     assert send(scim, "patch", f"Groups/{group_id}", remove).status_code == 200
     assert sorted(team.members.values_list("pk", flat=True)) == [int(bob)]
+    # Ana is told that the directory took her out; the team's history says so too.
+    gone = Notification.objects.get(user_id=ana, kind="team_removed_by_directory")
+    assert "Data" in gone.shown_title and "annuaire" in gone.shown_body  # in her language
+    assert AuditEvent.objects.filter(user_id=ana, team=team, action="removed").exists()
     listed = scim.get("/scim/v2/Groups", {"filter": f'members.value eq "{bob}"'}).json()
     assert [g["displayName"] for g in listed["Resources"]] == ["Data"]
     assert Notification.objects.filter(user_id=bob).count() == 1  # not told twice

@@ -115,6 +115,12 @@ NOTICES: dict[str, Notice] = {
         title=lambda p: _("You are no longer in the team %(team)s") % p,
         body=lambda p: _("%(actor)s removed you; its managers no longer see your progress.") % p,
     ),
+    "team_removed_by_directory": Notice(
+        title=lambda p: _("You are no longer in the team %(team)s") % p,
+        body=lambda p: _(
+            "The company directory removed you; its managers no longer see your progress."
+        ),
+    ),
     "team_member_left": Notice(
         title=lambda p: _("%(member)s left the team %(team)s") % p,
         body=lambda p: _("Their progress is no longer shown to the team."),

@@ -207,7 +207,7 @@ def group_apply(*, team: Team, resource: ScimGroup) -> Team:
         users = list(User.objects.filter(pk__in=added).order_by("pk"))
         directory_members_add(team=team, users=users)
     for user in User.objects.filter(pk__in=current - set(wanted)).order_by("pk"):
-        member_remove(team=team, user=user)
+        member_remove(team=team, user=user, actor=None)
     return team
 
 

@@ -479,12 +479,16 @@ def membership_leave(*, team: Team, user: User) -> None:
 
 
 @transaction.atomic
-def member_remove(*, team: Team, user: User, actor: User) -> None:
-    """A manager (or admin) takes someone out of the team; the person is told."""
+def member_remove(*, team: Team, user: User, actor: User | None) -> None:
+    """A manager (or admin) takes someone out of the team; the person is told. No actor:
+    the company directory removed them (SCIM)."""
     if not _membership_end(team=team, user=user):
         return
     audit.record(action=Action.REMOVED, actor=actor, user=user, team=team)
-    notify(user, "team_removed", team=team.name, actor=actor.get_full_name())
+    if actor is None:
+        notify(user, "team_removed_by_directory", team=team.name)
+    else:
+        notify(user, "team_removed", team=team.name, actor=actor.get_full_name())
 
 
 DIRECT_ACTIONS = {
