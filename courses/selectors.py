@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404
 
 from .importing.parsing import normalise_name
 from .models import Competency, CompetencyDomain, Course, ImportRun, Phase, Track, TrackTarget
+from .search import fold
 
 
 def catalogue_version() -> str:
@@ -76,13 +77,9 @@ def course_list(*, filters: CourseFilters | None = None) -> QuerySet[Course]:
     """Active courses matching the filters, with what a list row shows prefetched."""
     filters = filters or CourseFilters()
     courses = _active_courses().select_related("track", "phase")
-    if filters.q:
-        courses = courses.filter(
-            Q(title__icontains=filters.q)
-            | Q(provider__icontains=filters.q)
-            | Q(code__iexact=filters.q)
-            | Q(body_md__icontains=filters.q)
-        )
+    if query := fold(filters.q):
+        # Folded on both sides (courses.search): accents and case alike on every database.
+        courses = courses.filter(search_text__contains=query)
     if filters.provider:
         courses = courses.filter(provider=filters.provider)
     if filters.is_free is not None:

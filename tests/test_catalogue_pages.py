@@ -138,6 +138,64 @@ def test_catalogue_filters_and_search(learner_client, catalogue_data, params, ex
     assert _codes(response) == expected
 
 
+@pytest.mark.parametrize(
+    "query",
+    ["ethique", "ÉTHIQUE", "éthique de l\u2019ia", "Ethique de l'IA", "ecole", "reseaux"],
+)
+def test_search_ignores_accents_case_and_punctuation(learner_client, query):
+    """`icontains` folds ASCII only (and differently per database): the search column is
+    folded by the importer and the query the same way, so this holds on SQLite and
+    PostgreSQL alike (the suite runs on both)."""
+    make_course(
+        "ETH",
+        title="Éthique de l\u2019IA",
+        provider="École des réseaux",
+        body_md="Les réseaux de neurones et l'éthique.",
+    )
+    make_course("OTHER", title="Statistics", provider="Stanford")
+    response = learner_client.get(CATALOGUE, {"q": query})
+    assert _codes(response) == ["ETH"]
+
+
+def test_search_does_not_match_across_two_fields(learner_client):
+    make_course("JOIN", title="Product", provider="Management School")
+    assert _codes(learner_client.get(CATALOGUE, {"q": "product management"})) == []
+    assert _codes(learner_client.get(CATALOGUE, {"q": "management school"})) == ["JOIN"]
+
+
+def test_the_importer_writes_the_folded_search_text(learner_client, tmp_path):
+    from courses.importing import import_catalogue
+    from tests.importer_helpers import course_md
+
+    (tmp_path / "eth.md").write_text(
+        course_md("ETH", body="# Éthique de l\u2019IA\n\nUn cours.\n"), encoding="utf-8"
+    )
+    assert import_catalogue([tmp_path]).errors == []
+    assert _codes(learner_client.get(CATALOGUE, {"q": "ETHIQUE"})) == ["ETH"]
+    # A re-import with a changed body rewrites it.
+    (tmp_path / "eth.md").write_text(
+        course_md("ETH", body="# Sécurité\n\nUn cours.\n"), encoding="utf-8"
+    )
+    import_catalogue([tmp_path])
+    assert _codes(learner_client.get(CATALOGUE, {"q": "ethique"})) == []
+    assert _codes(learner_client.get(CATALOGUE, {"q": "securite"})) == ["ETH"]
+
+
+def test_the_migration_folds_the_courses_already_in_the_database(learner_client):
+    import importlib
+
+    from django.apps import apps
+
+    from courses.models import Course
+
+    migration = importlib.import_module("courses.migrations.0003_course_search_text")
+    make_course("ETH", title="Éthique de l\u2019IA")
+    Course.objects.update(search_text="")  # as before the migration
+    assert _codes(learner_client.get(CATALOGUE, {"q": "ethique"})) == []
+    migration.fill_search_text(apps, None)
+    assert _codes(learner_client.get(CATALOGUE, {"q": "ethique"})) == ["ETH"]
+
+
 def test_a_bad_filter_is_shown_at_its_field_and_the_others_still_apply(
     learner_client, catalogue_data
 ):
