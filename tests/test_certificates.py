@@ -191,3 +191,38 @@ def test_the_certificates_page_is_in_the_navigation(learner_client):
 def test_anonymous_is_sent_to_log_in(client):
     response = client.get(reverse("certificates:list"))
     assert response.status_code == 302 and "/accounts/login/" in response.url
+
+
+def test_a_certificate_makes_its_course_done_everywhere(learner_client, personas):
+    """45% logged, then the certificate: the course is done at 100% in the API, the track's
+    forecast counts its whole effort, and the manager reads the same figures."""
+    from tests.progress_helpers import make_track_with_options
+    from tracker.progress import selectors as progress_selectors
+    from tracker.progress import services as progress_services
+    from tracker.progress.models import TimeEntry
+
+    user = personas.learner
+    track, p1, p2, a, _b, c = make_track_with_options()
+    progress_services.track_join(user=user, track=track)
+    progress_services.phase_choose(user=user, phase=p1, course=a)
+    progress_services.phase_choose(user=user, phase=p2, course=c)
+    TimeEntry.objects.create(user=user, course=a, date=TODAY, minutes=270)  # 4.5 h of 10 h
+    rows = {row["course"]: row for row in learner_client.get("/api/me/progress").json()}
+    assert rows[a.code]["percent"] == 45.0
+
+    record(user, course=a, issued_on=TODAY)
+
+    rows = {row["course"]: row for row in learner_client.get("/api/me/progress").json()}
+    assert (rows[a.code]["percent"], rows[a.code]["status"]) == (100.0, "done")
+    assert rows[a.code]["logged_hours"] == 4.5  # the hours really logged stay as they are
+    overview = progress_selectors.progress_overview(user=user, today=TODAY)
+    track_forecast = overview.tracks[0].forecast
+    assert track_forecast.percent == 25.0  # 10 h of 40 h: the whole course counts
+    assert track_forecast.remaining_hours == 30.0
+    assert overview.overall.percent == 25.0
+    page = learner_client.get(reverse("dashboard")).text
+    assert "4,5 h of 40 h (25%)" in page or "4.5 h of 40 h (25%)" in page
+    manager = personas.client_for("manager")
+    team = manager.get(f"/api/teams/{personas.team.pk}/progress").json()
+    member = next(m for m in team["members"] if m["email"] == user.email)
+    assert member["percent"] == 25.0

@@ -137,6 +137,7 @@ def group_forecast(*, rows: list[PlanRow], today: datetime.date) -> Forecast | N
         today=today,
         effort_hours=sum(float(row.course.effort_hours) for row in rows),
         logged_hours=sum(row.totals.hours for row in rows),
+        credited_hours=sum(row.forecast.credited_hours for row in rows),
         recent_hours=sum(row.totals.recent_hours for row in rows),
         planned_weekly_hours=sum(float(row.plan.weekly_hours) for row in rows) / len(rows),
         start_date=min(row.plan.start_date for row in rows),
