@@ -217,12 +217,6 @@ class Course(models.Model):
             competency_names=self.competency_names,
         )
 
-    @property
-    def weeks_at_stated_pace(self):
-        if not self.weekly_hours:
-            return None
-        return self.effort_hours / self.weekly_hours
-
 
 class Module(models.Model):
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="modules")

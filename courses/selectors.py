@@ -115,6 +115,32 @@ def course_get(*, code: str) -> Course:
     return get_object_or_404(courses, code=code)
 
 
+@dataclass(frozen=True)
+class ModulesShortfall:
+    """The modules add up to less than the course's effort (Duke: 51 h of modules, 90 h
+    of effort): the rest is work no module lists (projects, reading, exams)."""
+
+    modules_hours: Decimal
+    effort_hours: Decimal
+
+    @property
+    def missing_hours(self) -> Decimal:
+        return self.effort_hours - self.modules_hours
+
+    @property
+    def percent(self) -> int:
+        """The share of the effort every module done accounts for."""
+        return int(self.modules_hours / self.effort_hours * 100)
+
+
+def modules_shortfall(course: Course, modules: list) -> ModulesShortfall | None:
+    """None when the modules state no hours or cover the whole effort."""
+    modules_hours = sum((m.hours for m in modules if m.hours is not None), Decimal(0))
+    if not modules_hours or modules_hours >= course.effort_hours:
+        return None
+    return ModulesShortfall(modules_hours=modules_hours, effort_hours=course.effort_hours)
+
+
 def _phases_with_options() -> QuerySet[Phase]:
     options = (
         _active_courses()

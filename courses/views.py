@@ -70,9 +70,11 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 @catalogue_login_required
 def course_detail(request: HttpRequest, code: str) -> HttpResponse:
     course = selectors.course_get(code=code)
+    modules = list(course.modules.all())
     context = {
         "course": course,
-        "modules": list(course.modules.all()),
+        "modules": modules,
+        "modules_shortfall": selectors.modules_shortfall(course, modules),
         "competency_links": selectors.competency_links(course),
     }
     return render(request, "courses/course_detail.html", context)

@@ -274,8 +274,9 @@ def test_catalogue_query_count_does_not_grow_with_courses(
 ):
     make_catalogue(size)
     # session, user; filter choices: providers, competencies, tracks, phase codes;
-    # count (paginator), courses, their competencies; the nav's unread notifications.
-    with django_assert_num_queries(10):
+    # count (paginator), courses, their competencies; the nav's unread notifications;
+    # where the learner stands on each course (progress' card marks, one query).
+    with django_assert_num_queries(11):
         response = learner_client.get(CATALOGUE)
     assert response.status_code == 200
 
@@ -322,9 +323,104 @@ def test_course_page_shows_everything_a_learner_weighs(learner_client, catalogue
     assert 'rel="noopener noreferrer"' in page
     assert reverse("courses:track", args=["ai-po"]) in page
     assert reverse("courses:compare", args=["ai-po", "P1"]) in page
-    # Names matched to the framework link to it; the others are plain text.
-    assert '?competency=mlops" title="MLOps">MLOps et déploiement</a>' in page
+    # Names matched to the framework link to it under the framework's name in the UI
+    # language; the others are plain text.
+    assert '?competency=mlops">MLOps</a>' in page
+    assert "MLOps et déploiement" not in page
     assert '<span class="tag tag-plain">Leadership</span>' in page
+    # The two modules (34 h) are less than the effort (90 h): the page says so.
+    assert "Les modules totalisent 34 h, l\u2019effort du cours est de 90 h" in page
+    assert "Tous les modules terminés font 37 % du cours" in page
+
+
+def _speak(user, language: str) -> None:
+    user.language = language
+    user.save(update_fields=["language"])
+
+
+def test_competency_tags_use_the_framework_name_in_english(
+    learner_client, personas, catalogue_data
+):
+    from courses.models import Competency
+
+    Competency.objects.filter(code="ml-literacy").update(name_en="Machine learning literacy")
+    _speak(personas.learner, "en")
+    page = learner_client.get(reverse("courses:course", args=["P1-B"]))
+    assert '?competency=ml-literacy">Machine learning literacy</a>' in page.text
+
+
+def test_no_modules_note_when_the_modules_cover_the_effort(learner_client):
+    make_course("FULL", hours="10", modules=[("One", 4), ("Two", 6)])
+    make_course("NOHOURS", hours="10", modules=[("One", None)])
+    for code in ("FULL", "NOHOURS"):
+        page = learner_client.get(reverse("courses:course", args=[code])).text
+        assert "modules-shortfall" not in page
+
+
+@pytest.mark.parametrize(
+    ("hours", "weekly", "said"),
+    [
+        ("61", "5", "13 semaines à 5 h/semaine (≈ 3 mois)"),  # 12.2 weeks
+        ("90", "5", "18 semaines à 5 h/semaine (≈ 4 mois)"),
+        ("6", "3", "2 semaines à 3 h/semaine<"),  # under two months: weeks only
+        ("1", "2", "1 semaine à 2 h/semaine<"),
+    ],
+)
+def test_durations_read_as_people_say_them(learner_client, hours, weekly, said):
+    make_course("PACE", hours=hours, weekly_hours=weekly)
+    page = learner_client.get(reverse("courses:course", args=["PACE"])).text
+    assert said in page
+    assert "12,2" not in page
+
+
+@pytest.mark.parametrize(
+    ("language", "is_free", "price", "said"),
+    [
+        ("fr", True, "Gratuit (Audit)", ">Gratuit (Audit)</span>"),
+        ("en", True, "Gratuit (Audit)", ">Free (Audit)</span>"),
+        ("fr", True, "", ">Gratuit</span>"),
+        ("fr", False, "49 $/mois", ">49 $/mois</span>"),
+        ("fr", False, "", ">Payant</span>"),
+    ],
+)
+def test_the_price_badge_says_it_once(learner_client, personas, language, is_free, price, said):
+    make_course("PRICE", is_free=is_free, price=price)
+    _speak(personas.learner, language)
+    page = learner_client.get(reverse("courses:course", args=["PRICE"])).text
+    assert said in page
+    assert page.count("badge-free") + page.count("badge-paid") == 1
+    assert "Gratuit Gratuit" not in page and "Free Free" not in page
+
+
+def test_free_is_not_the_alarm_colour():
+    """The reminders' unread `.badge` is red; the price badges outrank it (two classes)."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    css = (Path(settings.BASE_DIR) / "static/css/app.css").read_text()
+    assert ".badge.badge-free { background: #dcfce7;" in css
+
+
+def test_catalogue_cards_say_where_the_learner_stands(learner_client, personas, catalogue_data):
+    import datetime
+
+    from tracker.progress import services as progress_services
+
+    user = personas.learner
+    progress_services.phase_choose(
+        user=user, phase=catalogue_data["track"].phases.get(code="P1"), course=catalogue_data["ibm"]
+    )
+    plan = progress_services.plan_add(user=user, course=catalogue_data["solo"])
+    page = learner_client.get(CATALOGUE).text
+    assert page.count('class="mark ') == 2
+    assert '<span class="mark mark-chosen">Option choisie</span>' in page
+    assert '<span class="mark mark-planned">Dans mon plan</span>' in page
+    progress_services.plan_mark_done(plan=plan, done=True, on=datetime.date(2026, 1, 5))
+    page = learner_client.get(CATALOGUE).text
+    assert '<span class="mark mark-done">Terminé</span>' in page
+    # Another learner's plan marks nothing here.
+    assert 'class="mark ' not in personas.client_for("other_learner").get(CATALOGUE).text
 
 
 def test_course_page_escapes_every_field_but_the_description(learner_client):

@@ -10,7 +10,7 @@ import datetime
 import statistics
 from dataclasses import dataclass, field
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.shortcuts import get_object_or_404
 
 from courses.models import Course, Phase, Track
@@ -348,3 +348,20 @@ def track_state(*, user: User, track: Track) -> dict:
 
 def chosen_course_ids(*, user: User) -> set[int]:
     return set(PhaseChoice.objects.filter(user=user).values_list("course_id", flat=True))
+
+
+def course_marks(*, user: User) -> dict[int, str]:
+    """Where each course the learner touched stands: "done" (its plan is done), "chosen"
+    (the option chosen for its phase) or "planned" (in the plan). One query."""
+    plans = Plan.objects.filter(user=user, course=OuterRef("pk"))
+    rows = (
+        Course.objects.annotate(
+            planned=Exists(plans),
+            done=Exists(plans.filter(done_on__isnull=False)),
+            chosen=Exists(PhaseChoice.objects.filter(user=user, course=OuterRef("pk"))),
+        )
+        .filter(Q(planned=True) | Q(chosen=True))
+        .order_by()
+        .values_list("pk", "done", "chosen")
+    )
+    return {pk: "done" if done else "chosen" if chosen else "planned" for pk, done, chosen in rows}
