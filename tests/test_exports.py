@@ -165,6 +165,46 @@ def test_csv_is_streamed_utf8_with_bom_header_and_quoted_formulas(
     assert "SECRET-COURSE" not in body.decode()
 
 
+def test_csv_semicolon_dialect_has_decimal_commas(learner_client, personas, history):
+    """French Excel splits on ";" and reads "1,50"; `?dialect=comma` (the default for
+    scripts) keeps "," and "1.50"."""
+    TimeEntry.objects.create(
+        user=personas.learner,
+        course=history,
+        minutes=90,
+        note="a, b; c",
+        date=datetime.date(2025, 4, 1),
+    )
+    body = b"".join(
+        learner_client.get(reverse("exports:csv"), {"dialect": "semicolon"}).streaming_content
+    )
+    text = body.decode("utf-8-sig")
+    assert text.splitlines()[0] == "date;course;course_title;module;minutes;hours;note"
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert ["90", "1,50", "a, b; c"] in [row[4:7] for row in rows]
+    comma = b"".join(
+        learner_client.get(reverse("exports:csv"), {"dialect": "comma"}).streaming_content
+    )
+    rows = list(csv.reader(io.StringIO(comma.decode("utf-8-sig"))))
+    assert ["90", "1.50", "a, b; c"] in [row[4:7] for row in rows]
+
+
+def test_an_unknown_csv_dialect_answers_400_naming_the_known_ones(learner_client):
+    response = learner_client.get(reverse("exports:csv"), {"dialect": "tab"})
+    assert response.status_code == 400
+    assert "comma" in response.text and "semicolon" in response.text
+
+
+@pytest.mark.parametrize(("language", "checked"), [("fr", "semicolon"), ("en", "comma")])
+def test_the_page_picks_the_dialect_of_the_ui_language(learner_client, personas, language, checked):
+    personas.learner.language = language
+    personas.learner.save(update_fields=["language"])
+    page = learner_client.get(reverse("exports:my_data")).text
+    assert f'name="dialect" value="{checked}" checked' in page
+    assert page.count(" checked>") == 1
+    assert f'action="{reverse("exports:csv")}"' in page
+
+
 def test_csv_with_no_entries_is_just_the_header(learner_client):
     body = b"".join(learner_client.get(reverse("exports:csv")).streaming_content)
     assert body.decode("utf-8-sig").strip() == "date,course,course_title,module,minutes,hours,note"

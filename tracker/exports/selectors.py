@@ -19,7 +19,7 @@ from tracker.assessments.models import Assessment, Rating
 from tracker.certificates.models import Certificate
 from tracker.progress.models import Enrolment, PhaseChoice, Plan, TimeEntry
 
-from .formats import iso_duration, spreadsheet_safe
+from .formats import COMMA, CsvDialect, iso_duration, spreadsheet_safe
 
 CHUNK = 2000
 XAPI_VERB = {
@@ -170,10 +170,11 @@ class _Echo:
         return value
 
 
-def time_entries_csv(*, user: User) -> Iterator[str]:
+def time_entries_csv(*, user: User, dialect: CsvDialect = COMMA) -> Iterator[str]:
     """The learner's time entries as CSV lines: a BOM (spreadsheets then read UTF-8), a
-    header row, then one row per entry, oldest first, read in chunks."""
-    writer = csv.writer(_Echo())
+    header row, then one row per entry, oldest first, read in chunks. `dialect` gives the
+    separator and the decimal mark."""
+    writer = csv.writer(_Echo(), delimiter=dialect.delimiter)
     yield "\ufeff" + writer.writerow(CSV_HEADER)
     for entry in _time_entries(user).iterator(chunk_size=CHUNK):
         row = [
@@ -182,7 +183,7 @@ def time_entries_csv(*, user: User) -> Iterator[str]:
             entry.course.title,
             entry.module.title if entry.module else "",
             entry.minutes,
-            f"{entry.minutes / 60:.2f}",
+            dialect.number(entry.minutes / 60),
             entry.note,
         ]
         yield writer.writerow([spreadsheet_safe(cell) for cell in row])

@@ -8,6 +8,7 @@ import io
 
 from django.utils.translation import gettext as _
 
+from tracker.exports.formats import COMMA, CsvDialect
 from tracker.progress.templatetags.progress_tags import status_label
 
 from .selectors import TeamTable
@@ -23,10 +24,11 @@ def safe_cell(value: object) -> object:
     return value
 
 
-def team_csv(*, table: TeamTable) -> str:
+def team_csv(*, table: TeamTable, dialect: CsvDialect = COMMA) -> str:
+    """`dialect` gives the separator and the decimal mark of the numbers."""
     out = io.StringIO()
     out.write("\ufeff")
-    writer = csv.writer(out)
+    writer = csv.writer(out, delimiter=dialect.delimiter)
     writer.writerow(
         [
             _("Name"),
@@ -48,9 +50,9 @@ def team_csv(*, table: TeamTable) -> str:
                 safe_cell(row.member.email),
                 safe_cell(" ; ".join(a.target_code for a in row.assignments)),
                 row.due_date.isoformat() if row.due_date else "",
-                round(row.week_hours, 2),
-                round(row.total_hours, 2),
-                row.percent,
+                dialect.number(row.week_hours),
+                dialect.number(row.total_hours),
+                dialect.number(row.percent, places=1),
                 row.projected_finish.isoformat() if row.projected_finish else "",
                 status_label(row.status) if row.status else "",
                 row.last_activity.isoformat() if row.last_activity else "",
