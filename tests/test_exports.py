@@ -320,6 +320,46 @@ def test_other_apps_can_add_calendar_events(personas):
     assert b"UID:assignment-7@parcours" in body
 
 
+def test_calendar_feed_holds_the_assignments_due_dates(client, learner_client, personas):
+    """One event per assignment still to do, on its due date; the plan whose target the
+    assignment set is not listed a second time; done work leaves the calendar."""
+    from tracker.teams import services as team_services
+
+    course = make_course("ASSIGNED", title="Responsible AI")
+    [assignment] = team_services.assignment_assign(
+        actor=personas.manager,
+        team=personas.team,
+        assignees=[personas.learner],
+        course=course,
+        due_in_days=30,
+        note="Before the audit",
+    )
+    learner_client.get(reverse("exports:my_data"))
+    events = Calendar.from_ical(client.get(feed_url(personas.learner)).content).walk("VEVENT")
+    [event] = [e for e in events if "ASSIGNED" in str(e.get("URL", ""))]
+    assert str(event["UID"]) == f"assignment-{assignment.pk}@parcours"
+    assert event["DTSTART"].dt == assignment.due_date
+    assert str(event["SUMMARY"]) == "Échéance : Responsible AI"
+    assert "Mia Manager" in str(event["DESCRIPTION"]) and "Before the audit" in str(
+        event["DESCRIPTION"]
+    )
+    plan = course.plans.get(user=personas.learner)
+    assert plan.target_date == assignment.due_date  # the assignment set it...
+    assert f"plan-{plan.pk}@parcours" not in [str(e["UID"]) for e in events]  # ...once
+    progress.plan_mark_done(plan=plan, done=True, on=datetime.date(2025, 6, 1))
+    events = Calendar.from_ical(client.get(feed_url(personas.learner)).content).walk("VEVENT")
+    assert not [e for e in events if str(e["UID"]).startswith("assignment-")]
+
+
+def test_my_data_offers_a_webcal_link_and_a_copy_button(learner_client, personas):
+    page = learner_client.get(reverse("exports:my_data")).text
+    feed = feed_url(personas.learner)
+    assert f'href="webcal://testserver{feed}"' in page
+    assert 'data-copy="calendar-url"' in page and 'id="calendar-url"' in page
+    assert '<script src="/static/js/copy.js" nonce="' in page
+    assert 'role="status"' in page
+
+
 def test_json_export_query_count_is_pinned(learner_client, history, django_assert_num_queries):
     # session, user, enrolments, choices, plans, their modules done, time entries,
     # certificates, assessments, their ratings, API tokens

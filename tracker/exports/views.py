@@ -34,6 +34,8 @@ def my_data(request: HttpRequest) -> HttpResponse:
     feed_url = request.build_absolute_uri(reverse("exports:calendar", args=[feed.token]))
     context = {
         "feed_url": feed_url,
+        # webcal:// makes the browser hand the feed to the calendar app, which subscribes.
+        "webcal_url": "webcal://" + feed_url.split("://", 1)[1],
         "dialect": dialect_for_language(translation.get_language()).name,
     }
     return render(request, "exports/my_data.html", context)
