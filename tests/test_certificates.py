@@ -377,3 +377,11 @@ def test_the_linkedin_link_carries_the_certificate_details(learner_client, perso
     page = learner_client.get(reverse("certificates:list")).text
     assert 'class="share-linkedin"' in page
     assert "https://www.linkedin.com/profile/add?startTask=CERTIFICATION_NAME&amp;name=AI" in page
+
+
+def test_english_dates_are_unambiguous(learner_client, personas):
+    """1 Jun 2026, never 06/01/2026 (1 June in the US, 6 January in Europe)."""
+    record(personas.learner, issued_on=datetime.date(2026, 6, 1))
+    page = learner_client.get(reverse("certificates:list")).text
+    assert '<time datetime="2026-06-01">1 Jun 2026</time>' in page
+    assert "06/01/2026" not in page

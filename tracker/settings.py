@@ -174,6 +174,8 @@ LANGUAGES = [("fr", _("French")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
+# English dates read "1 Dec 2026" (tracker/formats/en), not the US "12/01/2026".
+FORMAT_MODULE_PATH = ["tracker.formats"]
 USE_TZ = True
 
 # --- Static files ---------------------------------------------------------------------
