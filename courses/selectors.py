@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import math
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -312,3 +313,58 @@ def phase_coverage(options: list[Course]) -> list[CoverageRow]:
         CoverageRow(name, None, covered_unknown(folded)) for folded, name in sorted(unknown.items())
     ]
     return rows
+
+
+# --- Tracks side by side ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TrackSummary:
+    """What a learner weighs when picking a track: effort at their pace, phases,
+    certifications, and how much of the competency framework it covers."""
+
+    track: Track
+    phases: list[Phase]
+    min_hours: Decimal  # the shortest option of every phase
+    max_hours: Decimal  # the longest option of every phase
+    weekly_hours: Decimal  # the learner's pace
+    certifications: list[str]  # the badges its options lead to
+    covered: int  # framework competencies some option covers
+    framework_size: int
+    targets_covered: int  # of its target competencies, those some option covers
+    targets: int
+
+    @property
+    def min_weeks(self) -> int:
+        return math.ceil(self.min_hours / self.weekly_hours) if self.weekly_hours else 0
+
+    @property
+    def max_weeks(self) -> int:
+        return math.ceil(self.max_hours / self.weekly_hours) if self.weekly_hours else 0
+
+
+def track_summaries(*, weekly_hours: Decimal) -> list[TrackSummary]:
+    """Every track summarised for the side-by-side comparison (the queries of
+    track_list, plus one count of the framework)."""
+    framework_size = Competency.objects.filter(is_active=True).count()
+    summaries = []
+    for track in track_list():
+        phases = list(track.phases.all())
+        options = [option for phase in phases for option in phase.options.all()]
+        covered = {c.pk for option in options for c in option.competencies.all() if c.is_active}
+        target_ids = {target.competency_id for target in track.targets.all()}
+        summaries.append(
+            TrackSummary(
+                track=track,
+                phases=phases,
+                min_hours=sum((p.min_hours for p in phases if p.min_hours is not None), Decimal(0)),
+                max_hours=sum((p.max_hours for p in phases if p.max_hours is not None), Decimal(0)),
+                weekly_hours=weekly_hours,
+                certifications=sorted({o.badge for o in options if o.badge}, key=str.casefold),
+                covered=len(covered),
+                framework_size=framework_size,
+                targets_covered=len(target_ids & covered),
+                targets=len(target_ids),
+            )
+        )
+    return summaries

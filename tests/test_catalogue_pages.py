@@ -12,6 +12,7 @@ from tests.factories import (
     make_competency,
     make_course,
     make_option,
+    make_target,
     make_track,
 )
 
@@ -462,6 +463,51 @@ def test_track_page_lists_phases_in_order_with_their_options(learner_client, cat
 def test_tracks_index_lists_tracks(learner_client, catalogue_data):
     response = learner_client.get(reverse("courses:tracks"))
     assert reverse("courses:track", args=["ai-po"]) in response.text
+
+
+def test_tracks_page_compares_tracks_side_by_side(learner_client, personas, catalogue_data):
+    """Hours (shortest to longest options), weeks at the learner's own pace, phases,
+    certifications and competencies covered against the framework, one column a track."""
+    personas.learner.weekly_hours_available = 10
+    personas.learner.save(update_fields=["weekly_hours_available"])
+    make_competency("privacy", name_fr="Vie privée")  # in the framework, covered by none
+    essentials = make_track("essentials", phases=1)
+    make_option(essentials, "P1", "A", code="E-P1-A", hours="25", badge="Badge AI essentials")
+    make_target(essentials, catalogue_data["ml"], 3)
+    response = learner_client.get(reverse("courses:tracks"))
+    page = response.text
+    table = page[page.index('class="compare-table tracks-compare"') :]
+    table = table[: table.index("</table>")]
+    assert table.count('<th scope="col">') == 2  # one column per track
+    summaries = {s.track.code: s for s in response.context["summaries"]}
+    ai_po = summaries["ai-po"]
+    # P1 offers 90 h or 120 h, P2 has no option: 90 h to 120 h, 9 to 12 weeks at 10 h.
+    assert (ai_po.min_hours, ai_po.max_hours, ai_po.min_weeks, ai_po.max_weeks) == (
+        90,
+        120,
+        9,
+        12,
+    )
+    assert "90 h à 120 h" in table and "9 à 12 semaines" in table
+    assert ">25 h</td>" in table and ">3 semaines</td>" in table  # one option: one figure
+    assert ai_po.certifications == ["Certificat Duke"]
+    assert "Badge AI essentials" in table
+    # ml-literacy and mlops of the framework's three; essentials targets ml, uncovered.
+    assert (ai_po.covered, ai_po.framework_size) == (2, 3)
+    assert "2 sur les 3 du référentiel" in table
+    assert (summaries["essentials"].targets_covered, summaries["essentials"].targets) == (0, 1)
+    assert "10 h par semaine" in page
+
+
+def test_tracks_page_query_count_does_not_grow_with_tracks(learner_client, catalogue_data):
+    def count() -> int:
+        return _queries(learner_client, reverse("courses:tracks"))
+
+    few = count()
+    for code in ("t2", "t3", "t4"):
+        track = make_track(code, phases=2)
+        make_option(track, "P1", "A", code=f"{code}-A", badge="B")
+    assert count() == few
 
 
 def test_compare_puts_options_side_by_side(learner_client, catalogue_data):
