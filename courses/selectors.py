@@ -266,6 +266,20 @@ def competency_links(course: Course) -> list[CompetencyLink]:
     return links
 
 
+def competency_tags(course: Course) -> list[CompetencyLink]:
+    """The tags a page shows: the course's names, each framework competency once (under
+    its name in the UI language, so "MLOps" and "MLOps et déploiement" are one tag)."""
+    seen: set[int] = set()
+    tags = []
+    for link in competency_links(course):
+        if link.competency is not None:
+            if link.competency.pk in seen:
+                continue
+            seen.add(link.competency.pk)
+        tags.append(link)
+    return tags
+
+
 # --- Comparison of a phase's options ----------------------------------------------------
 
 

@@ -59,7 +59,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "page": page,
-        "rows": [(course, selectors.competency_links(course)) for course in page],
+        "rows": [(course, selectors.competency_tags(course)) for course in page],
         "query": query.urlencode(),
     }
     template = "courses/catalogue.html"
@@ -77,7 +77,7 @@ def course_detail(request: HttpRequest, code: str) -> HttpResponse:
         "course": course,
         "modules": modules,
         "modules_shortfall": selectors.modules_shortfall(course, modules),
-        "competency_links": selectors.competency_links(course),
+        "competency_links": selectors.competency_tags(course),
     }
     return render(request, "courses/course_detail.html", context)
 

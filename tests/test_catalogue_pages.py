@@ -350,6 +350,18 @@ def test_competency_tags_use_the_framework_name_in_english(
     assert '?competency=ml-literacy">Machine learning literacy</a>' in page.text
 
 
+def test_a_competency_named_twice_in_the_file_is_one_tag(learner_client, catalogue_data):
+    from courses.models import Course
+
+    Course.objects.filter(code="P1-A").update(
+        competency_names=["MLOps", "MLOps et déploiement", "Culture du machine learning"]
+    )
+    page = learner_client.get(reverse("courses:course", args=["P1-A"])).text
+    assert page.count('?competency=mlops">MLOps</a>') == 1
+    catalogue = learner_client.get(CATALOGUE).text
+    assert catalogue.count('?competency=mlops">MLOps</a>') == 1
+
+
 def test_no_modules_note_when_the_modules_cover_the_effort(learner_client):
     make_course("FULL", hours="10", modules=[("One", 4), ("Two", 6)])
     make_course("NOHOURS", hours="10", modules=[("One", None)])
