@@ -29,7 +29,7 @@ COPY . .
 # volume. The secret below exists only for these two build commands.
 RUN DJANGO_SECRET_KEY=build-only-not-secret python manage.py compilemessages -v 0 \
     && DJANGO_SECRET_KEY=build-only-not-secret python manage.py collectstatic --noinput -v 0 \
-    && mkdir -p /var/lib/parcours/beat /var/lib/parcours/mail \
+    && mkdir -p /var/lib/parcours/beat /var/lib/parcours/mail /var/lib/parcours/media \
     && chown -R parcours:parcours /var/lib/parcours
 
 USER parcours

@@ -30,6 +30,10 @@ class CourseAdmin(admin.ModelAdmin):
     readonly_fields = ["content_hash", "source_file", "created", "updated"]
     change_list_template = "admin/courses/change_list_import.html"
 
+    def save_model(self, request, obj: Course, form, change: bool) -> None:
+        obj.refresh_search_text()  # an edited title is found by the catalogue's search
+        super().save_model(request, obj, form, change)
+
 
 class PhaseInline(admin.TabularInline):
     model = Phase

@@ -184,6 +184,8 @@ class Course(models.Model):
     competencies = models.ManyToManyField(Competency, related_name="courses", blank=True)
     # Unknown frontmatter keys, kept rather than lost (and reported as warnings).
     metadata = models.JSONField(default=dict, blank=True)
+    # The searchable fields folded (courses.search): written by the importer.
+    search_text = models.TextField(blank=True, editable=False)
     source_file = models.CharField(max_length=500, blank=True)
     content_hash = models.CharField(max_length=64, blank=True)
     is_active = models.BooleanField(default=True)
@@ -203,11 +205,17 @@ class Course(models.Model):
     def __str__(self) -> str:
         return f"{self.code} · {self.title}"
 
-    @property
-    def weeks_at_stated_pace(self):
-        if not self.weekly_hours:
-            return None
-        return self.effort_hours / self.weekly_hours
+    def refresh_search_text(self) -> None:
+        """Fold the searchable fields into `search_text` (the caller saves)."""
+        from .search import search_text
+
+        self.search_text = search_text(
+            code=self.code,
+            title=self.title,
+            provider=self.provider,
+            body_md=self.body_md,
+            competency_names=self.competency_names,
+        )
 
 
 class Module(models.Model):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import math
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -16,6 +17,7 @@ from django.shortcuts import get_object_or_404
 
 from .importing.parsing import normalise_name
 from .models import Competency, CompetencyDomain, Course, ImportRun, Phase, Track, TrackTarget
+from .search import fold
 
 
 def catalogue_version() -> str:
@@ -76,13 +78,9 @@ def course_list(*, filters: CourseFilters | None = None) -> QuerySet[Course]:
     """Active courses matching the filters, with what a list row shows prefetched."""
     filters = filters or CourseFilters()
     courses = _active_courses().select_related("track", "phase")
-    if filters.q:
-        courses = courses.filter(
-            Q(title__icontains=filters.q)
-            | Q(provider__icontains=filters.q)
-            | Q(code__iexact=filters.q)
-            | Q(body_md__icontains=filters.q)
-        )
+    if query := fold(filters.q):
+        # Folded on both sides (courses.search): accents and case alike on every database.
+        courses = courses.filter(search_text__contains=query)
     if filters.provider:
         courses = courses.filter(provider=filters.provider)
     if filters.is_free is not None:
@@ -116,6 +114,32 @@ def course_get(*, code: str) -> Course:
         "modules", Prefetch("competencies", queryset=_competencies())
     )
     return get_object_or_404(courses, code=code)
+
+
+@dataclass(frozen=True)
+class ModulesShortfall:
+    """The modules add up to less than the course's effort (Duke: 51 h of modules, 90 h
+    of effort): the rest is work no module lists (projects, reading, exams)."""
+
+    modules_hours: Decimal
+    effort_hours: Decimal
+
+    @property
+    def missing_hours(self) -> Decimal:
+        return self.effort_hours - self.modules_hours
+
+    @property
+    def percent(self) -> int:
+        """The share of the effort every module done accounts for."""
+        return int(self.modules_hours / self.effort_hours * 100)
+
+
+def modules_shortfall(course: Course, modules: list) -> ModulesShortfall | None:
+    """None when the modules state no hours or cover the whole effort."""
+    modules_hours = sum((m.hours for m in modules if m.hours is not None), Decimal(0))
+    if not modules_hours or modules_hours >= course.effort_hours:
+        return None
+    return ModulesShortfall(modules_hours=modules_hours, effort_hours=course.effort_hours)
 
 
 def _phases_with_options() -> QuerySet[Phase]:
@@ -242,6 +266,20 @@ def competency_links(course: Course) -> list[CompetencyLink]:
     return links
 
 
+def competency_tags(course: Course) -> list[CompetencyLink]:
+    """The tags a page shows: the course's names, each framework competency once (under
+    its name in the UI language, so "MLOps" and "MLOps et déploiement" are one tag)."""
+    seen: set[int] = set()
+    tags = []
+    for link in competency_links(course):
+        if link.competency is not None:
+            if link.competency.pk in seen:
+                continue
+            seen.add(link.competency.pk)
+        tags.append(link)
+    return tags
+
+
 # --- Comparison of a phase's options ----------------------------------------------------
 
 
@@ -289,3 +327,58 @@ def phase_coverage(options: list[Course]) -> list[CoverageRow]:
         CoverageRow(name, None, covered_unknown(folded)) for folded, name in sorted(unknown.items())
     ]
     return rows
+
+
+# --- Tracks side by side ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TrackSummary:
+    """What a learner weighs when picking a track: effort at their pace, phases,
+    certifications, and how much of the competency framework it covers."""
+
+    track: Track
+    phases: list[Phase]
+    min_hours: Decimal  # the shortest option of every phase
+    max_hours: Decimal  # the longest option of every phase
+    weekly_hours: Decimal  # the learner's pace
+    certifications: list[str]  # the badges its options lead to
+    covered: int  # framework competencies some option covers
+    framework_size: int
+    targets_covered: int  # of its target competencies, those some option covers
+    targets: int
+
+    @property
+    def min_weeks(self) -> int:
+        return math.ceil(self.min_hours / self.weekly_hours) if self.weekly_hours else 0
+
+    @property
+    def max_weeks(self) -> int:
+        return math.ceil(self.max_hours / self.weekly_hours) if self.weekly_hours else 0
+
+
+def track_summaries(*, weekly_hours: Decimal) -> list[TrackSummary]:
+    """Every track summarised for the side-by-side comparison (the queries of
+    track_list, plus one count of the framework)."""
+    framework_size = Competency.objects.filter(is_active=True).count()
+    summaries = []
+    for track in track_list():
+        phases = list(track.phases.all())
+        options = [option for phase in phases for option in phase.options.all()]
+        covered = {c.pk for option in options for c in option.competencies.all() if c.is_active}
+        target_ids = {target.competency_id for target in track.targets.all()}
+        summaries.append(
+            TrackSummary(
+                track=track,
+                phases=phases,
+                min_hours=sum((p.min_hours for p in phases if p.min_hours is not None), Decimal(0)),
+                max_hours=sum((p.max_hours for p in phases if p.max_hours is not None), Decimal(0)),
+                weekly_hours=weekly_hours,
+                certifications=sorted({o.badge for o in options if o.badge}, key=str.casefold),
+                covered=len(covered),
+                framework_size=framework_size,
+                targets_covered=len(target_ids & covered),
+                targets=len(target_ids),
+            )
+        )
+    return summaries

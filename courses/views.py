@@ -7,6 +7,7 @@ logged-in user may read the whole catalogue.
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
@@ -22,6 +23,7 @@ from . import selectors
 from .forms import CatalogueFilterForm
 
 PAGE_SIZE = 25
+DEFAULT_WEEKLY_HOURS = Decimal(5)
 
 
 def catalogue_login_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -57,7 +59,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "page": page,
-        "rows": [(course, selectors.competency_links(course)) for course in page],
+        "rows": [(course, selectors.competency_tags(course)) for course in page],
         "query": query.urlencode(),
     }
     template = "courses/catalogue.html"
@@ -70,10 +72,12 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 @catalogue_login_required
 def course_detail(request: HttpRequest, code: str) -> HttpResponse:
     course = selectors.course_get(code=code)
+    modules = list(course.modules.all())
     context = {
         "course": course,
-        "modules": list(course.modules.all()),
-        "competency_links": selectors.competency_links(course),
+        "modules": modules,
+        "modules_shortfall": selectors.modules_shortfall(course, modules),
+        "competency_links": selectors.competency_tags(course),
     }
     return render(request, "courses/course_detail.html", context)
 
@@ -81,7 +85,13 @@ def course_detail(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 @catalogue_login_required
 def track_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "courses/track_list.html", {"tracks": selectors.track_list()})
+    # The learner's pace (their profile's weekly hours; the catalogue reads it off the
+    # user without knowing the accounts app), else the usual 5 h a week.
+    pace = getattr(request.user, "weekly_hours_available", None) or DEFAULT_WEEKLY_HOURS
+    summaries = selectors.track_summaries(weekly_hours=Decimal(pace))
+    return render(
+        request, "courses/track_list.html", {"summaries": summaries, "weekly_hours": pace}
+    )
 
 
 @require_GET

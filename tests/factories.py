@@ -60,9 +60,9 @@ def make_course(
     extra.setdefault("competency_names", [c.name_fr for c in competencies])
     if extra.get("weekly_hours") is not None:
         extra["weekly_hours"] = Decimal(str(extra["weekly_hours"]))
-    course = Course.objects.create(
-        code=code, effort_text=f"{hours}h", effort_hours=Decimal(str(hours)), **extra
-    )
+    course = Course(code=code, effort_text=f"{hours}h", effort_hours=Decimal(str(hours)), **extra)
+    course.refresh_search_text()  # as the importer writes it
+    course.save()
     for order, (title, module_hours) in enumerate(modules, start=1):
         Module.objects.create(
             course=course,

@@ -14,6 +14,7 @@ import json
 from dataclasses import dataclass, field
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -96,7 +97,8 @@ class World:
 
 
 @pytest.fixture
-def world(personas) -> World:
+def world(personas, settings, tmp_path) -> World:
+    settings.MEDIA_ROOT = tmp_path / "media"  # the certificate's file
     track, p1, _p2, a, _b, _c = make_track_with_options()
     make_target(track, make_competency("mlops"), 3)
     learner = personas.learner
@@ -117,7 +119,11 @@ def world(personas) -> World:
     make_course("SOLO")
     certificate = certificate_record(
         user=learner,
-        data=CertificateInput(title="Cert", issued_on=learner.local_today()),
+        data=CertificateInput(
+            title="Cert",
+            issued_on=learner.local_today(),
+            file=SimpleUploadedFile("cert.pdf", b"%PDF-1.4 certificate"),
+        ),
     )
     feed = calendar_feed_get_or_create(user=learner)
     notification = Notification.objects.create(user=learner, kind="retake", title="Retake")
@@ -343,6 +349,13 @@ CASES: list[Case] = [
         "certificates:delete",
         "POST",
         row(302, 302, 404, 404, 404, 404),
+        kwargs={"pk": "certificate"},
+        missing="pk",
+    ),
+    Case(
+        "certificates:file",
+        "GET",
+        row(302, 200, 404, 404, 404, 404),
         kwargs={"pk": "certificate"},
         missing="pk",
     ),

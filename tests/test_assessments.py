@@ -353,7 +353,7 @@ def test_retaking_a_month_later_shows_both_on_the_radar_with_the_target(personas
     assert 'role="img"' in html and "<title" in html
     for css_class in ("radar-target", "radar-previous", "radar-latest"):
         assert f"radar-series {css_class}" in html
-    assert "Previous (03/02/2026)" in html or "Previous (3/2/2026)" in html
+    assert "Previous (2 Mar 2026)" in html  # not 03/02/2026, read as 3 February in Europe
     # The table alternative and the level over time: 1 then 2 for MLOps.
     overview = response.context["overview"]
     mlops_row = next(row for row in overview.rows if row.code == "mlops")
@@ -492,6 +492,34 @@ def test_dashboard_hook_stands_alone_with_gaps_and_best_options(personas, framew
     assert "Your largest gaps:" in html and "MLOps (3 levels)" in html
     assert "Course P1-A" in html and "Covers MLOps, your largest gap." in html
     assert "/tracks/ai-po/phases/P1/compare/" in html
+
+
+@pytest.mark.parametrize("settle", ["chosen", "done", "certificate"])
+def test_the_dashboard_never_recommends_in_a_phase_already_settled(personas, framework, settle):
+    """A chosen option, or one done (by the learner or by a certificate), settles its
+    phase: the dashboard recommends neither that course nor a rival of it."""
+    import datetime
+
+    from tracker.certificates.services import CertificateInput, certificate_record
+    from tracker.progress import services as progress_services
+
+    user = personas.learner
+    make_snapshot(user, {"mlops": 1, "ml": 3, "rai": 3, "privacy": 2}, track=framework["track"])
+    best = framework["phase"].options.get(code="P1-A")
+    if settle == "chosen":
+        progress_services.phase_choose(user=user, phase=framework["phase"], course=best)
+    elif settle == "done":
+        plan = progress_services.plan_add(user=user, course=best)
+        progress_services.plan_mark_done(plan=plan, done=True, on=datetime.date(2026, 1, 5))
+    else:
+        certificate_record(
+            user=user,
+            data=CertificateInput(title="", course=best, issued_on=datetime.date(2026, 1, 5)),
+        )
+    html = _render_hook("hooks/dashboard_assessments.html", user, {})
+    assert "Your largest gaps:" in html
+    assert "/tracks/ai-po/phases/P1/compare/" not in html
+    assert "Course P1-A" not in html
 
 
 def test_nav_links_to_assessments(personas, framework):

@@ -12,6 +12,7 @@ from tests.factories import (
     make_competency,
     make_course,
     make_option,
+    make_target,
     make_track,
 )
 
@@ -138,6 +139,64 @@ def test_catalogue_filters_and_search(learner_client, catalogue_data, params, ex
     assert _codes(response) == expected
 
 
+@pytest.mark.parametrize(
+    "query",
+    ["ethique", "ÉTHIQUE", "éthique de l\u2019ia", "Ethique de l'IA", "ecole", "reseaux"],
+)
+def test_search_ignores_accents_case_and_punctuation(learner_client, query):
+    """`icontains` folds ASCII only (and differently per database): the search column is
+    folded by the importer and the query the same way, so this holds on SQLite and
+    PostgreSQL alike (the suite runs on both)."""
+    make_course(
+        "ETH",
+        title="Éthique de l\u2019IA",
+        provider="École des réseaux",
+        body_md="Les réseaux de neurones et l'éthique.",
+    )
+    make_course("OTHER", title="Statistics", provider="Stanford")
+    response = learner_client.get(CATALOGUE, {"q": query})
+    assert _codes(response) == ["ETH"]
+
+
+def test_search_does_not_match_across_two_fields(learner_client):
+    make_course("JOIN", title="Product", provider="Management School")
+    assert _codes(learner_client.get(CATALOGUE, {"q": "product management"})) == []
+    assert _codes(learner_client.get(CATALOGUE, {"q": "management school"})) == ["JOIN"]
+
+
+def test_the_importer_writes_the_folded_search_text(learner_client, tmp_path):
+    from courses.importing import import_catalogue
+    from tests.importer_helpers import course_md
+
+    (tmp_path / "eth.md").write_text(
+        course_md("ETH", body="# Éthique de l\u2019IA\n\nUn cours.\n"), encoding="utf-8"
+    )
+    assert import_catalogue([tmp_path]).errors == []
+    assert _codes(learner_client.get(CATALOGUE, {"q": "ETHIQUE"})) == ["ETH"]
+    # A re-import with a changed body rewrites it.
+    (tmp_path / "eth.md").write_text(
+        course_md("ETH", body="# Sécurité\n\nUn cours.\n"), encoding="utf-8"
+    )
+    import_catalogue([tmp_path])
+    assert _codes(learner_client.get(CATALOGUE, {"q": "ethique"})) == []
+    assert _codes(learner_client.get(CATALOGUE, {"q": "securite"})) == ["ETH"]
+
+
+def test_the_migration_folds_the_courses_already_in_the_database(learner_client):
+    import importlib
+
+    from django.apps import apps
+
+    from courses.models import Course
+
+    migration = importlib.import_module("courses.migrations.0003_course_search_text")
+    make_course("ETH", title="Éthique de l\u2019IA")
+    Course.objects.update(search_text="")  # as before the migration
+    assert _codes(learner_client.get(CATALOGUE, {"q": "ethique"})) == []
+    migration.fill_search_text(apps, None)
+    assert _codes(learner_client.get(CATALOGUE, {"q": "ethique"})) == ["ETH"]
+
+
 def test_a_bad_filter_is_shown_at_its_field_and_the_others_still_apply(
     learner_client, catalogue_data
 ):
@@ -216,8 +275,9 @@ def test_catalogue_query_count_does_not_grow_with_courses(
 ):
     make_catalogue(size)
     # session, user; filter choices: providers, competencies, tracks, phase codes;
-    # count (paginator), courses, their competencies; the nav's unread notifications.
-    with django_assert_num_queries(10):
+    # count (paginator), courses, their competencies; the nav's unread notifications;
+    # where the learner stands on each course (progress' card marks, one query).
+    with django_assert_num_queries(11):
         response = learner_client.get(CATALOGUE)
     assert response.status_code == 200
 
@@ -264,9 +324,116 @@ def test_course_page_shows_everything_a_learner_weighs(learner_client, catalogue
     assert 'rel="noopener noreferrer"' in page
     assert reverse("courses:track", args=["ai-po"]) in page
     assert reverse("courses:compare", args=["ai-po", "P1"]) in page
-    # Names matched to the framework link to it; the others are plain text.
-    assert '?competency=mlops" title="MLOps">MLOps et déploiement</a>' in page
+    # Names matched to the framework link to it under the framework's name in the UI
+    # language; the others are plain text.
+    assert '?competency=mlops">MLOps</a>' in page
+    assert "MLOps et déploiement" not in page
     assert '<span class="tag tag-plain">Leadership</span>' in page
+    # The two modules (34 h) are less than the effort (90 h): the page says so.
+    assert "Les modules totalisent 34 h, l\u2019effort du cours est de 90 h" in page
+    assert "Tous les modules terminés font 37 % du cours" in page
+
+
+def _speak(user, language: str) -> None:
+    user.language = language
+    user.save(update_fields=["language"])
+
+
+def test_competency_tags_use_the_framework_name_in_english(
+    learner_client, personas, catalogue_data
+):
+    from courses.models import Competency
+
+    Competency.objects.filter(code="ml-literacy").update(name_en="Machine learning literacy")
+    _speak(personas.learner, "en")
+    page = learner_client.get(reverse("courses:course", args=["P1-B"]))
+    assert '?competency=ml-literacy">Machine learning literacy</a>' in page.text
+
+
+def test_a_competency_named_twice_in_the_file_is_one_tag(learner_client, catalogue_data):
+    from courses.models import Course
+
+    Course.objects.filter(code="P1-A").update(
+        competency_names=["MLOps", "MLOps et déploiement", "Culture du machine learning"]
+    )
+    page = learner_client.get(reverse("courses:course", args=["P1-A"])).text
+    assert page.count('?competency=mlops">MLOps</a>') == 1
+    catalogue = learner_client.get(CATALOGUE).text
+    assert catalogue.count('?competency=mlops">MLOps</a>') == 1
+
+
+def test_no_modules_note_when_the_modules_cover_the_effort(learner_client):
+    make_course("FULL", hours="10", modules=[("One", 4), ("Two", 6)])
+    make_course("NOHOURS", hours="10", modules=[("One", None)])
+    for code in ("FULL", "NOHOURS"):
+        page = learner_client.get(reverse("courses:course", args=[code])).text
+        assert "modules-shortfall" not in page
+
+
+@pytest.mark.parametrize(
+    ("hours", "weekly", "said"),
+    [
+        ("61", "5", "13 semaines à 5 h/semaine (≈ 3 mois)"),  # 12.2 weeks
+        ("90", "5", "18 semaines à 5 h/semaine (≈ 4 mois)"),
+        ("6", "3", "2 semaines à 3 h/semaine<"),  # under two months: weeks only
+        ("1", "2", "1 semaine à 2 h/semaine<"),
+    ],
+)
+def test_durations_read_as_people_say_them(learner_client, hours, weekly, said):
+    make_course("PACE", hours=hours, weekly_hours=weekly)
+    page = learner_client.get(reverse("courses:course", args=["PACE"])).text
+    assert said in page
+    assert "12,2" not in page
+
+
+@pytest.mark.parametrize(
+    ("language", "is_free", "price", "said"),
+    [
+        ("fr", True, "Gratuit (Audit)", ">Gratuit (Audit)</span>"),
+        ("en", True, "Gratuit (Audit)", ">Free (Audit)</span>"),
+        ("fr", True, "", ">Gratuit</span>"),
+        ("fr", False, "49 $/mois", ">49 $/mois</span>"),
+        ("fr", False, "", ">Payant</span>"),
+    ],
+)
+def test_the_price_badge_says_it_once(learner_client, personas, language, is_free, price, said):
+    make_course("PRICE", is_free=is_free, price=price)
+    _speak(personas.learner, language)
+    page = learner_client.get(reverse("courses:course", args=["PRICE"])).text
+    assert said in page
+    assert page.count("badge-free") + page.count("badge-paid") == 1
+    assert "Gratuit Gratuit" not in page and "Free Free" not in page
+
+
+def test_free_is_not_the_alarm_colour():
+    """The reminders' unread `.badge` is red; the price badges outrank it (two classes)."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    css = (Path(settings.BASE_DIR) / "static/css/app.css").read_text()
+    assert ".badge.badge-free { background: #dcfce7;" in css
+
+
+def test_catalogue_cards_say_where_the_learner_stands(learner_client, personas, catalogue_data):
+    import datetime
+
+    from tracker.progress import services as progress_services
+
+    user = personas.learner
+    progress_services.phase_choose(
+        user=user, phase=catalogue_data["track"].phases.get(code="P1"), course=catalogue_data["ibm"]
+    )
+    plan = progress_services.plan_add(user=user, course=catalogue_data["solo"])
+    page = learner_client.get(CATALOGUE).text
+    assert page.count('class="mark ') == 2
+    assert '<span class="mark mark-chosen">Option choisie</span>' in page
+    assert '<span class="mark mark-planned">Dans mon plan</span>' in page
+    progress_services.plan_mark_done(plan=plan, done=True, on=datetime.date(2026, 1, 5))
+    page = learner_client.get(CATALOGUE).text
+    assert '<span class="mark mark-done">Terminé</span>' in page
+    # Another learner's plan marks nothing here.
+    assert 'class="mark ' not in personas.client_for("other_learner").get(CATALOGUE).text
 
 
 def test_course_page_escapes_every_field_but_the_description(learner_client):
@@ -308,6 +475,51 @@ def test_track_page_lists_phases_in_order_with_their_options(learner_client, cat
 def test_tracks_index_lists_tracks(learner_client, catalogue_data):
     response = learner_client.get(reverse("courses:tracks"))
     assert reverse("courses:track", args=["ai-po"]) in response.text
+
+
+def test_tracks_page_compares_tracks_side_by_side(learner_client, personas, catalogue_data):
+    """Hours (shortest to longest options), weeks at the learner's own pace, phases,
+    certifications and competencies covered against the framework, one column a track."""
+    personas.learner.weekly_hours_available = 10
+    personas.learner.save(update_fields=["weekly_hours_available"])
+    make_competency("privacy", name_fr="Vie privée")  # in the framework, covered by none
+    essentials = make_track("essentials", phases=1)
+    make_option(essentials, "P1", "A", code="E-P1-A", hours="25", badge="Badge AI essentials")
+    make_target(essentials, catalogue_data["ml"], 3)
+    response = learner_client.get(reverse("courses:tracks"))
+    page = response.text
+    table = page[page.index('class="compare-table tracks-compare"') :]
+    table = table[: table.index("</table>")]
+    assert table.count('<th scope="col">') == 2  # one column per track
+    summaries = {s.track.code: s for s in response.context["summaries"]}
+    ai_po = summaries["ai-po"]
+    # P1 offers 90 h or 120 h, P2 has no option: 90 h to 120 h, 9 to 12 weeks at 10 h.
+    assert (ai_po.min_hours, ai_po.max_hours, ai_po.min_weeks, ai_po.max_weeks) == (
+        90,
+        120,
+        9,
+        12,
+    )
+    assert "90 h à 120 h" in table and "9 à 12 semaines" in table
+    assert ">25 h</td>" in table and ">3 semaines</td>" in table  # one option: one figure
+    assert ai_po.certifications == ["Certificat Duke"]
+    assert "Badge AI essentials" in table
+    # ml-literacy and mlops of the framework's three; essentials targets ml, uncovered.
+    assert (ai_po.covered, ai_po.framework_size) == (2, 3)
+    assert "2 sur les 3 du référentiel" in table
+    assert (summaries["essentials"].targets_covered, summaries["essentials"].targets) == (0, 1)
+    assert "10 h par semaine" in page
+
+
+def test_tracks_page_query_count_does_not_grow_with_tracks(learner_client, catalogue_data):
+    def count() -> int:
+        return _queries(learner_client, reverse("courses:tracks"))
+
+    few = count()
+    for code in ("t2", "t3", "t4"):
+        track = make_track(code, phases=2)
+        make_option(track, "P1", "A", code=f"{code}-A", badge="B")
+    assert count() == few
 
 
 def test_compare_puts_options_side_by_side(learner_client, catalogue_data):

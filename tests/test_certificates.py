@@ -2,6 +2,7 @@
 learner's certificate, and the expiry flag (with time-machine) on the page and dashboard."""
 
 import datetime
+import json
 
 import pytest
 import time_machine
@@ -191,3 +192,196 @@ def test_the_certificates_page_is_in_the_navigation(learner_client):
 def test_anonymous_is_sent_to_log_in(client):
     response = client.get(reverse("certificates:list"))
     assert response.status_code == 302 and "/accounts/login/" in response.url
+
+
+def test_a_certificate_makes_its_course_done_everywhere(learner_client, personas):
+    """45% logged, then the certificate: the course is done at 100% in the API, the track's
+    forecast counts its whole effort, and the manager reads the same figures."""
+    from tests.progress_helpers import make_track_with_options
+    from tracker.progress import selectors as progress_selectors
+    from tracker.progress import services as progress_services
+    from tracker.progress.models import TimeEntry
+
+    user = personas.learner
+    track, p1, p2, a, _b, c = make_track_with_options()
+    progress_services.track_join(user=user, track=track)
+    progress_services.phase_choose(user=user, phase=p1, course=a)
+    progress_services.phase_choose(user=user, phase=p2, course=c)
+    TimeEntry.objects.create(user=user, course=a, date=TODAY, minutes=270)  # 4.5 h of 10 h
+    rows = {row["course"]: row for row in learner_client.get("/api/me/progress").json()}
+    assert rows[a.code]["percent"] == 45.0
+
+    record(user, course=a, issued_on=TODAY)
+
+    rows = {row["course"]: row for row in learner_client.get("/api/me/progress").json()}
+    assert (rows[a.code]["percent"], rows[a.code]["status"]) == (100.0, "done")
+    assert rows[a.code]["logged_hours"] == 4.5  # the hours really logged stay as they are
+    overview = progress_selectors.progress_overview(user=user, today=TODAY)
+    track_forecast = overview.tracks[0].forecast
+    assert track_forecast.percent == 25.0  # 10 h of 40 h: the whole course counts
+    assert track_forecast.remaining_hours == 30.0
+    assert overview.overall.percent == 25.0
+    page = learner_client.get(reverse("dashboard")).text
+    assert "4,5 h of 40 h (25%)" in page or "4.5 h of 40 h (25%)" in page
+    manager = personas.client_for("manager")
+    team = manager.get(f"/api/teams/{personas.team.pk}/progress").json()
+    member = next(m for m in team["members"] if m["email"] == user.email)
+    assert member["percent"] == 25.0
+
+
+# --- The certificate's file ---------------------------------------------------------------
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def _upload(name: str, content: bytes):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type="application/octet-stream")
+
+
+def _stored(media) -> list[str]:
+    return sorted(p.name for p in media.rglob("*") if p.is_file())
+
+
+def test_a_certificate_carries_its_file_served_to_its_owner_only(learner_client, personas, media):
+    response = learner_client.post(
+        reverse("certificates:list"), {**form_data(), "file": _upload("scan.PDF", PDF)}
+    )
+    assert response.status_code == 302
+    certificate = Certificate.objects.get(user=personas.learner)
+    assert certificate.file_type == "application/pdf" and certificate.file_name == "scan.PDF"
+    assert certificate.file.name.startswith(f"certificates/{personas.learner.pk}/")
+    assert certificate.file.name.endswith(".pdf")
+    assert len(_stored(media)) == 1
+    url = reverse("certificates:file", args=[certificate.pk])
+    assert url in learner_client.get(reverse("certificates:list")).text
+    response = learner_client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF
+    assert response["Content-Type"] == "application/pdf"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Security-Policy"] == "sandbox"
+    for who in ("other_learner", "manager", "admin"):
+        assert personas.client_for(who).get(url).status_code == 404
+
+
+def test_a_certificate_without_a_file_answers_404(learner_client, personas):
+    certificate = record(personas.learner)
+    url = reverse("certificates:file", args=[certificate.pk])
+    assert learner_client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("notes.pdf", b"just text pretending", "Envoyez un PDF ou une image"),
+        ("page.html", b"<html><script>alert(1)</script>", "Envoyez un PDF ou une image"),
+        ("big.pdf", b"%PDF-" + b"0" * (5 * 1024 * 1024), "trop gros : 5,0\u00a0Mio au maximum"),
+    ],
+)
+def test_a_bad_file_is_refused_at_its_field_and_nothing_is_kept(
+    learner_client, personas, media, name, content, message
+):
+    personas.learner.language = "fr"
+    personas.learner.save(update_fields=["language"])
+    response = learner_client.post(
+        reverse("certificates:list"), {**form_data(), "file": _upload(name, content)}
+    )
+    assert response.status_code == 200
+    assert message in str(response.context["form"].errors["file"])
+    assert 'aria-invalid="true"' in response.text
+    assert not Certificate.objects.exists()
+    assert _stored(media) == []
+
+
+def test_replacing_or_removing_the_file_deletes_the_old_one(
+    learner_client, personas, media, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        certificate = record(personas.learner, file=_upload("a.pdf", PDF))
+    first = certificate.file.name
+    edit = reverse("certificates:edit", args=[certificate.pk])
+    assert "Remove the file" in learner_client.get(edit).text
+    with django_capture_on_commit_callbacks(execute=True):
+        learner_client.post(edit, {**form_data(), "file": _upload("b.png", PNG)})
+    certificate.refresh_from_db()
+    assert certificate.file.name != first and certificate.file_type == "image/png"
+    assert _stored(media) == [certificate.file.name.rsplit("/", 1)[-1]]
+    with django_capture_on_commit_callbacks(execute=True):
+        learner_client.post(edit, {**form_data(), "remove_file": "on"})
+    certificate.refresh_from_db()
+    assert not certificate.file and _stored(media) == []
+
+
+def test_the_file_goes_with_the_certificate_and_with_the_account(
+    learner_client, personas, media, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        certificate = record(personas.learner, file=_upload("a.pdf", PDF))
+        record(personas.learner, title="Other", file=_upload("b.pdf", PDF))
+    assert len(_stored(media)) == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        learner_client.post(reverse("certificates:delete", args=[certificate.pk]))
+    assert len(_stored(media)) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        personas.learner.delete()
+    assert _stored(media) == []
+
+
+def test_my_data_holds_the_file_itself(learner_client, personas, media):
+    import base64
+
+    record(personas.learner, file=_upload("scan.pdf", PDF))
+    response = learner_client.get(reverse("exports:json"))
+    data = json.loads(
+        b"".join(response.streaming_content) if response.streaming else response.content
+    )
+    [certificate] = data["certificates"]
+    assert certificate["file"]["name"] == "scan.pdf"
+    assert certificate["file"]["content_type"] == "application/pdf"
+    assert base64.b64decode(certificate["file"]["base64"]) == PDF
+
+
+def test_the_linkedin_link_carries_the_certificate_details(learner_client, personas):
+    from urllib.parse import parse_qs, urlsplit
+
+    certificate = record(
+        personas.learner,
+        title="AI Product Management",
+        issuer="Duke University",
+        expires_on=datetime.date(2029, 3, 1),
+        credential_id="ABC 123",
+        credential_url="https://example.test/verify?id=ABC",
+    )
+    url = urlsplit(certificate.linkedin_url)
+    assert (url.netloc, url.path) == ("www.linkedin.com", "/profile/add")
+    assert parse_qs(url.query) == {
+        "startTask": ["CERTIFICATION_NAME"],
+        "name": ["AI Product Management"],
+        "organizationName": ["Duke University"],
+        "issueYear": ["2026"],
+        "issueMonth": ["6"],
+        "expirationYear": ["2029"],
+        "expirationMonth": ["3"],
+        "certUrl": ["https://example.test/verify?id=ABC"],
+        "certId": ["ABC 123"],
+    }
+    page = learner_client.get(reverse("certificates:list")).text
+    assert 'class="share-linkedin"' in page
+    assert "https://www.linkedin.com/profile/add?startTask=CERTIFICATION_NAME&amp;name=AI" in page
+
+
+def test_english_dates_are_unambiguous(learner_client, personas):
+    """1 Jun 2026, never 06/01/2026 (1 June in the US, 6 January in Europe)."""
+    record(personas.learner, issued_on=datetime.date(2026, 6, 1))
+    page = learner_client.get(reverse("certificates:list")).text
+    assert '<time datetime="2026-06-01">1 Jun 2026</time>' in page
+    assert "06/01/2026" not in page

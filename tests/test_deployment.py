@@ -189,3 +189,13 @@ def test_clearing_a_test_process_s_redis_cache_leaves_the_other_processes_keys(r
     assert there.get("counter") == 2
     there.clear()
     assert there.get("counter") is None
+
+
+def test_every_app_container_mounts_the_certificates_media_volume(compose):
+    """A certificate's file uploaded through one web container is served by any other."""
+    for name in ("web", "worker", "beat"):
+        volumes = compose["services"][name].get("volumes", [])
+        assert "media-data:/var/lib/parcours/media" in volumes, name
+    assert "media-data" in compose["volumes"]
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "/var/lib/parcours/media" in dockerfile  # created and owned by the app's user

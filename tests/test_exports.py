@@ -176,6 +176,46 @@ def test_csv_neutralises_every_formula_trigger_in_notes(learner_client, personas
     assert rows[1][6] == "'" + note
 
 
+def test_csv_semicolon_dialect_has_decimal_commas(learner_client, personas, history):
+    """French Excel splits on ";" and reads "1,50"; `?dialect=comma` (the default for
+    scripts) keeps "," and "1.50"."""
+    TimeEntry.objects.create(
+        user=personas.learner,
+        course=history,
+        minutes=90,
+        note="a, b; c",
+        date=datetime.date(2025, 4, 1),
+    )
+    body = b"".join(
+        learner_client.get(reverse("exports:csv"), {"dialect": "semicolon"}).streaming_content
+    )
+    text = body.decode("utf-8-sig")
+    assert text.splitlines()[0] == "date;course;course_title;module;minutes;hours;note"
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert ["90", "1,50", "a, b; c"] in [row[4:7] for row in rows]
+    comma = b"".join(
+        learner_client.get(reverse("exports:csv"), {"dialect": "comma"}).streaming_content
+    )
+    rows = list(csv.reader(io.StringIO(comma.decode("utf-8-sig"))))
+    assert ["90", "1.50", "a, b; c"] in [row[4:7] for row in rows]
+
+
+def test_an_unknown_csv_dialect_answers_400_naming_the_known_ones(learner_client):
+    response = learner_client.get(reverse("exports:csv"), {"dialect": "tab"})
+    assert response.status_code == 400
+    assert "comma" in response.text and "semicolon" in response.text
+
+
+@pytest.mark.parametrize(("language", "checked"), [("fr", "semicolon"), ("en", "comma")])
+def test_the_page_picks_the_dialect_of_the_ui_language(learner_client, personas, language, checked):
+    personas.learner.language = language
+    personas.learner.save(update_fields=["language"])
+    page = learner_client.get(reverse("exports:my_data")).text
+    assert f'name="dialect" value="{checked}" checked' in page
+    assert page.count(" checked>") == 1
+    assert f'action="{reverse("exports:csv")}"' in page
+
+
 def test_csv_with_no_entries_is_just_the_header(learner_client):
     body = b"".join(learner_client.get(reverse("exports:csv")).streaming_content)
     assert body.decode("utf-8-sig").strip() == "date,course,course_title,module,minutes,hours,note"
@@ -289,6 +329,46 @@ def test_other_apps_can_add_calendar_events(personas):
     finally:
         calendar.EVENT_SOURCES.remove(due_dates)
     assert b"UID:assignment-7@parcours" in body
+
+
+def test_calendar_feed_holds_the_assignments_due_dates(client, learner_client, personas):
+    """One event per assignment still to do, on its due date; the plan whose target the
+    assignment set is not listed a second time; done work leaves the calendar."""
+    from tracker.teams import services as team_services
+
+    course = make_course("ASSIGNED", title="Responsible AI")
+    [assignment] = team_services.assignment_assign(
+        actor=personas.manager,
+        team=personas.team,
+        assignees=[personas.learner],
+        course=course,
+        due_in_days=30,
+        note="Before the audit",
+    )
+    learner_client.get(reverse("exports:my_data"))
+    events = Calendar.from_ical(client.get(feed_url(personas.learner)).content).walk("VEVENT")
+    [event] = [e for e in events if "ASSIGNED" in str(e.get("URL", ""))]
+    assert str(event["UID"]) == f"assignment-{assignment.pk}@parcours"
+    assert event["DTSTART"].dt == assignment.due_date
+    assert str(event["SUMMARY"]) == "Échéance : Responsible AI"
+    assert "Mia Manager" in str(event["DESCRIPTION"]) and "Before the audit" in str(
+        event["DESCRIPTION"]
+    )
+    plan = course.plans.get(user=personas.learner)
+    assert plan.target_date == assignment.due_date  # the assignment set it...
+    assert f"plan-{plan.pk}@parcours" not in [str(e["UID"]) for e in events]  # ...once
+    progress.plan_mark_done(plan=plan, done=True, on=datetime.date(2025, 6, 1))
+    events = Calendar.from_ical(client.get(feed_url(personas.learner)).content).walk("VEVENT")
+    assert not [e for e in events if str(e["UID"]).startswith("assignment-")]
+
+
+def test_my_data_offers_a_webcal_link_and_a_copy_button(learner_client, personas):
+    page = learner_client.get(reverse("exports:my_data")).text
+    feed = feed_url(personas.learner)
+    assert f'href="webcal://testserver{feed}"' in page
+    assert 'data-copy="calendar-url"' in page and 'id="calendar-url"' in page
+    assert '<script src="/static/js/copy.js" nonce="' in page
+    assert 'role="status"' in page
 
 
 def test_json_export_query_count_is_pinned(learner_client, history, django_assert_num_queries):

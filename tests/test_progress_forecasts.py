@@ -94,3 +94,19 @@ def test_course_and_track_forecasts_move_with_the_clock():
 
 def test_the_rule_is_documented():
     assert "trailing four weeks" in forecasts.__doc__
+
+
+def test_a_done_course_credits_its_whole_effort():
+    """Done with 4.5 h logged of 10 h (a certificate): 100%, nothing remaining, and the
+    hours logged stay the hours logged."""
+    done = f(effort_hours=10, logged_hours=4.5, done_on=TODAY)
+    assert (done.percent, done.remaining_hours, done.logged_hours) == (100.0, 0.0, 4.5)
+    longer = f(effort_hours=10, logged_hours=12, done_on=TODAY)
+    assert longer.percent == 120.0  # it took longer than estimated
+
+
+def test_a_group_sums_its_courses_credited_hours():
+    track = f(effort_hours=40, logged_hours=4.5, credited_hours=10)
+    assert (track.percent, track.remaining_hours) == (25.0, 30.0)
+    # Credited but nothing logged (a certificate only): started, not "not started".
+    assert f(effort_hours=40, logged_hours=0, credited_hours=10).status != forecasts.NOT_STARTED

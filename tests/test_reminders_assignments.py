@@ -68,7 +68,7 @@ def test_due_soon_goes_once_7_days_and_once_1_day_before_at_the_local_hour(dispa
     reminder = Reminder.objects.get(kind="due_soon")
     assert reminder.subject == f"assignment:{assignment.pk}"
     notification = Notification.objects.get(reminder=reminder)
-    assert notification.title == "Prompting 101 is due on April 20, 2026"
+    assert notification.title == "Prompting 101 is due on 20 April 2026"
     assert notification.url == "/"
 
     dispatch(at("2026-04-19", 9))

@@ -102,6 +102,21 @@ def test_csv_export_neutralises_every_formula_trigger_as_the_personal_csv_does(
     assert "'" + name in [row[0] for row in rows[1:]]
 
 
+def test_csv_export_takes_a_dialect_and_the_page_offers_both(personas, assigned):
+    client = personas.client_for("manager")
+    url = team_url(personas, "teams:export")
+    raw = client.get(url, {"dialect": "semicolon"}).content.decode("utf-8")[1:]
+    rows = list(csv.reader(io.StringIO(raw), delimiter=";"))
+    assert len(rows[0]) == 10 and rows[0][0] == "Nom"
+    assert all("." not in row[4] and "," in row[4] for row in rows[1:])  # decimal comma
+    raw = client.get(url).content.decode("utf-8")[1:]  # scripts: "," by default
+    rows = list(csv.reader(io.StringIO(raw)))
+    assert len(rows[0]) == 10 and all("." in row[4] for row in rows[1:])
+    assert client.get(url, {"dialect": "excel"}).status_code == 400
+    page = client.get(team_url(personas, "teams:detail")).text
+    assert "export.csv?dialect=semicolon" in page and "export.csv?dialect=comma" in page
+
+
 def test_heatmap_shows_level_manager_rating_and_target_with_symbols(personas, assigned):
     track = assigned[0]
     comp = make_competency("mlops", name_en="MLOps")

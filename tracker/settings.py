@@ -179,6 +179,8 @@ LANGUAGES = [("fr", _("French")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
+# English dates read "1 Dec 2026" (tracker/formats/en), not the US "12/01/2026".
+FORMAT_MODULE_PATH = ["tracker.formats"]
 USE_TZ = True
 
 # --- Static files ---------------------------------------------------------------------
@@ -188,6 +190,10 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_MANIFEST = env_bool("DJANGO_STATIC_MANIFEST", not DEBUG)
 # Without a manifest (development, tests) whitenoise serves straight from the finders.
 WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
+# Uploaded files (certificates' scans) go through the storage API into MEDIA_ROOT: in
+# var/ by default, a volume every web container mounts in compose.yaml. Never served as
+# static files: a permission-checked view reads them (no MEDIA_URL route).
+MEDIA_ROOT = Path(os.environ.get("PARCOURS_MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -42,7 +42,14 @@ SPEC_FIELDS = [
     "competency_names",
     "metadata",
 ]
-COURSE_FIELDS = [*SPEC_FIELDS, "source_file", "content_hash", "is_active", "updated"]
+COURSE_FIELDS = [
+    *SPEC_FIELDS,
+    "search_text",
+    "source_file",
+    "content_hash",
+    "is_active",
+    "updated",
+]
 PLACE_FIELDS = ["track", "phase", "option"]
 
 
@@ -162,6 +169,7 @@ def _write_courses(
         course = existing.get(spec.code) or Course(code=spec.code)
         for name in SPEC_FIELDS:
             setattr(course, name, getattr(spec, name))
+        course.refresh_search_text()
         course.source_file, course.content_hash, course.is_active = file[:500], content_hash, True
         course.updated = now
         if spec.track_code:

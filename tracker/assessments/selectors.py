@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import F, Max, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, Max, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from courses.models import Competency, Course, Phase, Track, TrackTarget
 from tracker.accounts.models import Team, User
+from tracker.progress.models import PhaseChoice, Plan
 
 from .charts import RadarChart, RadarSeries, radar_chart
 from .models import Assessment, ManagerRating, Rating
@@ -277,19 +278,31 @@ def ranked_phase_options(*, user: User, phase: Phase) -> tuple[list[Gap], list[R
 def ranked_track_options(
     *, user: User, track: Track | None
 ) -> tuple[list[Gap], list[tuple[Phase, list[RankedOption]]]]:
-    """For the dashboard: every phase of the track with its options ranked."""
+    """For the dashboard: every phase of the track with its options ranked, except the
+    phases the learner has settled (an option chosen or done): a recommendation never
+    suggests a course already done or chosen, nor a rival of one."""
     if track is None:
         return [], []
     gaps = latest_gaps(user=user, track=track)
     if not gaps:
         return gaps, []
+    settled = settled_course_ids(user=user)
     phases = list(
         Phase.objects.filter(track=track).prefetch_related(Prefetch("options", queryset=_options()))
     )
     return gaps, [
         (phase, rank_options(gaps=gaps, options=options_with_codes(phase.options.all())))
         for phase in phases
+        if not any(option.pk in settled for option in phase.options.all())
     ]
+
+
+def settled_course_ids(*, user: User) -> set[int]:
+    """The courses the learner chose for a phase or finished (one query)."""
+    done = Plan.objects.filter(course=OuterRef("pk"), user=user, done_on__isnull=False)
+    chosen = PhaseChoice.objects.filter(course=OuterRef("pk"), user=user)
+    courses = Course.objects.filter(Exists(done) | Exists(chosen)).order_by()
+    return set(courses.values_list("pk", flat=True))
 
 
 def snapshots_exist(*, user: User) -> bool:

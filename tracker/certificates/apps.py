@@ -6,3 +6,6 @@ class CertificatesConfig(AppConfig):
     name = "tracker.certificates"
     label = "certificates"
     verbose_name = _("Certificates")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401  (connects the file clean-up)

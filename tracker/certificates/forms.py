@@ -50,8 +50,27 @@ class CertificateForm(forms.Form):
         widget=forms.URLInput(attrs={"placeholder": "https://"}),
     )
 
+    file = forms.FileField(
+        label=_("File (PDF or image)"),
+        required=False,
+        help_text=_("Optional: the certificate itself, a PDF, PNG, JPEG or WebP of 5 MB at most."),
+        # Not ClearableFileInput: it links to the file's public URL, which does not exist
+        # (the file is served by a permission-checked view); "remove_file" clears it.
+        widget=forms.FileInput(attrs={"accept": "application/pdf,image/png,image/jpeg,image/webp"}),
+    )
+    remove_file = forms.BooleanField(label=_("Remove the file"), required=False)
+
+    def __init__(self, *args, certificate: Certificate | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if certificate is None or not certificate.file:
+            del self.fields["remove_file"]  # nothing to remove
+        else:
+            self.fields["file"].help_text = _(
+                "Current file: %(name)s. Choose another to replace it."
+            ) % {"name": certificate.file_name or _("certificate")}
+
     @classmethod
-    def for_certificate(cls, certificate: Certificate, data=None) -> CertificateForm:
+    def for_certificate(cls, certificate: Certificate, data=None, files=None) -> CertificateForm:
         initial = {
             "course": certificate.course.code if certificate.course else None,
             "title": certificate.title,
@@ -61,10 +80,10 @@ class CertificateForm(forms.Form):
             "credential_id": certificate.credential_id,
             "credential_url": certificate.credential_url,
         }
-        return cls(data, initial=initial)
+        return cls(data, files, initial=initial, certificate=certificate)
 
     def to_input(self) -> CertificateInput:
-        return CertificateInput(**self.cleaned_data)
+        return CertificateInput(**{"remove_file": False, **self.cleaned_data})
 
     def add_service_error(self, error: ValidationError) -> None:
         self.add_error(None, error)

@@ -7,6 +7,8 @@ itself only keeps what the issuer printed on it.
 from __future__ import annotations
 
 import datetime
+import uuid
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import models
@@ -14,6 +16,13 @@ from django.utils.translation import gettext_lazy as _
 
 # A certificate that expires within this many days is flagged, so there is time to renew.
 EXPIRY_WARNING_DAYS = 60
+
+
+def certificate_file_path(certificate: Certificate, filename: str) -> str:
+    """An unguessable name under the owner's folder; the extension is the checked type's
+    (files.py), never the uploader's name."""
+    extension = filename.rsplit(".", 1)[-1] if "." in filename else "bin"
+    return f"certificates/{certificate.user_id}/{uuid.uuid4().hex}.{extension}"
 
 
 class Certificate(models.Model):
@@ -40,6 +49,11 @@ class Certificate(models.Model):
     expires_on = models.DateField(_("expiry date"), null=True, blank=True)
     credential_id = models.CharField(_("credential ID"), max_length=200, blank=True)
     credential_url = models.URLField(_("credential URL"), max_length=500, blank=True)
+    # The certificate's scan (PDF or image), through the storage API; served only by the
+    # owner's permission-checked view. Its type was checked from its bytes (files.py).
+    file = models.FileField(_("file"), upload_to=certificate_file_path, max_length=255, blank=True)
+    file_type = models.CharField(max_length=64, blank=True)
+    file_name = models.CharField(_("file name"), max_length=255, blank=True)
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -57,6 +71,30 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.title}"
+
+    @property
+    def linkedin_url(self) -> str:
+        """LinkedIn's "add a certification to my profile" link, filled in with the
+        certificate's details (the learner reviews them on LinkedIn before saving)."""
+        details = {
+            "startTask": "CERTIFICATION_NAME",
+            "name": self.title,
+            "organizationName": self.issuer,
+            "issueYear": self.issued_on.year,
+            "issueMonth": self.issued_on.month,
+        }
+        if self.expires_on:
+            details |= {
+                "expirationYear": self.expires_on.year,
+                "expirationMonth": self.expires_on.month,
+            }
+        if self.credential_url:
+            details["certUrl"] = self.credential_url
+        if self.credential_id:
+            details["certId"] = self.credential_id
+        return "https://www.linkedin.com/profile/add?" + urlencode(
+            {name: value for name, value in details.items() if value != ""}
+        )
 
     def expiry(self, today: datetime.date) -> str:
         """valid, expiring (within EXPIRY_WARNING_DAYS) or expired, as of `today`."""

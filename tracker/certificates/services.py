@@ -11,6 +11,8 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -22,6 +24,7 @@ from tracker.progress import services as progress_services
 from tracker.progress.models import EARLIEST_DATE, Plan
 from tracker.xapi import services as xapi_outbox
 
+from .files import check_certificate_file
 from .models import Certificate
 
 Action = audit.Action
@@ -38,6 +41,21 @@ class CertificateInput:
     expires_on: datetime.date | None = None
     credential_id: str = ""
     credential_url: str = ""
+    # A new file for the certificate (replaces the one it has), or remove the one it has.
+    file: UploadedFile | None = None
+    remove_file: bool = False
+
+
+# The fields written as they are; the file is stored apart (_store_file).
+RECORD_FIELDS = (
+    "title",
+    "issued_on",
+    "course",
+    "issuer",
+    "expires_on",
+    "credential_id",
+    "credential_url",
+)
 
 
 def _validate(*, user: User, data: CertificateInput) -> CertificateInput:
@@ -57,6 +75,11 @@ def _validate(*, user: User, data: CertificateInput) -> CertificateInput:
             URLValidator(schemes=URL_SCHEMES)(url)
         except ValidationError:
             errors["credential_url"] = _("Enter a web address starting with http:// or https://.")
+    if data.file is not None:
+        try:
+            check_certificate_file(data.file)
+        except ValidationError as error:
+            errors["file"] = error.messages[0]
     if errors:
         raise ValidationError(errors)
     return CertificateInput(
@@ -67,7 +90,29 @@ def _validate(*, user: User, data: CertificateInput) -> CertificateInput:
         expires_on=data.expires_on,
         credential_id=(data.credential_id or "").strip(),
         credential_url=url,
+        file=data.file,
+        remove_file=data.remove_file,
     )
+
+
+def _store_file(*, certificate: Certificate, data: CertificateInput) -> None:
+    """Save the new file (or drop the old one) through the storage API. The old file is
+    deleted once the transaction commits, so a rollback never loses it."""
+    old_name = certificate.file.name
+    if data.file is not None:
+        content_type, extension = check_certificate_file(data.file)
+        certificate.file.save(f"upload.{extension}", data.file, save=False)
+        certificate.file_type = content_type
+        certificate.file_name = (data.file.name or "")[-255:]
+    elif data.remove_file:
+        certificate.file, certificate.file_type, certificate.file_name = None, "", ""
+    if old_name and old_name != certificate.file.name:
+        delete_stored_file(old_name)
+
+
+def delete_stored_file(name: str) -> None:
+    """Delete a stored file once the current transaction commits (at once outside one)."""
+    transaction.on_commit(lambda: default_storage.delete(name))
 
 
 def _mark_course_done(*, user: User, certificate: Certificate) -> None:
@@ -101,7 +146,9 @@ def _audit(action: str, certificate: Certificate) -> None:
 @transaction.atomic
 def certificate_record(*, user: User, data: CertificateInput) -> Certificate:
     clean = _validate(user=user, data=data)
-    certificate = Certificate.objects.create(user=user, **clean.__dict__)
+    certificate = Certificate(user=user, **{name: getattr(clean, name) for name in RECORD_FIELDS})
+    _store_file(certificate=certificate, data=clean)
+    certificate.save()
     _mark_course_done(user=user, certificate=certificate)
     _audit(Action.CERTIFICATE_RECORDED, certificate)
     xapi_outbox.outbox_certificate_saved(certificate=certificate)
@@ -113,8 +160,9 @@ def certificate_update(*, certificate: Certificate, data: CertificateInput) -> C
     user = certificate.user
     clean = _validate(user=user, data=data)
     previous_course_id = certificate.course_id
-    for name, value in clean.__dict__.items():
-        setattr(certificate, name, value)
+    for name in RECORD_FIELDS:
+        setattr(certificate, name, getattr(clean, name))
+    _store_file(certificate=certificate, data=clean)
     certificate.save()
     if previous_course_id != certificate.course_id:
         _undo_course_done(user=user, course_id=previous_course_id)
@@ -129,7 +177,7 @@ def certificate_delete(*, certificate: Certificate) -> None:
     user, course_id = certificate.user, certificate.course_id
     _audit(Action.CERTIFICATE_DELETED, certificate)
     xapi_outbox.outbox_certificate_deleted(certificate=certificate)
-    certificate.delete()
+    certificate.delete()  # its file goes too, on commit (signals.py)
     _undo_course_done(user=user, course_id=course_id)
 
 

@@ -6,6 +6,7 @@ pin them); the large ones (time entries) are read in chunks with .iterator().
 
 from __future__ import annotations
 
+import base64
 import csv
 import datetime
 import uuid
@@ -19,7 +20,7 @@ from tracker.assessments.models import Assessment, Rating
 from tracker.certificates.models import Certificate
 from tracker.progress.models import Enrolment, PhaseChoice, Plan, TimeEntry
 
-from .formats import iso_duration, spreadsheet_safe
+from .formats import COMMA, CsvDialect, iso_duration, spreadsheet_safe
 
 CHUNK = 2000
 XAPI_VERB = {
@@ -130,6 +131,7 @@ def personal_data(*, user: User) -> dict[str, Any]:
                 "expires_on": _iso(c.expires_on),
                 "credential_id": c.credential_id,
                 "credential_url": c.credential_url,
+                "file": _certificate_file(c),
             }
             for c in Certificate.objects.filter(user=user).select_related("course")
         ],
@@ -160,6 +162,23 @@ def personal_data(*, user: User) -> dict[str, Any]:
     }
 
 
+def _certificate_file(certificate: Certificate) -> dict[str, str] | None:
+    """The certificate's file itself, in base64 (5 MiB at most each): My data holds
+    everything, not a link that stops working once the account is gone."""
+    if not certificate.file:
+        return None
+    try:
+        with certificate.file.open("rb") as handle:
+            content = handle.read()
+    except FileNotFoundError:
+        return None
+    return {
+        "name": certificate.file_name,
+        "content_type": certificate.file_type,
+        "base64": base64.b64encode(content).decode("ascii"),
+    }
+
+
 CSV_HEADER = ["date", "course", "course_title", "module", "minutes", "hours", "note"]
 
 
@@ -170,10 +189,11 @@ class _Echo:
         return value
 
 
-def time_entries_csv(*, user: User) -> Iterator[str]:
+def time_entries_csv(*, user: User, dialect: CsvDialect = COMMA) -> Iterator[str]:
     """The learner's time entries as CSV lines: a BOM (spreadsheets then read UTF-8), a
-    header row, then one row per entry, oldest first, read in chunks."""
-    writer = csv.writer(_Echo())
+    header row, then one row per entry, oldest first, read in chunks. `dialect` gives the
+    separator and the decimal mark."""
+    writer = csv.writer(_Echo(), delimiter=dialect.delimiter)
     yield "\ufeff" + writer.writerow(CSV_HEADER)
     for entry in _time_entries(user).iterator(chunk_size=CHUNK):
         row = [
@@ -182,7 +202,7 @@ def time_entries_csv(*, user: User) -> Iterator[str]:
             entry.course.title,
             entry.module.title if entry.module else "",
             entry.minutes,
-            f"{entry.minutes / 60:.2f}",
+            dialect.number(entry.minutes / 60),
             entry.note,
         ]
         yield writer.writerow([spreadsheet_safe(cell) for cell in row])

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from . import calendar, selectors, services
+from .formats import bad_dialect_response, csv_dialect, dialect_for_language
 from .models import CalendarFeed
 
 
@@ -31,7 +32,13 @@ def _download(content: str | bytes, *, content_type: str, filename: str) -> Http
 def my_data(request: HttpRequest) -> HttpResponse:
     feed = services.calendar_feed_get_or_create(user=request.user)
     feed_url = request.build_absolute_uri(reverse("exports:calendar", args=[feed.token]))
-    return render(request, "exports/my_data.html", {"feed_url": feed_url})
+    context = {
+        "feed_url": feed_url,
+        # webcal:// makes the browser hand the feed to the calendar app, which subscribes.
+        "webcal_url": "webcal://" + feed_url.split("://", 1)[1],
+        "dialect": dialect_for_language(translation.get_language()).name,
+    }
+    return render(request, "exports/my_data.html", context)
 
 
 @login_required
@@ -46,9 +53,13 @@ def personal_data_json(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def time_entries_csv(request: HttpRequest) -> StreamingHttpResponse:
+def time_entries_csv(request: HttpRequest) -> HttpResponse:
+    dialect = csv_dialect(request)
+    if dialect is None:
+        return bad_dialect_response()
     response = StreamingHttpResponse(
-        selectors.time_entries_csv(user=request.user), content_type="text/csv; charset=utf-8"
+        selectors.time_entries_csv(user=request.user, dialect=dialect),
+        content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = 'attachment; filename="parcours-time-entries.csv"'
     return response

@@ -5,14 +5,17 @@ The rule, for a course (and for a track, on the sums of its chosen courses):
 * **pace**: the hours logged over the trailing four weeks (today and the 27 days before)
   divided by four. When nothing was logged in those four weeks, the planned weekly pace
   is used instead.
-* **remaining**: the effort estimate minus the hours logged (never below zero).
+* **credited hours**: the hours logged, or the whole effort once the plan is done (a
+  certificate with fewer hours logged still completes the course). A group (a track)
+  credits the sum of its courses' credited hours.
+* **remaining**: the effort estimate minus the credited hours (never below zero).
 * **projected finish**: today + remaining / pace weeks (rounded up to a whole day); when
   the plan starts later, from its start date instead. Nothing remaining: today. No pace
   at all: unknown (None). A done plan's projected finish is the day it was done.
 * **status**, the first that applies:
   1. `done` — the plan is marked done (by the learner or a certificate);
   2. `overdue` — the target date is past and the plan is not done;
-  3. `not_started` — nothing logged yet;
+  3. `not_started` — nothing logged (nor credited) yet;
   4. `behind` — the projected finish falls after the target date;
   5. `on_track` — otherwise (including when there is no target date).
 * **weekly hours needed**: remaining / weeks left until the target date, the target day
@@ -47,13 +50,15 @@ class Forecast:
     logged_hours: float
     effort_hours: float
     remaining_hours: float
+    credited_hours: float  # logged, or the whole effort once done
 
     @property
     def percent(self) -> float:
-        """Logged over effort; above 100 when the course took longer than estimated."""
+        """Credited over effort: 100 once done, above 100 when the course took longer
+        than estimated."""
         if self.effort_hours <= 0:
             return 0.0
-        return round(self.logged_hours / self.effort_hours * 100, 1)
+        return round(self.credited_hours / self.effort_hours * 100, 1)
 
 
 def trailing_start(today: datetime.date) -> datetime.date:
@@ -71,12 +76,19 @@ def forecast(
     start_date: datetime.date | None = None,
     target_date: datetime.date | None = None,
     done_on: datetime.date | None = None,
+    credited_hours: float | Decimal | None = None,
 ) -> Forecast:
-    """Project a course's (or a track's) finish; see the module docstring for the rule."""
+    """Project a course's (or a track's) finish; see the module docstring for the rule.
+
+    `credited_hours` is for a group: the sum of its courses' credited hours (default: the
+    hours logged)."""
     effort = float(effort_hours)
     logged = float(logged_hours)
     recent = float(recent_hours)
-    remaining = max(effort - logged, 0.0)
+    credited = logged if credited_hours is None else float(credited_hours)
+    if done_on is not None:
+        credited = max(credited, effort)
+    remaining = max(effort - credited, 0.0)
     pace_is_recent = recent > 0
     pace = recent / TRAILING_WEEKS if pace_is_recent else float(planned_weekly_hours or 0)
 
@@ -90,6 +102,7 @@ def forecast(
             logged_hours=round(logged, 2),
             effort_hours=round(effort, 2),
             remaining_hours=round(remaining, 2),
+            credited_hours=round(credited, 2),
         )
 
     if done_on is not None:
@@ -99,7 +112,7 @@ def forecast(
     if target_date is not None and target_date < today:
         return result(OVERDUE, finish, None)
     needed = weekly_hours_needed(today=today, remaining=remaining, target_date=target_date)
-    if logged <= 0:
+    if credited <= 0:
         return result(NOT_STARTED, finish, needed)
     if target_date is not None and (finish is None or finish > target_date):
         return result(BEHIND, finish, needed)

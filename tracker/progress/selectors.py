@@ -12,7 +12,7 @@ import statistics
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
@@ -153,6 +153,7 @@ def group_forecast(*, rows: list[PlanRow], today: datetime.date) -> Forecast | N
         today=today,
         effort_hours=sum(float(row.course.effort_hours) for row in rows),
         logged_hours=sum(row.totals.hours for row in rows),
+        credited_hours=sum(row.forecast.credited_hours for row in rows),
         recent_hours=sum(row.totals.recent_hours for row in rows),
         planned_weekly_hours=sum(float(row.plan.weekly_hours) for row in rows) / len(rows),
         start_date=min(row.plan.start_date for row in rows),
@@ -424,3 +425,20 @@ def entries_total(*, entries: QuerySet[TimeEntry]) -> dict:
 
 def plan_course_ids(*, user: User) -> list[int]:
     return list(Plan.objects.filter(user=user).values_list("course_id", flat=True))
+
+
+def course_marks(*, user: User) -> dict[int, str]:
+    """Where each course the learner touched stands: "done" (its plan is done), "chosen"
+    (the option chosen for its phase) or "planned" (in the plan). One query."""
+    plans = Plan.objects.filter(user=user, course=OuterRef("pk"))
+    rows = (
+        Course.objects.annotate(
+            planned=Exists(plans),
+            done=Exists(plans.filter(done_on__isnull=False)),
+            chosen=Exists(PhaseChoice.objects.filter(user=user, course=OuterRef("pk"))),
+        )
+        .filter(Q(planned=True) | Q(chosen=True))
+        .order_by()
+        .values_list("pk", "done", "chosen")
+    )
+    return {pk: "done" if done else "chosen" if chosen else "planned" for pk, done, chosen in rows}

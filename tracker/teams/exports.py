@@ -8,16 +8,17 @@ import io
 
 from django.utils.translation import gettext as _
 
-from tracker.exports.formats import spreadsheet_safe
+from tracker.exports.formats import COMMA, CsvDialect, spreadsheet_safe
 from tracker.progress.templatetags.progress_tags import status_label
 
 from .selectors import TeamTable
 
 
-def team_csv(*, table: TeamTable) -> str:
+def team_csv(*, table: TeamTable, dialect: CsvDialect = COMMA) -> str:
+    """`dialect` gives the separator and the decimal mark of the numbers."""
     out = io.StringIO()
     out.write("\ufeff")
-    writer = csv.writer(out)
+    writer = csv.writer(out, delimiter=dialect.delimiter)
     writer.writerow(
         [
             _("Name"),
@@ -39,9 +40,9 @@ def team_csv(*, table: TeamTable) -> str:
                 spreadsheet_safe(row.member.email),
                 spreadsheet_safe(" ; ".join(a.target_code for a in row.assignments)),
                 row.due_date.isoformat() if row.due_date else "",
-                round(row.week_hours, 2),
-                round(row.total_hours, 2),
-                row.percent,
+                dialect.number(row.week_hours),
+                dialect.number(row.total_hours),
+                dialect.number(row.percent, places=1),
                 row.projected_finish.isoformat() if row.projected_finish else "",
                 status_label(row.status) if row.status else "",
                 row.last_activity.isoformat() if row.last_activity else "",

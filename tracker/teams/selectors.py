@@ -431,6 +431,7 @@ def _member_forecast(
             today=today,
             effort_hours=group.effort_hours,
             logged_hours=group.logged_hours,
+            credited_hours=group.credited_hours,
             recent_hours=sum(r.totals.recent_hours for r in plan_rows),
             planned_weekly_hours=sum(float(r.plan.weekly_hours) for r in plan_rows)
             / len(plan_rows),

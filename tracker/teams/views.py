@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tracker.accounts import services as account_services
 from tracker.accounts.forms import InvitedSignupForm
 from tracker.accounts.views import with_language_cookie
+from tracker.exports.formats import bad_dialect_response, csv_dialect
 from tracker.progress import cache as progress_cache
 from tracker.progress import selectors as progress_selectors
 
@@ -141,8 +142,13 @@ def team_history(request: HttpRequest, team_id: int) -> HttpResponse:
 @login_required
 def team_export(request: HttpRequest, team_id: int) -> HttpResponse:
     team = selectors.team_get_for_manager(user=request.user, team_id=team_id)
+    dialect = csv_dialect(request)
+    if dialect is None:
+        return bad_dialect_response()
     _filters, table = _table(request, team)
-    response = HttpResponse(exports.team_csv(table=table), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(
+        exports.team_csv(table=table, dialect=dialect), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="team-{team.pk}.csv"'
     return response
 

@@ -185,3 +185,16 @@ def progress_option_actions(context) -> dict:
         "chosen": course.pk in request._progress_chosen_ids,
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.inclusion_tag("progress/course_marks.html", takes_context=True)
+def progress_course_marks(context, course: Course) -> dict:
+    """ "Done", "Chosen" or "In my plan" on a catalogue card; the learner's marks are read
+    once per request (one query), whatever the number of cards."""
+    user = _user(context)
+    if user is None or not isinstance(course, Course):
+        return {"mark": None}
+    request = context["request"]
+    if not hasattr(request, "_progress_course_marks"):
+        request._progress_course_marks = selectors.course_marks(user=user)
+    return {"mark": request._progress_course_marks.get(course.pk)}
