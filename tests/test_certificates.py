@@ -200,14 +200,13 @@ def test_a_certificate_makes_its_course_done_everywhere(learner_client, personas
     from tests.progress_helpers import make_track_with_options
     from tracker.progress import selectors as progress_selectors
     from tracker.progress import services as progress_services
-    from tracker.progress.models import TimeEntry
 
     user = personas.learner
     track, p1, p2, a, _b, c = make_track_with_options()
     progress_services.track_join(user=user, track=track)
     progress_services.phase_choose(user=user, phase=p1, course=a)
     progress_services.phase_choose(user=user, phase=p2, course=c)
-    TimeEntry.objects.create(user=user, course=a, date=TODAY, minutes=270)  # 4.5 h of 10 h
+    progress_services.time_entry_create(user=user, course=a, date=TODAY, minutes=270)  # 4.5 h
     rows = {row["course"]: row for row in learner_client.get("/api/me/progress").json()}
     assert rows[a.code]["percent"] == 45.0
 
