@@ -6,6 +6,3 @@ class TeamsConfig(AppConfig):
     name = "tracker.teams"
     label = "teams"
     verbose_name = _("Teams and assignments")
-
-    def ready(self) -> None:
-        from . import receivers  # noqa: F401  (connects the plan receiver)
