@@ -72,8 +72,9 @@ Per track (the learner's chosen option of each phase, in phase order)
   is unknown or a phase has no chosen option yet.
 * status = `done` when every phase has a chosen course and all are done; `overdue` when
   the track's judged date is past; else the **worst status** of its open courses in the
-  order overdue, behind, at_risk, on_track, not_started, except that a track with a course
-  done or started is never `not_started` (it reads `on_track`).
+  order overdue, behind, at_risk, on_track, not_started; a track with a course done or
+  started has begun, so it reads `behind` rather than `at_risk` and `on_track` rather
+  than `not_started` (the statuses' own definitions, applied to the track).
 * weekly hours needed and hours behind: the course rules on the track's sums (remaining
   hours, hours counted, effort), from the earliest start of its courses.
 
@@ -468,7 +469,9 @@ def group_verdict(
         if date is not None and date < today:
             return OVERDUE
         worst = min(statuses, key=severity) if statuses else NOT_STARTED
-        return ON_TRACK if worst == NOT_STARTED and begun else worst
+        if begun:
+            return {NOT_STARTED: ON_TRACK, AT_RISK: BEHIND}.get(worst, worst)
+        return worst
 
     weeks_to_finish = (finish - today).days / 7 if finish and finish > today else 0
     return Verdict(
