@@ -427,6 +427,7 @@ CASES: list[Case] = [
         missing="entry_id",
     ),
     Case("api:my_progress", "GET", API_LOGGED_IN),
+    Case("api:my_tracks", "GET", API_LOGGED_IN),
     Case("api:my_notifications", "GET", API_LOGGED_IN),
     Case(
         "api:team_progress",

@@ -17,7 +17,7 @@ from django.utils.formats import date_format
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from tests.factories import make_team, make_user
+from tests.factories import make_course, make_team, make_user
 from tests.progress_helpers import log_daily, make_track_with_options
 from tracker.progress import services as progress_services
 from tracker.progress import verdicts
@@ -261,3 +261,47 @@ def test_for_random_histories_every_reader_gives_the_same_verdict(
     assert me_tracks == [{"track": track.code} | as_json]
     assert member["assignments"] == [{"track": track.code, "course": None} | as_json]
     assert member["status"] == learner_says.status
+
+
+def test_the_api_gives_the_learner_and_the_manager_the_same_objects(personas, late_learner):
+    rows = personas.client_for("learner").get("/api/me/progress").json()
+    due = (TODAY + datetime.timedelta(days=30)).isoformat()
+    own = (TODAY + datetime.timedelta(days=400)).isoformat()
+    assert {row["course"] for row in rows} == {"ai-po-P1-A", "ai-po-P2-A"}
+    for row in rows:
+        assert (row["due_date"], row["target_date"]) == (due, own)
+        assert isinstance(row["hours_behind"], float)
+    tracks = personas.client_for("learner").get("/api/me/tracks").json()
+    assert tracks == [
+        {
+            "track": "ai-po",
+            "due_date": due,
+            "target_date": own,
+            "projected_finish": tracks[0]["projected_finish"],
+            "status": "behind",
+            "percent": 21.0,
+            "weekly_hours_needed": tracks[0]["weekly_hours_needed"],
+            "hours_behind": tracks[0]["hours_behind"],
+        }
+    ]
+    assert tracks[0]["projected_finish"] > due
+    team = personas.client_for("manager").get(f"/api/teams/{personas.team.pk}/progress").json()
+    (member,) = team["members"]
+    assert member["assignments"] == [{"course": None} | tracks[0]]
+    assert (member["status"], member["due_date"]) == ("behind", due)
+
+
+def test_an_assigned_course_without_a_plan_reads_not_started_then_overdue(personas):
+    course = make_course("SOLO", hours="5")
+    team_services.assignment_assign(
+        actor=personas.manager,
+        team=personas.team,
+        assignees=[personas.learner],
+        course=course,
+        due_in_days=3,
+    )
+    personas.learner.plans.all().delete()
+    (work,) = verdicts.learner_progress(user=personas.learner).assignments
+    assert (work.verdict.status, work.verdict.projected_finish) == ("not_started", None)
+    later = verdicts.learner_progress(user=personas.learner, today=TODAY + datetime.timedelta(5))
+    assert later.assignments[0].verdict.status == "overdue"
