@@ -32,7 +32,7 @@ from tracker.accounts.models import User
 logger = logging.getLogger(__name__)
 
 # Bumped when the shape of what is cached changes, so a deploy never reads old pickles.
-SCHEMA = 1
+SCHEMA = 2
 
 
 def progress_changed(*, user_ids: Iterable[int]) -> None:
