@@ -10,9 +10,9 @@ import pytest
 import time_machine
 
 from tests.factories import make_course, make_user
-from tests.progress_helpers import log_daily
+from tests.progress_helpers import figures_from_days, log_daily
 from tracker.progress import services, verdicts
-from tracker.progress.summaries import EMPTY, StudyFigures
+from tracker.progress.summaries import EMPTY
 
 TODAY = datetime.date(2026, 3, 4)  # a Wednesday
 MONDAY = datetime.date(2026, 3, 2)
@@ -36,20 +36,13 @@ def plan(**kwargs):
     return SimpleNamespace(course=course, course_id=1, **base)
 
 
-def figures(weekly: dict[datetime.date, int]) -> StudyFigures:
-    weeks = [w for w, m in weekly.items() if m]
-    return StudyFigures(
-        minutes=sum(weekly.values()),
-        weekly=weekly,
-        last_activity=max(weeks) if weeks else None,
-        first_activity=min(weeks) if weeks else None,
-    )
+def figures(weekly: dict[datetime.date, int]):
+    """Minutes per week, as if each week's were logged on its Monday."""
+    return figures_from_days(weekly)
 
 
 def verdict(p=None, f=EMPTY, due=None, **kwargs):
-    return verdicts.course_verdict(
-        plan=p or plan(), figures=f, today=TODAY, due_date=due, **kwargs
-    )
+    return verdicts.course_verdict(plan=p or plan(), figures=f, today=TODAY, due_date=due, **kwargs)
 
 
 def test_the_pace_is_the_weighted_complete_weeks():

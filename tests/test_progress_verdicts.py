@@ -18,29 +18,28 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from tests.factories import make_course, make_team, make_user
-from tests.progress_helpers import log_daily, make_track_with_options
+from tests.progress_helpers import figures_from_days, log_daily, make_track_with_options
 from tracker.progress import services as progress_services
 from tracker.progress import verdicts
 from tracker.progress.models import TimeEntry
-from tracker.progress.summaries import StudyFigures
 from tracker.reminders import progress_kinds
 from tracker.teams import services as team_services
 
 TODAY = timezone.localdate()
 
 
+def assign(personas, **target):
+    return team_services.assignment_assign(
+        actor=personas.manager, team=personas.team, assignees=[personas.learner], **target
+    )
+
+
 @pytest.fixture
 def late_learner(personas):
-    """The learner of the issue: the manager gave the track a due date in 60 days; she
+    """The learner of the issue: the manager gave the track a due date in 30 days; she
     studies about an hour a week and moved her own targets a year out."""
     track, p1, p2, a, _b, c = make_track_with_options()  # 10 h + 30 h chosen
-    team_services.assignment_assign(
-        actor=personas.manager,
-        team=personas.team,
-        assignees=[personas.learner],
-        track=track,
-        due_in_days=30,
-    )
+    assign(personas, track=track, due_in_days=30)
     progress_services.phase_choose(user=personas.learner, phase=p1, course=a)
     progress_services.phase_choose(user=personas.learner, phase=p2, course=c)
     log_daily(personas.learner, a, days=56, minutes=9, end=TODAY - datetime.timedelta(days=1))
@@ -100,19 +99,6 @@ def _plan(*, effort: float, weekly_hours: Decimal, start: datetime.date, target=
     )
 
 
-def _figures(days: dict[datetime.date, int]) -> StudyFigures:
-    weekly: dict[datetime.date, int] = {}
-    for day, minutes in days.items():
-        weekly[verdicts.monday(day)] = weekly.get(verdicts.monday(day), 0) + minutes
-    logged = [day for day, minutes in days.items() if minutes]
-    return StudyFigures(
-        minutes=sum(days.values()),
-        weekly=weekly,
-        last_activity=max(logged) if logged else None,
-        first_activity=min(logged) if logged else None,
-    )
-
-
 @settings(max_examples=300, deadline=None)
 @given(
     weekly_minutes=st.lists(st.integers(30, 20 * 60), min_size=8, max_size=8),
@@ -143,7 +129,7 @@ def test_one_more_day_moves_the_finish_by_at_most_a_fifth_of_the_time_remaining(
 
     def finish(entries):
         return verdicts.course_verdict(
-            plan=plan, figures=_figures(entries), today=today, due_date=None
+            plan=plan, figures=figures_from_days(entries), today=today, due_date=None
         ).projected_finish
 
     before = finish(days)
@@ -174,7 +160,7 @@ def test_logging_exactly_the_planned_pace_that_meets_the_date_reads_on_track(
     days = {start + datetime.timedelta(days=n): 6 * sevenths for n in range(days_studied)}
     result = verdicts.course_verdict(
         plan=_plan(effort=effort, weekly_hours=pace, start=start),
-        figures=_figures(days),
+        figures=figures_from_days(days),
         today=today,
         due_date=due,
     )
@@ -293,13 +279,7 @@ def test_the_api_gives_the_learner_and_the_manager_the_same_objects(personas, la
 
 def test_an_assigned_course_without_a_plan_reads_not_started_then_overdue(personas):
     course = make_course("SOLO", hours="5")
-    team_services.assignment_assign(
-        actor=personas.manager,
-        team=personas.team,
-        assignees=[personas.learner],
-        course=course,
-        due_in_days=3,
-    )
+    assign(personas, course=course, due_in_days=3)
     personas.learner.plans.all().delete()
     (work,) = verdicts.learner_progress(user=personas.learner).assignments
     assert (work.verdict.status, work.verdict.projected_finish) == ("not_started", None)

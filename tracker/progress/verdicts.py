@@ -95,7 +95,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from courses.models import Course, Phase, Track
+from courses.models import Course, Phase, Track, in_language
 from tracker.accounts.models import User
 
 from .models import Enrolment, PhaseChoice, Plan
@@ -231,11 +231,6 @@ class Verdict:
         return self.due_date or self.target_date
 
     @property
-    def late(self) -> bool:
-        """Projected to end after the date it is judged against."""
-        return self.status in (OVERDUE, BEHIND, AT_RISK)
-
-    @property
     def days_late_for_target(self) -> int:
         """Days the projection ends after the learner's own target (0: in time)."""
         finish, target = self.projected_finish, self.target_date
@@ -305,8 +300,6 @@ class AssignedWork:
 
     @property
     def label(self) -> str:
-        from courses.models import in_language
-
         return in_language(self.name_fr, self.name_en)
 
     @property
@@ -361,9 +354,6 @@ class LearnerProgress:
                 if week >= since:
                     weeks[week] = weeks.get(week, 0) + minutes
         return sorted(weeks.items())
-
-    def track_row(self, track_id: int) -> TrackRow | None:
-        return next((t for t in self.tracks if t.track.pk == track_id), None)
 
 
 def course_verdict(
