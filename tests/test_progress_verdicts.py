@@ -20,8 +20,9 @@ from hypothesis import strategies as st
 from tests.factories import make_course, make_team, make_user
 from tests.progress_helpers import figures_from_days, log_daily, make_track_with_options
 from tracker.progress import services as progress_services
-from tracker.progress import verdicts
+from tracker.progress import summaries, verdicts
 from tracker.progress.models import TimeEntry
+from tracker.progress.summaries import StudyFigures
 from tracker.reminders import progress_kinds
 from tracker.teams import services as team_services
 
@@ -285,3 +286,26 @@ def test_an_assigned_course_without_a_plan_reads_not_started_then_overdue(person
     assert (work.verdict.status, work.verdict.projected_finish) == ("not_started", None)
     later = verdicts.learner_progress(user=personas.learner, today=TODAY + datetime.timedelta(5))
     assert later.assignments[0].verdict.status == "overdue"
+
+
+def test_study_figures_sum_each_iso_week_from_its_monday(personas):
+    learner, course = personas.learner, make_course("WEEKS")
+    sunday, monday = datetime.date(2026, 3, 1), datetime.date(2026, 3, 2)
+    TimeEntry.objects.bulk_create(
+        TimeEntry(user=learner, course=course, date=day, minutes=minutes)
+        for day, minutes in [
+            (sunday, 30),
+            (sunday - datetime.timedelta(days=6), 20),  # the Monday before
+            (monday, 45),
+            (monday + datetime.timedelta(days=6), 15),  # that week's Sunday
+        ]
+    )
+    figures = summaries.study_figures([learner.pk, personas.other_learner.pk])
+    assert figures == {
+        (learner.pk, course.pk): StudyFigures(
+            minutes=110,
+            weekly={datetime.date(2026, 2, 23): 50, monday: 60},
+            last_activity=monday + datetime.timedelta(days=6),
+            first_activity=sunday - datetime.timedelta(days=6),
+        )
+    }

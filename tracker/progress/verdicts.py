@@ -114,6 +114,21 @@ STATUSES = (OVERDUE, BEHIND, AT_RISK, ON_TRACK, NOT_STARTED, DONE)
 HISTORY_WEEKS = 8
 # What the lists of plans read of a course: never its long texts.
 COURSE_HEAVY_FIELDS = ("body_md", "description_html", "metadata", "competency_names")
+# What the model and the pages that show its rows read of a plan and its course.
+PLAN_FIELDS = (
+    "user_id",
+    "course_id",
+    "start_date",
+    "weekly_hours",
+    "target_date",
+    "done_on",
+    "done_source",
+    "course__code",
+    "course__title",
+    "course__effort_hours",
+    "course__track_id",
+    "course__phase_id",
+)
 
 
 def severity(status: str) -> int:
@@ -545,7 +560,7 @@ def learners_progress(
     plans = list(  # 1
         Plan.objects.filter(user_id__in=ids)
         .select_related("course")
-        .defer(*(f"course__{name}" for name in COURSE_HEAVY_FIELDS))
+        .only(*PLAN_FIELDS)
         .order_by("start_date", "id")
     )
     enrolments = list(  # 2
