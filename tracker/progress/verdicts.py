@@ -5,6 +5,9 @@ and CSV, the API and the reminders all read `learners_progress` (or `learner_pro
 so they cannot disagree. It reads a batch of learners at once, in six queries whatever
 their number: plans, enrolments, assignments, the phases of their tracks, their phase
 choices and the study figures per course and ISO week (summaries.study_figures).
+Assignments belong to tracker.teams, which imports progress: they are read inside
+`learners_progress`, the one place progress reads teams (the post_save receiver that
+copied due dates into plans is gone).
 
 Two dates, named
 ----------------
