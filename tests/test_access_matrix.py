@@ -561,6 +561,7 @@ CASES: list[Case] = [
     # Nobody's timer is running in the world.
     Case("api:stop_timer", "DELETE", row(401, 404, 404, 404, 404, 404)),
     Case("api:my_progress", "GET", API_LOGGED_IN),
+    Case("api:my_tracks", "GET", API_LOGGED_IN),
     Case("api:my_notifications", "GET", API_LOGGED_IN),
     Case(
         "api:team_progress",

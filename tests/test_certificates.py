@@ -216,7 +216,7 @@ def test_a_certificate_makes_its_course_done_everywhere(learner_client, personas
     assert (rows[a.code]["percent"], rows[a.code]["status"]) == (100.0, "done")
     assert rows[a.code]["logged_hours"] == 4.5  # the hours really logged stay as they are
     overview = progress_selectors.progress_overview(user=user, today=TODAY)
-    track_forecast = overview.tracks[0].forecast
+    track_forecast = overview.tracks[0].verdict
     assert track_forecast.percent == 25.0  # 10 h of 40 h: the whole course counts
     assert track_forecast.remaining_hours == 30.0
     assert overview.overall.percent == 25.0

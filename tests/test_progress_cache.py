@@ -172,7 +172,7 @@ def test_only_stale_learners_are_recomputed(personas, world):
         services.time_entry_create(user=personas.learner, course=world["a"], date=TODAY, minutes=30)
         _row(personas)
     compute.assert_called_once()
-    assert compute.call_args.kwargs["member_ids"] == [personas.learner.pk]
+    assert [m.pk for m in compute.call_args.kwargs["members"]] == [personas.learner.pk]
 
 
 def test_a_catalogue_change_makes_every_cached_figure_stale(personas, world):
@@ -184,7 +184,7 @@ def test_a_catalogue_change_makes_every_cached_figure_stale(personas, world):
     assert after_edit != before
     ImportRun.objects.create(source="command", finished=timezone.now(), ok=True)
     assert catalogue_version() != after_edit
-    assert _row(personas).forecast.effort_hours == 20
+    assert _row(personas).verdict.effort_hours == 20
 
 
 def test_pages_work_with_the_cache_down(personas, world, caplog):

@@ -302,11 +302,7 @@ def test_plan_page_saves_and_refuses_a_target_before_the_start(learner_client, p
     )
     assert response.status_code == 302
     plan = Plan.objects.get()
-    assert (plan.weekly_hours, plan.target_date, plan.target_source) == (
-        4,
-        datetime.date(2026, 6, 1),
-        "own",
-    )
+    assert (plan.weekly_hours, plan.target_date) == (4, datetime.date(2026, 6, 1))
 
 
 def test_mark_done_and_modules(learner_client, personas, course):

@@ -187,7 +187,7 @@ def test_start_reload_stop_and_log_from_the_dashboard(learner_client, personas, 
     response = htmx(learner_client, "get", reverse("progress:timer_stop") + "?panel=dashboard")
     assert response.context["timer_stop_form"].initial["duration"] == "1h15"
     assert "crosses midnight" in response.text
-    assert "30 min on 03/10/2026" in response.text and "45 min on 03/11/2026" in response.text
+    assert "30 min on 10 Mar 2026" in response.text and "45 min on 11 Mar 2026" in response.text
     response = htmx(
         learner_client,
         "post",
@@ -281,7 +281,7 @@ def test_the_course_page_offers_the_timer_on_its_course(learner_client, personas
     # A reload of the course page shows it running, its start in the learner's zone.
     page = learner_client.get(reverse("courses:course", args=["C-1"])).text
     started = StudyTimer.objects.get().started_at.astimezone(PARIS)
-    assert 'role="timer"' in page and f"since {started:%m/%d/%Y}" in page
+    assert 'role="timer"' in page and f"since {started.day} {started:%b %Y}" in page
     timers.timer_discard(user=personas.learner)
     timers.timer_start(
         user=personas.learner, course=course, now=minutes_later(datetime.datetime.now(PARIS), -30)

@@ -194,9 +194,10 @@ def _queries_for_one_batch() -> int:
         + 1  # their opt-outs
         + 1  # retake: each one's last self-assessment snapshot
         + 1  # weekly digest: which of the due learners have their digest already
-        + 3  # weekly digest: their plans, their study summaries (recent weeks; totals)
+        + 6  # weekly digest, the progress model: plans, enrolments, assignments, chosen
+        #      options, the study summaries (weeks; totals) (no track here: no phases)
         + 1  # weekly digest: their assignments due within two weeks (none here)
-        + 3  # behind pace: the same three for the batch
+        + 6  # behind pace: the same six for the batch
         + 1  # team summary: which of them manage a team
         + 2  # due soon, overdue: the batch's assignments near their dates (none here)
         + 1  # overdue to managers: which of them manage a team

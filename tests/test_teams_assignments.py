@@ -15,6 +15,7 @@ from tests.progress_helpers import make_track_with_options
 from tracker.accounts.models import Membership
 from tracker.progress import services as progress_services
 from tracker.progress.models import Enrolment, Plan
+from tracker.progress.verdicts import learner_progress
 from tracker.teams import services
 from tracker.teams.models import Assignment, AssignmentLog
 
@@ -43,17 +44,38 @@ def assign(personas, members, **kwargs):
     )
 
 
+def due_of(user, course):
+    """The due date the progress model reads for the learner's plan of `course`."""
+    row = next(r for r in learner_progress(user=user).rows if r.plan.course_id == course.pk)
+    return row.verdict.due_date
+
+
 def test_assigning_a_track_enrols_and_the_chosen_options_take_the_due_date(personas, track):
     tr, p1, _p2, a, _b, _c = track
     due = TODAY + datetime.timedelta(days=30)
     [assignment] = assign(personas, [personas.learner], track=tr, due_date=due)
     assert Enrolment.objects.filter(user=personas.learner, track=tr).exists()
-    # The learner still chooses the option of each phase; its plan gets the due date.
+    # The learner still chooses the option of each phase; its verdict reads the due date
+    # from the assignment, and the plan's target stays the learner's own.
     progress_services.phase_choose(user=personas.learner, phase=p1, course=a)
     plan = Plan.objects.get(user=personas.learner, course=a)
-    assert plan.target_date == due
-    assert plan.target_source == Plan.TargetSource.ASSIGNMENT
+    assert plan.target_date is None
+    assert due_of(personas.learner, a) == due
     assert assignment.due_overridden is False
+
+
+def test_the_learner_editing_their_target_keeps_the_due_date(personas, track):
+    tr, p1, _p2, a, _b, _c = track
+    due = TODAY + datetime.timedelta(days=30)
+    assign(personas, [personas.learner], track=tr, due_date=due)
+    progress_services.phase_choose(user=personas.learner, phase=p1, course=a)
+    plan = Plan.objects.get(user=personas.learner, course=a)
+    own = TODAY + datetime.timedelta(days=200)
+    progress_services.plan_update(
+        plan=plan, start_date=plan.start_date, weekly_hours=plan.weekly_hours, target_date=own
+    )
+    row = next(r for r in learner_progress(user=personas.learner).rows if r.plan == plan)
+    assert (row.verdict.due_date, row.verdict.target_date) == (due, own)
 
 
 def test_assigning_again_updates_rather_than_duplicates(personas, track):
@@ -92,8 +114,7 @@ def test_due_in_days_counts_from_today(personas):
         personas, [personas.learner], course=course, due_date=None, due_in_days=10
     )
     assert assignment.due_date == TODAY + datetime.timedelta(days=10)
-    plan = Plan.objects.get(user=personas.learner, course=course)
-    assert plan.target_source == Plan.TargetSource.ASSIGNMENT
+    assert due_of(personas.learner, course) == TODAY + datetime.timedelta(days=10)
 
 
 def test_a_due_date_in_the_past_is_refused(personas, track):
@@ -228,12 +249,13 @@ def test_the_audit_log_shows_on_the_team_page_and_in_the_admin(personas, track):
     assert admin.get(reverse("admin:teams_assignmentlog_change", args=[log.pk])).status_code == 200
 
 
-def test_removing_an_assignment_is_logged_and_the_date_becomes_the_learners(personas):
+def test_removing_an_assignment_is_logged_and_the_learners_own_target_judges_again(personas):
     course = make_course("SOLO", hours="5")
     [assignment] = assign(personas, [personas.learner], course=course)
+    assert due_of(personas.learner, course) == assignment.due_date
     services.assignment_remove(actor=personas.manager, assignment=assignment)
     assert AssignmentLog.objects.filter(action="removed").exists()
-    assert Plan.objects.get(course=course).target_source == Plan.TargetSource.OWN
+    assert due_of(personas.learner, course) is None
 
 
 def test_the_team_page_shows_the_latest_changes_and_the_history_page_all_of_them(personas):
@@ -254,7 +276,7 @@ def test_the_team_page_shows_the_latest_changes_and_the_history_page_all_of_them
 @pytest.mark.parametrize("target", ["track", "course"])
 def test_assigning_to_a_whole_team_costs_the_same_queries_for_5_and_50(personas, track, target):
     """In bulk: assigning (then re-assigning) to 50 learners costs what it costs for 5,
-    and each one's chosen option takes the due date."""
+    and each one's chosen option is judged on the due date."""
     tr, p1, _p2, a, _b, _c = track
     kwargs = {"track": tr} if target == "track" else {"course": a}
     counts = {}
@@ -270,9 +292,7 @@ def test_assigning_to_a_whole_team_costs_the_same_queries_for_5_and_50(personas,
             runs.append(len(queries))
         counts[size] = runs
         due = TODAY + datetime.timedelta(days=40)
-        assert set(
-            Plan.objects.filter(user__in=users, course=a).values_list("target_date", flat=True)
-        ) == {due}
+        assert {due_of(user, a) for user in users[:3]} == {due}
         assert AssignmentLog.objects.filter(assignee__in=users).count() == 2 * size
     assert counts[5] == counts[50]
     assert max(counts[50]) <= 12
@@ -300,7 +320,7 @@ def test_admin_edits_and_deletions_are_recorded_in_the_team_history(personas, tr
     log = AssignmentLog.objects.filter(action="updated").get()
     assert log.actor == personas.admin
     assert log.changes["due_date"] == [assignment.due_date.isoformat(), later.isoformat()]
-    assert Plan.objects.get(user=personas.learner, course=a).target_date == later
+    assert due_of(personas.learner, a) == later
     admin.post(reverse("admin:teams_assignment_delete", args=[assignment.pk]), {"post": "yes"})
     assert not Assignment.objects.exists()
     assert AssignmentLog.objects.filter(action="removed", actor=personas.admin).exists()

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from tests.progress_helpers import make_track_with_options
 from tracker.progress.models import Plan
+from tracker.progress.verdicts import learner_progress
 from tracker.teams.models import Assignment, AssignmentLog
 from tracker.teams.services import DEMO_DUE_IN_DAYS
 
@@ -28,10 +29,12 @@ def test_seed_demo_assigns_the_track_to_the_demo_team_with_a_due_date():
     assert assignments.count() == 4
     assert set(assignments.values_list("due_date", flat=True)) == {due}
     assert assignments.filter(assignee__email="learner@parcours.test").exists()
-    # Every plan under way carries the due date; a plan already done keeps its own.
-    open_plans = Plan.objects.filter(done_on__isnull=True)
+    # Every plan under way is judged on the due date, read from the assignment.
+    open_plans = Plan.objects.filter(done_on__isnull=True, user__assignments__track=track)
     assert open_plans.exists()
-    assert set(open_plans.values_list("target_date", "target_source")) == {(due, "assignment")}
+    for plan in open_plans.select_related("user"):
+        row = next(r for r in learner_progress(user=plan.user).rows if r.plan == plan)
+        assert row.verdict.due_date == due
     logs = AssignmentLog.objects.count()
     call_command("seed_demo", learners=3, days=10)
     assert Assignment.objects.count() == 4 and AssignmentLog.objects.count() == logs

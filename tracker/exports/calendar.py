@@ -53,11 +53,10 @@ def register_event_source(source: EventSource) -> EventSource:
 
 @register_event_source
 def plan_target_dates(user: User) -> Iterable[CalendarEvent]:
-    """The learner's own targets; a target an assignment set is its due date, which the
-    teams app's source gives once for the assignment (not once per plan)."""
+    """The learner's own targets (an assignment's due date is the teams app's source: plans
+    never hold a copy of it)."""
     plans = (
         Plan.objects.filter(user=user, target_date__isnull=False, done_on__isnull=True)
-        .exclude(target_source=Plan.TargetSource.ASSIGNMENT)
         .select_related("course")
         .only("target_date", "course__code", "course__title")
         .order_by("target_date", "id")

@@ -105,7 +105,6 @@ def personal_data(*, user: User) -> dict[str, Any]:
                 "start_date": _iso(p.start_date),
                 "weekly_hours": float(p.weekly_hours),
                 "target_date": _iso(p.target_date),
-                "target_source": p.target_source,
                 "done_on": _iso(p.done_on),
                 "done_source": p.done_source,
                 "modules_done": [m.title for m in p.modules_done.all()],

@@ -1,5 +1,5 @@
-"""The learner's own progress in the JSON API: /api/me/time-entries, /api/me/timer and
-/api/me/progress.
+"""The learner's own progress in the JSON API: /api/me/time-entries, /api/me/timer,
+/api/me/progress and /api/me/tracks (both read the progress model, verdicts.py).
 
 Writes go through the same services as the forms. A refusal answers 422 with a
 field-level message in the shape ninja uses for its own validation errors; another
@@ -18,7 +18,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from courses.models import Course
 
-from . import selectors, services, timers
+from . import selectors, services, timers, verdicts
 from .models import MAX_MINUTES_PER_DAY, NOTE_MAX_LENGTH, StudyTimer, TimeEntry
 
 router = Router(tags=["progress"])
@@ -107,16 +107,27 @@ class Detail(Schema):
     detail: str
 
 
-class CourseProgressOut(Schema):
+class VerdictOut(Schema):
+    """A verdict of the progress model (tracker/progress/verdicts.py)."""
+
+    due_date: datetime.date | None = Field(description="From an assignment, or null")
+    target_date: datetime.date | None = Field(description="The learner's own target")
+    projected_finish: datetime.date | None
+    status: str = Field(description=", ".join(verdicts.STATUSES))
+    percent: float
+    weekly_hours_needed: float | None
+    hours_behind: float = Field(description="Hours short of the pace that meets its date")
+
+
+class CourseProgressOut(VerdictOut):
     course: str
     title: str
     logged_hours: float
     effort_hours: float
-    percent: float
-    projected_finish: datetime.date | None
-    status: str
-    target_date: datetime.date | None
-    weekly_hours_needed: float | None
+
+
+class TrackProgressOut(VerdictOut):
+    track: str
 
 
 def _refusal(error: ValidationError, *, location: str = "body") -> JsonResponse:
@@ -244,18 +255,22 @@ def stop_timer(
 
 @router.get("/me/progress", response=list[CourseProgressOut], summary="My progress per course")
 def my_progress(request: HttpRequest):
-    today = request.user.local_today()
+    progress = verdicts.learner_progress(user=request.user)
     return [
         {
             "course": row.course.code,
             "title": row.course.title,
-            "logged_hours": round(row.totals.hours, 2),
+            "logged_hours": round(row.logged_hours, 2),
             "effort_hours": float(row.course.effort_hours),
-            "percent": row.forecast.percent,
-            "projected_finish": row.forecast.projected_finish,
-            "status": row.forecast.status,
-            "target_date": row.plan.target_date,
-            "weekly_hours_needed": row.forecast.weekly_hours_needed,
         }
-        for row in selectors.plan_rows(user=request.user, today=today)
+        | row.verdict.as_dict()
+        for row in progress.rows
     ]
+
+
+@router.get("/me/tracks", response=list[TrackProgressOut], summary="My progress per track")
+def my_tracks(request: HttpRequest):
+    """Each track the learner follows or was assigned: the very values their manager reads
+    for that assignment (GET /api/teams/{id}/progress)."""
+    progress = verdicts.learner_progress(user=request.user)
+    return [{"track": row.track.code} | row.verdict.as_dict() for row in progress.tracks]

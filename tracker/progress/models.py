@@ -69,14 +69,10 @@ class PhaseChoice(models.Model):
 class Plan(models.Model):
     """One learner's plan for one course: when, how fast, by when, and how far.
 
-    The target date is the learner's own unless `target_source` says it comes from
-    elsewhere (a manager's assignment writes its due date here with source "assignment").
+    The target date is the learner's own, always: a manager's due date stays on the
+    assignment (tracker/teams), where the progress model reads it (verdicts.py).
     A plan is done when `done_on` is set: by the learner ("self") or by a certificate.
     """
-
-    class TargetSource(models.TextChoices):
-        OWN = "own", _("my own")
-        ASSIGNMENT = "assignment", _("assignment")
 
     class DoneSource(models.TextChoices):
         SELF = "self", _("marked by me")
@@ -89,9 +85,6 @@ class Plan(models.Model):
     start_date = models.DateField(_("start date"))
     weekly_hours = models.DecimalField(_("weekly pace (hours)"), max_digits=4, decimal_places=1)
     target_date = models.DateField(_("target date"), null=True, blank=True)
-    target_source = models.CharField(
-        _("target set by"), max_length=16, choices=TargetSource.choices, default=TargetSource.OWN
-    )
     done_on = models.DateField(_("done on"), null=True, blank=True)
     done_source = models.CharField(
         _("marked done by"), max_length=16, choices=DoneSource.choices, blank=True

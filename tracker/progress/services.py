@@ -110,8 +110,7 @@ def plan_add(*, user: User, course: Course) -> Plan:
 
 
 def plan_add_many(*, users: list[User], course: Course) -> None:
-    """plan_add for many learners at once (an assigned course): two queries. Plans made
-    this way do not go through Plan.save(), so the caller sets their target dates."""
+    """plan_add for many learners at once (an assigned course): two queries."""
     Plan.objects.bulk_create(
         [
             Plan(user=user, course=course, **_plan_defaults(user=user, course=course))
@@ -153,14 +152,11 @@ def plan_update(
         errors["target_date"] = _("The target date cannot be before the start date.")
     if errors:
         raise ValidationError(errors)
-    if target_date != plan.target_date:
-        # A date the learner types is theirs, even if an assignment had set one.
-        plan.target_source = Plan.TargetSource.OWN
     plan.start_date = start_date
     plan.weekly_hours = weekly_hours
     plan.target_date = target_date
     with transaction.atomic():
-        plan.save(update_fields=["start_date", "weekly_hours", "target_date", "target_source"])
+        plan.save(update_fields=["start_date", "weekly_hours", "target_date"])
         progress_changed(user_ids=[plan.user_id])
     return plan
 

@@ -386,7 +386,7 @@ def plan_detail(request: HttpRequest, code: str) -> HttpResponse:
             messages.success(request, _("Plan saved."))
             return redirect("progress:plan", code=code)
     today = request.user.local_today()
-    row = selectors.plan_rows(user=request.user, today=today, course=plan.course)[0]
+    row = selectors.plan_row(user=request.user, course=plan.course, today=today)
     return render(
         request,
         "progress/plan.html",

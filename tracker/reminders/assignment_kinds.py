@@ -3,7 +3,8 @@ overdue to the learner, and overdue to each manager of the assignment's team.
 
 Each reminder is due on a day counted from the due date, at the recipient's own local
 hour (their digest hour), and is still sent within the catch-up window after it. "Done"
-is the teams app's rule (`assignments_done`), so nobody is reminded of finished work.
+is the progress model's rule (read through `assignments_done`), so nobody is reminded of
+finished work.
 """
 
 from __future__ import annotations

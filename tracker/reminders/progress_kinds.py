@@ -1,9 +1,9 @@
 """Reminder kinds built on the progress app: the weekly digest, the behind-pace nudge and
 the managers' weekly team summary.
 
-They read a whole batch of users at once (plans, then the weekly summaries of the minutes
-logged per course) and reuse the progress app's forecast rule
-(`selectors.plan_forecast`), so a reminder says exactly what the dashboard says.
+They read a whole batch of users at once from the progress model
+(tracker/progress/verdicts.py), each judged on their own date, so a reminder says exactly
+what the dashboard and the team table say.
 """
 
 from __future__ import annotations
@@ -11,17 +11,15 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from tracker.accounts.models import Membership, Team, User
-from tracker.progress import forecasts
-from tracker.progress.models import Plan, week_start
-from tracker.progress.selectors import PlanRow, Totals, plan_forecast
-from tracker.progress.summaries import EMPTY, study_figures
+from tracker.progress import verdicts
+from tracker.progress.verdicts import CourseRow
 
 from .assignment_kinds import assignment_display_name, assignment_due_label, assignments_due_soon
 from .kinds import Due, Kind, iso_week_label, latest_weekly_slot, preference_of, register
@@ -31,13 +29,16 @@ NO_PLAN = "no_plan"
 
 @dataclass
 class LearnerProgress:
-    today: dt.date
-    rows: list[PlanRow] = field(default_factory=list)
+    progress: verdicts.LearnerProgress
     last_week_minutes: int = 0
 
     @property
-    def active(self) -> list[PlanRow]:
-        return [row for row in self.rows if row.plan.done_on is None]
+    def today(self) -> dt.date:
+        return self.progress.today
+
+    @property
+    def active(self) -> list[CourseRow]:
+        return [row for row in self.progress.rows if row.plan.done_on is None]
 
     @property
     def planned_weekly_hours(self) -> float:
@@ -46,58 +47,40 @@ class LearnerProgress:
 
     @property
     def status(self) -> str:
-        """The learner's worst status over their open plans (for the team summary)."""
-        if not self.rows:
-            return NO_PLAN
-        statuses = {row.forecast.status for row in self.active}
-        for status in (forecasts.OVERDUE, forecasts.BEHIND, forecasts.ON_TRACK):
-            if status in statuses:
-                return status
-        return forecasts.NOT_STARTED if statuses else forecasts.DONE
+        """The learner's summary status, the team table's (worst assignment, else all
+        their plans)."""
+        summary = self.progress.summary
+        return summary.status if summary is not None else NO_PLAN
 
 
 def progress_of(*, users: Sequence[User], now: dt.datetime) -> dict[int, LearnerProgress]:
-    """Plans with their forecasts for many learners, in three queries whatever their
-    number (plans, then the weekly summaries). Each learner's "today" is their own local date;
-    "last week" is the ISO week before the one it falls in."""
-    today_of = {u.pk: now.astimezone(u.tzinfo).date() for u in users}
-    result = {u.pk: LearnerProgress(today=today_of[u.pk]) for u in users}
-    if not users:
-        return result
-    plans = list(
-        Plan.objects.filter(user__in=users).select_related("course").order_by("start_date", "id")
-    )
-    # The weeks every learner's trailing window and last week need, and no older ones.
-    since = min(today_of.values()) - dt.timedelta(days=forecasts.TRAILING_DAYS + 7)
-    figures = study_figures([u.pk for u in users], since=since)
-    for (user_id, _course_id), course_figures in figures.items():
-        progress = result[user_id]
-        last_week = week_start(progress.today) - dt.timedelta(weeks=1)
-        progress.last_week_minutes += course_figures.weekly.get(last_week, 0)
-    for plan in plans:
-        progress = result[plan.user_id]
-        plan_totals = Totals.of(
-            figures.get((plan.user_id, plan.course_id), EMPTY), today=progress.today
-        )
-        progress.rows.append(
-            PlanRow(
-                plan=plan,
-                totals=plan_totals,
-                forecast=plan_forecast(plan=plan, totals=plan_totals, today=progress.today),
-            )
+    """The progress model's verdicts for many learners, each on their own local date, and
+    the minutes of each one's last ISO week (the week before the one their today falls
+    in: the digest's figure), read from the same weekly summaries: six queries whatever
+    their number."""
+    today_of = verdicts.todays(users=users, now=now)
+    result = {
+        pk: LearnerProgress(progress=progress)
+        for pk, progress in verdicts.learners_progress(users=users, today_of=today_of).items()
+    }
+    for learner in result.values():
+        last_monday = verdicts.monday(learner.today) - dt.timedelta(weeks=1)
+        learner.last_week_minutes = dict(learner.progress.weekly_minutes(since=last_monday)).get(
+            last_monday, 0
         )
     return result
 
 
-def _course_line(row: PlanRow) -> dict:
-    finish = row.forecast.projected_finish
+def _course_line(row: CourseRow) -> dict:
+    finish = row.verdict.projected_finish
     return {
         "code": row.plan.course.code,
         "title": row.plan.course.title,
-        "status": row.forecast.status,
-        "percent": row.forecast.percent,
+        "status": row.verdict.status,
+        "percent": row.verdict.percent,
         "finish": finish.isoformat() if finish else None,
-        "needed": row.forecast.weekly_hours_needed,
+        "needed": row.verdict.weekly_hours_needed,
+        "hours_behind": row.verdict.hours_behind,
     }
 
 
@@ -116,17 +99,19 @@ def _weekly_due(*, kind: Kind, now: dt.datetime, users: Sequence[User]) -> list[
 
 
 STATUS_LABELS = {
-    forecasts.ON_TRACK: _("on track"),
-    forecasts.BEHIND: _("behind pace"),
-    forecasts.OVERDUE: _("overdue"),
-    forecasts.DONE: _("done"),
-    forecasts.NOT_STARTED: _("not started"),
+    verdicts.ON_TRACK: _("on track"),
+    verdicts.BEHIND: _("behind pace"),
+    verdicts.AT_RISK: _("at risk"),
+    verdicts.OVERDUE: _("overdue"),
+    verdicts.DONE: _("done"),
+    verdicts.NOT_STARTED: _("not started"),
+    verdicts.PAUSED: _("paused"),
 }
 
 
 @register
 class WeeklyDigest(Kind):
-    """At the learner's day and hour: last week's hours against the plan, and
+    """At the learner's day and hour: the last seven days' hours against the plan, and
     what is next, and the open assignments due within two weeks."""
 
     name = "weekly_digest"
@@ -213,7 +198,7 @@ class BehindPace(Kind):
             learner = progress[user.pk]
             period = iso_week_label(learner.today)
             for row in learner.active:
-                if row.forecast.status == forecasts.BEHIND:
+                if row.verdict.status == verdicts.BEHIND:
                     candidates.append(Due(
                         user=user,
                         subject=row.plan.course.code,
@@ -277,7 +262,7 @@ class TeamSummary(Kind):
                 for member in members.get(team_id, []):
                     status = progress[member.pk].status
                     counts[status] += 1
-                    if status in (forecasts.BEHIND, forecasts.OVERDUE):
+                    if status in (verdicts.BEHIND, verdicts.AT_RISK, verdicts.OVERDUE):
                         needs_a_word.append(str(member))
                 result.append(
                     Due(
@@ -309,9 +294,9 @@ class TeamSummary(Kind):
             )
             % {
                 "count": context["members"],
-                "on_track": counts.get(forecasts.ON_TRACK, 0),
-                "behind": counts.get(forecasts.BEHIND, 0),
-                "overdue": counts.get(forecasts.OVERDUE, 0),
+                "on_track": counts.get(verdicts.ON_TRACK, 0),
+                "behind": counts.get(verdicts.BEHIND, 0),
+                "overdue": counts.get(verdicts.OVERDUE, 0),
             }
         ]
         if context["attention"]:

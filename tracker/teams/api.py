@@ -1,5 +1,9 @@
 """Manager endpoints: GET /api/teams/{id}/progress and POST /api/assignments.
 
+A member's summary is the worst of their assignments (all their plans when nothing is
+assigned); `assignments` gives each one's verdict, equal to what that learner's
+/api/me/tracks says (both read tracker/progress/verdicts.py).
+
 A team one does not manage (or a learner who is not in it) answers 404 or 422 JSON;
 unknown tracks and courses answer 404 JSON; refused input answers 422 naming the field.
 """
@@ -14,7 +18,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
 from courses.models import Course, Track
-from tracker.progress.api import _refusal
+from tracker.progress.api import TrackProgressOut, _refusal
 
 from . import selectors, services
 from .models import NOTE_MAX_LENGTH
@@ -45,6 +49,14 @@ class AssignmentOut(Schema):
     note: str
 
 
+class AssignmentProgressOut(TrackProgressOut):
+    """An assignment's verdict: for a track, the very object of the learner's
+    /api/me/tracks; for a course, the same fields with `course` set."""
+
+    track: str | None  # type: ignore[assignment]
+    course: str | None
+
+
 class MemberProgressOut(Schema):
     id: int
     name: str
@@ -56,7 +68,9 @@ class MemberProgressOut(Schema):
     percent: float
     projected_finish: datetime.date | None
     status: str | None
+    hours_behind: float | None
     last_activity: datetime.date | None
+    assignments: list[AssignmentProgressOut]
 
 
 class TeamProgressOut(Schema):
@@ -84,7 +98,9 @@ def team_progress(request: HttpRequest, team_id: int):
                 "percent": row.percent,
                 "projected_finish": row.projected_finish,
                 "status": row.status or None,
+                "hours_behind": row.verdict.hours_behind if row.verdict else None,
                 "last_activity": row.last_activity,
+                "assignments": [a.as_dict() for a in row.assignments],
             }
             for row in table.rows
         ],

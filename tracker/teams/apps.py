@@ -10,7 +10,6 @@ class TeamsConfig(AppConfig):
     def ready(self) -> None:
         from tracker.exports.calendar import register_event_source
 
-        from . import receivers  # noqa: F401  (connects the plan receiver)
         from .calendar import assignment_due_dates
 
         register_event_source(assignment_due_dates)

@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from courses.models import Course, Track
 from tracker.accounts.models import Team, User
-from tracker.progress.forecasts import STATUSES
 from tracker.progress.templatetags.progress_tags import status_label
+from tracker.progress.verdicts import STATUSES
 
 from .models import NOTE_MAX_LENGTH
 from .roster import MAX_BYTES as MAX_ROSTER_BYTES

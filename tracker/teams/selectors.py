@@ -1,40 +1,31 @@
 """Reads of the teams app: permission-scoped getters, the team table, the heatmap.
 
 `team_progress` and `team_heatmap` run a fixed number of queries whatever the number of
-learners or entries (the tests pin it for 20 and 200 learners): every total is a SUM by
-the database, grouped per learner and course.
+learners or entries (the tests pin it for 20 and 200 learners). The rows' figures and
+verdicts are the progress model's (tracker/progress/verdicts.py), the same the learner
+reads.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import heapq
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from types import SimpleNamespace
-from typing import NamedTuple
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
-from courses.models import Competency, Phase, TrackTarget, in_language
+from courses.models import Competency, TrackTarget
 from courses.selectors import catalogue_version
 from tracker.accounts import audit
 from tracker.accounts.models import Team, User
 from tracker.assessments.models import Assessment, ManagerRating, Rating
 from tracker.progress import cache as progress_cache
-from tracker.progress import forecasts
-from tracker.progress.forecasts import Forecast
-from tracker.progress.models import PhaseChoice, Plan
-from tracker.progress.selectors import (
-    COURSE_HEAVY_FIELDS,
-    Totals,
-    group_forecast,
-    rows_for_plans,
-)
-from tracker.progress.summaries import study_figures
+from tracker.progress import verdicts
+from tracker.progress.verdicts import COURSE_HEAVY_FIELDS, AssignedWork, Verdict
 
 from .models import Assignment, AssignmentLog, Invitation, hash_invitation_token
 
@@ -79,42 +70,24 @@ def assignments_for_learner(*, user: User) -> list[Assignment]:
 
 
 def assignments_done(*, assignments: list[Assignment]) -> set[int]:
-    """The ids of the assignments whose work is done: the course's plan is done, or for a
-    track, a course is chosen in every phase and each chosen course's plan is done.
-    Three queries whatever the number of assignments."""
+    """The ids of the assignments whose work is done, by the progress model's rule (a
+    course: its plan is done; a track: a course is chosen in every phase and each one's
+    plan is done). Six queries whatever the number of assignments."""
     if not assignments:
         return set()
-    user_ids = {a.assignee_id for a in assignments}
-    track_ids = {a.track_id for a in assignments if a.track_id}
-    done = set(
-        Plan.objects.filter(user_id__in=user_ids, done_on__isnull=False).values_list(
-            "user_id", "course_id"
-        )
+    wanted = {a.pk for a in assignments}
+    # Whether work is done does not depend on the day: one date serves every learner.
+    today = timezone.localdate()
+    assignee_ids = {a.assignee_id for a in assignments}
+    progress = verdicts.learners_progress(
+        users=[User(pk=pk) for pk in assignee_ids], today_of=dict.fromkeys(assignee_ids, today)
     )
-    chosen: dict[tuple[int, int], set[int]] = {}
-    phases: dict[int, int] = {}
-    if track_ids:
-        for user_id, track_id, course_id in PhaseChoice.objects.filter(
-            user_id__in=user_ids, phase__track_id__in=track_ids
-        ).values_list("user_id", "phase__track_id", "course_id"):
-            chosen.setdefault((user_id, track_id), set()).add(course_id)
-        phases = dict(
-            Phase.objects.filter(track_id__in=track_ids)
-            .values("track_id")
-            .annotate(n=Count("id"))
-            .values_list("track_id", "n")
-        )
-    result = set()
-    for a in assignments:
-        if a.course_id:
-            courses = {a.course_id}
-        else:
-            courses = chosen.get((a.assignee_id, a.track_id), set())
-            if len(courses) < phases.get(a.track_id, 1):
-                continue  # a phase without a chosen course: the track is not done
-        if all((a.assignee_id, course_id) in done for course_id in courses):
-            result.add(a.pk)
-    return result
+    return {
+        work.pk
+        for learner in progress.values()
+        for work in learner.assignments
+        if work.pk in wanted and work.verdict.status == verdicts.DONE
+    }
 
 
 class TeamHistory(Sequence):
@@ -195,59 +168,73 @@ SORT_KEYS = {
     "total": lambda row: (row.total_hours,),
     "percent": lambda row: (row.percent,),
     "due": lambda row: (row.due_date or datetime.date.max,),
-    "status": lambda row: (forecasts.STATUSES.index(row.status) if row.status else 99,),
+    "status": lambda row: (verdicts.severity(row.status) if row.status else 99,),
     "activity": lambda row: (row.last_activity or datetime.date.min,),
 }
 
 
-class AssignedWork(NamedTuple):
-    """What a team row shows of an assignment: plain values, cheap to cache."""
+@dataclass(frozen=True)
+class MemberFigures:
+    """What a team row shows of a learner, from the progress model: plain values, cached
+    under the learner's progress version."""
 
-    pk: int
-    team_id: int
-    track_id: int | None
-    course_id: int | None
-    due_date: datetime.date
-    target_code: str
-    name_fr: str  # the track's name, or the course's title
-    name_en: str
-
-    @property
-    def label(self) -> str:
-        return in_language(self.name_fr, self.name_en)
+    today: datetime.date  # the learner's own date, which the verdicts are judged on
+    assignments: list[AssignedWork]
+    week_hours: float
+    total_hours: float
+    last_activity: datetime.date | None
+    verdict: Verdict | None  # the summary: worst assignment, else the overall verdict
 
 
 @dataclass
 class MemberRow:
     member: User
-    assignments: list[AssignedWork]
-    week_hours: float
-    total_hours: float
-    last_activity: datetime.date | None
-    forecast: Forecast | None
+    figures: MemberFigures
+
+    @property
+    def today(self) -> datetime.date:
+        return self.figures.today
+
+    @property
+    def assignments(self) -> list[AssignedWork]:
+        return self.figures.assignments
+
+    @property
+    def week_hours(self) -> float:
+        return self.figures.week_hours
+
+    @property
+    def total_hours(self) -> float:
+        return self.figures.total_hours
+
+    @property
+    def last_activity(self) -> datetime.date | None:
+        return self.figures.last_activity
+
+    @property
+    def verdict(self) -> Verdict | None:
+        return self.figures.verdict
 
     @property
     def due_date(self) -> datetime.date | None:
-        dates = [a.due_date for a in self.assignments]
-        return min(dates) if dates else None
+        return self.verdict.due_date if self.verdict else None
 
     @property
     def percent(self) -> float:
-        return self.forecast.percent if self.forecast else 0.0
+        return self.verdict.percent if self.verdict else 0.0
 
     @property
     def status(self) -> str:
-        return self.forecast.status if self.forecast else ""
+        return self.verdict.status if self.verdict else ""
 
     @property
     def projected_finish(self) -> datetime.date | None:
-        return self.forecast.projected_finish if self.forecast else None
+        return self.verdict.projected_finish if self.verdict else None
 
     @property
     def late(self) -> bool:
-        """Projected to finish after the due date."""
-        finish, due = self.projected_finish, self.due_date
-        return bool(due and (finish is None or finish > due) and self.status != forecasts.DONE)
+        """Projected to finish after the due date (not yet past it)."""
+        return bool(self.due_date) and self.status in (verdicts.BEHIND, verdicts.AT_RISK)
 
 
 @dataclass
@@ -260,7 +247,7 @@ class TeamTable:
 
 
 def week_start(today: datetime.date) -> datetime.date:
-    return today - datetime.timedelta(days=today.weekday())
+    return verdicts.monday(today)
 
 
 def team_progress(
@@ -272,26 +259,30 @@ def team_progress(
     sort: str = "name",
     descending: bool = False,
 ) -> TeamTable:
-    """One row per member: assigned work, hours this week and in total, the forecast of
-    the assigned courses (of every planned course when nothing is assigned).
+    """One row per member: assigned work, hours this week and in total, and the summary
+    of their verdicts (the worst assignment; all their plans when nothing is assigned),
+    each judged on the member's own date.
 
     Each member's figures are cached under their progress version (tracker/progress/
-    cache.py): two queries when every member's figures are cached, six when any is not
-    (the figures of the missing ones are computed together)."""
+    cache.py): two queries when every member's figures are cached, eight when any is not
+    (the figures of the missing ones are computed together by the progress model)."""
     members = list(  # 1
-        team.members.only("name", "email", "progress_version", "is_active").order_by(
+        team.members.only("name", "email", "progress_version", "timezone", "is_active").order_by(
             "name", "email"
         )
     )
     catalogue = catalogue_version()  # 2
+    by_id = {m.pk: m for m in members}
+    todays = {m.pk: m.local_today() for m in members}
     keys = {
-        m.pk: progress_cache.key("team-row", m.pk, m.progress_version, today, catalogue)
+        m.pk: progress_cache.key("team-row", m.pk, m.progress_version, todays[m.pk], catalogue)
         for m in members
     }
     figures = progress_cache.get_or_compute_many(
-        keys, lambda ids: member_figures(member_ids=ids, today=today)
+        keys,
+        lambda ids: member_figures(members=[by_id[pk] for pk in ids], today_of=todays),
     )
-    rows = [MemberRow(member, *figures[member.pk]) for member in members]
+    rows = [MemberRow(member, figures[member.pk]) for member in members]
     counts: dict[str, int] = {}
     for row in rows:
         counts[row.status or "none"] = counts.get(row.status or "none", 0) + 1
@@ -309,151 +300,23 @@ def team_progress(
     return TeamTable(team=team, today=today, rows=rows, status_counts=counts, catalogue=catalogue)
 
 
-# The figures of a MemberRow, in its field order after `member`: assignments, hours this
-# week, hours in all, last activity, forecast.
-Figures = tuple[list[AssignedWork], float, float, datetime.date | None, Forecast | None]
-
-
-def member_figures(*, member_ids: list[int], today: datetime.date) -> dict[int, Figures]:
-    """The figures of each learner's row, computed together (five queries): the totals
-    are read from the weekly summaries (study_figures, two queries)."""
-    assignments: dict[int, list[AssignedWork]] = {}
-    for values in (  # 1
-        Assignment.objects.filter(assignee_id__in=member_ids)
-        .order_by("due_date", "id")
-        .values_list(
-            "assignee_id",
-            "pk",
-            "team_id",
-            "track_id",
-            "course_id",
-            "due_date",
-            "track__code",
-            "course__code",
-            "track__name_fr",
-            "track__name_en",
-            "course__title",
-        )
-    ):
-        assignee_id, pk, team_id, track_id, course_id, due_date, *names = values
-        track_code, course_code, name_fr, name_en, title = names
-        assignments.setdefault(assignee_id, []).append(
-            AssignedWork(
-                pk=pk,
-                team_id=team_id,
-                track_id=track_id,
-                course_id=course_id,
-                due_date=due_date,
-                target_code=track_code or course_code,
-                name_fr=name_fr or title,
-                name_en=name_en or "",
-            )
-        )
-    monday = week_start(today)
-    totals: dict[int, dict[int, Totals]] = {}  # learner -> course -> totals
-    week: dict[int, int] = {}
-    overall: dict[int, int] = {}
-    last: dict[int, datetime.date] = {}
-    recent_weeks = forecasts.trailing_start(today)
-    for (user_id, course_id), figures in study_figures(  # 2, 3
-        member_ids, since=recent_weeks
-    ).items():
-        totals.setdefault(user_id, {})[course_id] = Totals.of(figures, today=today)
-        week[user_id] = week.get(user_id, 0) + figures.weekly.get(monday, 0)
-        overall[user_id] = overall.get(user_id, 0) + figures.minutes
-        if user_id not in last or figures.last_activity > last[user_id]:
-            last[user_id] = figures.last_activity
-    # Plain rows, not model instances: building hundreds of Plan and Course objects
-    # cost more than the query (the forecasts only read these few fields).
-    plans: dict[int, list[SimpleNamespace]] = {}
-    for values in Plan.objects.filter(user_id__in=member_ids).values(  # 4
-        "user_id",
-        "course_id",
-        "start_date",
-        "weekly_hours",
-        "target_date",
-        "done_on",
-        "course__effort_hours",
-        "course__track_id",
-    ):
-        course = SimpleNamespace(
-            effort_hours=values["course__effort_hours"], track_id=values["course__track_id"]
-        )
-        plans.setdefault(values["user_id"], []).append(SimpleNamespace(course=course, **values))
-    choices: dict[int, set[int]] = {}
-    for user_id, course_id in PhaseChoice.objects.filter(  # 5
-        user_id__in=member_ids
-    ).values_list("user_id", "course_id"):
-        choices.setdefault(user_id, set()).add(course_id)
-
+def member_figures(
+    *, members: list[User], today_of: dict[int, datetime.date] | None = None
+) -> dict[int, MemberFigures]:
+    """The figures of each learner's row, read from the progress model for all of them
+    together (six queries)."""
+    progress = verdicts.learners_progress(users=members, today_of=today_of)
     return {
-        member_id: (
-            assignments.get(member_id, []),
-            week.get(member_id, 0) / 60,
-            overall.get(member_id, 0) / 60,
-            last.get(member_id),
-            _member_forecast(
-                assigned=assignments.get(member_id, []),
-                plans=plans.get(member_id, []),
-                chosen=choices.get(member_id, set()),
-                totals=totals.get(member_id, {}),
-                today=today,
-            ),
+        pk: MemberFigures(
+            today=learner.today,
+            assignments=learner.assignments,
+            week_hours=learner.week_minutes / 60,
+            total_hours=learner.total_minutes / 60,
+            last_activity=learner.last_activity,
+            verdict=learner.summary,
         )
-        for member_id in member_ids
+        for pk, learner in progress.items()
     }
-
-
-def _member_forecast(
-    *,
-    assigned: list[AssignedWork],
-    plans: list[SimpleNamespace],
-    chosen: set[int],
-    totals: dict[int, Totals],
-    today: datetime.date,
-) -> Forecast | None:
-    """The forecast of the assigned courses (of every planned course when nothing is
-    assigned), against the earliest due date."""
-    if assigned:
-        assigned_courses = {a.course_id for a in assigned if a.course_id}
-        assigned_tracks = {a.track_id for a in assigned if a.track_id}
-        plans = [
-            p
-            for p in plans
-            if p.course_id in assigned_courses
-            or (p.course.track_id in assigned_tracks and p.course_id in chosen)
-        ]
-    plan_rows = rows_for_plans(plans=plans, totals=totals, today=today)
-    group = group_forecast(rows=plan_rows, today=today)
-    if group is not None and assigned:
-        due = min(a.due_date for a in assigned)
-        group = forecasts.forecast(
-            today=today,
-            effort_hours=group.effort_hours,
-            logged_hours=group.logged_hours,
-            credited_hours=group.credited_hours,
-            recent_hours=sum(r.totals.recent_hours for r in plan_rows),
-            planned_weekly_hours=sum(float(r.plan.weekly_hours) for r in plan_rows)
-            / len(plan_rows),
-            start_date=min(r.plan.start_date for r in plan_rows),
-            target_date=due,
-            done_on=group.projected_finish if group.status == forecasts.DONE else None,
-        )
-    if group is None and assigned:
-        # Assigned but nothing chosen or planned yet: not started (or overdue), with
-        # no projection to show.
-        group = dataclasses.replace(
-            forecasts.forecast(
-                today=today,
-                effort_hours=0,
-                logged_hours=0,
-                recent_hours=0,
-                planned_weekly_hours=None,
-                target_date=min(a.due_date for a in assigned),
-            ),
-            projected_finish=None,
-        )
-    return group
 
 
 # --- The competency heatmap -------------------------------------------------------------

@@ -14,7 +14,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -25,7 +24,6 @@ from tracker.accounts import audit, throttle
 from tracker.accounts.models import AuditEvent, Membership, Team, User
 from tracker.progress import services as progress_services
 from tracker.progress.cache import progress_changed
-from tracker.progress.models import PhaseChoice, Plan
 from tracker.reminders.notices import notify, notify_many
 
 from .models import NOTE_MAX_LENGTH, Assignment, AssignmentLog, Invitation
@@ -54,44 +52,6 @@ def resolve_due_date(
     if due_date < today:
         raise ValidationError({"due_date": _("The due date cannot be in the past.")})
     return due_date
-
-
-def _assigned_plans(*, assignee_ids: list[int], assignment: Assignment) -> QuerySet[Plan]:
-    """The plans that carry the assignment's (or its target's) due date: the course's, or
-    for a track, those of the options each learner chose in its phases."""
-    plans = Plan.objects.filter(user_id__in=assignee_ids)
-    if assignment.course_id:
-        return plans.filter(course_id=assignment.course_id)
-    return plans.filter(
-        Exists(
-            PhaseChoice.objects.filter(
-                user_id=OuterRef("user_id"),
-                course_id=OuterRef("course_id"),
-                phase__track_id=assignment.track_id,
-            )
-        )
-    )
-
-
-def apply_due_date_to_plans(*, assignment: Assignment) -> int:
-    """Write the due date into the plans it concerns (not done ones, not starting later)."""
-    return apply_due_dates_to_plans(assignments=[assignment])
-
-
-def apply_due_dates_to_plans(*, assignments: list[Assignment]) -> int:
-    """apply_due_date_to_plans for assignments of one target (a track or a course): one
-    UPDATE per distinct due date. For a track, the plans are those of the options each
-    learner chose in its phases."""
-    by_due: dict[datetime.date, list[Assignment]] = {}
-    for assignment in assignments:
-        by_due.setdefault(assignment.due_date, []).append(assignment)
-    updated = 0
-    for due, group in by_due.items():
-        plans = _assigned_plans(assignee_ids=[a.assignee_id for a in group], assignment=group[0])
-        updated += plans.filter(done_on__isnull=True, start_date__lte=due).update(
-            target_date=due, target_source=Plan.TargetSource.ASSIGNMENT
-        )
-    return updated
 
 
 def _log_entry(
@@ -216,7 +176,6 @@ def assignment_assign(
         progress_services.track_join_many(users=assignees, track=track)
     else:
         progress_services.plan_add_many(users=assignees, course=course)  # type: ignore[arg-type]
-    apply_due_dates_to_plans(assignments=result)
     progress_changed(user_ids=[user.pk for user in assignees])
     return result
 
@@ -244,7 +203,6 @@ def assignment_set_individual_due_date(
             action=AssignmentLog.Action.UPDATED,
             changes=changes,
         )
-        apply_due_date_to_plans(assignment=assignment)
         progress_changed(user_ids=[assignment.assignee_id])
     return assignment
 
@@ -254,7 +212,8 @@ def assignment_admin_saved(
     *, actor: User, assignment: Assignment, before: Assignment | None
 ) -> None:
     """An assignment the admin site created or changed (it saves the row itself): record
-    it in the team's history like any other change, and carry its date to the plans."""
+    it in the team's history like any other change; the learner's progress reads the new
+    date from the assignment."""
     if before is None:
         action, changes = AssignmentLog.Action.CREATED, _diff({}, _snapshot(assignment))
     else:
@@ -264,17 +223,14 @@ def assignment_admin_saved(
         )
     if changes:
         _log(assignment=assignment, actor=actor, action=action, changes=changes)
-    apply_due_date_to_plans(assignment=assignment)
     previous = [before.assignee_id] if before is not None else []
     progress_changed(user_ids=[assignment.assignee_id, *previous])
 
 
 @transaction.atomic
 def assignment_remove(*, actor: User, assignment: Assignment) -> None:
-    """Take an assignment back; the plans keep their date but it becomes the learner's."""
-    _assigned_plans(assignee_ids=[assignment.assignee_id], assignment=assignment).filter(
-        target_source=Plan.TargetSource.ASSIGNMENT
-    ).update(target_source=Plan.TargetSource.OWN)
+    """Take an assignment back: the learner's progress is judged on their own targets again
+    (the due date was never copied into their plans)."""
     _log(
         assignment=assignment,
         actor=actor,

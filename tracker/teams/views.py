@@ -68,7 +68,7 @@ def _rows_html(*, team, table: selectors.TeamTable, rows: list) -> list[str]:
             "team-row-html",
             row.member.pk,
             row.member.progress_version,
-            table.today,
+            row.today,
             table.catalogue,
             team.pk,
             language,

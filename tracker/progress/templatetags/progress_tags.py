@@ -14,30 +14,42 @@ from django.middleware import csrf
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.http import urlencode
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import Course, Track
 
 from .. import selectors, timers
 from ..durations import format_hours, format_minutes
-from ..forecasts import BEHIND, DONE, NOT_STARTED, ON_TRACK, OVERDUE
 from ..forms import ModulesForm, TimeEntryForm
+from ..verdicts import AT_RISK, BEHIND, DONE, NOT_STARTED, ON_TRACK, OVERDUE, PAUSED
 
 register = template.Library()
 
 STATUS_LABELS = {
     ON_TRACK: _("on track"),
     BEHIND: _("behind"),
+    AT_RISK: _("at risk"),
     OVERDUE: _("overdue"),
     DONE: _("done"),
     NOT_STARTED: _("not started"),
+    PAUSED: _("paused"),
 }
 
 
 @register.filter
 def status_label(status: str) -> str:
     return STATUS_LABELS.get(status, status)
+
+
+@register.filter
+def lateness(days: int) -> str:
+    """A delay in days, in weeks from two weeks on ("3 days", "2 weeks")."""
+    days = int(days or 0)
+    if days >= 14:
+        weeks = round(days / 7)
+        return ngettext("%(count)d week", "%(count)d weeks", weeks) % {"count": weeks}
+    return ngettext("%(count)d day", "%(count)d days", days) % {"count": days}
 
 
 @register.filter

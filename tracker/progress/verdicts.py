@@ -1,0 +1,737 @@
+"""The progress model: one place that gathers, aggregates and judges a learner's progress.
+
+The learner's dashboard, course panel and plan page, the manager's team table, member page
+and CSV, the API and the reminders all read `learners_progress` (or `learner_progress`),
+so they cannot disagree. It reads a batch of learners at once, in six queries whatever
+their number: plans, enrolments, assignments, the phases of their tracks, their phase
+choices and the study figures per course and ISO week (summaries.study_figures).
+Assignments belong to tracker.teams, which imports progress: they are read inside
+`learners_progress`, the one place progress reads teams (the post_save receiver that
+copied due dates into plans is gone).
+
+Two dates, named
+----------------
+* The **due date** comes from an assignment (tracker/teams): a course's due date is the
+  earliest of the assignments that cover it (the course itself, or a track in which it is
+  the option the learner chose for a phase). It is read from the assignment itself, never
+  from a copy the learner could overwrite.
+* The **personal target** is the learner's own plan date (`Plan.target_date`); a track's is
+  the latest of its chosen courses' targets.
+* A verdict is judged against the due date when there is one, else against the personal
+  target (the **judged date**; none at all: nothing can be late). The learner also reads
+  the verdict against their own target (`target_status`, `days_late_for_target`).
+
+Pace (hours a week a projection uses)
+-------------------------------------
+Computed from the weekly figures only, so that one day cannot swing it:
+
+* Only **complete ISO weeks** count: the current week's hours shorten the remaining work
+  at once but move the pace only when the week is over. The eight complete weeks before
+  the current one are averaged with linear weights (the last week 8, the one before 7...,
+  the eighth 1); weeks before the learner's first entry on the course do not count, and
+  the week of that first entry counts for the share of its days from the first entry on.
+* While that history is shorter than eight weeks, the observed pace is blended with the
+  planned pace (the plan's weekly hours): `pace = h/8 * observed + (1 - h/8) * planned`,
+  `h` the weeks of history (fractional for the first one). A learner who has not started
+  (nothing logged) is projected at the planned pace.
+
+Why it holds still: an entry logged today changes only the remaining hours, so the
+projected finish moves by exactly the time those hours take at the learner's pace (for a
+9 h day with at least 45 h left, at most a fifth of the time remaining; see
+tests/test_progress_verdicts.py). An entry back-dated into a complete week moves the pace
+by at most its hours x its week's weight / the weights of the history (8/36 for last week).
+
+Per course (one plan)
+---------------------
+* **remaining** = effort - hours logged (never below 0).
+* **projected finish** = the day the remaining hours end at the pace, counted from today
+  (rounded up to a whole day). A course not started yet starts on its plan's start date
+  if later, and in a track after the chosen course of the phase before it is projected to
+  end (a learner follows a track's phases in order), so a late phase reads at risk before
+  it begins. No pace at all: unknown (None). Done: the day it was done.
+* **status**, the first that applies (the same list in DESIGN.md):
+  1. `done` — the plan is marked done (by the learner or a certificate);
+  2. `overdue` — the judged date is past;
+  3. `behind` — started, and the projected finish is after the judged date (or unknown);
+  4. `at_risk` — not started, and at the planned pace it would end after the judged date;
+  5. `on_track` — started, and nothing projects late (or there is no date);
+  6. `not_started` — nothing logged, nothing projects late.
+  `paused` is reserved for the pauses issue (it will never hide `overdue`).
+* **percent** = hours logged / effort; a done course counts 100 % whatever hours were
+  logged (the hours shown stay the real ones); above 100 % for a course not marked done
+  that took longer than estimated.
+* **weekly hours needed** = remaining / the weeks from today to the judged date, that day
+  included. None when done, overdue, or without a date.
+* **hours behind** = the hours short of the straight line that meets the judged date:
+  effort x (days since the plan's start, today included) / (days from the start to the
+  judged date, that day included), minus the hours logged (never below 0; 0 when done,
+  not begun yet, or without a date).
+
+Per track (the learner's chosen option of each phase, in phase order)
+--------------------------------------------------------------------
+* percent = the hours counted (a done course: its effort; an open one: its hours, up to
+  its effort) / the efforts of the chosen courses.
+* projected finish = the **latest finish** of its courses; unknown when a course's finish
+  is unknown or a phase has no chosen option yet.
+* status = `done` when every phase has a chosen course and all are done; `overdue` when
+  the track's judged date is past; else the **worst status** of its open courses in the
+  order overdue, behind, at_risk, on_track, not_started; a track with a course done or
+  started has begun, so it reads `behind` rather than `at_risk` and `on_track` rather
+  than `not_started` (the statuses' own definitions, applied to the track).
+* weekly hours needed and hours behind: the course rules on the track's sums (remaining
+  hours, hours counted, effort), from the earliest start of its courses.
+
+Nothing planned yet (a track assigned before any option is chosen, an assigned course
+without a plan): no projection; `overdue` once the date is past, else `on_track` if hours
+were logged, `not_started` if not.
+
+A learner's **overall** verdict (the dashboard's headline) applies the track rule to all
+their plans, without a date of its own. The **summary** of a learner in a team (team
+table, API, weekly team summary) is their worst assignment verdict (ties: the earliest
+due date), or their overall verdict when nothing is assigned.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from courses.models import Course, Phase, Track, in_language
+from tracker.accounts.models import User
+
+from .models import Enrolment, PhaseChoice, Plan
+from .summaries import EMPTY, StudyFigures, study_figures
+
+DONE = "done"
+OVERDUE = "overdue"
+BEHIND = "behind"
+AT_RISK = "at_risk"
+ON_TRACK = "on_track"
+NOT_STARTED = "not_started"
+PAUSED = "paused"  # reserved for the pauses issue: never computed yet
+# Worst first: the order a track, a summary or a sort reads statuses in.
+STATUSES = (OVERDUE, BEHIND, AT_RISK, ON_TRACK, NOT_STARTED, DONE)
+
+HISTORY_WEEKS = 8
+# What the lists of plans read of a course: never its long texts.
+COURSE_HEAVY_FIELDS = ("body_md", "description_html", "metadata", "competency_names")
+# What the model and the pages that show its rows read of a plan and its course.
+PLAN_FIELDS = (
+    "user_id",
+    "course_id",
+    "start_date",
+    "weekly_hours",
+    "target_date",
+    "done_on",
+    "done_source",
+    "course__code",
+    "course__title",
+    "course__effort_hours",
+    "course__track_id",
+    "course__phase_id",
+)
+
+
+def severity(status: str) -> int:
+    return STATUSES.index(status) if status in STATUSES else len(STATUSES)
+
+
+def monday(day: datetime.date) -> datetime.date:
+    return day - datetime.timedelta(days=day.weekday())
+
+
+# --- The rules on plain numbers (no database, no clock) -----------------------------------
+
+
+def weekly_pace(
+    *,
+    weekly: Mapping[datetime.date, int],
+    today: datetime.date,
+    first_activity: datetime.date | None,
+    planned: float,
+) -> float:
+    """Hours a week: the weighted complete weeks blended with the planned pace (module
+    docstring, "Pace")."""
+    if first_activity is None:
+        return planned
+    this_week = monday(today)
+    weighted_hours = weighted_weeks = history = 0.0
+    for ago in range(1, HISTORY_WEEKS + 1):
+        week = this_week - datetime.timedelta(weeks=ago)
+        covered = min(max((week + datetime.timedelta(days=7) - first_activity).days, 0), 7) / 7
+        if covered == 0:
+            break  # before the first entry: older weeks are too
+        weight = HISTORY_WEEKS + 1 - ago
+        weighted_hours += weight * weekly.get(week, 0) / 60
+        weighted_weeks += weight * covered
+        history += covered
+    if weighted_weeks == 0:
+        return planned
+    share = history / HISTORY_WEEKS
+    return share * (weighted_hours / weighted_weeks) + (1 - share) * planned
+
+
+def finish_at(*, begin: datetime.date, remaining: float, pace: float) -> datetime.date | None:
+    """The day `remaining` hours end at `pace` hours a week from `begin` (None: never)."""
+    if remaining <= 0:
+        return begin
+    if pace <= 0:
+        return None
+    try:
+        return begin + datetime.timedelta(days=math.ceil(round(remaining / pace * 7, 6)))
+    except OverflowError:  # minutes a year would project past year 9999
+        return None
+
+
+def weekly_hours_needed(
+    *, today: datetime.date, remaining: float, judged: datetime.date | None
+) -> float | None:
+    if judged is None or judged < today:
+        return None
+    return round(remaining / (((judged - today).days + 1) / 7), 1)
+
+
+def hours_behind(
+    *,
+    today: datetime.date,
+    start: datetime.date | None,
+    judged: datetime.date | None,
+    effort: float,
+    counted: float,
+) -> float:
+    """Hours short of the straight line from `start` to `judged` that ends at `effort`."""
+    if judged is None or start is None or today < start:
+        return 0.0
+    total_days = (judged - start).days + 1
+    elapsed = (today - start).days + 1
+    expected = effort if total_days <= 0 else effort * min(elapsed / total_days, 1.0)
+    return round(max(expected - counted, 0.0), 1)
+
+
+def judge(
+    *,
+    today: datetime.date,
+    judged: datetime.date | None,
+    started: bool,
+    finish: datetime.date | None,
+) -> str:
+    """The status of open work (not done): module docstring, "Per course"."""
+    if judged is not None and judged < today:
+        return OVERDUE
+    late = judged is not None and (finish is None or finish > judged)
+    if started:
+        return BEHIND if late else ON_TRACK
+    return AT_RISK if late else NOT_STARTED
+
+
+# --- Verdicts -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Verdict:
+    status: str
+    due_date: datetime.date | None  # from an assignment
+    target_date: datetime.date | None  # the learner's own
+    projected_finish: datetime.date | None
+    percent: float
+    logged_hours: float  # the real hours, even for a done course
+    effort_hours: float
+    remaining_hours: float
+    pace: float  # hours a week the projection assumes
+    weekly_hours_needed: float | None
+    hours_behind: float
+    target_status: str | None = None  # against the personal target, when a due date judges
+
+    @property
+    def judged_date(self) -> datetime.date | None:
+        return self.due_date or self.target_date
+
+    @property
+    def days_late_for_target(self) -> int:
+        """Days the projection ends after the learner's own target (0: in time)."""
+        finish, target = self.projected_finish, self.target_date
+        if self.status == DONE or target is None or finish is None:
+            return 0
+        return max((finish - target).days, 0)
+
+    def as_dict(self) -> dict:
+        """The API's object (/api/me/progress rows, /api/me/tracks, team assignments)."""
+        return {
+            "due_date": self.due_date,
+            "target_date": self.target_date,
+            "projected_finish": self.projected_finish,
+            "status": self.status,
+            "percent": self.percent,
+            "weekly_hours_needed": self.weekly_hours_needed,
+            "hours_behind": self.hours_behind,
+        }
+
+
+@dataclass
+class CourseRow:
+    """One plan of the learner, with its figures and verdict."""
+
+    plan: Plan
+    figures: StudyFigures
+    verdict: Verdict
+
+    @property
+    def course(self) -> Course:
+        return self.plan.course
+
+    @property
+    def logged_hours(self) -> float:
+        return self.figures.minutes / 60
+
+
+@dataclass
+class PhaseRow:
+    phase: Phase
+    row: CourseRow | None  # the chosen option's plan (None: no option chosen)
+
+
+@dataclass
+class TrackRow:
+    track: Track
+    phases: list[PhaseRow]
+    verdict: Verdict
+    assignment_id: int | None = None
+
+
+@dataclass(frozen=True)
+class AssignedWork:
+    """An assignment and its verdict: plain values (cached with the team rows)."""
+
+    pk: int
+    team_id: int
+    track_code: str | None
+    course_code: str | None
+    name_fr: str  # the track's name, or the course's title
+    name_en: str
+    verdict: Verdict
+
+    @property
+    def target_code(self) -> str:
+        return self.track_code or self.course_code or ""
+
+    @property
+    def label(self) -> str:
+        return in_language(self.name_fr, self.name_en)
+
+    @property
+    def due_date(self) -> datetime.date:
+        return self.verdict.due_date  # type: ignore[return-value]
+
+    def as_dict(self) -> dict:
+        return {"track": self.track_code, "course": self.course_code} | self.verdict.as_dict()
+
+
+@dataclass
+class LearnerProgress:
+    user_id: int
+    today: datetime.date
+    rows: list[CourseRow] = field(default_factory=list)  # every plan, by start date
+    tracks: list[TrackRow] = field(default_factory=list)  # enrolled or assigned
+    other_rows: list[CourseRow] = field(default_factory=list)  # plans in no track row
+    assignments: list[AssignedWork] = field(default_factory=list)  # by due date
+    overall: Verdict | None = None
+    figures: dict[int, StudyFigures] = field(default_factory=dict)  # course pk -> figures
+
+    @property
+    def summary(self) -> Verdict | None:
+        """The worst assignment verdict (earliest due first), else the overall one."""
+        if self.assignments:
+            worst = min(
+                self.assignments,
+                key=lambda a: (severity(a.verdict.status), a.verdict.due_date or datetime.date.max),
+            )
+            return worst.verdict
+        return self.overall
+
+    @property
+    def total_minutes(self) -> int:
+        return sum(f.minutes for f in self.figures.values())
+
+    @property
+    def week_minutes(self) -> int:
+        week = monday(self.today)
+        return sum(f.weekly.get(week, 0) for f in self.figures.values())
+
+    @property
+    def last_activity(self) -> datetime.date | None:
+        days = [f.last_activity for f in self.figures.values() if f.last_activity]
+        return max(days) if days else None
+
+    def weekly_minutes(self, *, since: datetime.date) -> list[tuple[datetime.date, int]]:
+        """Minutes per week from `since` (a Monday) on, all courses, oldest first."""
+        weeks: dict[datetime.date, int] = {}
+        for figures in self.figures.values():
+            for week, minutes in figures.weekly.items():
+                if week >= since:
+                    weeks[week] = weeks.get(week, 0) + minutes
+        return sorted(weeks.items())
+
+
+def course_verdict(
+    *,
+    plan: Plan,
+    figures: StudyFigures,
+    today: datetime.date,
+    due_date: datetime.date | None,
+    after: datetime.date | None = None,
+    after_unknown: bool = False,
+) -> Verdict:
+    """One plan's verdict (module docstring, "Per course"). `after`: the projected finish
+    of the course before it in its track (`after_unknown`: that finish is unknown)."""
+    effort = float(plan.course.effort_hours)
+    logged = figures.minutes / 60
+    remaining = max(effort - logged, 0.0)
+    target = plan.target_date
+    judged = due_date or target
+    common = {
+        "due_date": due_date,
+        "target_date": target,
+        "logged_hours": round(logged, 2),
+        "effort_hours": round(effort, 2),
+    }
+    if plan.done_on is not None:
+        return Verdict(
+            status=DONE,
+            projected_finish=plan.done_on,
+            percent=100.0,
+            remaining_hours=0.0,
+            pace=0.0,
+            weekly_hours_needed=None,
+            hours_behind=0.0,
+            target_status=DONE if due_date and target else None,
+            **common,
+        )
+    planned = float(plan.weekly_hours)
+    started = logged > 0
+    finish: datetime.date | None
+    if started:
+        pace = weekly_pace(
+            weekly=figures.weekly,
+            today=today,
+            first_activity=figures.first_activity,
+            planned=planned,
+        )
+        finish = finish_at(begin=today, remaining=remaining, pace=pace)
+    else:
+        pace = planned
+        begin = max(today, plan.start_date, after or today)
+        finish = None if after_unknown else finish_at(begin=begin, remaining=remaining, pace=pace)
+    return Verdict(
+        status=judge(today=today, judged=judged, started=started, finish=finish),
+        projected_finish=finish,
+        percent=round(logged / effort * 100, 1) if effort > 0 else 0.0,
+        remaining_hours=round(remaining, 2),
+        pace=round(pace, 2),
+        weekly_hours_needed=weekly_hours_needed(today=today, remaining=remaining, judged=judged),
+        hours_behind=hours_behind(
+            today=today, start=plan.start_date, judged=judged, effort=effort, counted=logged
+        ),
+        target_status=(
+            judge(today=today, judged=target, started=started, finish=finish)
+            if due_date and target
+            else None
+        ),
+        **common,
+    )
+
+
+def group_verdict(
+    *,
+    rows: list[CourseRow],
+    today: datetime.date,
+    due_date: datetime.date | None = None,
+    complete: bool = True,
+    dated: bool = True,
+) -> Verdict:
+    """A track's verdict from its courses' (module docstring, "Per track"); `complete`:
+    every phase has a chosen course; `dated`: False for the overall verdict, which has no
+    date of its own."""
+    effort = sum(r.verdict.effort_hours for r in rows)
+    logged = sum(r.verdict.logged_hours for r in rows)
+    counted = sum(
+        r.verdict.effort_hours
+        if r.verdict.status == DONE
+        else min(r.verdict.logged_hours, r.verdict.effort_hours)
+        for r in rows
+    )
+    open_rows = [r for r in rows if r.verdict.status != DONE]
+    remaining = sum(r.verdict.remaining_hours for r in open_rows)
+    targets = [r.plan.target_date for r in rows if r.plan.target_date] if dated else []
+    target = max(targets) if targets else None
+    judged = (due_date or target) if dated else None
+    done = complete and bool(rows) and not open_rows
+    finishes = [r.verdict.projected_finish for r in rows]
+    finish = max(finishes) if complete and rows and all(finishes) else None  # type: ignore[type-var]
+    begun = any(r.verdict.status == DONE or r.verdict.logged_hours > 0 for r in rows)
+
+    def status_against(date: datetime.date | None, statuses: list[str]) -> str:
+        if done:
+            return DONE
+        if date is not None and date < today:
+            return OVERDUE
+        worst = min(statuses, key=severity) if statuses else NOT_STARTED
+        if begun:
+            return {NOT_STARTED: ON_TRACK, AT_RISK: BEHIND}.get(worst, worst)
+        return worst
+
+    weeks_to_finish = (finish - today).days / 7 if finish and finish > today else 0
+    return Verdict(
+        status=status_against(judged, [r.verdict.status for r in open_rows]),
+        due_date=due_date,
+        target_date=target,
+        projected_finish=finish,
+        percent=round(counted / effort * 100, 1) if effort > 0 else (100.0 if done else 0.0),
+        logged_hours=round(logged, 2),
+        effort_hours=round(effort, 2),
+        remaining_hours=round(remaining, 2),
+        pace=round(remaining / weeks_to_finish, 2) if weeks_to_finish else 0.0,
+        weekly_hours_needed=None
+        if done
+        else weekly_hours_needed(today=today, remaining=remaining, judged=judged),
+        hours_behind=0.0
+        if done
+        else hours_behind(
+            today=today,
+            start=min((r.plan.start_date for r in rows), default=None),
+            judged=judged,
+            effort=effort,
+            counted=counted,
+        ),
+        target_status=(
+            status_against(
+                target,
+                [r.verdict.target_status or r.verdict.status for r in open_rows],
+            )
+            if due_date and target
+            else None
+        ),
+    )
+
+
+def unplanned_verdict(
+    *, course: Course, figures: StudyFigures, today: datetime.date, due_date: datetime.date
+) -> Verdict:
+    """An assigned course the learner has no plan for: no projection; overdue once its due
+    date is past, else on track if hours were logged, not started if not."""
+    effort = float(course.effort_hours)
+    logged = figures.minutes / 60
+    status = OVERDUE if due_date < today else ON_TRACK if logged > 0 else NOT_STARTED
+    return Verdict(
+        status=status,
+        due_date=due_date,
+        target_date=None,
+        projected_finish=None,
+        percent=round(logged / effort * 100, 1) if effort > 0 else 0.0,
+        logged_hours=round(logged, 2),
+        effort_hours=round(effort, 2),
+        remaining_hours=round(max(effort - logged, 0.0), 2),
+        pace=0.0,
+        weekly_hours_needed=weekly_hours_needed(
+            today=today, remaining=max(effort - logged, 0.0), judged=due_date
+        ),
+        hours_behind=0.0,
+    )
+
+
+# --- Gathering ----------------------------------------------------------------------------
+
+
+def learner_progress(*, user: User, today: datetime.date | None = None) -> LearnerProgress:
+    """One learner's progress (their own "today" unless given)."""
+    today = today or user.local_today()
+    return learners_progress(users=[user], today_of={user.pk: today})[user.pk]
+
+
+def learners_progress(
+    *, users: Sequence[User], today_of: Mapping[int, datetime.date] | None = None
+) -> dict[int, LearnerProgress]:
+    """Many learners' progress, in six queries whatever their number (five without any
+    track). Each learner is judged on their own date: `today_of`, else their local today."""
+    from tracker.teams.models import Assignment  # teams imports progress: read it late
+
+    ids = [u.pk for u in users]
+    todays = {u.pk: (today_of or {}).get(u.pk) or u.local_today() for u in users}
+    if not ids:
+        return {}
+    plans = list(  # 1
+        Plan.objects.filter(user_id__in=ids)
+        .select_related("course")
+        .only(*PLAN_FIELDS)
+        .order_by("start_date", "id")
+    )
+    enrolments = list(  # 2
+        Enrolment.objects.filter(user_id__in=ids).select_related("track").order_by("joined_at")
+    )
+    assignments = list(  # 3
+        Assignment.objects.filter(assignee_id__in=ids)
+        .select_related("track", "course")
+        .defer(*(f"course__{name}" for name in COURSE_HEAVY_FIELDS))
+        .order_by("due_date", "id")
+    )
+    tracks = {e.track_id: e.track for e in enrolments}
+    tracks |= {a.track_id: a.track for a in assignments if a.track_id}
+    phases: dict[int, list[Phase]] = {}
+    if tracks:
+        for phase in Phase.objects.filter(track_id__in=tracks).order_by("track_id", "order"):  # 4
+            phases.setdefault(phase.track_id, []).append(phase)
+    chosen: dict[tuple[int, int], int] = {
+        (user_id, phase_id): course_id
+        for user_id, phase_id, course_id in PhaseChoice.objects.filter(  # 5
+            user_id__in=ids
+        ).values_list("user_id", "phase_id", "course_id")
+    }
+    figures: dict[int, dict[int, StudyFigures]] = {pk: {} for pk in ids}
+    for (user_id, course_id), course_figures in study_figures(ids).items():  # 6
+        figures[user_id][course_id] = course_figures
+
+    by_user: dict[int, dict] = {pk: {"plans": [], "tracks": [], "assignments": []} for pk in ids}
+    for plan in plans:
+        by_user[plan.user_id]["plans"].append(plan)
+    for enrolment in enrolments:
+        by_user[enrolment.user_id]["tracks"].append(enrolment.track_id)
+    for assignment in assignments:
+        by_user[assignment.assignee_id]["assignments"].append(assignment)
+        if (
+            assignment.track_id
+            and assignment.track_id not in by_user[assignment.assignee_id]["tracks"]
+        ):
+            by_user[assignment.assignee_id]["tracks"].append(assignment.track_id)
+    return {
+        pk: _learner(
+            user_id=pk,
+            today=todays[pk],
+            plans=data["plans"],
+            track_ids=data["tracks"],
+            assignments=data["assignments"],
+            tracks=tracks,
+            phases=phases,
+            chosen=chosen,
+            own=figures[pk],
+        )
+        for pk, data in by_user.items()
+    }
+
+
+def _learner(
+    *,
+    user_id: int,
+    today: datetime.date,
+    plans: list[Plan],
+    track_ids: list[int],
+    assignments: list,
+    tracks: Mapping[int, Track],
+    phases: Mapping[int, list[Phase]],
+    chosen: Mapping[tuple[int, int], int],
+    own: dict[int, StudyFigures],
+) -> LearnerProgress:
+    plan_of = {plan.course_id: plan for plan in plans}
+    # A course's due date: the earliest of the assignments that cover it.
+    due_of: dict[int, datetime.date] = {}
+    track_due: dict[int, datetime.date] = {}
+
+    def cover(course_id: int, due: datetime.date) -> None:
+        due_of[course_id] = min(due, due_of.get(course_id, due))
+
+    for a in assignments:
+        if a.course_id:
+            cover(a.course_id, a.due_date)
+        else:
+            track_due[a.track_id] = a.due_date
+            for phase in phases.get(a.track_id, []):
+                if (course_id := chosen.get((user_id, phase.pk))) is not None:
+                    cover(course_id, a.due_date)
+
+    rows: dict[int, CourseRow] = {}
+
+    def row_for(plan: Plan, after: datetime.date | None, after_unknown: bool) -> CourseRow:
+        plan_figures = own.get(plan.course_id, EMPTY)
+        verdict = course_verdict(
+            plan=plan,
+            figures=plan_figures,
+            today=today,
+            due_date=due_of.get(plan.course_id),
+            after=after,
+            after_unknown=after_unknown,
+        )
+        rows[plan.course_id] = CourseRow(plan=plan, figures=plan_figures, verdict=verdict)
+        return rows[plan.course_id]
+
+    track_rows = []
+    for track_id in track_ids:
+        phase_rows, chosen_rows = [], []
+        after, after_unknown = None, False
+        for phase in phases.get(track_id, []):
+            plan = plan_of.get(chosen.get((user_id, phase.pk), -1))
+            row = None
+            if plan is not None:
+                row = row_for(plan, after, after_unknown)
+                chosen_rows.append(row)
+                if row.verdict.status != DONE:  # the next phase begins when this one ends
+                    after = row.verdict.projected_finish
+                    after_unknown = after is None
+            phase_rows.append(PhaseRow(phase=phase, row=row))
+        track_rows.append(
+            TrackRow(
+                track=tracks[track_id],
+                phases=phase_rows,
+                verdict=group_verdict(
+                    rows=chosen_rows,
+                    today=today,
+                    due_date=track_due.get(track_id),
+                    complete=all(pr.row is not None for pr in phase_rows),
+                ),
+                assignment_id=next((a.pk for a in assignments if a.track_id == track_id), None),
+            )
+        )
+    placed = set(rows)
+    for plan in plans:
+        if plan.course_id not in rows:
+            row_for(plan, None, False)
+    all_rows = [rows[plan.course_id] for plan in plans]
+    verdict_of_track = {t.track.pk: t.verdict for t in track_rows}
+    assigned = []
+    for a in assignments:
+        if a.track_id:
+            verdict = verdict_of_track[a.track_id]
+        elif a.course_id in rows:
+            verdict = rows[a.course_id].verdict
+        else:
+            verdict = unplanned_verdict(
+                course=a.course,
+                figures=own.get(a.course_id, EMPTY),
+                today=today,
+                due_date=a.due_date,
+            )
+        assigned.append(
+            AssignedWork(
+                pk=a.pk,
+                team_id=a.team_id,
+                track_code=a.track.code if a.track_id else None,
+                course_code=a.course.code if a.course_id else None,
+                name_fr=a.track.name_fr if a.track_id else a.course.title,
+                name_en=a.track.name_en if a.track_id else "",
+                verdict=verdict,
+            )
+        )
+    return LearnerProgress(
+        user_id=user_id,
+        today=today,
+        rows=all_rows,
+        tracks=track_rows,
+        other_rows=[row for row in all_rows if row.plan.course_id not in placed],
+        assignments=assigned,
+        overall=group_verdict(rows=all_rows, today=today, dated=False) if all_rows else None,
+        figures=own,
+    )
+
+
+def todays(*, users: Iterable[User], now: datetime.datetime) -> dict[int, datetime.date]:
+    """Each user's own date at the instant `now` (the reminders' batches)."""
+    return {u.pk: now.astimezone(u.tzinfo).date() for u in users}
