@@ -108,7 +108,7 @@ def trailing_minutes(weekly: Mapping[datetime.date, int], *, today: datetime.dat
 def course_totals(
     *, user: User, today: datetime.date, course_ids: list[int] | None = None
 ) -> dict[int, Totals]:
-    """Minutes logged per course, all time and over the trailing four weeks (one query)."""
+    """Minutes logged per course, all time and over the trailing four weeks (two queries)."""
     figures = study_figures([user.pk], course_ids, since=forecasts.trailing_start(today))
     return {course_id: Totals.of(f, today=today) for (_user, course_id), f in figures.items()}
 
