@@ -20,7 +20,6 @@ from tests.progress_helpers import log_daily, make_track_with_options
 from tracker.accounts.models import User
 from tracker.progress import services
 from tracker.progress.models import StudyWeek, TimeEntry
-from tracker.progress.selectors import trailing_minutes
 from tracker.progress.summaries import EMPTY, StudyFigures, study_figures
 
 pytestmark = pytest.mark.django_db
@@ -278,15 +277,6 @@ def test_study_figures_reads_many_learners_in_two_queries(
     assert only == {
         (learner.pk, other_course.pk): StudyFigures(15, {MONDAY: 15}, WEDNESDAY, WEDNESDAY)
     }
-
-
-def test_trailing_minutes_counts_the_share_of_the_week_the_window_starts_in():
-    weekly = {MONDAY - datetime.timedelta(weeks=n): 70 for n in range(6)}
-    # On a Sunday the four weeks ending today are exactly four ISO weeks.
-    assert trailing_minutes(weekly, today=SUNDAY) == 4 * 70
-    # On a Wednesday they start on the Thursday of the fourth week back: 4 of its 7 days.
-    assert trailing_minutes(weekly, today=WEDNESDAY) == 3 * 70 + 70 + 40
-    assert trailing_minutes({NEXT_MONDAY: 70}, today=SUNDAY) == 0  # a week after today
 
 
 # --- The data migration -----------------------------------------------------------------
