@@ -30,6 +30,8 @@
   document.addEventListener("submit", (event) => {
     const form = event.target;
     if (!(form instanceof HTMLFormElement) || form.hasAttribute("hx-confirm")) return;
+    // A form that posts to its own page is on a confirmation page already: no second ask.
+    if (!form.dataset.confirm && !form.getAttribute("action")) return;
     const action = new URL(form.action, window.location.href).pathname;
     if (!form.dataset.confirm && !DESTRUCTIVE.test(action)) return;
     const button = event.submitter;

@@ -65,7 +65,7 @@ def test_sign_up_errors_show_at_their_field(page):
     page.locator("#id_password1").fill("password")
     page.locator("#id_password2").fill("password")
     page.get_by_role("button", name="Créer un compte").click()
-    expect(page.locator("#id_email_error")).to_contain_text("adresse de courriel valide")
+    expect(page.locator("#id_email_error")).to_contain_text("adresse e-mail valide")
     expect(page.locator("#id_password2_error")).to_contain_text("trop courant")
     expect(page.locator("#id_email")).to_have_attribute("aria-invalid", "true")
     assert_accessible(page)

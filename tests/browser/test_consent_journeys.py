@@ -9,14 +9,14 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.checks import assert_accessible, log_in
+from tests.browser.checks import account_menu, assert_accessible, log_in
 from tests.factories import make_team, make_user
 
 pytestmark = pytest.mark.browser
 
 
 def _log_out(page) -> None:
-    page.get_by_role("button", name="Log out").click()
+    account_menu(page).get_by_role("button", name="Log out").click()
 
 
 def test_invite_accept_then_leave(page):

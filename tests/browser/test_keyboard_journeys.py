@@ -50,7 +50,8 @@ def test_learner_joins_the_track_chooses_an_option_and_logs_hours(page, catalogu
 
     nav = page.get_by_role("navigation", name="Main")
     _press(page, nav.get_by_role("link", name="Tracks"))
-    _press(page, page.get_by_role("link", name=catalogue.name))
+    # The track's card (the comparison table above names it too).
+    _press(page, page.get_by_role("article").get_by_role("link", name=catalogue.name))
     # Space, like a mouse click, presses a button.
     _press(page, page.get_by_role("button", name="Join this track"), "Space")
     expect(page.get_by_text("You follow this track.")).to_be_visible()
