@@ -204,6 +204,20 @@ def test_every_app_has_a_floor():
     assert apps - {"tracker"} <= set(FLOOR), f"apps missing from LAYERS: {apps - set(FLOOR)}"
 
 
+def test_architecture_md_shows_the_floors_of_layers():
+    """The map and the check say the same: ARCHITECTURE.md's floor table row by row."""
+    rows = {
+        line.split("|")[1].strip(): line
+        for line in (ROOT / "ARCHITECTURE.md").read_text(encoding="utf-8").splitlines()
+        if line.startswith("| ") and line.split("|")[1].strip().isdigit()
+    }
+    for level, units in enumerate(LAYERS):
+        row = rows.get(str(level), "")
+        cells = row.split("|")[2] if row else ""
+        assert all(f"`{unit}`" in cells for unit in units), f"floor {level}: {units} vs {row!r}"
+    assert len(rows) == len(LAYERS)
+
+
 def test_known_wrong_way_arrows_still_exist():
     """An allowance whose import is gone is deleted, so the list only shrinks honestly."""
     present = {(found.module, found.target) for found in all_imports() if runs_wrong_way(found)}
