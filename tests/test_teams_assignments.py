@@ -324,3 +324,65 @@ def test_admin_edits_and_deletions_are_recorded_in_the_team_history(personas, tr
     admin.post(reverse("admin:teams_assignment_delete", args=[assignment.pk]), {"post": "yes"})
     assert not Assignment.objects.exists()
     assert AssignmentLog.objects.filter(action="removed", actor=personas.admin).exists()
+
+
+# --- The learner is told (issue 18) -------------------------------------------------------
+
+
+def _notices(user):
+    from tracker.reminders.models import Notification
+
+    return list(Notification.objects.filter(user=user).order_by("id"))
+
+
+def test_the_learner_is_told_of_an_assignment_a_new_date_and_its_withdrawal(
+    personas, track, second_member
+):
+    """Assigning, moving the due date (for the team or one learner) and taking the
+    assignment back each leave one notice per learner, worded in the reader's language."""
+    from django.utils import translation
+
+    from tracker.reminders.notices import render
+
+    tr, *_ = track
+    due = TODAY + datetime.timedelta(days=30)
+    [first, _second] = assign(personas, [personas.learner, second_member], track=tr, due_date=due)
+    [new] = _notices(personas.learner)
+    assert new.kind == "assignment_new" and len(_notices(second_member)) == 1
+    with translation.override("en"):
+        title, _body, url = render(new)
+        assert title.startswith(personas.manager.get_full_name() + " assigned you ")
+        assert tr.name_en in title and url == reverse("dashboard")
+    with translation.override("fr"):
+        title, _body, _url = render(new)
+        assert tr.name_fr in title and "vous a affecté" in title  # the reader's language
+
+    # The same assignment again with the same date: nothing new to say.
+    assign(personas, [personas.learner], track=tr, due_date=due)
+    assert len(_notices(personas.learner)) == 1
+
+    later = due + datetime.timedelta(days=14)
+    assign(personas, [personas.learner, second_member], track=tr, due_date=later)
+    changed = _notices(personas.learner)[-1]
+    assert changed.kind == "assignment_due_changed"
+    assert changed.params["before"] == due.isoformat()
+    assert changed.params["due"] == later.isoformat()
+
+    services.assignment_set_individual_due_date(
+        actor=personas.manager, assignment=first, due_date=later + datetime.timedelta(days=7)
+    )
+    assert _notices(personas.learner)[-1].kind == "assignment_due_changed"
+    assert len(_notices(second_member)) == 2  # only the one learner's date moved
+
+    services.assignment_remove(actor=personas.manager, assignment=first)
+    removed = _notices(personas.learner)[-1]
+    assert removed.kind == "assignment_removed"
+    with translation.override("en"):
+        assert "no longer assigned to you" in render(removed)[0]
+
+
+def test_the_notices_appear_on_the_learners_notifications_page(personas, track):
+    tr, *_ = track
+    assign(personas, [personas.learner], track=tr)
+    page = personas.client_for("learner").get(reverse("reminders:notifications")).text
+    assert personas.manager.get_full_name() in page

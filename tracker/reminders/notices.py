@@ -68,6 +68,18 @@ def _team_lines(params: Params) -> str:
     return "\n".join(lines)
 
 
+def _work(params: Params) -> str:
+    """The assigned track's name in the reader's language, or the course's title."""
+    from courses.models import in_language  # the catalogue: the bottom floor
+
+    return in_language(params.get("name_fr", ""), params.get("name_en", ""))
+
+
+def _date(params: Params, key: str = "due") -> str:
+    day = parse_date(params.get(key, "") or "")
+    return date_format(day) if day else "—"
+
+
 def _expires(params: Params) -> str:
     expires = parse_date(params.get("expires", "") or "")
     if expires is None:
@@ -120,6 +132,30 @@ NOTICES: dict[str, Notice] = {
         body=lambda p: _(
             "The company directory removed you; its managers no longer see your progress."
         ),
+    ),
+    "assignment_new": Notice(
+        title=lambda p: (
+            _("%(actor)s assigned you %(work)s, due %(due)s")
+            % {"actor": p.get("actor", ""), "work": _work(p), "due": _date(p)}
+        ),
+        body=lambda p: p.get("note", ""),
+        url=lambda p: reverse("dashboard"),
+    ),
+    "assignment_due_changed": Notice(
+        title=lambda p: (
+            _("%(work)s is now due %(due)s (it was %(before)s)")
+            % {"work": _work(p), "due": _date(p), "before": _date(p, "before")}
+        ),
+        body=lambda p: _("Changed by %(actor)s.") % {"actor": p.get("actor", "")},
+        url=lambda p: reverse("dashboard"),
+    ),
+    "assignment_removed": Notice(
+        title=lambda p: _("%(work)s is no longer assigned to you") % {"work": _work(p)},
+        body=lambda p: (
+            _("%(actor)s took the assignment back; your own plan and your hours stay.")
+            % {"actor": p.get("actor", "")}
+        ),
+        url=lambda p: reverse("dashboard"),
     ),
     "team_member_left": Notice(
         title=lambda p: _("%(member)s left the team %(team)s") % p,

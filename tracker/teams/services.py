@@ -88,6 +88,25 @@ def _snapshot(assignment: Assignment) -> dict:
     }
 
 
+def _notice_params(
+    assignment: Assignment, actor: User | None, work: Track | Course | None = None, **extra
+) -> dict:
+    """What an assignment notice is worded from when read (in the learner's language).
+    `work`: the track or course when the caller has it (no query per assignment)."""
+    work = work or assignment.track or assignment.course
+    if isinstance(work, Track):
+        names = {"name_fr": work.name_fr, "name_en": work.name_en}
+    else:
+        names = {"name_fr": work.title, "name_en": ""}
+    return {
+        **names,
+        "code": work.code,
+        "due": assignment.due_date.isoformat(),
+        "actor": actor.get_full_name() if actor else "",
+        **extra,
+    }
+
+
 def _check_members(*, team: Team, assignees: list[User]) -> None:
     member_ids = set(
         Membership.objects.filter(team=team, user__in=assignees).values_list("user_id", flat=True)
@@ -138,7 +157,7 @@ def assignment_assign(
     }
     # In bulk: a constant number of queries however many learners (a whole team at once).
     code = (track or course).code  # type: ignore[union-attr]
-    new, changed, logs, result = [], [], [], []
+    new, changed, logs, result, notices = [], [], [], [], []
     now = timezone.now()
     for user in assignees:
         assignment = existing.get(user.pk)
@@ -159,6 +178,16 @@ def assignment_assign(
                 assignment.updated = now  # bulk_update leaves auto_now fields alone
                 changed.append(assignment)
                 logs.append((assignment, AssignmentLog.Action.UPDATED, changes))
+            if before["due_date"] != assignment.due_date.isoformat():
+                notices.append(
+                    (
+                        user,
+                        "assignment_due_changed",
+                        _notice_params(
+                            assignment, actor, work=track or course, before=before["due_date"]
+                        ),
+                    )
+                )
         result.append(assignment)
     Assignment.objects.bulk_create(new, batch_size=BULK_BATCH)  # sets the new rows' ids
     Assignment.objects.bulk_update(
@@ -172,6 +201,11 @@ def assignment_assign(
         ],
         batch_size=BULK_BATCH,
     )
+    notices += [
+        (a.assignee, "assignment_new", _notice_params(a, actor, work=track or course, note=note))
+        for a in new
+    ]
+    notify_many(notices)  # one INSERT, whatever the number of learners
     if track is not None:
         progress_services.track_join_many(users=assignees, track=track)
     else:
@@ -203,6 +237,11 @@ def assignment_set_individual_due_date(
             action=AssignmentLog.Action.UPDATED,
             changes=changes,
         )
+        notify(
+            assignment.assignee_id,
+            "assignment_due_changed",
+            **_notice_params(assignment, actor, before=before["due_date"]),
+        )
         progress_changed(user_ids=[assignment.assignee_id])
     return assignment
 
@@ -223,6 +262,11 @@ def assignment_admin_saved(
         )
     if changes:
         _log(assignment=assignment, actor=actor, action=action, changes=changes)
+    if before is None:
+        notify(assignment.assignee_id, "assignment_new", **_notice_params(assignment, actor))
+    elif before.due_date != assignment.due_date:
+        params = _notice_params(assignment, actor, before=before.due_date.isoformat())
+        notify(assignment.assignee_id, "assignment_due_changed", **params)
     previous = [before.assignee_id] if before is not None else []
     progress_changed(user_ids=[assignment.assignee_id, *previous])
 
@@ -237,6 +281,7 @@ def assignment_remove(*, actor: User, assignment: Assignment) -> None:
         action=AssignmentLog.Action.REMOVED,
         changes=_diff(_snapshot(assignment), {}),
     )
+    notify(assignment.assignee_id, "assignment_removed", **_notice_params(assignment, actor))
     assignment.delete()
     progress_changed(user_ids=[assignment.assignee_id])
 
