@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from tracker.accounts.models import User
@@ -47,4 +47,18 @@ def certificates_needing_renewal(*, user: User, today: datetime.date) -> list[Ce
         certificates_for_user(user=user)
         .filter(expires_on__isnull=False, expires_on__lte=horizon)
         .order_by("expires_on", "id")
+    )
+
+
+def current_certificates() -> QuerySet[Certificate]:
+    """Certificates that hold their owner's latest validity: those no other certificate of
+    the same person renews. A renewal is another certificate for the same course (or, both
+    free-standing, with the same title) that expires later or never."""
+    later = Certificate.objects.filter(user_id=OuterRef("user_id")).filter(
+        Q(expires_on__isnull=True) | Q(expires_on__gt=OuterRef("expires_on"))
+    )
+    renewed_course = later.filter(course_id=OuterRef("course_id"))
+    renewed_title = later.filter(course__isnull=True, title__iexact=OuterRef("title"))
+    return Certificate.objects.exclude(
+        Exists(renewed_course) | (Q(course__isnull=True) & Exists(renewed_title))
     )
