@@ -15,7 +15,6 @@ from tests.factories import make_course, make_user
 from tracker.certificates import services as certificate_services
 from tracker.certificates.models import EXPIRY_WARNING_DAYS, Certificate
 from tracker.certificates.services import CertificateInput
-from tracker.reminders import services
 from tracker.reminders.certificate_kinds import STAGES
 from tracker.reminders.emails import build_email
 from tracker.reminders.kinds import get_kind
@@ -28,17 +27,6 @@ EXPIRES = dt.date(2026, 6, 30)
 def at(day: dt.date | str, hour: int, minute: int = 0) -> dt.datetime:
     """`hour` in Paris (summer time)."""
     return dt.datetime.fromisoformat(f"{day}T{hour:02d}:{minute:02d}+02:00")
-
-
-@pytest.fixture
-def dispatch(monkeypatch, django_capture_on_commit_callbacks):
-    monkeypatch.setattr(services, "enqueue_send", lambda *, reminder_id: True)
-
-    def run(now):
-        with django_capture_on_commit_callbacks(execute=True):
-            return services.dispatch(now)
-
-    return run
 
 
 def learner(email: str = "cert@example.test", *, hour: int = 9, **extra):
