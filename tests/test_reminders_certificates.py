@@ -268,3 +268,11 @@ def test_the_email_is_in_the_learners_language(dispatch, language, subject, text
     assert message.subject == subject
     assert text in message.body
     assert "/certificates/" in message.body
+
+
+@pytest.mark.django_db
+def test_learners_can_switch_the_kind_off_in_their_preferences(client):
+    user = learner(language="fr")
+    client.force_login(user)
+    page = client.get("/reminders/preferences/").text
+    assert 'value="certificate_expiry"' in page and "Expiration des certificats" in page

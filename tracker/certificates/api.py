@@ -18,7 +18,7 @@ from ninja import Field, Router, Schema, Status
 from courses.models import Course
 
 from . import selectors, services
-from .models import Certificate
+from .models import EXPIRY_WARNING_DAYS, Certificate
 
 router = Router(tags=["certificates"])
 
@@ -44,7 +44,8 @@ class CertificateOut(Schema):
     expires: datetime.date | None
     url: str
     expiry: str = Field(
-        description="valid, expiring (within 60 days) or expired, in the learner's today"
+        description=f"valid, expiring (within {EXPIRY_WARNING_DAYS} days) or expired, as of "
+        "the learner's today"
     )
 
     @staticmethod

@@ -49,7 +49,6 @@ def stage_due(*, user: User, expires_on: dt.date, now: dt.datetime) -> int | Non
 class CertificateExpiry(Kind):
     name = "certificate_expiry"
     label = _("Certificate expiry")
-    help_text = _("60, 30 and 7 days before a certificate expires, and on the day.")
 
     def due(self, *, now: dt.datetime, users: Sequence[User]) -> Iterable[Due]:
         if not users:
