@@ -142,8 +142,9 @@ def test_a_certificate_recorded_5_days_before_expiry_gets_only_the_7_day_one(dis
         dispatch(recorded)
     dispatch(at(days_before(1), 10))
     assert sent() == ["2026-06-30/7d"]
+    # The 7-day stage, saying what is true: 5 days left.
     assert Notification.objects.get(kind=KIND).body.startswith(
-        "Your certificate Cloud Practitioner expires in 7 days"
+        "Your certificate Cloud Practitioner expires in 5 days, on 30 June 2026."
     )
     dispatch(at(EXPIRES, 9))
     assert sent() == ["2026-06-30/7d", "2026-06-30/0d"]
@@ -276,3 +277,15 @@ def test_learners_can_switch_the_kind_off_in_their_preferences(client):
     client.force_login(user)
     page = client.get("/reminders/preferences/").text
     assert 'value="certificate_expiry"' in page and "Expiration des certificats" in page
+
+
+@pytest.mark.django_db
+def test_the_days_reminder_sent_the_next_morning_says_it_expired(dispatch):
+    user = learner(language="en")
+    certificate(user)
+    dispatch(at(days_before(7), 10))
+    dispatch(at(EXPIRES + dt.timedelta(days=1), 8))  # the pass of the day itself was missed
+    assert sent() == ["2026-06-30/7d", "2026-06-30/0d"]
+    late = Notification.objects.filter(kind=KIND).latest("pk")
+    assert late.title == "Azure AI Engineer expired on 30 June 2026"
+    assert late.body.startswith("Your certificate Azure AI Engineer expired on 30 June 2026.")

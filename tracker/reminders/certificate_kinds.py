@@ -74,6 +74,10 @@ class CertificateExpiry(Kind):
             if days is None:
                 continue
             expires = certificate.expires_on.isoformat()
+            # The message says the days actually left: a certificate recorded 5 days
+            # before it expires gets the 7-day stage, saying "in 5 days"; the day's
+            # reminder sent late (a pass caught up the next morning) says "expired on".
+            days_left = (certificate.expires_on - now.astimezone(user.tzinfo).date()).days
             result.append(
                 Due(
                     user=user,
@@ -83,33 +87,38 @@ class CertificateExpiry(Kind):
                         "certificate": certificate.pk,
                         "title": certificate.title,
                         "expires": expires,
-                        "days": days,
+                        "stage": days,
+                        "days": days_left,
                     },
                 )
             )
         return result
 
     def title(self, *, user: User, context: dict) -> str:
+        names = {"title": context["title"], "date": _date(context)}
+        if context["days"] < 0:
+            return gettext("%(title)s expired on %(date)s") % names
         if context["days"] == 0:
-            return gettext("%(title)s expires today") % {"title": context["title"]}
-        return gettext("%(title)s expires on %(date)s") % {
-            "title": context["title"],
-            "date": _date(context),
-        }
+            return gettext("%(title)s expires today") % names
+        return gettext("%(title)s expires on %(date)s") % names
 
     def body(self, *, user: User, context: dict) -> str:
-        if context["days"] == 0:
-            return gettext(
-                "Your certificate %(title)s expires today. Once renewed, record the new "
-                "certificate so your dashboard shows it as valid."
-            ) % {"title": context["title"]}
-        return ngettext(
-            "Your certificate %(title)s expires in %(days)s day, on %(date)s. Once renewed, "
-            "record the new certificate so your dashboard shows it as valid.",
-            "Your certificate %(title)s expires in %(days)s days, on %(date)s. Once renewed, "
-            "record the new certificate so your dashboard shows it as valid.",
-            context["days"],
-        ) % {"title": context["title"], "days": context["days"], "date": _date(context)}
+        names = {"title": context["title"], "date": _date(context), "days": context["days"]}
+        if context["days"] < 0:
+            when = gettext("Your certificate %(title)s expired on %(date)s.") % names
+        elif context["days"] == 0:
+            when = gettext("Your certificate %(title)s expires today.") % names
+        else:
+            when = (
+                ngettext(
+                    "Your certificate %(title)s expires in %(days)s day, on %(date)s.",
+                    "Your certificate %(title)s expires in %(days)s days, on %(date)s.",
+                    context["days"],
+                )
+                % names
+            )
+        renew = gettext("Once renewed, record the new certificate so your dashboard shows it.")
+        return f"{when} {renew}"
 
     def url(self, *, context: dict) -> str:
         return reverse("certificates:list")
