@@ -550,6 +550,21 @@ CASES: list[Case] = [
         json=True,
         missing="entry_id",
     ),
+    Case("api:list_certificates", "GET", API_LOGGED_IN),
+    Case(
+        "api:create_certificate",
+        "POST",
+        row(401, 201, 201, 201, 201, 201),
+        data={"course": "SOLO", "issued": "2024-01-02", "expires": "2027-01-02"},
+        json=True,
+    ),
+    Case(
+        "api:delete_certificate",
+        "DELETE",
+        row(401, 204, 404, 404, 404, 404),
+        kwargs={"certificate_id": "certificate"},
+        missing="certificate_id",
+    ),
     Case("api:get_timer", "GET", API_LOGGED_IN),
     Case(
         "api:start_timer",

@@ -178,6 +178,20 @@ def test_the_dashboard_and_the_page_flag_certificates_to_renew(learner_client, p
     assert "Expired on" in later
 
 
+def test_a_renewed_certificate_is_no_longer_flagged_to_renew(learner_client, personas):
+    course = make_course("REN-1", title="Azure AI Engineer")
+    record(personas.learner, course=course, title="Lapsing", expires_on=datetime.date(2026, 7, 1))
+    record(personas.learner, title="PSPO", expires_on=datetime.date(2026, 7, 2))
+    assert "Lapsing" in learner_client.get(reverse("dashboard")).text
+    # Renewed: a later certificate for the same course; the same title, free-standing.
+    record(personas.learner, course=course, title="Renewed", expires_on=datetime.date(2029, 7, 1))
+    record(personas.learner, title="pspo", expires_on=datetime.date(2029, 7, 2))
+    dashboard = learner_client.get(reverse("dashboard")).text
+    assert "Certificates to renew" not in dashboard and "Lapsing" not in dashboard
+    # The history stays on the certificates page.
+    assert "Lapsing" in learner_client.get(reverse("certificates:list")).text
+
+
 def test_the_dashboard_has_no_panel_when_nothing_expires(learner_client, personas):
     record(personas.learner, title="Forever")
     assert "Certificates to renew" not in learner_client.get(reverse("dashboard")).text

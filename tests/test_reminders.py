@@ -15,6 +15,7 @@ from django.test import Client
 from django.utils import timezone
 
 from tests.factories import make_user
+from tracker.certificates.models import Certificate
 from tracker.reminders import services
 from tracker.reminders.kinds import latest_weekly_slot, weekly_slot_at
 from tracker.reminders.models import KindOptOut, Notification, Reminder, ReminderPreference
@@ -180,13 +181,31 @@ def test_dispatch_queries_do_not_grow_with_users(
     with django_assert_num_queries(_queries_for_one_batch()):
         services.dispatch(now)
     for i in range(30):
-        make_user(f"many{i}@example.test")  # default preferences: Monday 09:00 Paris
-    with django_assert_num_queries(_queries_for_one_batch()):
+        user = make_user(f"many{i}@example.test")  # default preferences: Monday 09:00 Paris
+        # ...and a certificate whose 7-day expiry reminder is due: the same count.
+        Certificate.objects.create(
+            user=user, title="AI-900", issued_on=dt.date(2024, 4, 13), expires_on=EXPIRES
+        )
+    # ping and certificate expiry both have new reminders this time.
+    with django_assert_num_queries(_queries_for_one_batch(kinds_with_new_reminders=2)):
         services.dispatch(now)
-    assert Reminder.objects.count() == 31
+    assert Reminder.objects.filter(kind="ping").count() == 31
+    assert Reminder.objects.filter(kind="certificate_expiry", period="2026-04-13/7d").count() == 30
 
 
-def _queries_for_one_batch() -> int:
+EXPIRES = dt.date(2026, 4, 13)  # a week after the Monday of these tests
+
+
+def _queries_for_one_batch(*, kinds_with_new_reminders: int = 1) -> int:
+    """The queries of a pass over one batch: a constant for each kind (whatever the number
+    of users, certificates...), plus the writes of each kind that has new reminders."""
+    writes_per_kind = (
+        1  # reminders that already exist for these keys
+        + 2  # savepoint around the kind's writes (test transaction)
+        + 1  # insert the reminders
+        + 1  # read back those that have no notification yet
+        + 1  # insert the notifications
+    )
     return (
         2  # the dispatch lease: its row (insert, ignoring a conflict), then taking it
         + 1  # sweep: lost sends and stale claims
@@ -201,11 +220,9 @@ def _queries_for_one_batch() -> int:
         + 1  # team summary: which of them manage a team
         + 2  # due soon, overdue: the batch's assignments near their dates (none here)
         + 1  # overdue to managers: which of them manage a team
-        + 1  # reminders that already exist for these keys
-        + 2  # savepoint around the batch's writes (test transaction)
-        + 1  # insert the reminders
-        + 1  # read back those that have no notification yet
-        + 1  # insert the notifications
+        + 1  # certificate expiry: the batch's current certificates near a stage (one
+        #      query however many certificates they hold)
+        + writes_per_kind * kinds_with_new_reminders
         + 1  # renew the lease after the batch
         + 1  # the next (empty) batch of users
         + 1  # release the lease

@@ -12,7 +12,6 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.factories import make_course, make_team, make_track, make_user
 from tracker.progress.models import PhaseChoice, Plan
-from tracker.reminders import services
 from tracker.reminders.emails import build_email
 from tracker.reminders.kinds import get_kind
 from tracker.reminders.models import KindOptOut, Notification, Reminder, ReminderPreference
@@ -24,17 +23,6 @@ KINDS = ("due_soon", "overdue", "overdue_manager")
 
 def at(day: str, hour: int) -> dt.datetime:
     return dt.datetime.fromisoformat(f"{day}T{hour:02d}:00+02:00")  # Paris, summer time
-
-
-@pytest.fixture
-def dispatch(monkeypatch, django_capture_on_commit_callbacks):
-    monkeypatch.setattr(services, "enqueue_send", lambda *, reminder_id: True)
-
-    def run(now):
-        with django_capture_on_commit_callbacks(execute=True):
-            return services.dispatch(now)
-
-    return run
 
 
 def assigned(*, learners, manager=None, course=None, due=DUE, hour=9):

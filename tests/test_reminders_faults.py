@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from tests.factories import make_user
 from tests.reminders_support.harness import Harness, closed_port_url, wait_for
+from tracker.certificates.models import Certificate
 from tracker.reminders.emails import message_id
 from tracker.reminders.models import Notification, Reminder, ReminderPreference
 
@@ -254,3 +255,29 @@ def test_smtp_failing_for_a_while_then_recovering(harness):
     )
     harness.wait_drained()
     assert harness.sent() == [str(reminder.pk)]
+
+
+def test_certificate_expiry_after_a_long_outage_then_redis_down(harness):
+    """The certificate kind under the same faults: a dispatcher down through the 60- and
+    30-day stages catches up with the latest stage only, with the broker down at that
+    moment; each stage's email then goes out once."""
+    [user] = due_learners(1, weekday=5)  # Saturdays: no ping on these days
+    Certificate.objects.create(
+        user=user, title="AI-102", issued_on=dt.date(2024, 6, 30), expires_on=dt.date(2026, 6, 30)
+    )
+    assert "created 0" in harness.dispatch(now="2026-04-20T10:00+02:00")  # 71 days before
+    output = harness.dispatch(now="2026-06-25T10:00+02:00", redis_url=closed_port_url())
+    assert "created 1 reminder(s)" in output and "enqueue failures 1" in output, output
+    seven = Reminder.objects.get(kind="certificate_expiry")
+    assert seven.period == "2026-06-30/7d"
+
+    harness.start_worker()
+    assert "created 0" in harness.dispatch(now="2026-06-25T10:05+02:00")  # the sweeper
+    wait_for(lambda: harness.sent() == [str(seven.pk)], what="the 7-day email")
+    assert "created 1" in harness.dispatch(now="2026-06-30T09:00+02:00")
+    assert "created 0" in harness.dispatch(now="2026-06-30T09:15+02:00")
+    on_the_day = Reminder.objects.get(kind="certificate_expiry", period="2026-06-30/0d")
+    wait_for(lambda: len(harness.sent()) >= 2, what="the email on the day")
+    harness.wait_drained()
+    assert harness.sent() == sorted([str(seven.pk), str(on_the_day.pk)])
+    assert Reminder.objects.count() == 2

@@ -15,6 +15,7 @@ from courses.api import router as courses_router
 from tracker.accounts.api import router as accounts_router
 from tracker.accounts.models import ApiToken
 from tracker.assessments.api import router as assessments_router
+from tracker.certificates.api import router as certificates_router
 from tracker.progress.api import router as progress_router
 from tracker.reminders.api import router as reminders_router
 from tracker.teams.api import router as teams_router
@@ -125,5 +126,6 @@ api.add_router("/", courses_router)
 api.add_router("/", accounts_router)
 api.add_router("/", assessments_router)
 api.add_router("/", progress_router)
+api.add_router("/", certificates_router)
 api.add_router("/", teams_router)
 api.add_router("/", reminders_router)

@@ -21,3 +21,18 @@ def locmem_mail(settings):
 
     mail.outbox = []
     return mail.outbox
+
+
+@pytest.fixture
+def dispatch(monkeypatch, django_capture_on_commit_callbacks):
+    """Runs dispatcher passes with their after-commit steps as a real commit would, the
+    sends handed to nobody (the broker is the fault tests' business)."""
+    from tracker.reminders import services
+
+    monkeypatch.setattr(services, "enqueue_send", lambda *, reminder_id: True)
+
+    def run(now):
+        with django_capture_on_commit_callbacks(execute=True):
+            return services.dispatch(now)
+
+    return run

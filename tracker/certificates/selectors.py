@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from tracker.accounts.models import User
@@ -41,10 +41,29 @@ def certificate_get_for_user(*, user: User, certificate_id: int) -> Certificate:
 
 
 def certificates_needing_renewal(*, user: User, today: datetime.date) -> list[Certificate]:
-    """Expired certificates and those expiring within EXPIRY_WARNING_DAYS, soonest first."""
+    """Expired certificates and those expiring within EXPIRY_WARNING_DAYS, soonest first;
+    not those a later certificate renews (the expiry reminders' rule too)."""
     horizon = today + datetime.timedelta(days=EXPIRY_WARNING_DAYS)
     return list(
         certificates_for_user(user=user)
         .filter(expires_on__isnull=False, expires_on__lte=horizon)
+        .exclude(renewed())
         .order_by("expires_on", "id")
     )
+
+
+def renewed() -> Q:
+    """True of a certificate that another of the same person renews: one for the same
+    course (or, both free-standing, with the same title) that expires later or never. Only
+    the latest validity is flagged and reminded of."""
+    later = Certificate.objects.filter(user_id=OuterRef("user_id")).filter(
+        Q(expires_on__isnull=True) | Q(expires_on__gt=OuterRef("expires_on"))
+    )
+    renewed_course = later.filter(course_id=OuterRef("course_id"))
+    renewed_title = later.filter(course__isnull=True, title__iexact=OuterRef("title"))
+    return Q(Exists(renewed_course)) | (Q(course__isnull=True) & Q(Exists(renewed_title)))
+
+
+def current_certificates() -> QuerySet[Certificate]:
+    """Certificates that hold their owner's latest validity (none renews them)."""
+    return Certificate.objects.exclude(renewed())

@@ -9,4 +9,4 @@ class RemindersConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the product's reminder kinds.
-        from . import assignment_kinds, builtin, progress_kinds  # noqa: F401
+        from . import assignment_kinds, builtin, certificate_kinds, progress_kinds  # noqa: F401
