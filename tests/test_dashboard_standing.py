@@ -29,18 +29,24 @@ def english_learner(personas):
     return user
 
 
-def test_summary_reads_the_due_date_and_the_models_figures(
-    learner_client, personas, english_learner
-):
-    user, today = english_learner, english_learner.local_today()
+def behind_on_an_assignment(user, team):
+    """A 20 h course begun 14 days ago, assigned due in 13 days; 2 h logged today."""
+    today = user.local_today()
     course = make_course("SOLO", hours="20")
     services.plan_add(user=user, course=course)
     Plan.objects.filter(user=user, course=course).update(
         start_date=today - datetime.timedelta(days=14), target_date=None
     )
     due = today + datetime.timedelta(days=13)
-    Assignment.objects.create(team=personas.team, assignee=user, course=course, due_date=due)
+    Assignment.objects.create(team=team, assignee=user, course=course, due_date=due)
     services.time_entry_create(user=user, course=course, date=today, minutes=120)
+    return course, due
+
+
+def test_summary_reads_the_due_date_and_the_models_figures(
+    learner_client, personas, english_learner
+):
+    course, due = behind_on_an_assignment(english_learner, personas.team)
 
     response = learner_client.get(reverse("dashboard"))
 
@@ -151,17 +157,9 @@ def test_quick_log_swaps_the_summary_out_of_band(learner_client, english_learner
 
 
 def test_summary_in_french_with_french_typography(learner_client, personas):
-    user, today = personas.learner, personas.learner.local_today()
-    user.language = "fr"
-    user.save(update_fields=["language"])
-    course = make_course("SOLO", hours="20")
-    services.plan_add(user=user, course=course)
-    Plan.objects.filter(user=user, course=course).update(
-        start_date=today - datetime.timedelta(days=14), target_date=None
-    )
-    due = today + datetime.timedelta(days=13)
-    Assignment.objects.create(team=personas.team, assignee=user, course=course, due_date=due)
-    services.time_entry_create(user=user, course=course, date=today, minutes=120)
+    personas.learner.language = "fr"
+    personas.learner.save(update_fields=["language"])
+    behind_on_an_assignment(personas.learner, personas.team)
     text = learner_client.get(reverse("dashboard")).text
     assert "Où j\u2019en suis" in text
     assert "8,7 h de retard\u00a0; 9 h par semaine jusqu\u2019au " in text

@@ -6,29 +6,14 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.conf import settings
-from django.core.management import call_command
 from django.utils import translation
 from playwright.sync_api import expect
 
-from tests.browser.checks import assert_accessible, log_in
-from tests.factories import PASSWORD
-from tracker.accounts.models import User
+from tests.browser.checks import LAPTOP, PHONE, assert_accessible, log_in
 from tracker.progress import verdicts
 from tracker.progress.durations import format_hours
 
 pytestmark = [pytest.mark.browser]
-
-PHONE = {"width": 390, "height": 844}
-LAPTOP = {"width": 1366, "height": 768}
-
-
-@pytest.fixture
-def demo(tmp_path):
-    settings.VAR_DIR = tmp_path
-    call_command("import_catalogue", str(settings.PARCOURS_CATALOGUE_DIR), verbosity=0)
-    call_command("seed_demo", learners=2, days=60, password=PASSWORD, verbosity=0)
-    return User.objects.get(email="learner@parcours.test")
 
 
 @pytest.mark.parametrize("viewport", [PHONE, LAPTOP], ids=["390px", "1366px"])
