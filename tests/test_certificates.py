@@ -297,7 +297,11 @@ def test_a_certificate_without_a_file_answers_404(learner_client, personas):
     [
         ("notes.pdf", b"just text pretending", "Envoyez un PDF ou une image"),
         ("page.html", b"<html><script>alert(1)</script>", "Envoyez un PDF ou une image"),
-        ("big.pdf", b"%PDF-" + b"0" * (5 * 1024 * 1024), "trop gros : 5,0\u00a0Mio au maximum"),
+        (
+            "big.pdf",
+            b"%PDF-" + b"0" * (5 * 1024 * 1024),
+            "trop gros\u00a0: 5,0\u00a0Mio au maximum",
+        ),
     ],
 )
 def test_a_bad_file_is_refused_at_its_field_and_nothing_is_kept(

@@ -98,7 +98,7 @@ def test_overdue_goes_to_the_learner_and_separately_to_the_manager(dispatch):
     assert to_learner.url == "/"
     to_manager = Notification.objects.get(kind="overdue_manager")
     assert to_manager.user == manager
-    assert to_manager.title == f"{learner} : Prompting 101 est en retard"
+    assert to_manager.title == f"{learner}\u00a0: Prompting 101 est en retard"
     assert to_manager.url == f"/teams/{assignment.team_id}/"
     assert Reminder.objects.get(kind="overdue_manager").subject == f"assignment:{assignment.pk}"
 
@@ -202,7 +202,7 @@ def test_the_managers_email_is_in_their_language_with_a_link_to_the_team(dispatc
 
     reminder = Reminder.objects.get(kind="overdue_manager")
     message = build_email(reminder=reminder, kind=get_kind("overdue_manager"))
-    assert message.subject == f"{learner} : Prompting 101 est en retard"
+    assert message.subject == f"{learner}\u00a0: Prompting 101 est en retard"
     assert "à rendre pour le 20 avril 2026" in message.body
     team_url = f"https://parcours.example/teams/{assignment.team_id}/"
     assert team_url in message.body

@@ -7,6 +7,10 @@ import re
 
 import pytest
 
+# The two windows the learner's pages are checked in: a phone and a laptop.
+PHONE = {"width": 390, "height": 844}
+LAPTOP = {"width": 1366, "height": 768}
+
 
 def assert_accessible(page) -> None:
     """Runs axe-core (bundled by axe-playwright-python) on the current page and fails

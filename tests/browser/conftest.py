@@ -66,3 +66,17 @@ def page(browser, live_server, transactional_db) -> Iterator:
     yield page
     context.close()
     assert not problems, "the browser reported errors:\n" + "\n".join(problems)
+
+
+@pytest.fixture
+def demo(tmp_path, settings):
+    """The demo organisation of `seed_demo` on the bundled catalogue; its learner."""
+    from django.core.management import call_command
+
+    from tests.factories import PASSWORD
+    from tracker.accounts.models import User
+
+    settings.VAR_DIR = tmp_path
+    call_command("import_catalogue", str(settings.PARCOURS_CATALOGUE_DIR), verbosity=0)
+    call_command("seed_demo", learners=2, days=60, password=PASSWORD, verbosity=0)
+    return User.objects.get(email="learner@parcours.test")

@@ -6,27 +6,13 @@ and on a phone the navigation folds into a "Menu" button that opens and closes."
 from __future__ import annotations
 
 import pytest
-from django.conf import settings
-from django.core.management import call_command
 from playwright.sync_api import expect
 
-from tests.browser.checks import account_menu, assert_accessible, log_in
+from tests.browser.checks import LAPTOP, PHONE, account_menu, assert_accessible, log_in
 from tests.demo_pages import main_pages
-from tests.factories import PASSWORD
-from tracker.accounts.models import Team, User
+from tracker.accounts.models import Team
 
 pytestmark = [pytest.mark.browser]
-
-PHONE = {"width": 390, "height": 844}
-LAPTOP = {"width": 1366, "height": 768}
-
-
-@pytest.fixture
-def demo(tmp_path):
-    settings.VAR_DIR = tmp_path
-    call_command("import_catalogue", str(settings.PARCOURS_CATALOGUE_DIR), verbosity=0)
-    call_command("seed_demo", learners=2, days=60, password=PASSWORD, verbosity=0)
-    return User.objects.get(email="learner@parcours.test")
 
 
 def _assert_fits(page, path: str, viewport: dict) -> None:

@@ -105,6 +105,75 @@ def progress_overview(*, user: User, today: datetime.date) -> Overview:
     )
 
 
+@dataclass(frozen=True)
+class Standing:
+    """ "Where I stand", the dashboard's summary: figures read from the overview the
+    dashboard already computed (no query of its own)."""
+
+    today: datetime.date
+    week_hours: float  # logged this ISO week, all courses
+    weekly_goal: float  # the weekly hours set in the profile
+    percent: float | None  # overall (None: nothing planned)
+    all_done: bool = False
+    # The open work with the nearest date (an overdue one first): its name and verdict.
+    next_name: str | None = None
+    next_verdict: Verdict | None = None
+    continue_course: Course | None = None  # the course in progress (else the next to start)
+
+    @property
+    def next_date(self) -> datetime.date | None:
+        return self.next_verdict.judged_date if self.next_verdict else None
+
+    @property
+    def week_percent(self) -> float:
+        return round(self.week_hours / self.weekly_goal * 100, 1) if self.weekly_goal else 0.0
+
+    @property
+    def days_left(self) -> int | None:
+        """Days from today to the next date (negative: past, so many days ago)."""
+        return (self.next_date - self.today).days if self.next_date else None
+
+    @property
+    def days_past(self) -> int:
+        return max(-(self.days_left or 0), 0)
+
+
+def standing(*, overview: Overview, weekly_goal: float) -> Standing:
+    """The dashboard's summary from `overview` (see Standing); `weekly_goal` is the profile's
+    weekly hours (User.weekly_hours_available)."""
+    this_week = verdicts.monday(overview.today)
+    week_minutes = sum(minutes for week, minutes in overview.weekly if week == this_week)
+    # Every open piece of work with a date: tracks, courses outside them, assignments. An
+    # assignment's verdict is its track's or course's own object when planned: counted once.
+    work: dict[int, tuple[str, Verdict]] = {}
+    for track_row in overview.tracks:
+        work[id(track_row.verdict)] = (track_row.track.name, track_row.verdict)
+    for row in overview.other_rows:
+        work[id(row.verdict)] = (row.course.title, row.verdict)
+    for assigned in overview.assignments:
+        work.setdefault(id(assigned.verdict), (assigned.label, assigned.verdict))
+    dated = sorted(
+        ((name, v) for name, v in work.values() if v.status != verdicts.DONE and v.judged_date),
+        key=lambda item: item[1].judged_date,
+    )
+    open_rows = [row for row in overview.rows if row.verdict.status != verdicts.DONE]
+    started = [row for row in open_rows if row.figures.last_activity is not None]
+    if started:
+        current = max(started, key=lambda row: row.figures.last_activity).course
+    else:
+        current = open_rows[0].course if open_rows else None
+    return Standing(
+        today=overview.today,
+        all_done=bool(overview.overall and overview.overall.status == verdicts.DONE),
+        week_hours=round(week_minutes / 60, 2),
+        weekly_goal=float(weekly_goal),
+        percent=overview.overall.percent if overview.overall else None,
+        next_name=dated[0][0] if dated else None,
+        next_verdict=dated[0][1] if dated else None,
+        continue_course=current,
+    )
+
+
 def plan_row(*, user: User, course: Course, today: datetime.date) -> CourseRow | None:
     """The learner's plan of `course` with its verdict (None: not in their plan)."""
     progress = verdicts.learner_progress(user=user, today=today)

@@ -93,7 +93,15 @@ def dashboard_context(request: HttpRequest, *, form: TimeEntryForm | None = None
         )
     else:
         form.plan_course_ids = set(plan_course_ids)
-    return context | {"form": form, "today": today} | timer_context(request, panel="dashboard")
+    # Outside the cache: the profile's weekly goal is not part of the progress version.
+    standing = selectors.standing(
+        overview=context["overview"], weekly_goal=user.weekly_hours_available
+    )
+    return (
+        context
+        | {"form": form, "today": today, "standing": standing}
+        | timer_context(request, panel="dashboard")
+    )
 
 
 @login_required
@@ -122,7 +130,8 @@ def _panel_response(
         context = course_panel_context(request, page_course, form=form)
         return render(request, "progress/course_panel.html", context | extra)
     context = dashboard_context(request, form=form)
-    return render(request, "progress/dashboard.html#board", context | extra)
+    # The summary above the board is swapped too (out of band): its week's hours moved.
+    return render(request, "progress/dashboard.html#board", context | extra | {"oob": True})
 
 
 # --- Time entries ---------------------------------------------------------------------
