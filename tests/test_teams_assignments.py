@@ -386,3 +386,15 @@ def test_the_notices_appear_on_the_learners_notifications_page(personas, track):
     assign(personas, [personas.learner], track=tr)
     page = personas.client_for("learner").get(reverse("reminders:notifications")).text
     assert personas.manager.get_full_name() in page
+
+
+def test_the_dashboard_lists_an_assignment_with_its_note_in_french_typography(personas, track):
+    """ "échéance le 31/03/2027 : note" (a non-breaking space before the colon), and the
+    note only when there is one."""
+    tr, *_ = track
+    assign(personas, [personas.learner], track=tr, note="Avant l\u2019audit")
+    personas.learner.language = "fr"
+    personas.learner.save(update_fields=["language"])
+    page = personas.client_for("learner").get(reverse("dashboard")).text
+    due = (TODAY + datetime.timedelta(days=30)).strftime("%d/%m/%Y")
+    assert f"échéance le {due}\u00a0: Avant l\u2019audit" in page
