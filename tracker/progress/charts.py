@@ -10,6 +10,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from .durations import format_hours
+from .models import week_start as monday
 from .selectors import Overview
 
 WIDTH = 640
@@ -19,10 +20,6 @@ BOTTOM = 24
 TOP = 10
 RIGHT = 10
 WEEKS_SHOWN = 12
-
-
-def monday(day: datetime.date) -> datetime.date:
-    return day - datetime.timedelta(days=day.weekday())
 
 
 @dataclass

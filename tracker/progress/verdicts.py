@@ -102,6 +102,7 @@ from courses.models import Course, Phase, Track, in_language
 from tracker.accounts.models import User
 
 from .models import Enrolment, PhaseChoice, Plan
+from .models import week_start as monday  # the one definition of an ISO week's Monday
 from .summaries import EMPTY, StudyFigures, study_figures
 
 DONE = "done"
@@ -136,10 +137,6 @@ PLAN_FIELDS = (
 
 def severity(status: str) -> int:
     return STATUSES.index(status) if status in STATUSES else len(STATUSES)
-
-
-def monday(day: datetime.date) -> datetime.date:
-    return day - datetime.timedelta(days=day.weekday())
 
 
 # --- The rules on plain numbers (no database, no clock) -----------------------------------

@@ -246,10 +246,6 @@ class TeamTable:
     catalogue: str = ""  # the catalogue version the figures were computed with
 
 
-def week_start(today: datetime.date) -> datetime.date:
-    return verdicts.monday(today)
-
-
 def team_progress(
     *,
     team: Team,
