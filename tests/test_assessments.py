@@ -24,7 +24,7 @@ from tests.factories import (
     make_track,
     make_user,
 )
-from tracker.assessments import services
+from tracker.assessments import charts, services
 from tracker.assessments.models import Assessment, ManagerRating, Rating
 from tracker.assessments.ranking import Gap, explain, rank_options
 from tracker.assessments.services import RatingInput
@@ -401,6 +401,116 @@ def test_history_queries_do_not_grow_with_snapshots(personas, framework, django_
     with django_assert_num_queries(11):
         response = client.get(reverse("assessments:history"))
     assert len(response.context["overview"].snapshots) == 10
+
+
+def _checked_levels(html: str) -> dict[str, str]:
+    """Competency code -> the level whose radio is checked on the take page."""
+    return dict(re.findall(r'name="([\w-]+)-level" value="(\w*)"[^>]*\bchecked', html))
+
+
+def test_a_retake_starts_from_the_last_answers(personas, framework):
+    make_snapshot(personas.learner, {"mlops": 3, "ml": 2, "rai": None}, track=framework["track"])
+    client = personas.client_for("learner")
+    response = client.get(reverse("assessments:take"))
+    assert _checked_levels(response.text) == {"mlops": "3", "ml": "2", "rai": "", "privacy": ""}
+    assert "The answers start from your assessment of" in response.text
+    # What the learner changes in the new draft wins over the last answers.
+    draft = Assessment.objects.drafts().get()
+    client.post(
+        reverse("assessments:save", args=[draft.pk]),
+        _form_data({"mlops": 4}, competency="mlops"),
+        headers={"hx-request": "true"},
+    )
+    assert _checked_levels(client.get(reverse("assessments:take")).text)["mlops"] == "4"
+
+
+def test_a_first_assessment_starts_empty(personas, framework):
+    response = personas.client_for("learner").get(reverse("assessments:take"))
+    assert set(_checked_levels(response.text).values()) == {""}
+    assert "The answers start from" not in response.text
+
+
+def test_a_new_assessment_shows_its_changes_since_the_previous_one(personas, framework):
+    first = make_snapshot(
+        personas.learner, {"mlops": 2, "ml": 3, "rai": 1}, track=framework["track"]
+    )
+    second = make_snapshot(
+        personas.learner, {"mlops": 3, "ml": 2, "rai": 1, "privacy": 2}, track=framework["track"]
+    )
+    client = personas.client_for("learner")
+    html = client.get(reverse("assessments:detail", args=[second.pk])).text
+    assert "Since your previous assessment" in html
+    assert "2 levels moved since the assessment of" in html
+    assert re.search(r'change-up">\+1</span> MLOps', html)
+    assert re.search(r'change-down">\u22121</span> ML literacy', html)
+    changes = {
+        r.rating.competency_code: r.change
+        for r in client.get(reverse("assessments:detail", args=[second.pk]))
+        .context["changes"]
+        .ratings
+    }
+    assert changes == {"mlops": "+1", "ml": "\u22121", "rai": "0", "privacy": ""}
+    assert ">—</td>" in html  # privacy was not rated in the first one: nothing to compare
+    # The first assessment has nothing to compare with.
+    html = client.get(reverse("assessments:detail", args=[first.pk])).text
+    assert "Since your previous assessment" not in html and ">Change<" not in html
+
+
+def test_the_changes_compare_with_the_learners_own_previous_assessment(personas, framework):
+    make_snapshot(personas.other_learner, {"mlops": 1}, track=framework["track"])
+    snapshot = make_snapshot(personas.learner, {"mlops": 3}, track=framework["track"])
+    html = personas.client_for("learner").get(reverse("assessments:detail", args=[snapshot.pk]))
+    assert html.context["changes"].previous is None
+
+
+def test_detail_queries_are_pinned(personas, framework, django_assert_num_queries):
+    make_snapshot(personas.learner, {"mlops": 1}, track=framework["track"])
+    snapshot = make_snapshot(personas.learner, {"mlops": 2, "ml": 1}, track=framework["track"])
+    client = personas.client_for("learner")
+    # session, user, the snapshot and its ratings, the previous one and its ratings, the
+    # nav's unread notifications count
+    with django_assert_num_queries(7):
+        assert client.get(reverse("assessments:detail", args=[snapshot.pk])).status_code == 200
+
+
+def test_history_draws_each_competency_over_time(personas, framework):
+    for levels in ({"mlops": 1, "ml": 2}, {"mlops": 2, "ml": None}, {"mlops": 4, "ml": 3}):
+        make_snapshot(personas.learner, levels, track=framework["track"])
+    response = personas.client_for("learner").get(reverse("assessments:history"))
+    html = response.text
+    assert 'class="small-multiples"' in html
+    assert html.count('class="level-line"') == 4  # one small chart per competency
+    rows = {row.code: row for row in response.context["overview"].rows}
+    mlops, ml = rows["mlops"].chart, rows["ml"].chart
+    assert [p.y for p in mlops.points] == sorted((p.y for p in mlops.points), reverse=True)
+    assert len(mlops.segments) == 1 and len(mlops.segments[0].split()) == 3
+    assert len(ml.points) == 2 and ml.segments == []  # not rated in between: no line drawn
+    assert mlops.target_y is not None  # the track's target, dashed
+    assert rows["mlops"].change == "+2"
+    assert [label for _y, label in mlops.ticks] == ["1", "2", "3", "4", "5"]
+
+
+def test_the_radar_shows_the_scale_and_keeps_its_labels_inside(personas, framework):
+    long = make_competency(
+        "long",
+        domain=CompetencyDomain.objects.get(code="product"),
+        name_en="Ethics, regulation and the responsible governance of AI systems",
+        order=3,
+    )
+    make_snapshot(personas.learner, {"mlops": 2, long.code: 3}, track=framework["track"])
+    response = personas.client_for("learner").get(reverse("assessments:history"))
+    radar = response.context["overview"].radar
+    assert [r.text for r in radar.ring_labels] == ["1", "2", "3", "4", "5"]
+    assert 'class="radar-ring-label"' in response.text
+    for label in radar.labels:
+        assert len(label.lines) <= charts.LABEL_LINES
+        widest = max(len(line) for line in label.lines) * 12 * 0.6  # 12-unit type
+        left = {"start": label.x, "end": label.x - widest, "middle": label.x - widest / 2}
+        assert left[label.anchor] >= 0 and left[label.anchor] + widest <= radar.width, label
+        bottom = label.y + (len(label.lines) - 1) * radar.line_height
+        assert label.y >= 12 and bottom <= radar.height, label
+    assert any(len(label.lines) > 1 for label in radar.labels)  # the long name wraps
+    assert "<tspan" in response.text
 
 
 # --- From gaps to courses ----------------------------------------------------------------
