@@ -34,10 +34,19 @@ def learner(personas):
     return user
 
 
-def _burnup(user):
-    with translation.override("en"):
+def _burnup(user, language="en"):
+    with translation.override(language):
         overview = selectors.progress_overview(user=user, today=TODAY)
         return overview, charts.burnup_chart(overview=overview)
+
+
+def _assert_labels_inside(chart):
+    for marker in chart.markers:
+        width = len(marker.label) * charts.MARKER_CHAR_WIDTH
+        x = marker.label_x
+        left = {"start": x, "middle": x - width / 2, "end": x - width}[marker.anchor]
+        assert left >= 0 and left + width <= charts.WIDTH, marker
+        assert 0 < marker.label_y < charts.HEIGHT
 
 
 def _xs(points: str) -> list[float]:
@@ -54,6 +63,8 @@ def test_the_burnup_reaches_the_target_date_with_the_models_projection(learner):
     today = next(m for m in chart.markers if m.css_class == "today-marker")
     assert charts.LEFT < today.x < due.x <= charts.WIDTH - charts.RIGHT
     assert chart.due_label == "29 May 2026" and not chart.due_is_assigned
+    assert due.label == "target 29 May" and today.label == "today"
+    _assert_labels_inside(chart)
     # The projection starts at today's hours and rises at the model's pace.
     start, end = chart.projection_points.split()[0], chart.projection_points.split()[-1]
     assert float(start.split(",")[0]) == today.x
@@ -70,6 +81,19 @@ def test_a_projection_later_than_the_axis_is_cut_on_its_line(learner):
     last_day = datetime.date.fromisoformat(chart.last_label)
     assert overview.overall.projected_finish > last_day
     assert max(_xs(chart.projection_points)) == charts.WIDTH - charts.RIGHT
+
+
+def test_with_nothing_left_to_project_today_is_labelled_inside_the_figure(learner):
+    course = learner.plans.get().course
+    log_daily(learner, course, days=84, minutes=5, end=TODAY - datetime.timedelta(days=28))
+    Plan.objects.filter(user=learner).update(done_on=TODAY, target_date=None)
+    for language in ("en", "fr"):
+        _overview, chart = _burnup(learner, language)
+        assert chart.projection_points == "" and chart.due_label == ""
+        (today,) = chart.markers
+        assert today.x > charts.WIDTH * 0.85  # the axis ends a week after today
+        _assert_labels_inside(chart)
+    assert today.anchor == "end"  # the longer French word leans left
 
 
 def test_the_charts_have_a_date_axis(learner):

@@ -14,6 +14,8 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from . import verdicts
 from .durations import format_hours
@@ -22,12 +24,13 @@ from .selectors import Overview
 
 WIDTH = 560
 HEIGHT = 260
-LEFT = 48  # room for the hour labels
+LEFT = 60  # room for the hour labels
 BOTTOM = 30  # room for the date labels
 TOP = 22  # room for the markers' labels (today, due date)
 RIGHT = 16
 WEEKS_SHOWN = 12
 MAX_DATE_TICKS = 5
+MARKER_CHAR_WIDTH = 8  # about, in the SVG's units, for a marker's label on a phone
 # How far past today the burn-up may reach when the projected finish is later than the
 # due date: far enough to see it is late, not so far that the past becomes a sliver.
 PROJECTION_HORIZON = datetime.timedelta(weeks=26)
@@ -46,12 +49,16 @@ class Bar:
 
 @dataclass
 class Marker:
-    """A vertical line at a date (today, the due date) with its label above the plot."""
+    """A vertical line at a date with its label: today's at the foot of its line, on the
+    right (under the projection, where the plot is empty), the due date's above the plot;
+    so the two never cover each other."""
 
     x: float
     label: str
     css_class: str
     anchor: str = "middle"
+    label_x: float = 0
+    label_y: float = 0
 
 
 @dataclass
@@ -259,12 +266,20 @@ def burnup_chart(*, overview: Overview) -> Chart | None:
     chart.planned_points += " " + points(planned)
     chart.projection_points = points(projection) if projection else ""
     chart.date_ticks = axis.ticks()
-    chart.markers.append(Marker(axis.x(today), _label(today), "today-marker"))
+    # A context: Django's humanize has its own "today" (with a straight apostrophe).
+    x, today_label = axis.x(today), pgettext("chart marker", "today")
+    foot = HEIGHT - BOTTOM - 8
+    if x + 4 + len(today_label) * MARKER_CHAR_WIDTH <= WIDTH:
+        chart.markers.append(Marker(x, today_label, "today-marker", "start", x + 4, foot))
+    else:  # today is near the end of the axis (nothing projected past it): on the left
+        chart.markers.append(Marker(x, today_label, "today-marker", "end", x - 4, foot))
     if due is not None and first_week <= due <= last_day:
-        chart.markers.append(Marker(axis.x(due), _label(due), "due-marker"))
+        words = _("due %(date)s") if assigned else _("target %(date)s")
+        x = axis.x(due)
+        label = words % {"date": _label(due)}
+        chart.markers.append(Marker(x, label, "due-marker", _anchor(x, label), x, TOP - 6))
         chart.due_label = date_format(due, "DATE_FORMAT")
         chart.due_is_assigned = assigned
-    _spread(chart.markers)
     chart.scope_y = _y(scope, top)
     chart.rows = rows
     chart.first_label, chart.last_label = first_week.isoformat(), last_day.isoformat()
@@ -273,14 +288,8 @@ def burnup_chart(*, overview: Overview) -> Chart | None:
     return chart
 
 
-def _spread(markers: list[Marker]) -> None:
-    """Labels of markers close together lean away from each other; a label at an edge
-    of the plot leans inwards."""
-    for marker in markers:
-        if marker.x > WIDTH - RIGHT - 30:
-            marker.anchor = "end"
-        elif marker.x < LEFT + 30:
-            marker.anchor = "start"
-    if len(markers) == 2 and abs(markers[0].x - markers[1].x) < 70:
-        left, right = sorted(markers, key=lambda m: m.x)
-        left.anchor, right.anchor = "end", "start"
+def _anchor(x: float, label: str) -> str:
+    """The text-anchor that keeps a label centred on `x` inside the figure, else leaning
+    inwards."""
+    half = len(label) * MARKER_CHAR_WIDTH / 2
+    return "end" if x + half > WIDTH else "start" if x - half < 0 else "middle"
