@@ -490,7 +490,50 @@ def test_history_draws_each_competency_over_time(personas, framework):
     assert [label for _y, label in mlops.ticks] == ["1", "2", "3", "4", "5"]
 
 
-def test_the_radar_shows_the_scale_and_keeps_its_labels_inside(personas, framework):
+def _label_boxes(radar, em: float = 12.5, char_width: float = 0.6) -> list[tuple]:
+    """Each axis name's box (left, top, right, bottom) in the radar's units, from its
+    longest line at about 0.6 em a character (DejaVu Sans, the browser tests' font)."""
+    boxes = []
+    for label in radar.labels:
+        width = max(len(line) for line in label.lines) * em * char_width
+        left = {"start": label.x, "end": label.x - width, "middle": label.x - width / 2}
+        bottom = label.y + (len(label.lines) - 1) * radar.line_height + em * 0.25
+        boxes.append((left[label.anchor], label.y - em * 0.8, left[label.anchor] + width, bottom))
+    return boxes
+
+
+@pytest.mark.parametrize("count", [3, 5, 8, 12, 16])
+def test_the_radar_names_stay_inside_and_apart(count):
+    names = [
+        "Culture du machine learning",
+        "Réglementation et gouvernance de l\u2019IA",
+        "Conception centrée sur l\u2019humain",
+        "MLOps et industrialisation",
+        "Gestion des parties prenantes",
+        "Collaboration humain\u2013IA",
+        "Pilotage par les métriques",
+        "Metrics-driven steering",
+        "Leading ML projects",
+        "Managing uncertainty",
+        "Product ownership agile",
+        "Ethics, regulation and the responsible governance of AI systems",
+        "IA responsable et éthique",
+        "Évaluation de modèles",
+        "Culture de l\u2019IA générative",
+        "Cadrage de la valeur IA",
+    ][:count]
+    radar = charts.radar_chart(axes=names, series=[])
+    boxes = _label_boxes(radar)
+    for left, top, right, bottom in boxes:
+        assert left >= 0 and top >= 0 and right <= radar.width and bottom <= radar.height
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            apart = a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]
+            assert apart, (names[boxes.index(a)], names[boxes.index(b)])
+    assert [r.text for r in radar.ring_labels] == ["1", "2", "3", "4", "5"]
+
+
+def test_the_radar_wraps_long_names_and_labels_its_rings(personas, framework):
     long = make_competency(
         "long",
         domain=CompetencyDomain.objects.get(code="product"),
@@ -500,17 +543,10 @@ def test_the_radar_shows_the_scale_and_keeps_its_labels_inside(personas, framewo
     make_snapshot(personas.learner, {"mlops": 2, long.code: 3}, track=framework["track"])
     response = personas.client_for("learner").get(reverse("assessments:history"))
     radar = response.context["overview"].radar
-    assert [r.text for r in radar.ring_labels] == ["1", "2", "3", "4", "5"]
-    assert 'class="radar-ring-label"' in response.text
-    for label in radar.labels:
-        assert len(label.lines) <= charts.LABEL_LINES
-        widest = max(len(line) for line in label.lines) * 12 * 0.6  # 12-unit type
-        left = {"start": label.x, "end": label.x - widest, "middle": label.x - widest / 2}
-        assert left[label.anchor] >= 0 and left[label.anchor] + widest <= radar.width, label
-        bottom = label.y + (len(label.lines) - 1) * radar.line_height
-        assert label.y >= 12 and bottom <= radar.height, label
-    assert any(len(label.lines) > 1 for label in radar.labels)  # the long name wraps
-    assert "<tspan" in response.text
+    assert 'class="radar-ring-label"' in response.text and "<tspan" in response.text
+    wrapped = next(label for label in radar.labels if label.title == long.name_en)
+    assert len(wrapped.lines) == 2 and wrapped.lines[-1].endswith(" …")
+    assert f"<title>{long.name_en}</title>" in response.text  # the whole name, on hover
 
 
 # --- From gaps to courses ----------------------------------------------------------------

@@ -16,13 +16,18 @@ MAX_LEVEL = 5
 LEVELS = range(1, MAX_LEVEL + 1)
 
 # The radar's box: the plot, then room around it for the axis names (wrapped, at most
-# LABEL_LINES lines of LABEL_CHARS characters, in 12-unit type: see assessments.css).
+# LABEL_LINES lines of LABEL_CHARS characters, in type of 12 to 12.5 units: see
+# assessments.css; tests/test_assessments.py checks that the names stay inside and apart).
 RADAR_RADIUS = 130
-RADAR_PAD_X = 128
+RADAR_PAD_X = 148
 RADAR_PAD_Y = 62
 LABEL_GAP = 12
-LABEL_CHARS = 17
-LABEL_LINES = 3
+LABEL_CHARS = 18
+LABEL_LINES = 2
+# A name straight above or below the centre is centred on its axis: narrower, so that it
+# clears its neighbours' names (which start or end near it), and on up to three lines.
+LABEL_CHARS_CENTRED = 12
+LABEL_LINES_CENTRED = 3
 LINE_HEIGHT = 14
 
 
@@ -89,19 +94,34 @@ def _points(cx, cy, radius_of_axis, count) -> str:
 def wrap_label(text: str, width: int = LABEL_CHARS, lines: int = LABEL_LINES) -> list[str]:
     """An axis name on at most `lines` lines of about `width` characters (the last one
     ends with "…" when the name is longer)."""
-    return textwrap.wrap(text, width=width, max_lines=lines, placeholder=" …") or [""]
+    wrapped = textwrap.wrap(
+        text,
+        width=width,
+        max_lines=lines,
+        placeholder=" …",
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+    return wrapped or [""]
 
 
 def _axis_label(text: str, cx: float, cy: float, index: int, count: int) -> RadarLabel:
+    """An axis name beyond the end of its spoke: left of it on the left, right of it on
+    the right. A name near the top grows upwards, one near the bottom downwards, the
+    others are centred on their spoke's height (so neighbours stack without touching)."""
     x, y = _point(cx, cy, RADAR_RADIUS + LABEL_GAP, index, count)
-    lines = wrap_label(text)
     anchor = "start" if x > cx + 1 else "end" if x < cx - 1 else "middle"
+    if anchor == "middle":
+        lines = wrap_label(text, LABEL_CHARS_CENTRED, LABEL_LINES_CENTRED)
+    else:
+        lines = wrap_label(text)
     block = (len(lines) - 1) * LINE_HEIGHT
-    if y < cy - 1:  # above the centre: the block ends just above the spoke's end
-        first = y - block - (0 if anchor != "middle" else 4)
-    elif y > cy + 1:  # below: it starts just under it
-        first = y + (12 if anchor == "middle" else 8)
-    else:  # level with the centre: centred on it
+    near_vertical = abs(x - cx) < RADAR_RADIUS * 0.5
+    if near_vertical and y < cy:  # the block ends just above the spoke's end
+        first = y - block - 4
+    elif near_vertical and y > cy:  # it starts just under it
+        first = y + 12
+    else:  # centred on it
         first = y - block / 2 + 4
     return RadarLabel(lines=lines, x=x, y=round(first, 1), anchor=anchor, title=text)
 
