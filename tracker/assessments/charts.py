@@ -12,6 +12,8 @@ import math
 import textwrap
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 MAX_LEVEL = 5
 LEVELS = range(1, MAX_LEVEL + 1)
 
@@ -167,7 +169,7 @@ SPARK_BOTTOM = 22  # room for the first and last dates
 class SparkPoint:
     x: float
     y: float
-    label: str  # "12/03/2026: 3"
+    label: str  # "12 Mar 2026: level 3"
 
 
 @dataclass(frozen=True)
@@ -208,7 +210,9 @@ def level_line(*, levels: list[int | None], dates: list[str], target: int | None
             continue
         x = round(SPARK_LEFT + (i * step if len(levels) > 1 else span / 2), 1)
         y = _spark_y(level)
-        points.append(SparkPoint(x, y, f"{date}: {level}"))
+        points.append(
+            SparkPoint(x, y, _("%(date)s: level %(level)s") % {"date": date, "level": level})
+        )
         run.append(f"{x},{y}")
     if len(run) > 1:
         segments.append(" ".join(run))

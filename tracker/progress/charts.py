@@ -162,7 +162,8 @@ def weekly_chart(*, overview: Overview, weeks: int = WEEKS_SHOWN) -> Chart:
                 y=y,
                 width=round(slot * 0.7, 1),
                 height=round(HEIGHT - BOTTOM - y, 1),
-                label=f"{_label(week)}: {format_hours(value)} h",
+                label=_("%(week)s: %(hours)s h")
+                % {"week": _label(week), "hours": format_hours(value)},
             )
         )
         # The current week and every third before it carry their date under the bar.
