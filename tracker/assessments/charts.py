@@ -227,7 +227,7 @@ def level_line(*, levels: list[int | None], dates: list[str], target: int | None
         target_y=_spark_y(target) if target else None,
         first_date=dates[0] if dates else "",
         last_date=dates[-1] if dates else "",
-        bottom=SPARK_HEIGHT - 4,
+        bottom=SPARK_HEIGHT - 10,  # the dates' middle line (axis labels are centred on y)
     )
 
 

@@ -283,6 +283,9 @@ def entry_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def _timer_response(request: HttpRequest, **kwargs) -> HttpResponse:
     panel, page_course = _panel(request)
     context = timer_context(request, panel=panel, page_course=page_course, **kwargs)
+    # On its own page (under the page's h1) the timer's heading is an h2, also after a swap.
+    shown_on = request.htmx.current_url_abs_path if request.htmx else request.path
+    context["timer_on_its_page"] = (shown_on or "").split("?")[0] == reverse("progress:timer")
     if page_course is None and context["timer"] is None:  # the start form's courses
         context["form"] = _quicklog_form(
             request,
