@@ -53,11 +53,6 @@ FLOOR = {unit: level for level, units in enumerate(LAYERS) for unit in units}
 # says when one is gone).
 KNOWN_WRONG_WAY: frozenset[tuple[str, str]] = frozenset(
     {
-        # Issue 15 ("calendar events of other apps reach the feed through the same
-        # explicit composition, not a registry"): teams registers its due dates with the
-        # feed when the app is ready, and builds exports' event type.
-        ("tracker.teams.apps", "tracker.exports.calendar"),
-        ("tracker.teams.calendar", "tracker.exports.calendar"),
         # No issue removes these yet (ARCHITECTURE.md, "Wrong-way arrows of today"):
         # progress' verdicts read the due dates of teams' assignments (a lazy import).
         ("tracker.progress.verdicts", "tracker.teams.models"),
