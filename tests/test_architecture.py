@@ -254,6 +254,19 @@ def test_known_wrong_way_arrows_still_exist():
         ),
         # An app reaching the project's urls.
         ("tracker/teams/planted.py", "import tracker.urls\n", "tracker.urls"),
+        # Arrows issue 15 removed stay removed: seeding from progress, and teams handing
+        # the calendar feed its events (the feed calls its sources by name).
+        (
+            "tracker/progress/management/commands/seed_demo.py",
+            "from tracker.teams.services import seed_assignments\n",
+            "tracker.teams.services",
+        ),
+        (
+            "tracker/teams/calendar.py",
+            "from tracker.exports.calendar import CalendarEvent\n",
+            "tracker.exports.calendar",
+        ),
+        ("tracker/teams/apps.py", "def ready():\n    from tracker.exports import calendar\n", None),
     ],
 )
 def test_the_check_fails_on_a_planted_wrong_way_import(path, source, target):
