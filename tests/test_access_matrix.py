@@ -404,6 +404,13 @@ CASES: list[Case] = [
         missing="team_id",
     ),
     Case(
+        "teams:history_export",
+        "GET",
+        row(302, 404, 404, 200, 404, 200),
+        kwargs={"team_id": "team"},
+        missing="team_id",
+    ),
+    Case(
         "teams:assign",
         "GET",
         row(302, 404, 404, 200, 404, 200),
