@@ -382,6 +382,7 @@ CASES: list[Case] = [
     Case("exports:calendar", "GET", PUBLIC, kwargs={"token": "feed"}, missing="token"),
     # --- teams ---
     Case("teams:roster", "GET", row(302, 404, 404, 404, 404, 200)),
+    Case("teams:roster_template", "GET", row(302, 404, 404, 404, 404, 200)),
     Case(
         "teams:detail",
         "GET",

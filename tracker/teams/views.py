@@ -467,3 +467,16 @@ def roster_import(request: HttpRequest) -> HttpResponse:
     context = {"form": form, "report": report, "text": form.roster_text() if report else ""}
     status = 422 if (form.errors or (report and report.errors)) else 200
     return render(request, "teams/roster.html", context, status=status)
+
+
+@require_GET
+@login_required
+def roster_template(request: HttpRequest) -> HttpResponse:
+    """The roster's template: the header and three example lines, one a manager only."""
+    if not request.user.is_admin:
+        raise Http404
+    response = HttpResponse(
+        "\ufeff" + roster.ROSTER_TEMPLATE, content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="roster-template.csv"'
+    return response
