@@ -188,3 +188,12 @@ def test_the_history_page_costs_the_same_queries_for_5_and_40_rows(
         counts.append(len(queries))
     assert counts[0] == counts[1]
     assert counts[1] <= 12
+
+
+def test_the_event_count_is_french_for_every_plural_form():
+    from django.utils import translation
+
+    with translation.override("fr"):
+        for n in (0, 1, 2, 21, 1_000_000):
+            text = translation.ngettext("%(counter)s event", "%(counter)s events", n)
+            assert "événement" in text, n
