@@ -130,7 +130,7 @@ def test_the_team_page_shows_the_trends_charts_with_their_tables(personas):
         .content.decode()
     )
     section = html.split('id="trends-title"')[1]
-    assert "Team hours per week" in section and "Statuses per week" in section
+    assert "Team hours per week" in section and "Team standing per week" in section
     assert 'class="segment segment-' in section
-    assert "Statuses per week as a table" in section
+    assert "Team standing per week as a table" in section
     assert "style=" not in section
