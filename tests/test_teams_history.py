@@ -197,3 +197,19 @@ def test_the_event_count_is_french_for_every_plural_form():
         for n in (0, 1, 2, 21, 1_000_000):
             text = translation.ngettext("%(counter)s event", "%(counter)s events", n)
             assert "événement" in text, n
+
+
+def test_a_learner_who_left_can_still_be_chosen(personas):
+    course = make_course("GONE1", title="Gone course")
+    assign_course(personas, course)
+    second = make_user("second@example.test", name="Sam Second")
+    Membership.objects.create(team=personas.team, user=second)
+    assign_course(personas, make_course("STAY1", title="Stay course"), learners=[second])
+    services.membership_leave(team=personas.team, user=personas.learner)
+    response = personas.client_for("manager").get(
+        reverse("teams:history", args=[personas.team.pk]), {"learner": personas.learner.pk}
+    )
+    assert response.context["filters"].is_valid()
+    html = response.content.decode()
+    assert "Léa Learner left the team." in html and "Gone course" in html
+    assert "Stay course" not in html

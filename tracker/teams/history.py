@@ -15,6 +15,7 @@ import io
 from collections.abc import Iterable
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -50,7 +51,18 @@ class HistoryFilterForm(forms.Form):
 
     def __init__(self, *args, team: Team, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["learner"].queryset = team.members.order_by("name", "email")
+        # The members, and those who left or were taken out (their past stays readable).
+        self.fields["learner"].queryset = (
+            User.objects.filter(
+                Q(memberships__team=team)
+                | Q(
+                    audit_events__team=team,
+                    audit_events__action__in=[AuditEvent.Action.LEFT, AuditEvent.Action.REMOVED],
+                )
+            )
+            .distinct()
+            .order_by("name", "email")
+        )
 
     def clean(self):
         data = super().clean()
