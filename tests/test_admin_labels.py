@@ -66,3 +66,17 @@ def test_the_reminders_are_named_in_french(french_admin):
     page = text_of(french_admin.get(reverse("admin:reminders_reminder_changelist")))
     for french in ("Type", "Personne", "Objet", "Période", "État", "Tentatives", "Envoyé"):
         assert french in page, french
+
+
+def test_records_name_their_time_in_the_readers_zone_not_utc(settings):
+    import datetime
+
+    from tracker.accounts.models import AuditEvent
+
+    settings.TIME_ZONE = "Europe/Paris"
+    noon_utc = datetime.datetime(2026, 1, 15, 12, 0, tzinfo=datetime.UTC)
+    event = AuditEvent(action=AuditEvent.Action.LEFT, created=noon_utc)
+    assert str(event).startswith("2026-01-15 13:00")
+    from courses.models import ImportRun
+
+    assert str(ImportRun(source="command", started=noon_utc)).endswith("13:00")

@@ -110,7 +110,8 @@ class AssignmentLog(models.Model):
         verbose_name_plural = _("assignment changes")
 
     def __str__(self) -> str:
-        return f"{self.created:%Y-%m-%d %H:%M} {self.actor}: {self.action} {self.target}"
+        when = timezone.localtime(self.created)  # the reader's zone, like the admin's fields
+        return f"{when:%Y-%m-%d %H:%M} {self.actor}: {self.action} {self.target}"
 
     # The names `changes` records (services._snapshot), as people read them.
     CHANGE_LABELS = {
