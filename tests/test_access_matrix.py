@@ -398,6 +398,7 @@ CASES: list[Case] = [
     Case("exports:calendar", "GET", PUBLIC, kwargs={"token": "feed"}, missing="token"),
     # --- teams ---
     Case("teams:roster", "GET", row(302, 404, 404, 404, 404, 200)),
+    Case("teams:roster_template", "GET", row(302, 404, 404, 404, 404, 200)),
     Case(
         "teams:detail",
         "GET",
@@ -414,6 +415,13 @@ CASES: list[Case] = [
     ),
     Case(
         "teams:history",
+        "GET",
+        row(302, 404, 404, 200, 404, 200),
+        kwargs={"team_id": "team"},
+        missing="team_id",
+    ),
+    Case(
+        "teams:history_export",
         "GET",
         row(302, 404, 404, 200, 404, 200),
         kwargs={"team_id": "team"},

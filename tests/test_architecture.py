@@ -67,6 +67,7 @@ KNOWN_WRONG_WAY: frozenset[tuple[str, str]] = frozenset(
         # The team CSV and its view use the exports' CSV dialects.
         ("tracker.teams.exports", "tracker.exports.formats"),
         ("tracker.teams.views", "tracker.exports.formats"),
+        ("tracker.teams.history", "tracker.exports.formats"),  # the history CSV, the same way
     }
 )
 
