@@ -1,8 +1,8 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
 
 
 class PagesConfig(AppConfig):
+    """The learner's pages composed of several apps' data (no models)."""
+
     name = "tracker.pages"
     label = "pages"
-    verbose_name = _("Learner pages")
