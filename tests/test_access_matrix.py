@@ -219,6 +219,22 @@ CASES: list[Case] = [
     # --- progress ---
     Case("progress:entries", "GET", LOGGED_IN),
     Case("progress:entry_create", "GET", LOGGED_IN),
+    # The quick logs of the dashboard and of a course page: each signed-in person logs
+    # their own time (then goes back to the page).
+    Case(
+        "progress:entry_create_dashboard",
+        "POST",
+        row(302, 302, 302, 302, 302, 302),
+        data={"course": "SOLO", "date": "2026-01-05", "duration": "30"},
+    ),
+    Case(
+        "progress:entry_create_course",
+        "POST",
+        row(302, 302, 302, 302, 302, 302),
+        kwargs={"code": "course"},
+        data={"course": "ai-po-P1-A", "date": "2026-01-05", "duration": "30"},
+        missing="code",
+    ),
     Case(
         "progress:entry_row",
         "GET",

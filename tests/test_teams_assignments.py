@@ -44,6 +44,10 @@ def assign(personas, members, **kwargs):
     )
 
 
+def progress_version(user):
+    return type(user).objects.values_list("progress_version", flat=True).get(pk=user.pk)
+
+
 def due_of(user, course):
     """The due date the progress model reads for the learner's plan of `course`."""
     row = next(r for r in learner_progress(user=user).rows if r.plan.course_id == course.pk)
@@ -304,6 +308,7 @@ def test_admin_edits_and_deletions_are_recorded_in_the_team_history(personas, tr
     [assignment] = assign(personas, [personas.learner], track=tr)
     admin = personas.client_for("admin")
     later = TODAY + datetime.timedelta(days=90)
+    stale = progress_version(personas.learner)
     response = admin.post(
         reverse("admin:teams_assignment_change", args=[assignment.pk]),
         {
@@ -321,8 +326,14 @@ def test_admin_edits_and_deletions_are_recorded_in_the_team_history(personas, tr
     assert log.actor == personas.admin
     assert log.changes["due_date"] == [assignment.due_date.isoformat(), later.isoformat()]
     assert due_of(personas.learner, a) == later
+    # The admin's save calls the teams service, which says the learner's cached figures
+    # are stale (no signal receiver does it behind the admin's back).
+    assert progress_version(personas.learner) > stale
+    stale = progress_version(personas.learner)
     admin.post(reverse("admin:teams_assignment_delete", args=[assignment.pk]), {"post": "yes"})
     assert not Assignment.objects.exists()
+    assert progress_version(personas.learner) > stale
+    assert due_of(personas.learner, a) is None
     assert AssignmentLog.objects.filter(action="removed", actor=personas.admin).exists()
 
 
