@@ -43,6 +43,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("tracker.exports", "tracker.reminders"),
     ("tracker.directory",),  # team membership decided by the company directory
     ("tracker.scim", "tracker.sso", "tracker.xapi"),  # the company integrations
+    ("tracker.pages",),  # the learner's pages composed of several apps' data
     ("tracker",),  # the project: settings, urls, the API's mount point, views, health
 )
 FLOOR = {unit: level for level, units in enumerate(LAYERS) for unit in units}

@@ -24,7 +24,7 @@ from tests.factories import (
     make_track,
     make_user,
 )
-from tracker.assessments import charts, services
+from tracker.assessments import charts, selectors, services
 from tracker.assessments.models import Assessment, ManagerRating, Rating
 from tracker.assessments.ranking import Gap, explain, rank_options
 from tracker.assessments.services import RatingInput
@@ -600,23 +600,30 @@ def test_ranking_names_tied_largest_gaps_and_breaks_ties_by_effort():
         assert three[0].reason == "Covers A and B, your largest gaps, and C."
 
 
-def _render_hook(template: str, user, context: dict) -> str:
-    """Render an extension-point template as the page including it would, in English."""
+def _render(template: str, user, context: dict) -> str:
+    """Render a panel's partial as its page does (tracker/pages reads the context), in
+    English."""
     request = RequestFactory().get("/")
     request.user = user
     with translation.override("en"):
         return render_to_string(template, context, request=request)
 
 
+def _compare_panel(user, phase) -> str:
+    ranking = selectors.phase_ranking(user=user, phase=phase)
+    return _render("assessments/_compare_panel.html", user, {"ranking": ranking})
+
+
+def _dashboard_panel(user) -> str:
+    summary = selectors.dashboard_summary(user=user)
+    return _render("assessments/_dashboard.html", user, {"summary": summary})
+
+
 def test_compare_panel_ranks_the_phase_options_by_the_learners_gaps(personas, framework):
     make_snapshot(
         personas.learner, {"mlops": 1, "ml": 2, "rai": 2, "privacy": 2}, track=framework["track"]
     )
-    html = _render_hook(
-        "courses/hooks/compare_panel.html",
-        personas.learner,
-        {"phase": framework["phase"], "track": framework["track"]},
-    )
+    html = _compare_panel(personas.learner, framework["phase"])
     rows = re.findall(r"<tr>(.*?)</tr>", html, re.S)[1:]
     assert ["P1-A" in rows[0], "P1-B" in rows[1] or "P1-C" in rows[1]] == [True, True]
     assert "Covers MLOps, your largest gap, and Responsible AI." in rows[0]
@@ -624,17 +631,15 @@ def test_compare_panel_ranks_the_phase_options_by_the_learners_gaps(personas, fr
 
 
 def test_compare_panel_invites_to_assess_when_there_is_no_snapshot(personas, framework):
-    html = _render_hook(
-        "courses/hooks/compare_panel.html", personas.learner, {"phase": framework["phase"]}
-    )
+    html = _compare_panel(personas.learner, framework["phase"])
     assert "Take a competency self-assessment" in html
 
 
-def test_dashboard_hook_stands_alone_with_gaps_and_best_options(personas, framework):
+def test_dashboard_panel_shows_gaps_and_best_options(personas, framework):
     make_snapshot(
         personas.learner, {"mlops": 1, "ml": 3, "rai": 3, "privacy": 2}, track=framework["track"]
     )
-    html = _render_hook("hooks/dashboard_assessments.html", personas.learner, {})
+    html = _dashboard_panel(personas.learner)
     assert "Your largest gaps:" in html and "MLOps (3 levels)" in html
     assert "Course P1-A" in html and "Covers MLOps, your largest gap." in html
     assert "/tracks/ai-po/phases/P1/compare/" in html
@@ -662,7 +667,7 @@ def test_the_dashboard_never_recommends_in_a_phase_already_settled(personas, fra
             user=user,
             data=CertificateInput(title="", course=best, issued_on=datetime.date(2026, 1, 5)),
         )
-    html = _render_hook("hooks/dashboard_assessments.html", user, {})
+    html = _dashboard_panel(user)
     assert "Your largest gaps:" in html
     assert "/tracks/ai-po/phases/P1/compare/" not in html
     assert "Course P1-A" not in html
@@ -908,9 +913,7 @@ def test_compare_panel_says_when_no_gap_is_open(personas, framework):
     make_snapshot(
         personas.learner, {"mlops": 5, "ml": 5, "rai": 5, "privacy": 5}, track=framework["track"]
     )
-    html = _render_hook(
-        "courses/hooks/compare_panel.html", personas.learner, {"phase": framework["phase"]}
-    )
+    html = _compare_panel(personas.learner, framework["phase"])
     assert "no open gap" in html and "Take a competency" not in html
 
 
@@ -947,10 +950,10 @@ def test_compare_panel_queries_do_not_grow_with_options(
     make_snapshot(personas.learner, {"mlops": 1, "ml": 1}, track=framework["track"])
     # latest snapshot, its ratings, targets, competency names, options, their competencies
     with django_assert_num_queries(6):
-        _render_hook("courses/hooks/compare_panel.html", personas.learner, framework)
+        _compare_panel(personas.learner, framework["phase"])
     for code in ["P1-D", "P1-E", "P1-F"]:
         course = make_course(code, phase=framework["phase"], track=framework["track"])
         course.competencies.add(framework["comps"]["rai"], framework["comps"]["ml"])
     with django_assert_num_queries(6):
-        html = _render_hook("courses/hooks/compare_panel.html", personas.learner, framework)
+        html = _compare_panel(personas.learner, framework["phase"])
     assert html.count("<tr>") == 7  # header and six options

@@ -4,10 +4,10 @@ from django.urls import include, path
 from . import views
 from .accounts import views as accounts_views
 from .api import api
-from .progress import views as progress_views
+from .pages import views as pages_views
 
 urlpatterns = [
-    path("", progress_views.dashboard, name="dashboard"),
+    path("", pages_views.dashboard, name="dashboard"),
     path("healthz", views.health, name="health"),
     path("favicon.ico", views.favicon),
     path("accounts/", include("tracker.accounts.urls")),
@@ -17,6 +17,10 @@ urlpatterns = [
     path("certificates/", include("tracker.certificates.urls")),
     path("", include("tracker.exports.urls")),
     path("", include("tracker.reminders.urls")),
+    # The learner's catalogue pages (tracker/pages) answer the catalogue's URLs first: they
+    # show courses' page with the learner's own data beside it. Only the track list stays
+    # courses' own view; `courses:...` names still reverse to these URLs.
+    path("", include("tracker.pages.urls")),
     path("", include("courses.urls")),
     path("", include("tracker.assessments.urls")),
     path("", include("tracker.teams.urls")),

@@ -346,6 +346,24 @@ def ranked_phase_options(*, user: User, phase: Phase) -> tuple[list[Gap], list[R
     return gaps, rank_options(gaps=gaps, options=options_with_codes(courses))
 
 
+def phase_ranking(*, user: User, phase: Phase) -> dict:
+    """The compare page's panel (assessments/_compare_panel.html): the phase's options
+    ranked by the learner's gaps, {"gaps", "ranked", "has_snapshot"}."""
+    gaps, ranked = ranked_phase_options(user=user, phase=phase)
+    has_snapshot = bool(gaps) or snapshots_exist(user=user)
+    return {"gaps": gaps, "ranked": ranked if gaps else [], "has_snapshot": has_snapshot}
+
+
+def dashboard_summary(*, user: User, track_code: str | None = None) -> dict:
+    """The dashboard's panel (assessments/_dashboard.html): the learner's largest gaps
+    against their track (track_for_learner) and the best option of each open phase."""
+    track = track_for_learner(user=user, track_code=track_code)
+    gaps, phases = ranked_track_options(user=user, track=track)
+    has_snapshot = bool(gaps) or snapshots_exist(user=user)
+    best = [(phase, ranked[0]) for phase, ranked in phases if ranked and ranked[0].score > 0]
+    return {"track": track, "gaps": gaps[:3], "best": best, "has_snapshot": has_snapshot}
+
+
 def ranked_track_options(
     *, user: User, track: Track | None
 ) -> tuple[list[Gap], list[tuple[Phase, list[RankedOption]]]]:

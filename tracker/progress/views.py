@@ -1,4 +1,5 @@
-"""Learner pages: the dashboard, time entries, plans, track joining and phase choices.
+"""Learner pages: time entries, plans, track joining and phase choices; the panels they
+answer htmx with (the dashboard's board, a course page's panel: progress/panels.py).
 
 Views stay short: they read with selectors, write with services, and render one template
 (or one of its partials when htmx asks). Every object is fetched for request.user, so
@@ -15,17 +16,13 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDi
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import retarget
 
 from courses.models import Course, Track
-from courses.selectors import catalogue_version
-from tracker.accounts.models import User
 
-from . import cache as progress_cache
-from . import charts, selectors, services, timers
+from . import selectors, services, timers
 from .durations import format_minutes
 from .forms import (
     EntryFilterForm,
@@ -36,7 +33,8 @@ from .forms import (
     TimerStopForm,
 )
 from .models import TimeEntry
-from .templatetags.progress_tags import course_panel_context, timer_context
+from .panels import course_panel_context, dashboard_context, timer_context
+from .panels import quicklog_form as _quicklog_form
 
 ENTRIES_PER_PAGE = 50
 
@@ -49,65 +47,6 @@ def _next_url(request: HttpRequest, default: str) -> str:
     ):
         return candidate
     return default
-
-
-def _quicklog_form(
-    request: HttpRequest,
-    *,
-    course: Course | None = None,
-    data=None,
-    plan_course_ids=(),
-    last_course: str | None = None,
-) -> TimeEntryForm:
-    initial = {"date": request.user.local_today()}
-    if course is not None or last_course:
-        initial["course"] = course.code if course is not None else last_course
-    return TimeEntryForm(data, initial=initial, course=course, plan_course_ids=plan_course_ids)
-
-
-# --- Dashboard ------------------------------------------------------------------------
-
-
-def dashboard_context(request: HttpRequest, *, form: TimeEntryForm | None = None) -> dict:
-    user, today = request.user, request.user.local_today()
-
-    def compute() -> dict:
-        overview = selectors.progress_overview(user=user, today=today)
-        return {
-            "overview": overview,
-            "weekly_chart": charts.weekly_chart(overview=overview),
-            "burnup_chart": charts.burnup_chart(overview=overview),
-            "recent": selectors.recent_entries(user=user),
-            "last_course": selectors.last_logged_course_code(user=user),
-        }
-
-    # The version is read again: this request may have just written (the quick-log).
-    version = User.objects.values_list("progress_version", flat=True).get(pk=user.pk)
-    key = progress_cache.key(
-        "dashboard", user.pk, version, today, catalogue_version(), get_language()
-    )
-    context = progress_cache.get_or_compute(key, user.pk, compute)
-    plan_course_ids = [row.plan.course_id for row in context["overview"].rows]
-    if form is None:
-        form = _quicklog_form(
-            request, plan_course_ids=plan_course_ids, last_course=context["last_course"]
-        )
-    else:
-        form.plan_course_ids = set(plan_course_ids)
-    # Outside the cache: the profile's weekly goal is not part of the progress version.
-    standing = selectors.standing(
-        overview=context["overview"], weekly_goal=user.weekly_hours_available
-    )
-    return (
-        context
-        | {"form": form, "today": today, "standing": standing}
-        | timer_context(request, panel="dashboard")
-    )
-
-
-@login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "progress/dashboard.html", dashboard_context(request))
 
 
 # --- The panels that hold a quick log and a timer: the dashboard's and a course page's ---
@@ -132,7 +71,7 @@ def _panel_response(
         return render(request, "progress/course_panel.html", context | extra)
     context = dashboard_context(request, form=form)
     # The summary above the board is swapped too (out of band): its week's hours moved.
-    return render(request, "progress/dashboard.html#board", context | extra | {"oob": True})
+    return render(request, "progress/_board.html", context | extra | {"oob": True})
 
 
 # --- Time entries ---------------------------------------------------------------------

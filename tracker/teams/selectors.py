@@ -14,7 +14,7 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -67,6 +67,12 @@ def assignments_for_learner(*, user: User) -> list[Assignment]:
         .defer(*(f"course__{name}" for name in COURSE_HEAVY_FIELDS))
         .order_by("due_date", "id")
     )
+
+
+def teams_led(*, user: User) -> list[Team]:
+    """The teams this person manages, with their member counts, for their dashboard:
+    managed teams only, even for admins (the dashboard is the person's own page)."""
+    return list(Team.objects.filter(managers=user).annotate(member_count=Count("memberships")))
 
 
 def assignments_done(*, assignments: list[Assignment]) -> set[int]:

@@ -32,6 +32,7 @@ from tracker.progress import selectors as progress_selectors
 
 from . import exports, history, roster, selectors, services
 from .forms import AssignmentForm, DueDateForm, MemberAddForm, RosterForm, TeamFilterForm
+from .trends import team_trends
 
 ROWS_PER_PAGE = 50
 LOGS_ON_DASHBOARD = 10  # the latest changes; the history page has them all
@@ -123,6 +124,7 @@ def _team_page(
         "more_logs": len(logs) > LOGS_ON_DASHBOARD,
         "member_form": member_form or MemberAddForm(),
         "invitations": selectors.invitations_waiting(team=team),
+        "trends": team_trends(team),
     }
     return render(request, "teams/team.html", context, status=status)
 

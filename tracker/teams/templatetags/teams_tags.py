@@ -1,32 +1,18 @@
-"""Tags for the dashboard hooks (the learner's assignments, the manager's teams) and the
-team page's heatmap."""
+"""Filters of the team page's heatmap (formatting only: no database query)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import template
-from django.db.models import Count
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
-from tracker.accounts.models import Team
-
-from .. import selectors
-from ..selectors import HeatCell
+if TYPE_CHECKING:  # a type only: a filter formats, it reads nothing
+    from ..selectors import HeatCell
 
 register = template.Library()
-
-
-@register.simple_tag(takes_context=True)
-def my_assignments(context) -> list:
-    return selectors.assignments_for_learner(user=context["request"].user)
-
-
-@register.simple_tag(takes_context=True)
-def my_teams(context) -> list[Team]:
-    # Managed teams only, even for admins: the dashboard is the person's own page.
-    user = context["request"].user
-    return list(Team.objects.filter(managers=user).annotate(member_count=Count("memberships")))
 
 
 @register.filter
@@ -75,15 +61,6 @@ def history_when(row) -> str:
     from ..history import when
 
     return when(row)
-
-
-@register.simple_tag
-def team_trends_of(team: Team):
-    """The team page's trends (three queries). A tag because the team view is another
-    change's; the view may pass `trends` itself (teams/_trends.html takes either)."""
-    from ..trends import team_trends
-
-    return team_trends(team)
 
 
 @register.filter
