@@ -17,7 +17,7 @@ from django.utils.http import urlencode
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from courses.models import Course, Track
+from courses.models import Course, Phase, Track
 
 from .. import selectors, timers
 from ..durations import format_hours, format_minutes
@@ -186,7 +186,9 @@ def progress_option_actions(context) -> dict:
         (context.get(n) for n in ("option", "course") if isinstance(context.get(n), Course)), None
     )
     user = _user(context)
-    if user is None or not isinstance(course, Course) or course.phase_id is None:
+    phase = context.get("phase")
+    phase = phase if isinstance(phase, Phase) else None
+    if user is None or not isinstance(course, Course) or (course.phase_id is None and not phase):
         return {"course": None}
     request = context["request"]
     if not hasattr(request, "_progress_chosen_ids"):
@@ -194,6 +196,7 @@ def progress_option_actions(context) -> dict:
     return {
         "request": request,
         "course": course,
+        "phase": phase,
         "chosen": course.pk in request._progress_chosen_ids,
         "csrf_token": context.get("csrf_token"),
     }
