@@ -111,3 +111,17 @@ def test_the_bundled_catalogue_has_a_second_track_reusing_courses():
         assert phase.name_en and phase.name_fr
         homes = set(phase.options.values_list("phase__track__code", flat=True))
         assert homes == {"ai-product-owner"}, phase.code  # every option is reused
+
+
+def test_the_catalogue_filter_finds_a_reused_course_under_either_track(catalogue):
+    from courses.selectors import CourseFilters, course_list
+
+    import_catalogue([catalogue])
+
+    def codes(**filters):
+        return sorted(c.code for c in course_list(filters=CourseFilters(**filters)))
+
+    assert codes(track="essentials") == ["P1-A", "P4-A"]
+    assert codes(track="essentials", phase="P1") == ["P1-A", "P4-A"]
+    assert codes(track="ai-po", phase="P4") == ["P4-A"]
+    assert codes(track="ai-po") == ["P1-A", "P4-A"]
