@@ -241,8 +241,10 @@ def track_state(*, user: User, track: Track) -> dict:
     return {"enrolled": enrolled, "choices": choices}
 
 
-def chosen_course_ids(*, user: User) -> set[int]:
-    return set(PhaseChoice.objects.filter(user=user).values_list("course_id", flat=True))
+def chosen_options(*, user: User) -> set[tuple[int, int]]:
+    """The learner's (phase id, course id) choices: a course two tracks share is chosen
+    in the phase where the learner chose it, not in the other."""
+    return set(PhaseChoice.objects.filter(user=user).values_list("phase_id", "course_id"))
 
 
 # --- Quick log and entries list ----------------------------------------------------------

@@ -192,12 +192,15 @@ def progress_option_actions(context) -> dict:
         return {"course": None}
     request = context["request"]
     if not hasattr(request, "_progress_chosen_ids"):
-        request._progress_chosen_ids = selectors.chosen_course_ids(user=user)
+        request._progress_chosen_ids = selectors.chosen_options(user=user)
+    chosen = request._progress_chosen_ids
     return {
         "request": request,
         "course": course,
         "phase": phase,
-        "chosen": course.pk in request._progress_chosen_ids,
+        "chosen": (phase.pk, course.pk) in chosen
+        if phase
+        else any(course_id == course.pk for _phase_id, course_id in chosen),
         "csrf_token": context.get("csrf_token"),
     }
 
