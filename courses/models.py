@@ -11,6 +11,8 @@ import uuid
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -267,13 +269,17 @@ class ImportRun(models.Model):
         UPLOAD = "upload", _("browser upload")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("by"),
     )
-    source = models.CharField(max_length=16, choices=Source.choices)
-    started = models.DateTimeField(auto_now_add=True)
-    finished = models.DateTimeField(null=True, blank=True)
-    dry_run = models.BooleanField(default=False)
-    ok = models.BooleanField(default=False)
+    source = models.CharField(_("from"), max_length=16, choices=Source.choices)
+    started = models.DateTimeField(_("started"), auto_now_add=True)
+    finished = models.DateTimeField(_("finished"), null=True, blank=True)
+    dry_run = models.BooleanField(_("preview only"), default=False)
+    ok = models.BooleanField(_("succeeded"), default=False)
     # The same shape as `import_catalogue --format json`.
     report = models.JSONField(default=dict)
 
@@ -283,7 +289,11 @@ class ImportRun(models.Model):
         verbose_name_plural = _("import runs")
 
     def __str__(self) -> str:
-        return f"{self.get_source_display()} {self.started:%Y-%m-%d %H:%M}"
+        # In the reader's time zone, like every other date the admin shows.
+        if self.started is None:
+            return str(self.get_source_display())
+        when = date_format(timezone.localtime(self.started), "SHORT_DATETIME_FORMAT")
+        return f"{self.get_source_display()} · {when}"
 
 
 class StagedUpload(models.Model):

@@ -219,6 +219,22 @@ CASES: list[Case] = [
     # --- progress ---
     Case("progress:entries", "GET", LOGGED_IN),
     Case("progress:entry_create", "GET", LOGGED_IN),
+    # The quick logs of the dashboard and of a course page: each signed-in person logs
+    # their own time (then goes back to the page).
+    Case(
+        "progress:entry_create_dashboard",
+        "POST",
+        row(302, 302, 302, 302, 302, 302),
+        data={"course": "SOLO", "date": "2026-01-05", "duration": "30"},
+    ),
+    Case(
+        "progress:entry_create_course",
+        "POST",
+        row(302, 302, 302, 302, 302, 302),
+        kwargs={"code": "course"},
+        data={"course": "ai-po-P1-A", "date": "2026-01-05", "duration": "30"},
+        missing="code",
+    ),
     Case(
         "progress:entry_row",
         "GET",
@@ -403,6 +419,7 @@ CASES: list[Case] = [
     Case("exports:calendar", "GET", PUBLIC, kwargs={"token": "feed"}, missing="token"),
     # --- teams ---
     Case("teams:roster", "GET", row(302, 404, 404, 404, 404, 200)),
+    Case("teams:roster_template", "GET", row(302, 404, 404, 404, 404, 200)),
     Case(
         "teams:detail",
         "GET",
@@ -419,6 +436,13 @@ CASES: list[Case] = [
     ),
     Case(
         "teams:history",
+        "GET",
+        row(302, 404, 404, 200, 404, 200),
+        kwargs={"team_id": "team"},
+        missing="team_id",
+    ),
+    Case(
+        "teams:history_export",
         "GET",
         row(302, 404, 404, 200, 404, 200),
         kwargs={"team_id": "team"},

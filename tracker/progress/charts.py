@@ -70,7 +70,13 @@ def weekly_chart(*, overview: Overview, weeks: int = WEEKS_SHOWN) -> Chart:
     this_week = monday(overview.today)
     starts = [this_week - datetime.timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
     minutes = dict(overview.weekly)
-    hours = [minutes.get(week, 0) / 60 for week in starts]
+    return week_bars(starts=starts, hours=[minutes.get(week, 0) / 60 for week in starts])
+
+
+def week_bars(*, starts: list[datetime.date], hours: list[float]) -> Chart:
+    """One bar per week (the Mondays `starts`) of `hours`, with the rows of its table: the
+    learner's hours per week, and a team's (teams/trends.py)."""
+    weeks = len(starts)
     top, ticks = _scale(max(hours))
     chart = Chart(max_hours=top)
     chart.ticks = [(_y(t, top), format_hours(t)) for t in ticks]

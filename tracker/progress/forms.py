@@ -77,6 +77,17 @@ class TimeEntryForm(forms.Form):
         form.fields["module"].queryset = Module.objects.filter(course_id=entry.course_id)
         return form
 
+    def entry_values(self) -> dict:
+        """The cleaned values as the time-entry services' arguments (a duration in minutes)."""
+        data = self.cleaned_data
+        return {
+            "course": data["course"],
+            "date": data["date"],
+            "minutes": data["duration"],
+            "module": data["module"],
+            "note": data["note"],
+        }
+
     @cached_property
     def course_groups(self) -> list[tuple[str, list[Course]]]:
         """The courses offered, the learner's plan first (one query, read once)."""

@@ -245,4 +245,5 @@ class StudyTimer(models.Model):
         verbose_name_plural = _("study timers")
 
     def __str__(self) -> str:
-        return f"{self.user} · {self.course_id} · {self.started_at:%Y-%m-%d %H:%M}"
+        when = timezone.localtime(self.started_at)  # the reader's zone, like the admin's fields
+        return f"{self.user} · {self.course_id} · {when:%Y-%m-%d %H:%M}"

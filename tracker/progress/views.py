@@ -35,6 +35,7 @@ from .forms import (
     TimerStartForm,
     TimerStopForm,
 )
+from .models import TimeEntry
 from .templatetags.progress_tags import course_panel_context, timer_context
 
 ENTRIES_PER_PAGE = 50
@@ -137,10 +138,41 @@ def _panel_response(
 # --- Time entries ---------------------------------------------------------------------
 
 
+def _quicklog_save(
+    request: HttpRequest, *, course: Course | None = None
+) -> tuple[TimeEntryForm | None, TimeEntry | None, str | None]:
+    """Validate a quick log's POST and write the entry. Returns the form (None once the
+    entry is written: the next one gets a fresh form), the entry, and its duplicate
+    warning."""
+    form = _quicklog_form(request, course=course, data=request.POST)
+    if not form.is_valid():
+        return form, None, None
+    try:
+        entry = services.time_entry_create(user=request.user, **form.entry_values())
+    except ValidationError as error:
+        form.add_service_error(error)
+        return form, None, None
+    return None, entry, selectors.duplicate_warning(entry=entry)
+
+
+def _quicklog_done(request: HttpRequest, *, warning: str | None, default: str) -> HttpResponse:
+    """Without JavaScript: say so and go back (a safe `next`, else `default`)."""
+    messages.success(request, _("Time logged."))
+    if warning:
+        messages.warning(request, warning)
+    return redirect(_next_url(request, default))
+
+
+def _quicklog_refused(request: HttpRequest, form: TimeEntryForm) -> HttpResponse:
+    """Without JavaScript: the log page again, with the errors at their fields."""
+    form.plan_course_ids = selectors.plan_course_ids(user=request.user)
+    return render(request, "progress/entry_form.html", {"form": form}, status=422)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def entry_create(request: HttpRequest) -> HttpResponse:
-    """The quick-log form: from the dashboard, a course page, or its own page."""
+    """The log page's own form (linked from the entries list; no htmx)."""
     if request.method == "GET":
         form = _quicklog_form(
             request,
@@ -148,36 +180,38 @@ def entry_create(request: HttpRequest) -> HttpResponse:
             last_course=selectors.last_logged_course_code(user=request.user),
         )
         return render(request, "progress/entry_form.html", {"form": form})
+    form, entry, warning = _quicklog_save(request)
+    if entry is None:
+        return _quicklog_refused(request, form)
+    return _quicklog_done(request, warning=warning, default=reverse("dashboard"))
 
-    _name, page_course = _panel(request)
-    form = _quicklog_form(request, course=page_course, data=request.POST)
-    entry = None
-    if form.is_valid():
-        try:
-            entry = services.time_entry_create(
-                user=request.user,
-                course=form.cleaned_data["course"],
-                date=form.cleaned_data["date"],
-                minutes=form.cleaned_data["duration"],
-                module=form.cleaned_data["module"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as error:
-            form.add_service_error(error)
-    warning = selectors.duplicate_warning(entry=entry) if entry is not None else None
-    if entry is not None:
-        form = None  # a fresh form for the next entry
-        if not request.htmx:
-            messages.success(request, _("Time logged."))
-            if warning:
-                messages.warning(request, warning)
-            return redirect(_next_url(request, reverse("dashboard")))
+
+@login_required
+@require_POST
+def entry_create_dashboard(request: HttpRequest) -> HttpResponse:
+    """The dashboard's quick log: htmx swaps the board (and the summary above it)."""
+    form, entry, warning = _quicklog_save(request)
+    if request.htmx:
+        return _panel_response(request, page_course=None, form=form, logged=entry, warning=warning)
+    if entry is None:
+        return _quicklog_refused(request, form)
+    return _quicklog_done(request, warning=warning, default=reverse("dashboard"))
+
+
+@login_required
+@require_POST
+def entry_create_course(request: HttpRequest, code: str) -> HttpResponse:
+    """A course page's quick log (the page's course, its modules): htmx swaps the panel."""
+    course = get_object_or_404(Course, code=code)
+    form, entry, warning = _quicklog_save(request, course=course)
     if request.htmx:
         return _panel_response(
-            request, page_course=page_course, form=form, logged=entry, warning=warning
+            request, page_course=course, form=form, logged=entry, warning=warning
         )
-    form.plan_course_ids = selectors.plan_course_ids(user=request.user)
-    return render(request, "progress/entry_form.html", {"form": form}, status=422)
+    if entry is None:
+        return _quicklog_refused(request, form)
+    default = reverse("courses:course", args=[course.code])
+    return _quicklog_done(request, warning=warning, default=default)
 
 
 def _entries_context(request: HttpRequest, query) -> dict:
@@ -231,14 +265,7 @@ def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = TimeEntryForm.for_entry(entry, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.time_entry_update(
-                entry=entry,
-                course=form.cleaned_data["course"],
-                date=form.cleaned_data["date"],
-                minutes=form.cleaned_data["duration"],
-                module=form.cleaned_data["module"],
-                note=form.cleaned_data["note"],
-            )
+            services.time_entry_update(entry=entry, **form.entry_values())
         except ValidationError as error:
             form.add_service_error(error)
         else:

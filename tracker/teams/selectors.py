@@ -14,7 +14,7 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -95,11 +95,25 @@ class TeamHistory(Sequence):
     as one newest-first sequence a Paginator can page: its count is two COUNTs, a page
     reads at most `stop` rows of each table and merges them."""
 
-    def __init__(self, team: Team) -> None:
-        self.sources = [
-            AssignmentLog.objects.filter(team=team).select_related("actor", "assignee"),
-            audit.events_of_team(team=team),
-        ]
+    def __init__(
+        self,
+        team: Team,
+        *,
+        learner: User | None = None,
+        since: datetime.datetime | None = None,
+        until: datetime.datetime | None = None,
+    ) -> None:
+        logs = AssignmentLog.objects.filter(team=team).select_related("actor", "assignee")
+        events = audit.events_of_team(team=team)
+        if learner is not None:
+            logs = logs.filter(assignee=learner)
+            # Their invitation too (the address the manager typed, before they answered).
+            events = events.filter(Q(user=learner) | Q(email__iexact=learner.email))
+        if since is not None:
+            logs, events = logs.filter(created__gte=since), events.filter(created__gte=since)
+        if until is not None:
+            logs, events = logs.filter(created__lt=until), events.filter(created__lt=until)
+        self.sources = [logs, events]
 
     def count(self) -> int:  # what Paginator asks
         return sum(source.count() for source in self.sources)
@@ -119,8 +133,15 @@ class TeamHistory(Sequence):
         return list(itertools.islice(merged, start, stop))
 
 
-def team_logs_all(*, team: Team) -> TeamHistory:
-    return TeamHistory(team)
+def team_logs_all(
+    *,
+    team: Team,
+    learner: User | None = None,
+    since: datetime.datetime | None = None,
+    until: datetime.datetime | None = None,
+) -> TeamHistory:
+    """The history, for one learner and a period [since, until) when given."""
+    return TeamHistory(team, learner=learner, since=since, until=until)
 
 
 def team_logs(*, team: Team, limit: int = 50) -> list:

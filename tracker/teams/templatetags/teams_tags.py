@@ -60,3 +60,34 @@ def heat_cells(cells: list[HeatCell]) -> SafeString:
             f'<span class="visually-hidden">{spoken}</span></td>'
         )
     return mark_safe("".join(parts))  # every part escaped above
+
+
+@register.filter
+def history_sentence(row) -> str:
+    """A history row (assignment change or membership event) as a sentence."""
+    from ..history import sentence
+
+    return sentence(row)
+
+
+@register.filter
+def history_when(row) -> str:
+    from ..history import when
+
+    return when(row)
+
+
+@register.simple_tag
+def team_trends_of(team: Team):
+    """The team page's trends (three queries). A tag because the team view is another
+    change's; the view may pass `trends` itself (teams/_trends.html takes either)."""
+    from ..trends import team_trends
+
+    return team_trends(team)
+
+
+@register.filter
+def trend_status(status: str) -> str:
+    from ..trends import trend_status_label
+
+    return trend_status_label(status)

@@ -17,7 +17,7 @@ def fill_from_home_phases(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("courses", "0003_course_search_text")]
+    dependencies = [("courses", "0004_import_run_labels")]
 
     operations = [
         migrations.AlterField(

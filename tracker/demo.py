@@ -1,22 +1,22 @@
-"""`manage.py seed_demo [--learners N] [--days D] [--password P]`: a demo organisation.
+"""The demo organisation (`manage.py seed_demo`, tracker/management/commands/seed_demo.py).
 
-Idempotent: running it again reuses the users and team, and only adds the time entries a
-learner does not have yet (days already covered are left alone). Each part is a small
-function so other apps (assessments, assignments) can add their own step to STEPS.
+It lives on the project's floor because it seeds every floor: people and teams (accounts),
+plans and time entries (progress), then the seeders of certificates, assessments and teams,
+called by name in STEPS, in that order. Idempotent: running it again reuses the users and
+team, and only adds the time entries a learner does not have yet (days already covered are
+left alone).
 """
 
 from __future__ import annotations
 
 import datetime
 import random
-import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
@@ -250,7 +250,7 @@ def mark_progress_changed(demo: Demo) -> None:
     progress_changed(user_ids=[u.pk for u in demo.users] + [demo.manager.pk])
 
 
-# Other apps add their steps here: each takes the Demo.
+# Every step, in order; each takes the Demo. A new app's demo data is one more line here.
 STEPS = [
     seed_people,
     seed_plans,
@@ -262,34 +262,13 @@ STEPS = [
 ]
 
 
-class Command(BaseCommand):
-    help = "Create (idempotently) a demo organisation: learners, plans, time entries, assessments."
-
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--learners", type=int, default=20, help="demo learners to create")
-        parser.add_argument("--days", type=int, default=180, help="days of time entries")
-        parser.add_argument("--password", default="parcours-demo", help="everyone's password")
-
-    def handle(self, *args, learners: int, days: int, password: str, **options) -> None:
-        if learners < 0 or days < 0:
-            self.stderr.write("--learners and --days must be zero or more")
-            raise SystemExit(2)
-        started = time.perf_counter()
-        demo = Demo(
-            learners=learners,
-            days=days,
-            password=password,
-            today=timezone.localdate(),
-        )
-        with transaction.atomic():
-            for step in STEPS:
-                step(demo)
-        text = logins_text(demo)
-        self.stdout.write(text)
-        path = Path(settings.VAR_DIR) / "demo-logins.txt"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        self.stdout.write(
-            f"  Seeded {len(demo.users)} learners over {days} days "
-            f"in {time.perf_counter() - started:.1f} s."
-        )
+def seed_demo(*, learners: int, days: int, password: str) -> Demo:
+    """Run every step in one transaction and write the logins to VAR_DIR/demo-logins.txt."""
+    demo = Demo(learners=learners, days=days, password=password, today=timezone.localdate())
+    with transaction.atomic():
+        for step in STEPS:
+            step(demo)
+    path = Path(settings.VAR_DIR) / "demo-logins.txt"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(logins_text(demo), encoding="utf-8")
+    return demo
