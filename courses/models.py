@@ -109,6 +109,13 @@ class Phase(Bilingual):
     order = models.PositiveSmallIntegerField()
     description_fr = models.TextField(blank=True)
     description_en = models.TextField(blank=True)
+    # The courses to choose from: those of the track's folder whose id names this phase
+    # (P2-A), and courses of other tracks that track.md lists under the phase's `options`
+    # (a shorter track reusing them). The catalogue's many-to-many: a course can be an
+    # option of phases of two tracks, and a learner's plan and hours stay one per course.
+    options = models.ManyToManyField(
+        "Course", through="PhaseOption", related_name="phases", blank=True
+    )
 
     class Meta:
         ordering = ["track", "order"]
@@ -121,6 +128,23 @@ class Phase(Bilingual):
     @property
     def description(self) -> str:
         return in_language(self.description_fr, self.description_en)
+
+
+class PhaseOption(models.Model):
+    """One course offered in one phase. `shared`: listed by the phase's track.md, the
+    course's own file living with another track (its `Course.phase` is its home)."""
+
+    phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="option_links")
+    course = models.ForeignKey("Course", on_delete=models.CASCADE, related_name="phase_links")
+    shared = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["phase", "course"], name="courses_phaseoption_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.phase_id} ← {self.course_id}"
 
 
 class TrackTarget(models.Model):
@@ -175,8 +199,9 @@ class Course(models.Model):
     track = models.ForeignKey(
         Track, on_delete=models.SET_NULL, null=True, blank=True, related_name="courses"
     )
+    # The home phase: the one its id (P<n>-<letter>) names in its folder's track.
     phase = models.ForeignKey(
-        Phase, on_delete=models.SET_NULL, null=True, blank=True, related_name="options"
+        Phase, on_delete=models.SET_NULL, null=True, blank=True, related_name="home_options"
     )
     option = models.CharField(_("option"), max_length=8, blank=True)
     body_md = models.TextField(blank=True)

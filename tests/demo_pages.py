@@ -14,7 +14,8 @@ from tracker.progress.models import Plan
 
 def main_pages(learner: User) -> list[str]:
     """Dashboard, catalogue, one of the learner's courses with its track, compare and
-    plan pages, time entries, assessments, certificates, personal data and profile."""
+    plan pages, time entries, assessments, certificates, personal data and profile, the
+    tracks compared, reminder preferences and the first-run guide's three steps."""
     plans = Plan.objects.filter(user=learner, course__track__isnull=False)
     course = plans.select_related("course__track", "course__phase").first().course
     track, phase = course.track.code, course.phase.code
@@ -30,6 +31,11 @@ def main_pages(learner: User) -> list[str]:
         reverse("certificates:list"),
         reverse("exports:my_data"),
         reverse("profile"),
+        reverse("courses:tracks"),
+        reverse("reminders:preferences"),
+        reverse("start"),
+        reverse("start_pace", args=[track]),
+        reverse("start_options", args=[track]),
     ]
 
 

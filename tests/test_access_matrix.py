@@ -319,6 +319,27 @@ CASES: list[Case] = [
         kwargs={"code": "course"},
         missing="code",
     ),
+    # --- the first-run guide (issue 18): each learner's own steps ---
+    Case("start", "GET", LOGGED_IN),
+    Case("start", "POST", row(302, 302, 302, 302, 302, 302), data={"track": "ai-po"}),
+    Case("start_pace", "GET", LOGGED_IN, kwargs={"code": "track"}, missing="code"),
+    Case(
+        "start_pace",
+        "POST",
+        row(302, 302, 302, 302, 302, 302),
+        kwargs={"code": "track"},
+        data={"weekly_hours": "6"},
+        missing="code",
+    ),
+    Case("start_options", "GET", LOGGED_IN, kwargs={"code": "track"}, missing="code"),
+    Case(
+        "start_options",
+        "POST",
+        row(302, 302, 302, 302, 302, 302),
+        kwargs={"code": "track"},
+        data={"P1": ""},
+        missing="code",
+    ),
     # --- assessments ---
     Case("assessments:history", "GET", LOGGED_IN),
     Case("assessments:take", "GET", LOGGED_IN),

@@ -173,7 +173,7 @@ def test_track_panel_and_option_actions(personas):
     services.phase_choose(user=user, phase=p1, course=a)
     html = track_panel(user, track)
     assert a.title in html and reverse("progress:track_leave", args=[track.code]) in html
-    chosen_ids = selectors.chosen_course_ids(user=user)
+    chosen_ids = {c for _p, c in selectors.chosen_options(user=user)}
     chosen, other = (
         render_panel(
             "progress/option_actions.html",

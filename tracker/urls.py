@@ -5,10 +5,15 @@ from . import views
 from .accounts import views as accounts_views
 from .api import api
 from .pages import views as pages_views
+from .progress import start as first_run
 
 urlpatterns = [
     path("", pages_views.dashboard, name="dashboard"),
     path("healthz", views.health, name="health"),
+    # The first-run guide (progress.start): pick a track, a pace, each phase's option.
+    path("start/", first_run.start_track, name="start"),
+    path("start/<str:code>/pace/", first_run.start_pace, name="start_pace"),
+    path("start/<str:code>/options/", first_run.start_options, name="start_options"),
     path("favicon.ico", views.favicon),
     path("accounts/", include("tracker.accounts.urls")),
     # The language switch also saves a signed-in user's profile language.

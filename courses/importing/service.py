@@ -33,6 +33,7 @@ from .validate import (
     Catalogue,
     CompetencyMatcher,
     UnchangedCourse,
+    check_shared_options,
     check_single_framework,
     check_unique_ids,
     framework_is_unchanged,
@@ -158,6 +159,7 @@ def _validate(catalogue: Catalogue, report: Report) -> WritePlan:
     report.errors.extend(check_unique_ids(catalogue))
     report.errors.extend(check_single_framework(catalogue))
     report.errors.extend(place_courses(catalogue))
+    report.errors.extend(check_shared_options(catalogue))
     frameworks = catalogue.of_kind("framework")
     framework = frameworks[0].spec if frameworks else None
     assert framework is None or isinstance(framework, FrameworkSpec)

@@ -83,8 +83,15 @@ def phase_compare(request: HttpRequest, code: str, phase_code: str) -> HttpRespo
     user = request.user
     context |= {
         "ranking": assessments.phase_ranking(user=user, phase=context["phase"]),
+        # A course two tracks share is "chosen" only in the phase where it was chosen.
         "chosen_ids": (
-            progress_selectors.chosen_course_ids(user=user) if context["options"] else set()
+            {
+                course_id
+                for phase_id, course_id in progress_selectors.chosen_options(user=user)
+                if phase_id == context["phase"].pk
+            }
+            if context["options"]
+            else set()
         ),
     }
     return render(request, "pages/phase_compare.html", context)

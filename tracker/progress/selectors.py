@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import statistics
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
@@ -240,8 +241,10 @@ def track_state(*, user: User, track: Track) -> dict:
     return {"enrolled": enrolled, "choices": choices}
 
 
-def chosen_course_ids(*, user: User) -> set[int]:
-    return set(PhaseChoice.objects.filter(user=user).values_list("course_id", flat=True))
+def chosen_options(*, user: User) -> set[tuple[int, int]]:
+    """The learner's (phase id, course id) choices: a course two tracks share is chosen
+    in the phase where the learner chose it, not in the other."""
+    return set(PhaseChoice.objects.filter(user=user).values_list("phase_id", "course_id"))
 
 
 # --- Quick log and entries list ----------------------------------------------------------
@@ -333,3 +336,18 @@ def course_marks(*, user: User) -> dict[int, str]:
         .values_list("pk", "done", "chosen")
     )
     return {pk: "done" if done else "chosen" if chosen else "planned" for pk, done, chosen in rows}
+
+
+def weekly_pace(*, user: User) -> Decimal:
+    """The learner's pace for comparing tracks and planning: the hours a week they said
+    they have (profile, first-run guide), else the usual 5 h."""
+    return Decimal(getattr(user, "weekly_hours_available", None) or 5)
+
+
+def first_run_choices(*, user: User, track: Track) -> dict[int, str]:
+    """{phase id: chosen course code} of the learner in `track` (one query)."""
+    return dict(
+        PhaseChoice.objects.filter(user=user, phase__track=track).values_list(
+            "phase_id", "course__code"
+        )
+    )

@@ -73,7 +73,7 @@ def phase_choose(*, user: User, phase: Phase, course: Course) -> PhaseChoice:
     A previous choice is replaced. Its plan is dropped only when nothing was logged on it
     and it is not done: hours already logged stay with their course, in the plan.
     """
-    if course.phase_id != phase.pk:
+    if not phase.option_links.filter(course=course).exists():
         raise ValidationError({"course": _("This course is not an option of this phase.")})
     track_join(user=user, track=phase.track)
     previous = PhaseChoice.objects.filter(user=user, phase=phase).first()

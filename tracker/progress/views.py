@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import retarget
 
-from courses.models import Course, Track
+from courses.models import Course, Phase, Track
 
 from . import selectors, services, timers
 from .durations import format_minutes
@@ -440,14 +440,20 @@ def track_leave(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_POST
 def phase_choose(request: HttpRequest, code: str) -> HttpResponse:
-    """Choose the course `code` as the option of its phase (from the compare page)."""
-    course = get_object_or_404(
-        Course.objects.select_related("phase__track"), code=code, phase__isnull=False
-    )
-    services.phase_choose(user=request.user, phase=course.phase, course=course)
+    """Choose the course `code` as the option of a phase (from the compare page): the
+    phase posted (a course can be an option of phases of two tracks), else its home."""
+    course = get_object_or_404(Course.objects.select_related("phase__track"), code=code)
+    phase = course.phase
+    if request.POST.get("phase", "").isdigit():
+        phase = get_object_or_404(
+            Phase.objects.select_related("track"), pk=request.POST["phase"], options=course
+        )
+    if phase is None:
+        raise Http404
+    services.phase_choose(user=request.user, phase=phase, course=course)
     messages.success(
         request,
         _("%(course)s is your choice for %(phase)s.")
-        % {"course": course.title, "phase": course.phase.name},
+        % {"course": course.title, "phase": phase.name},
     )
     return HttpResponseRedirect(_next_url(request, reverse("dashboard")))

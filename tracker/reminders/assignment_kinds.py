@@ -154,6 +154,7 @@ class DueSoon(_LearnerDueDateKind):
     """7 days and 1 day before the due date, at the learner's hour: one reminder each."""
 
     name = "due_soon"
+    audience = "members"
     label = _("Assignment due soon")
 
     def offsets(self, assignment: Assignment) -> dict[str, int]:
@@ -178,6 +179,7 @@ class Overdue(_LearnerDueDateKind):
     period is the due date, so a new due date brings a new notice."""
 
     name = "overdue"
+    audience = "members"
     label = _("Assignment overdue")
 
     def offsets(self, assignment: Assignment) -> dict[str, int]:
@@ -198,6 +200,7 @@ class OverdueManager(Kind):
     and assignment of the teams they manage, separate from the learner's."""
 
     name = "overdue_manager"
+    audience = "managers"
     label = _("Overdue assignments of my teams (managers)")
 
     def due(self, *, now: dt.datetime, users: Sequence[User]) -> Iterable[Due]:

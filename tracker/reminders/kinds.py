@@ -42,6 +42,9 @@ class Kind:
     name: ClassVar[str]
     label: ClassVar[str | Promise]
     help_text: ClassVar[str | Promise] = ""
+    # Who the preferences page offers it to: "everyone", "members" (in a team or given
+    # an assignment) or "managers" (of a team). A kind nobody could receive is not shown.
+    audience: ClassVar[str] = "everyone"
 
     def due(self, *, now: dt.datetime, users: Sequence[User]) -> Iterable[Due]:
         raise NotImplementedError

@@ -228,6 +228,7 @@ class TeamSummary(Kind):
     behind or overdue, and who needs a word."""
 
     name = "team_summary"
+    audience = "managers"
     label = _("Weekly team summary (managers)")
 
     def due(self, *, now: dt.datetime, users: Sequence[User]) -> Iterable[Due]:

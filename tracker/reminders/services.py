@@ -416,9 +416,13 @@ def preferences_update(
     enabled_kinds: Iterable[str],
     digest_weekday: int,
     digest_hour: int,
-    timezone_name: str,
     retake_interval_weeks: int,
+    shown_kinds: Iterable[str] | None = None,
 ) -> ReminderPreference:
+    """Save the weekly slot and which kinds are on. Only the `shown_kinds` (those the
+    page offered; default every kind) are switched: a kind the person was not shown (a
+    manager's, for someone managing no team) keeps its setting. The time zone is the
+    profile's (accounts.services.user_update_profile)."""
     ReminderPreference.objects.update_or_create(
         user=user,
         defaults={
@@ -427,11 +431,11 @@ def preferences_update(
             "retake_interval_weeks": retake_interval_weeks,
         },
     )
-    if user.timezone != timezone_name:
-        user.timezone = timezone_name
-        user.save(update_fields=["timezone"])
     enabled = set(enabled_kinds)
     known = {kind.name for kind in registry.all_kinds()}
+    if shown_kinds is not None:
+        known &= set(shown_kinds)
+        enabled &= known
     KindOptOut.objects.filter(user=user, kind__in=enabled).delete()
     for name in known - enabled:
         KindOptOut.objects.get_or_create(user=user, kind=name)

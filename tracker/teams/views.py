@@ -375,7 +375,9 @@ def invitation_signup(request: HttpRequest, token: str) -> HttpResponse:
         # Made since the invitation was sent: log in to answer (said to the owner of the
         # address only, who knows it).
         return redirect(f"{reverse('login')}?{urlencode({'next': answer_url})}")
-    form = InvitedSignupForm(request.POST or None)
+    form = InvitedSignupForm(
+        request.POST or None, accept_language=request.headers.get("Accept-Language", "")
+    )
     if request.method == "POST" and form.is_valid():
         user = account_services.user_sign_up(
             email=invitation.email,
