@@ -126,6 +126,11 @@ def world(personas, settings, tmp_path) -> World:
         ),
     )
     feed = calendar_feed_get_or_create(user=learner)
+    pause = progress_services.pause_create(
+        user=learner,
+        start=learner.local_today() + datetime.timedelta(days=40),
+        end=learner.local_today() + datetime.timedelta(days=45),
+    )
     notification = Notification.objects.create(user=learner, kind="retake", title="Retake")
     invited = make_user("invited@example.test", name="Inès Invited")
     invitation, _sent = team_services.invitation_create(
@@ -152,6 +157,7 @@ def world(personas, settings, tmp_path) -> World:
             "assignment": assignment.pk,
             "certificate": certificate.pk,
             "feed": feed.token,
+            "pause": pause.pk,
             "notification": notification.pk,
             "unsubscribe": unsubscribe_token(user_id=learner.pk, kind="retake"),
         }
@@ -238,6 +244,29 @@ CASES: list[Case] = [
         "POST",
         row(302, 302, 404, 404, 404, 404),
         kwargs={"pk": "entry"},
+        missing="pk",
+    ),
+    # Pauses and rest days: the signed-in learner's own; someone else's pause is 404.
+    Case("progress:pauses", "GET", LOGGED_IN),
+    Case(
+        "progress:pauses",
+        "POST",
+        row(302, 302, 302, 302, 302, 302),
+        data={"start": "2024-03-01", "end": "2024-03-10"},
+    ),
+    Case("progress:rest_days", "POST", row(302, 302, 302, 302, 302, 302), data={"rest_days": 6}),
+    Case(
+        "progress:pause_delete",
+        "GET",
+        row(302, 200, 404, 404, 404, 404),
+        kwargs={"pk": "pause"},
+        missing="pk",
+    ),
+    Case(
+        "progress:pause_delete",
+        "POST",
+        row(302, 302, 404, 404, 404, 404),
+        kwargs={"pk": "pause"},
         missing="pk",
     ),
     # The timer is the signed-in learner's own: no id in its URLs.
@@ -564,6 +593,21 @@ CASES: list[Case] = [
         row(401, 204, 404, 404, 404, 404),
         kwargs={"certificate_id": "certificate"},
         missing="certificate_id",
+    ),
+    Case("api:list_pauses", "GET", API_LOGGED_IN),
+    Case(
+        "api:create_pause",
+        "POST",
+        row(401, 201, 201, 201, 201, 201),
+        data={"start": "2024-03-01", "end": "2024-03-10", "reason": "holiday"},
+        json=True,
+    ),
+    Case(
+        "api:delete_pause",
+        "DELETE",
+        row(401, 204, 404, 404, 404, 404),
+        kwargs={"pause_id": "pause"},
+        missing="pause_id",
     ),
     Case("api:get_timer", "GET", API_LOGGED_IN),
     Case(

@@ -246,3 +246,57 @@ class StudyTimer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.course_id} · {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class Pause(models.Model):
+    """Days a learner does not study (holiday, sick leave, crunch), `start` to `end`
+    included, in their own calendar. Paused days count neither in the pace nor in the
+    hours expected by a date (verdicts.py); they never move a due date nor hide `overdue`.
+    A learner's pauses never overlap (services.pause_create)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pauses"
+    )
+    start = models.DateField(_("from"))
+    end = models.DateField(_("to"))
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["start", "id"]
+        verbose_name = _("pause")
+        verbose_name_plural = _("pauses")
+        indexes = [models.Index(fields=["user", "end"], name="progress_pause_user_end")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gte=models.F("start")),
+                name="progress_pause_end_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.start} → {self.end}"
+
+    def covers(self, day: datetime.date) -> bool:
+        return self.start <= day <= self.end
+
+
+class StudyPreference(models.Model):
+    """How a learner's week is shaped: their weekly rest days (0 = Monday ... 6 = Sunday),
+    on which no study block is proposed. At most one row (the user is the primary key);
+    no row: no rest day."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="study_preference",
+    )
+    rest_days = models.JSONField(_("weekly rest days"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("study preference")
+        verbose_name_plural = _("study preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.rest_days}"

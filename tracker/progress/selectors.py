@@ -21,7 +21,7 @@ from tracker.accounts.models import User
 
 from . import verdicts
 from .durations import format_minutes
-from .models import Enrolment, PhaseChoice, Plan, TimeEntry
+from .models import Enrolment, Pause, PhaseChoice, Plan, StudyPreference, TimeEntry
 from .summaries import study_figures
 from .verdicts import AssignedWork, CourseRow, TrackRow, Verdict
 
@@ -85,6 +85,7 @@ class Overview:
     weekly: list[tuple[datetime.date, int]] = field(default_factory=list)
     window_start: datetime.date | None = None
     minutes_before_window: int = 0
+    paused_until: datetime.date | None = None  # the end of the pause today falls in
 
 
 def progress_overview(*, user: User, today: datetime.date) -> Overview:
@@ -102,6 +103,7 @@ def progress_overview(*, user: User, today: datetime.date) -> Overview:
         weekly=weekly,
         window_start=window_start,
         minutes_before_window=progress.total_minutes - sum(m for _w, m in weekly),
+        paused_until=progress.paused_until,
     )
 
 
@@ -119,6 +121,7 @@ class Standing:
     next_name: str | None = None
     next_verdict: Verdict | None = None
     continue_course: Course | None = None  # the course in progress (else the next to start)
+    paused_until: datetime.date | None = None  # the end of the pause today falls in
 
     @property
     def next_date(self) -> datetime.date | None:
@@ -171,6 +174,7 @@ def standing(*, overview: Overview, weekly_goal: float) -> Standing:
         next_name=dated[0][0] if dated else None,
         next_verdict=dated[0][1] if dated else None,
         continue_course=current,
+        paused_until=overview.paused_until,
     )
 
 
@@ -333,3 +337,33 @@ def course_marks(*, user: User) -> dict[int, str]:
         .values_list("pk", "done", "chosen")
     )
     return {pk: "done" if done else "chosen" if chosen else "planned" for pk, done, chosen in rows}
+
+
+# --- Pauses and rest days -------------------------------------------------------------
+
+
+def pauses_for_user(*, user: User) -> list[Pause]:
+    return list(Pause.objects.filter(user=user).order_by("-start", "-id"))
+
+
+def pause_get_for_user(*, user: User, pause_id: int) -> Pause:
+    """The learner's own pause; another learner's id answers 404."""
+    return get_object_or_404(Pause, pk=pause_id, user=user)
+
+
+def rest_days(*, user: User) -> list[int]:
+    preference = StudyPreference.objects.filter(user=user).first()
+    return list(preference.rest_days) if preference else []
+
+
+def pauses_of(*, user_ids: list[int], since: datetime.date) -> dict[int, verdicts.Pauses]:
+    """Each learner's pauses that end on or after `since` (one query); a learner without
+    any is absent."""
+    spans: dict[int, list[tuple[datetime.date, datetime.date]]] = {}
+    for user_id, start, end in (
+        Pause.objects.filter(user_id__in=user_ids, end__gte=since)
+        .order_by("user_id", "start")
+        .values_list("user_id", "start", "end")
+    ):
+        spans.setdefault(user_id, []).append((start, end))
+    return {pk: verdicts.Pauses(tuple(items)) for pk, items in spans.items()}

@@ -28,8 +28,10 @@ from .models import (
     MAX_MINUTES_PER_DAY,
     NOTE_MAX_LENGTH,
     Enrolment,
+    Pause,
     PhaseChoice,
     Plan,
+    StudyPreference,
     StudyWeek,
     TimeEntry,
     week_start,
@@ -37,6 +39,8 @@ from .models import (
 
 MIN_WEEKLY_HOURS = Decimal("0.5")
 MAX_WEEKLY_HOURS = Decimal("80")
+MAX_PAUSE_DAYS = 366
+PAUSE_REASON_MAX_LENGTH = 200
 
 
 # --- Tracks and choices ---------------------------------------------------------------
@@ -423,3 +427,63 @@ def study_weeks_rebuild(*, user_ids: Iterable[int]) -> int:
             StudyWeek.objects.bulk_create(rows, batch_size=1000)
             written += len(rows)
     return written
+
+
+# --- Pauses and rest days -------------------------------------------------------------
+
+
+def pause_create(
+    *, user: User, start: datetime.date, end: datetime.date, reason: str = ""
+) -> Pause:
+    """Declare days off: `start` to `end` included. Refused: end before start, longer than
+    a year, before 2000, or overlapping one of the learner's pauses (merge them instead:
+    two spans that overlap would count the same day twice)."""
+    reason = reason.strip()
+    errors: dict[str, str] = {}
+    if start < EARLIEST_DATE:
+        errors["start"] = _("The date cannot be before 2000.")
+    if end < start:
+        errors["end"] = _("The end of a pause cannot be before its start.")
+    elif (end - start).days + 1 > MAX_PAUSE_DAYS:
+        errors["end"] = _("A pause lasts a year at most.")
+    if len(reason) > PAUSE_REASON_MAX_LENGTH:
+        errors["reason"] = _("The reason is 200 characters at most.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        _lock_learners(user_ids=[user.pk])  # two requests cannot both pass the overlap check
+        clash = (
+            Pause.objects.filter(user=user, start__lte=end, end__gte=start)
+            .order_by("start")
+            .first()
+        )
+        if clash is not None:
+            raise ValidationError(
+                {
+                    "start": _("This pause overlaps your pause from %(start)s to %(end)s.")
+                    % {"start": clash.start.isoformat(), "end": clash.end.isoformat()}
+                }
+            )
+        pause = Pause.objects.create(user=user, start=start, end=end, reason=reason)
+        progress_changed(user_ids=[user.pk])
+    return pause
+
+
+def pause_delete(*, pause: Pause) -> None:
+    with transaction.atomic():
+        pause.delete()
+        progress_changed(user_ids=[pause.user_id])
+
+
+def rest_days_set(*, user: User, days: Iterable[int]) -> StudyPreference:
+    """The learner's weekly rest days (0 = Monday ... 6 = Sunday); at least one day a week
+    stays open for study."""
+    chosen = sorted({int(day) for day in days})
+    if any(not 0 <= day <= 6 for day in chosen):
+        raise ValidationError({"rest_days": _("A rest day is a day of the week.")})
+    if len(chosen) == 7:
+        raise ValidationError({"rest_days": _("Leave at least one day of the week to study.")})
+    preference, _created = StudyPreference.objects.update_or_create(
+        user=user, defaults={"rest_days": chosen}
+    )
+    return preference

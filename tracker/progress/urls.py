@@ -21,4 +21,7 @@ urlpatterns = [
     path("tracks/<str:code>/join/", views.track_join, name="track_join"),
     path("tracks/<str:code>/leave/", views.track_leave, name="track_leave"),
     path("choose/<str:code>/", views.phase_choose, name="phase_choose"),
+    path("pauses/", views.pauses, name="pauses"),
+    path("pauses/rest-days/", views.rest_days, name="rest_days"),
+    path("pauses/<int:pk>/delete/", views.pause_delete, name="pause_delete"),
 ]

@@ -30,7 +30,9 @@ from .durations import format_minutes
 from .forms import (
     EntryFilterForm,
     ModulesForm,
+    PauseForm,
     PlanForm,
+    RestDaysForm,
     TimeEntryForm,
     TimerStartForm,
     TimerStopForm,
@@ -482,3 +484,73 @@ def phase_choose(request: HttpRequest, code: str) -> HttpResponse:
         % {"course": course.title, "phase": course.phase.name},
     )
     return HttpResponseRedirect(_next_url(request, reverse("dashboard")))
+
+
+# --- Pauses and rest days -----------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pauses(request: HttpRequest) -> HttpResponse:
+    """The learner's pauses (a form, the list) and their weekly rest days."""
+    user = request.user
+    form = PauseForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.pause_create(
+                user=user,
+                start=form.cleaned_data["start"],
+                end=form.cleaned_data["end"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)  # a dict: each message at its field
+        else:
+            messages.success(request, _("Pause saved: your forecast skips those days."))
+            return redirect("progress:pauses")
+    return _pauses_page(request, form=form, status=422 if form.errors else 200)
+
+
+def _pauses_page(
+    request: HttpRequest, *, form=None, rest_form=None, status: int = 200
+) -> HttpResponse:
+    user = request.user
+    rest = selectors.rest_days(user=user)
+    return render(
+        request,
+        "progress/pauses.html",
+        {
+            "form": form or PauseForm(),
+            "rest_form": rest_form or RestDaysForm(initial={"rest_days": rest}),
+            "pauses": selectors.pauses_for_user(user=user),
+            "today": user.local_today(),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def rest_days(request: HttpRequest) -> HttpResponse:
+    rest_form = RestDaysForm(request.POST)
+    if rest_form.is_valid():
+        try:
+            services.rest_days_set(user=request.user, days=rest_form.cleaned_data["rest_days"])
+        except ValidationError as error:
+            rest_form.add_error(None, error)
+        else:
+            messages.success(request, _("Rest days saved."))
+            return redirect("progress:pauses")
+    return _pauses_page(request, rest_form=rest_form, status=422)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pause_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks for confirmation; POST deletes."""
+    pause = selectors.pause_get_for_user(user=request.user, pause_id=pk)
+    if request.method == "POST":
+        services.pause_delete(pause=pause)
+        messages.success(request, _("Pause deleted."))
+        return redirect("progress:pauses")
+    return render(request, "progress/pause_delete.html", {"pause": pause})
