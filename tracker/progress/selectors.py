@@ -86,6 +86,7 @@ class Overview:
     window_start: datetime.date | None = None
     minutes_before_window: int = 0
     paused_until: datetime.date | None = None  # the end of the pause today falls in
+    pauses: verdicts.Pauses = verdicts.NO_PAUSES
 
 
 def progress_overview(*, user: User, today: datetime.date) -> Overview:
@@ -104,6 +105,87 @@ def progress_overview(*, user: User, today: datetime.date) -> Overview:
         window_start=window_start,
         minutes_before_window=progress.total_minutes - sum(m for _w, m in weekly),
         paused_until=progress.paused_until,
+        pauses=progress.pauses,
+    )
+
+
+GOAL_WEEKS = 8  # the weekly goal's balance rolls over the last eight complete weeks
+
+
+@dataclass(frozen=True)
+class WeeklyGoal:
+    """The weekly goal: the profile's weekly hours (User.weekly_hours_available), the one
+    definition the dashboard reads. A week's goal counts its days not paused only (a week
+    wholly paused has none). No daily streak, nothing about a missed day.
+
+    * **carried** = the rolling balance of the complete weeks before this one: each week
+      adds its hours minus its goal, the running balance bounded to one week's goal either
+      way (one great or bad week never weighs more than a week), from the learner's first
+      week with hours in the last eight (before it nothing was owed). Positive: hours
+      ahead; negative: hours to make up.
+    * **weeks_met** = the weeks in a row, back from the last one, whose hours met their own
+      goal (this week too once met); a wholly paused week neither breaks nor counts.
+    """
+
+    goal: float  # this week's goal, its paused days left out
+    hours: float  # logged this week
+    carried: float
+    weeks_met: int
+
+    @property
+    def ahead(self) -> float:
+        return max(self.carried, 0.0)
+
+    @property
+    def to_make_up(self) -> float:
+        return max(-self.carried, 0.0)
+
+    @property
+    def to_go(self) -> float:
+        """Hours still to study this week to meet it, the balance counted."""
+        return round(max(self.goal - self.carried - self.hours, 0.0), 2)
+
+
+def weekly_goal_figures(
+    *,
+    weekly: list[tuple[datetime.date, int]],
+    today: datetime.date,
+    hours_a_week: float,
+    pauses: verdicts.Pauses = verdicts.NO_PAUSES,
+) -> WeeklyGoal:
+    """The weekly goal's figures from the minutes per week (the overview's, read from the
+    weekly summaries: no query of its own)."""
+    week_of = dict(weekly)
+    this_week = verdicts.monday(today)
+    week = datetime.timedelta(weeks=1)
+
+    def goal_of(monday: datetime.date) -> float:
+        days = pauses.active_days(monday, monday + datetime.timedelta(days=6))
+        return hours_a_week * days / 7
+
+    first = this_week - GOAL_WEEKS * week
+    logged_weeks = [monday for monday, minutes in weekly if minutes and first <= monday]
+    balance = 0.0
+    monday = min(logged_weeks, default=this_week)
+    while monday < this_week:
+        balance += week_of.get(monday, 0) / 60 - goal_of(monday)
+        balance = min(max(balance, -hours_a_week), hours_a_week)
+        monday += week
+    hours = week_of.get(this_week, 0) / 60
+    streak = 1 if goal_of(this_week) and hours >= goal_of(this_week) else 0
+    monday = this_week - week
+    while logged_weeks and monday >= logged_weeks[0]:
+        goal = goal_of(monday)
+        if goal:
+            if week_of.get(monday, 0) / 60 < goal:
+                break
+            streak += 1
+        monday -= week
+    return WeeklyGoal(
+        goal=round(goal_of(this_week), 2),
+        hours=round(hours, 2),
+        carried=round(balance, 2),
+        weeks_met=streak,
     )
 
 
@@ -122,6 +204,7 @@ class Standing:
     next_verdict: Verdict | None = None
     continue_course: Course | None = None  # the course in progress (else the next to start)
     paused_until: datetime.date | None = None  # the end of the pause today falls in
+    goal: WeeklyGoal | None = None
 
     @property
     def next_date(self) -> datetime.date | None:
@@ -175,6 +258,12 @@ def standing(*, overview: Overview, weekly_goal: float) -> Standing:
         next_verdict=dated[0][1] if dated else None,
         continue_course=current,
         paused_until=overview.paused_until,
+        goal=weekly_goal_figures(
+            weekly=overview.weekly,
+            today=overview.today,
+            hours_a_week=float(weekly_goal),
+            pauses=overview.pauses,
+        ),
     )
 
 
