@@ -27,6 +27,7 @@ from tracker.assessments.services import assessment_draft_get_or_create
 from tracker.certificates.services import CertificateInput, certificate_record
 from tracker.exports.services import calendar_feed_get_or_create
 from tracker.progress import services as progress_services
+from tracker.progress.models import StudyBlock
 from tracker.reminders.models import Notification
 from tracker.reminders.tokens import unsubscribe_token
 from tracker.teams import services as team_services
@@ -126,6 +127,9 @@ def world(personas, settings, tmp_path) -> World:
         ),
     )
     feed = calendar_feed_get_or_create(user=learner)
+    block = StudyBlock.objects.create(
+        user=learner, course=a, day=learner.local_today(), start=datetime.time(18), minutes=60
+    )
     pause = progress_services.pause_create(
         user=learner,
         start=learner.local_today() + datetime.timedelta(days=40),
@@ -158,6 +162,7 @@ def world(personas, settings, tmp_path) -> World:
             "certificate": certificate.pk,
             "feed": feed.token,
             "pause": pause.pk,
+            "block": block.pk,
             "notification": notification.pk,
             "unsubscribe": unsubscribe_token(user_id=learner.pk, kind="retake"),
         }
@@ -267,6 +272,22 @@ CASES: list[Case] = [
         "POST",
         row(302, 302, 404, 404, 404, 404),
         kwargs={"pk": "pause"},
+        missing="pk",
+    ),
+    # Study blocks: the learner's own plan; someone else's block is 404.
+    Case("progress:blocks", "GET", LOGGED_IN),
+    Case("progress:blocks_accept", "POST", row(302, 302, 302, 302, 302, 302)),
+    Case(
+        "progress:block_settings",
+        "POST",
+        row(302, 302, 302, 302, 302, 302),
+        data={"block_hour": 7, "block_minutes": 45},
+    ),
+    Case(
+        "progress:block_done",
+        "POST",
+        row(302, 302, 404, 404, 404, 404),
+        kwargs={"pk": "block"},
         missing="pk",
     ),
     # The timer is the signed-in learner's own: no id in its URLs.

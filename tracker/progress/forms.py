@@ -205,3 +205,14 @@ class RestDaysForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("No study block is proposed on these days."),
     )
+
+
+class BlockSettingsForm(forms.Form):
+    block_hour = forms.TypedChoiceField(
+        label=_("Study blocks start at"),
+        choices=[(hour, f"{hour:02d}:00") for hour in range(24)],
+        coerce=int,
+    )
+    block_minutes = forms.IntegerField(
+        label=_("Length of a block (minutes)"), min_value=15, max_value=240
+    )

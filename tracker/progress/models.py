@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
@@ -293,6 +294,16 @@ class StudyPreference(models.Model):
         related_name="study_preference",
     )
     rest_days = models.JSONField(_("weekly rest days"), default=list, blank=True)
+    block_hour = models.PositiveSmallIntegerField(
+        _("study blocks start at (hour)"),
+        default=18,
+        validators=[MinValueValidator(0), MaxValueValidator(23)],
+    )
+    block_minutes = models.PositiveSmallIntegerField(
+        _("length of a study block (minutes)"),
+        default=60,
+        validators=[MinValueValidator(15), MaxValueValidator(240)],
+    )
 
     class Meta:
         verbose_name = _("study preference")
@@ -300,3 +311,29 @@ class StudyPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} · {self.rest_days}"
+
+
+class StudyBlock(models.Model):
+    """A study block of the plan the learner accepted: a course, a day and a local start
+    time (in the learner's time zone), so the feed writes it as a timed event with its
+    TZID. Blocks move only when the learner accepts a new plan (services.blocks_accept):
+    the block keeps its row (its calendar UID) and its `sequence` goes up."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="study_blocks"
+    )
+    course = models.ForeignKey("courses.Course", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField(_("day"))
+    start = models.TimeField(_("start"))
+    minutes = models.PositiveSmallIntegerField(_("minutes"))
+    sequence = models.PositiveIntegerField(default=0)
+    ticked = models.BooleanField(_("done"), default=False)
+
+    class Meta:
+        ordering = ["day", "start", "id"]
+        verbose_name = _("study block")
+        verbose_name_plural = _("study blocks")
+        indexes = [models.Index(fields=["user", "day"], name="progress_block_user_day")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.course_id} · {self.day} {self.start}"

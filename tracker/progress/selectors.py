@@ -19,9 +19,18 @@ from django.utils.translation import gettext as _
 from courses.models import Course, Track
 from tracker.accounts.models import User
 
-from . import verdicts
+from . import blocks, verdicts
+from .blocks import ProposedBlock
 from .durations import format_minutes
-from .models import Enrolment, Pause, PhaseChoice, Plan, StudyPreference, TimeEntry
+from .models import (
+    Enrolment,
+    Pause,
+    PhaseChoice,
+    Plan,
+    StudyBlock,
+    StudyPreference,
+    TimeEntry,
+)
 from .summaries import study_figures
 from .verdicts import AssignedWork, CourseRow, TrackRow, Verdict
 
@@ -456,3 +465,56 @@ def pauses_of(*, user_ids: list[int], since: datetime.date) -> dict[int, verdict
     ):
         spans.setdefault(user_id, []).append((start, end))
     return {pk: verdicts.Pauses(tuple(items)) for pk, items in spans.items()}
+
+
+# --- Study blocks -----------------------------------------------------------------------
+
+
+@dataclass
+class BlocksPage:
+    preference: StudyPreference
+    accepted: list[StudyBlock]  # from a week ago on: recent ones can still be ticked off
+    proposal: list[ProposedBlock]
+    reason: str | None  # why a new plan is proposed (blocks.new_plan_reason); None: none
+    today: datetime.date
+
+
+def study_preference(*, user: User) -> StudyPreference:
+    return StudyPreference.objects.filter(user=user).first() or StudyPreference(user=user)
+
+
+def block_get_for_user(*, user: User, block_id: int) -> StudyBlock:
+    return get_object_or_404(StudyBlock, pk=block_id, user=user)
+
+
+def blocks_proposal(*, user: User, today: datetime.date, preference: StudyPreference):
+    progress = verdicts.learner_progress(user=user, today=today)
+    proposal = blocks.propose(
+        progress=progress,
+        rest_days=preference.rest_days,
+        hour=preference.block_hour,
+        minutes=preference.block_minutes,
+    )
+    return progress, proposal
+
+
+def blocks_page(*, user: User) -> BlocksPage:
+    today = user.local_today()
+    preference = study_preference(user=user)
+    progress, proposal = blocks_proposal(user=user, today=today, preference=preference)
+    accepted = list(
+        StudyBlock.objects.filter(user=user, day__gte=today - datetime.timedelta(days=7))
+        .select_related("course")
+        .only("day", "start", "minutes", "ticked", "sequence", "course__code", "course__title")
+    )
+    ahead = [b for b in accepted if b.day > today and not b.ticked]
+    reason = blocks.new_plan_reason(
+        progress=progress, accepted=ahead, rest_days=preference.rest_days
+    )
+    if reason is None or [p.key for p in proposal] == [
+        (b.course_id, b.day, b.start, b.minutes) for b in ahead
+    ]:
+        proposal = []  # the accepted plan holds: nothing new to propose
+    return BlocksPage(
+        preference=preference, accepted=accepted, proposal=proposal, reason=reason, today=today
+    )

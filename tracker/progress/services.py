@@ -31,6 +31,7 @@ from .models import (
     Pause,
     PhaseChoice,
     Plan,
+    StudyBlock,
     StudyPreference,
     StudyWeek,
     TimeEntry,
@@ -487,3 +488,71 @@ def rest_days_set(*, user: User, days: Iterable[int]) -> StudyPreference:
         user=user, defaults={"rest_days": chosen}
     )
     return preference
+
+
+# --- Study blocks ---------------------------------------------------------------------
+
+
+def block_settings_set(*, user: User, hour: int, minutes: int) -> StudyPreference:
+    errors = {}
+    if not 0 <= hour <= 23:
+        errors["block_hour"] = _("An hour of the day, from 0 to 23.")
+    if not 15 <= minutes <= 240:
+        errors["block_minutes"] = _("A block lasts from 15 minutes to 4 hours.")
+    if errors:
+        raise ValidationError(errors)
+    preference, _created = StudyPreference.objects.update_or_create(
+        user=user, defaults={"block_hour": hour, "block_minutes": minutes}
+    )
+    return preference
+
+
+@transaction.atomic
+def blocks_accept(*, user: User, proposal: Iterable, today: datetime.date) -> list[StudyBlock]:
+    """Store the plan the learner accepted. The blocks still ahead (from tomorrow, not
+    ticked) are matched course by course, in order, to the new ones: a block whose day or
+    time changes keeps its row, so its calendar UID, and its SEQUENCE goes up; the ones
+    left over are deleted, the new ones created. Past and ticked blocks stay as they are."""
+    _lock_learners(user_ids=[user.pk])
+    ahead: dict[int, list[StudyBlock]] = {}
+    for block in StudyBlock.objects.filter(user=user, day__gt=today, ticked=False).order_by(
+        "course_id", "day", "start", "id"
+    ):
+        ahead.setdefault(block.course_id, []).append(block)
+    kept: list[StudyBlock] = []
+    new: list[StudyBlock] = []
+    for proposed in proposal:
+        existing = ahead.get(proposed.course_id)
+        if existing:
+            block = existing.pop(0)
+            if (block.day, block.start, block.minutes) != (
+                proposed.day,
+                proposed.start,
+                proposed.minutes,
+            ):
+                block.day, block.start, block.minutes = (
+                    proposed.day,
+                    proposed.start,
+                    proposed.minutes,
+                )
+                block.sequence += 1
+                block.save(update_fields=["day", "start", "minutes", "sequence"])
+            kept.append(block)
+        else:
+            new.append(
+                StudyBlock(
+                    user=user,
+                    course_id=proposed.course_id,
+                    day=proposed.day,
+                    start=proposed.start,
+                    minutes=proposed.minutes,
+                )
+            )
+    StudyBlock.objects.filter(pk__in=[b.pk for left in ahead.values() for b in left]).delete()
+    return kept + StudyBlock.objects.bulk_create(new)
+
+
+def block_tick(*, block: StudyBlock) -> StudyBlock:
+    block.ticked = True
+    block.save(update_fields=["ticked"])
+    return block

@@ -24,4 +24,8 @@ urlpatterns = [
     path("pauses/", views.pauses, name="pauses"),
     path("pauses/rest-days/", views.rest_days, name="rest_days"),
     path("pauses/<int:pk>/delete/", views.pause_delete, name="pause_delete"),
+    path("blocks/", views.study_blocks, name="blocks"),
+    path("blocks/accept/", views.study_blocks_accept, name="blocks_accept"),
+    path("blocks/settings/", views.study_block_settings, name="block_settings"),
+    path("blocks/<int:pk>/done/", views.study_block_done, name="block_done"),
 ]

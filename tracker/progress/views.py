@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import retarget
 
 from courses.models import Course, Track
@@ -28,6 +28,7 @@ from . import cache as progress_cache
 from . import charts, selectors, services, timers
 from .durations import format_minutes
 from .forms import (
+    BlockSettingsForm,
     EntryFilterForm,
     ModulesForm,
     PauseForm,
@@ -149,6 +150,13 @@ def entry_create(request: HttpRequest) -> HttpResponse:
             plan_course_ids=selectors.plan_course_ids(user=request.user),
             last_course=selectors.last_logged_course_code(user=request.user),
         )
+        if (block_id := request.GET.get("block", "")).isdigit():  # a study block ticked off
+            block = selectors.block_get_for_user(user=request.user, block_id=int(block_id))
+            form.initial |= {
+                "course": block.course.code,
+                "date": block.day,
+                "duration": format_minutes(block.minutes),
+            }
         return render(request, "progress/entry_form.html", {"form": form})
 
     _name, page_course = _panel(request)
@@ -554,3 +562,66 @@ def pause_delete(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Pause deleted."))
         return redirect("progress:pauses")
     return render(request, "progress/pause_delete.html", {"pause": pause})
+
+
+# --- Study blocks -------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def study_blocks(request: HttpRequest) -> HttpResponse:
+    return _blocks_page(request)
+
+
+def _blocks_page(request: HttpRequest, *, settings_form=None, status: int = 200) -> HttpResponse:
+    page = selectors.blocks_page(user=request.user)
+    form = settings_form or BlockSettingsForm(
+        initial={
+            "block_hour": page.preference.block_hour,
+            "block_minutes": page.preference.block_minutes,
+        }
+    )
+    return render(
+        request, "progress/blocks.html", {"page": page, "settings_form": form}, status=status
+    )
+
+
+@login_required
+@require_POST
+def study_blocks_accept(request: HttpRequest) -> HttpResponse:
+    """Accept the plan proposed now (computed again here, never read from the form)."""
+    user = request.user
+    today = user.local_today()
+    preference = selectors.study_preference(user=user)
+    _progress, proposal = selectors.blocks_proposal(user=user, today=today, preference=preference)
+    services.blocks_accept(user=user, proposal=proposal, today=today)
+    messages.success(request, _("Study plan accepted: its blocks are in your calendar feed."))
+    return redirect("progress:blocks")
+
+
+@login_required
+@require_POST
+def study_block_settings(request: HttpRequest) -> HttpResponse:
+    form = BlockSettingsForm(request.POST)
+    if form.is_valid():
+        try:
+            services.block_settings_set(
+                user=request.user,
+                hour=form.cleaned_data["block_hour"],
+                minutes=form.cleaned_data["block_minutes"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Study block settings saved."))
+            return redirect("progress:blocks")
+    return _blocks_page(request, settings_form=form, status=422)
+
+
+@login_required
+@require_POST
+def study_block_done(request: HttpRequest, pk: int) -> HttpResponse:
+    """Tick a block off, then log it: the quick-log form comes pre-filled from the block."""
+    block = selectors.block_get_for_user(user=request.user, block_id=pk)
+    services.block_tick(block=block)
+    return redirect(f"{reverse('progress:entry_create')}?block={block.pk}")
