@@ -78,3 +78,19 @@ def test_a_bad_pause_is_refused_at_its_field_and_a_pause_is_deleted_after_asking
     assert_accessible(page)
     page.get_by_role("button", name="Supprimer la pause").click()
     expect(page.get_by_text("Aucune pause déclarée.")).to_be_visible()
+
+
+@pytest.mark.parametrize("viewport", [PHONE, LAPTOP], ids=["390px", "1366px"])
+def test_the_learner_accepts_study_blocks(page, demo, viewport):
+    page.set_viewport_size(viewport)
+    log_in(page, demo.email)
+    page.goto("/progress/pauses/")
+    page.get_by_role("link", name="Créneaux d\u2019étude").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Créneaux d\u2019étude")
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    assert_accessible(page)
+    page.get_by_role("button", name="Accepter ce plan").click()
+    expect(page.get_by_role("status").first).to_contain_text("Plan d\u2019étude accepté")
+    expect(page.locator(".blocks li").first).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    assert_accessible(page)
