@@ -72,7 +72,7 @@ def test_a_wholly_paused_week_does_not_drag_the_pace_down():
 
 def test_a_partly_paused_week_counts_for_its_days_not_paused():
     f = figures_from_days({week(n): 120 for n in range(1, 9)} | {week(1): 60})
-    # Last week: 1 h in 3.5 days of... Monday to Wednesday + half: pause Thursday-Sunday.
+    # Last week (1 h, Monday to Wednesday; Thursday to Sunday paused) counts for 3 days.
     paused = verdict(f=f, pauses=span(week(1) + 3 * DAY, week(1) + 6 * DAY))
     unpaused = verdict(f=f)
     assert paused.pace > unpaused.pace
@@ -302,5 +302,8 @@ def test_the_manager_sees_paused_until_beside_an_overdue_status(client):
     page = client.get(reverse("teams:detail", args=[team.pk])).content.decode()
     assert "status-overdue" in page
     assert "en pause jusqu\u2019au" in page
+    [member] = client.get(f"/api/teams/{team.pk}/progress").json()["members"]
+    assert member["status"] == "overdue"
+    assert member["paused_until"] == (today + 9 * DAY).isoformat()
     assignment.refresh_from_db()
     assert assignment.due_date == today - 2 * DAY
