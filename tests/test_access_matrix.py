@@ -27,6 +27,7 @@ from tracker.assessments.services import assessment_draft_get_or_create
 from tracker.certificates.services import CertificateInput, certificate_record
 from tracker.exports.services import calendar_feed_get_or_create
 from tracker.progress import services as progress_services
+from tracker.progress.models import StudyBlock
 from tracker.reminders.models import Notification
 from tracker.reminders.tokens import unsubscribe_token
 from tracker.teams import services as team_services
@@ -126,6 +127,14 @@ def world(personas, settings, tmp_path) -> World:
         ),
     )
     feed = calendar_feed_get_or_create(user=learner)
+    block = StudyBlock.objects.create(
+        user=learner, course=a, day=learner.local_today(), start=datetime.time(18), minutes=60
+    )
+    pause = progress_services.pause_create(
+        user=learner,
+        start=learner.local_today() + datetime.timedelta(days=40),
+        end=learner.local_today() + datetime.timedelta(days=45),
+    )
     notification = Notification.objects.create(user=learner, kind="retake", title="Retake")
     invited = make_user("invited@example.test", name="Inès Invited")
     invitation, _sent = team_services.invitation_create(
@@ -152,6 +161,8 @@ def world(personas, settings, tmp_path) -> World:
             "assignment": assignment.pk,
             "certificate": certificate.pk,
             "feed": feed.token,
+            "pause": pause.pk,
+            "block": block.pk,
             "notification": notification.pk,
             "unsubscribe": unsubscribe_token(user_id=learner.pk, kind="retake"),
         }
@@ -254,6 +265,45 @@ CASES: list[Case] = [
         "POST",
         row(302, 302, 404, 404, 404, 404),
         kwargs={"pk": "entry"},
+        missing="pk",
+    ),
+    # Pauses and rest days: the signed-in learner's own; someone else's pause is 404.
+    Case("progress:pauses", "GET", LOGGED_IN),
+    Case(
+        "progress:pauses",
+        "POST",
+        row(302, 302, 302, 302, 302, 302),
+        data={"start": "2024-03-01", "end": "2024-03-10"},
+    ),
+    Case("progress:rest_days", "POST", row(302, 302, 302, 302, 302, 302), data={"rest_days": 6}),
+    Case(
+        "progress:pause_delete",
+        "GET",
+        row(302, 200, 404, 404, 404, 404),
+        kwargs={"pk": "pause"},
+        missing="pk",
+    ),
+    Case(
+        "progress:pause_delete",
+        "POST",
+        row(302, 302, 404, 404, 404, 404),
+        kwargs={"pk": "pause"},
+        missing="pk",
+    ),
+    # Study blocks: the learner's own plan; someone else's block is 404.
+    Case("progress:blocks", "GET", LOGGED_IN),
+    Case("progress:blocks_accept", "POST", row(302, 302, 302, 302, 302, 302)),
+    Case(
+        "progress:block_settings",
+        "POST",
+        row(302, 302, 302, 302, 302, 302),
+        data={"block_hour": 7, "block_minutes": 45},
+    ),
+    Case(
+        "progress:block_done",
+        "POST",
+        row(302, 302, 404, 404, 404, 404),
+        kwargs={"pk": "block"},
         missing="pk",
     ),
     # The timer is the signed-in learner's own: no id in its URLs.
@@ -609,6 +659,21 @@ CASES: list[Case] = [
         row(401, 204, 404, 404, 404, 404),
         kwargs={"certificate_id": "certificate"},
         missing="certificate_id",
+    ),
+    Case("api:list_pauses", "GET", API_LOGGED_IN),
+    Case(
+        "api:create_pause",
+        "POST",
+        row(401, 201, 201, 201, 201, 201),
+        data={"start": "2024-03-01", "end": "2024-03-10", "reason": "holiday"},
+        json=True,
+    ),
+    Case(
+        "api:delete_pause",
+        "DELETE",
+        row(401, 204, 404, 404, 404, 404),
+        kwargs={"pause_id": "pause"},
+        missing="pause_id",
     ),
     Case("api:get_timer", "GET", API_LOGGED_IN),
     Case(

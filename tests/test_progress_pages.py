@@ -81,13 +81,13 @@ def test_dashboard_query_count_is_pinned(learner_client, personas, path, django_
     log_daily(personas.learner, a, days=1000, end=personas.learner.local_today())
     # session, user, the progress version and the catalogue's (tracker/progress/cache.py),
     # then, unless cached, the progress model (plans, enrolments, assignments for the due
-    # dates, phases, chosen options, the study summaries' weeks and totals: 7), the latest
+    # dates, phases, chosen options, the study summaries' weeks and totals, pauses: 8), the latest
     # entries, the course last logged and the running study timer (3); quick-log courses (1),
     # then the certificates panel (certificates expired or expiring soon: 1),
     # then the assessments panel (tracks, latest assessments, courses chosen or done: 4),
     # the teams panels (the learner's assignments, the teams they manage: 2), the nav's unread
     # notifications badge (1)
-    with django_assert_num_queries(22):
+    with django_assert_num_queries(23):
         learner_client.get(reverse("dashboard"))
     with django_assert_num_queries(13):
         learner_client.get(reverse("dashboard"))

@@ -211,12 +211,13 @@ def _queries_for_one_batch(*, kinds_with_new_reminders: int = 1) -> int:
         + 1  # sweep: lost sends and stale claims
         + 1  # the batch of users with their preferences
         + 1  # their opt-outs
+        + 1  # their pauses around today (reminders/pauses.py)
         + 1  # retake: each one's last self-assessment snapshot
         + 1  # weekly digest: which of the due learners have their digest already
-        + 6  # weekly digest, the progress model: plans, enrolments, assignments, chosen
-        #      options, the study summaries (weeks; totals) (no track here: no phases)
+        + 7  # weekly digest, the progress model: plans, enrolments, assignments, chosen
+        #      options, the study summaries (weeks; totals), pauses (no track: no phases)
         + 1  # weekly digest: their assignments due within two weeks (none here)
-        + 6  # behind pace: the same six for the batch
+        + 7  # behind pace: the same seven for the batch
         + 1  # team summary: which of them manage a team
         + 2  # due soon, overdue: the batch's assignments near their dates (none here)
         + 1  # overdue to managers: which of them manage a team

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.dates import WEEKDAYS
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -243,3 +244,47 @@ class StartOptionsForm(forms.Form):
         return [
             (p, self.cleaned_data[p.code]) for p in self.phases if self.cleaned_data.get(p.code)
         ]
+
+
+class PauseForm(forms.Form):
+    """A pause: from, to (both included), an optional reason. The rules (order, overlap,
+    length) are services.pause_create's; the view puts its messages at their fields."""
+
+    start = forms.DateField(
+        label=_("From"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _("Enter a real date (YYYY-MM-DD).")},
+    )
+    end = forms.DateField(
+        label=_("To (included)"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _("Enter a real date (YYYY-MM-DD).")},
+    )
+    reason = forms.CharField(
+        label=_("Reason (optional)"),
+        required=False,
+        max_length=200,
+        help_text=_("Holiday, sick leave, a busy stretch at work…: only you see it."),
+    )
+
+
+class RestDaysForm(forms.Form):
+    rest_days = forms.TypedMultipleChoiceField(
+        label=_("Weekly rest days"),
+        choices=sorted(WEEKDAYS.items()),  # Django's names, translated by Django
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("No study block is proposed on these days."),
+    )
+
+
+class BlockSettingsForm(forms.Form):
+    block_hour = forms.TypedChoiceField(
+        label=_("Study blocks start at"),
+        choices=[(hour, f"{hour:02d}:00") for hour in range(24)],
+        coerce=int,
+    )
+    block_minutes = forms.IntegerField(
+        label=_("Length of a block (minutes)"), min_value=15, max_value=240
+    )

@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import retarget
 
 from courses.models import Course, Phase, Track
@@ -25,9 +25,12 @@ from courses.models import Course, Phase, Track
 from . import selectors, services, timers
 from .durations import format_minutes
 from .forms import (
+    BlockSettingsForm,
     EntryFilterForm,
     ModulesForm,
+    PauseForm,
     PlanForm,
+    RestDaysForm,
     TimeEntryForm,
     TimerStartForm,
     TimerStopForm,
@@ -118,6 +121,13 @@ def entry_create(request: HttpRequest) -> HttpResponse:
             plan_course_ids=selectors.plan_course_ids(user=request.user),
             last_course=selectors.last_logged_course_code(user=request.user),
         )
+        if (block_id := request.GET.get("block", "")).isdigit():  # a study block ticked off
+            block = selectors.block_get_for_user(user=request.user, block_id=int(block_id))
+            form.initial |= {
+                "course": block.course.code,
+                "date": block.day,
+                "duration": format_minutes(block.minutes),
+            }
         return render(request, "progress/entry_form.html", {"form": form})
     form, entry, warning = _quicklog_save(request)
     if entry is None:
@@ -457,3 +467,136 @@ def phase_choose(request: HttpRequest, code: str) -> HttpResponse:
         % {"course": course.title, "phase": phase.name},
     )
     return HttpResponseRedirect(_next_url(request, reverse("dashboard")))
+
+
+# --- Pauses and rest days -----------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pauses(request: HttpRequest) -> HttpResponse:
+    """The learner's pauses (a form, the list) and their weekly rest days."""
+    user = request.user
+    form = PauseForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.pause_create(
+                user=user,
+                start=form.cleaned_data["start"],
+                end=form.cleaned_data["end"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)  # a dict: each message at its field
+        else:
+            messages.success(request, _("Pause saved: your forecast skips those days."))
+            return redirect("progress:pauses")
+    return _pauses_page(request, form=form, status=422 if form.errors else 200)
+
+
+def _pauses_page(
+    request: HttpRequest, *, form=None, rest_form=None, status: int = 200
+) -> HttpResponse:
+    user = request.user
+    rest = selectors.rest_days(user=user)
+    return render(
+        request,
+        "progress/pauses.html",
+        {
+            "form": form or PauseForm(),
+            "rest_form": rest_form or RestDaysForm(initial={"rest_days": rest}),
+            "pauses": selectors.pauses_for_user(user=user),
+            "today": user.local_today(),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def rest_days(request: HttpRequest) -> HttpResponse:
+    rest_form = RestDaysForm(request.POST)
+    if rest_form.is_valid():
+        try:
+            services.rest_days_set(user=request.user, days=rest_form.cleaned_data["rest_days"])
+        except ValidationError as error:
+            rest_form.add_error(None, error)
+        else:
+            messages.success(request, _("Rest days saved."))
+            return redirect("progress:pauses")
+    return _pauses_page(request, rest_form=rest_form, status=422)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pause_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks for confirmation; POST deletes."""
+    pause = selectors.pause_get_for_user(user=request.user, pause_id=pk)
+    if request.method == "POST":
+        services.pause_delete(pause=pause)
+        messages.success(request, _("Pause deleted."))
+        return redirect("progress:pauses")
+    return render(request, "progress/pause_delete.html", {"pause": pause})
+
+
+# --- Study blocks -------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def study_blocks(request: HttpRequest) -> HttpResponse:
+    return _blocks_page(request)
+
+
+def _blocks_page(request: HttpRequest, *, settings_form=None, status: int = 200) -> HttpResponse:
+    page = selectors.blocks_page(user=request.user)
+    form = settings_form or BlockSettingsForm(
+        initial={
+            "block_hour": page.preference.block_hour,
+            "block_minutes": page.preference.block_minutes,
+        }
+    )
+    return render(
+        request, "progress/blocks.html", {"page": page, "settings_form": form}, status=status
+    )
+
+
+@login_required
+@require_POST
+def study_blocks_accept(request: HttpRequest) -> HttpResponse:
+    """Accept the plan proposed now (computed again here, never read from the form)."""
+    user = request.user
+    today = user.local_today()
+    preference = selectors.study_preference(user=user)
+    _progress, proposal = selectors.blocks_proposal(user=user, today=today, preference=preference)
+    services.blocks_accept(user=user, proposal=proposal, today=today)
+    messages.success(request, _("Study plan accepted: its blocks are in your calendar feed."))
+    return redirect("progress:blocks")
+
+
+@login_required
+@require_POST
+def study_block_settings(request: HttpRequest) -> HttpResponse:
+    form = BlockSettingsForm(request.POST)
+    if form.is_valid():
+        try:
+            services.block_settings_set(
+                user=request.user,
+                hour=form.cleaned_data["block_hour"],
+                minutes=form.cleaned_data["block_minutes"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Study block settings saved."))
+            return redirect("progress:blocks")
+    return _blocks_page(request, settings_form=form, status=422)
+
+
+@login_required
+@require_POST
+def study_block_done(request: HttpRequest, pk: int) -> HttpResponse:
+    """Tick a block off, then log it: the quick-log form comes pre-filled from the block."""
+    block = selectors.block_get_for_user(user=request.user, block_id=pk)
+    services.block_tick(block=block)
+    return redirect(f"{reverse('progress:entry_create')}?block={block.pk}")

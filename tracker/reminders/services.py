@@ -39,6 +39,7 @@ from . import kinds as registry
 from .emails import build_email
 from .kinds import Due, Kind
 from .models import KindOptOut, Lease, Notification, Reminder, ReminderPreference
+from .pauses import PauseCalendar
 
 log = logging.getLogger(__name__)
 
@@ -141,11 +142,14 @@ def _dispatch_batch(
 ) -> None:
     # Query 2 per batch: who switched which kind off.
     opted_out = set(KindOptOut.objects.filter(user__in=users).values_list("user_id", "kind"))
+    # Query 3 per batch: the learners' pauses around today (pauses.py).
+    paused = PauseCalendar(users=users, now=now)
     for kind in kinds:
-        wanted = [u for u in users if (u.pk, kind.name) not in opted_out]
+        wanted = paused.wanted(kind, [u for u in users if (u.pk, kind.name) not in opted_out])
         if not wanted:
             continue
-        due = list(kind.due(now=now, users=wanted))
+        with registry.catch_up_windows(paused.windows(kind, wanted)):
+            due = paused.keep(kind, list(kind.due(now=now, users=wanted)))
         if due:
             created = _create_reminders(kind=kind, due=due, report=report)
             report.by_kind[kind.name] = report.by_kind.get(kind.name, 0) + created

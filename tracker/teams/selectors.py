@@ -211,6 +211,9 @@ class MemberFigures:
     total_hours: float
     last_activity: datetime.date | None
     verdict: Verdict | None  # the summary: worst assignment, else the overall verdict
+    # The last day of the pause the learner's today falls in: shown beside the status,
+    # which it never replaces (a pause never hides overdue).
+    paused_until: datetime.date | None = None
 
 
 @dataclass
@@ -241,6 +244,10 @@ class MemberRow:
     @property
     def verdict(self) -> Verdict | None:
         return self.figures.verdict
+
+    @property
+    def paused_until(self) -> datetime.date | None:
+        return self.figures.paused_until
 
     @property
     def due_date(self) -> datetime.date | None:
@@ -287,7 +294,7 @@ def team_progress(
     each judged on the member's own date.
 
     Each member's figures are cached under their progress version (tracker/progress/
-    cache.py): two queries when every member's figures are cached, eight when any is not
+    cache.py): two queries when every member's figures are cached, nine when any is not
     (the figures of the missing ones are computed together by the progress model)."""
     members = list(  # 1
         team.members.only("name", "email", "progress_version", "timezone", "is_active").order_by(
@@ -327,7 +334,7 @@ def member_figures(
     *, members: list[User], today_of: dict[int, datetime.date] | None = None
 ) -> dict[int, MemberFigures]:
     """The figures of each learner's row, read from the progress model for all of them
-    together (six queries)."""
+    together (seven queries)."""
     progress = verdicts.learners_progress(users=members, today_of=today_of)
     return {
         pk: MemberFigures(
@@ -337,6 +344,7 @@ def member_figures(
             total_hours=learner.total_minutes / 60,
             last_activity=learner.last_activity,
             verdict=learner.summary,
+            paused_until=learner.paused_until,
         )
         for pk, learner in progress.items()
     }
