@@ -419,6 +419,22 @@ CASES: list[Case] = [
         kwargs={"team_id": "team"},
         missing="team_id",
     ),
+    # The readiness board and its CSV: the team's managers and admins; an invited member
+    # who has not accepted is a stranger (404), as every learner is.
+    Case(
+        "teams:readiness",
+        "GET",
+        row(302, 404, 404, 200, 404, 200, invited=404),
+        kwargs={"team_id": "team"},
+        missing="team_id",
+    ),
+    Case(
+        "teams:readiness_export",
+        "GET",
+        row(302, 404, 404, 200, 404, 200, invited=404),
+        kwargs={"team_id": "team"},
+        missing="team_id",
+    ),
     Case(
         "teams:assign",
         "GET",
