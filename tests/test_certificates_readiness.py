@@ -256,3 +256,35 @@ def test_the_board_runs_a_fixed_number_of_queries(personas, django_assert_num_qu
         response = client.get(board_url(personas.team))
     assert response.status_code == 200
     assert response.text.count('class="readiness-member"') == size + 1
+
+
+def test_the_board_and_the_panels_speak_french(personas):
+    for user in (personas.learner, personas.manager):
+        user.language = "fr"
+        user.save(update_fields=["language"])
+    course = make_course("FR-1", competencies=[make_competency("fr-comp", name_fr="Ops")])
+    record(personas.learner, course=course, title="CKA", expires_on=days(-3))
+    board = personas.client_for("manager").get(board_url(personas.team)).text
+    assert "Validité des certificats" in board and "Expirent sous 60\u00a0jours" not in board
+    assert "Expirent sous 60 jours" in board
+    for english in ("Expiring within", "With an expired certificate", "Export the board"):
+        assert english not in board
+    learner = personas.client_for("learner")
+    dashboard = learner.get(reverse("dashboard")).text
+    assert "seul son certificat est à renouveler" in dashboard
+    assert "Readiness" not in dashboard
+    competencies = learner.get(reverse("assessments:history")).text
+    assert "Compétences qui reposent sur un certificat expiré" in competencies
+
+
+@pytest.mark.parametrize("count", [1, 5])
+def test_the_lapsed_competencies_take_two_queries_whatever_their_number(
+    personas, django_assert_num_queries, count
+):
+    for i in range(count):
+        competencies = [make_competency(f"c{i}-{j}") for j in range(3)]
+        course = make_course(f"LAP-{i}", competencies=competencies)
+        record(personas.learner, course=course, title=f"Lapsed {i}", expires_on=days(-1 - i))
+    with django_assert_num_queries(2):  # expired certificates, their courses' competencies
+        lapsed = selectors.competencies_on_expired_certificates(user=personas.learner, today=TODAY)
+    assert len(lapsed) == 3 * count
