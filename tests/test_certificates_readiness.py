@@ -288,3 +288,42 @@ def test_the_lapsed_competencies_take_two_queries_whatever_their_number(
     with django_assert_num_queries(2):  # expired certificates, their courses' competencies
         lapsed = selectors.competencies_on_expired_certificates(user=personas.learner, today=TODAY)
     assert len(lapsed) == 3 * count
+
+
+# --- Renewing from the certificates page -------------------------------------------------
+
+
+def test_renew_prefills_the_form_so_the_new_certificate_renews_the_old(learner_client, personas):
+    course = make_course("REN-P", title="Azure AI Engineer")
+    old = record(
+        personas.learner, course=course, title="AI-102", issuer="Microsoft", expires_on=days(20)
+    )
+    page = learner_client.get(reverse("certificates:list")).text
+    renew_url = reverse("certificates:list") + f"?renew={old.pk}#add-certificate"
+    assert renew_url.replace("&", "&amp;") in page
+    form = learner_client.get(reverse("certificates:list"), {"renew": old.pk}).context["form"]
+    assert form.initial["title"] == "AI-102"
+    assert form.initial["issuer"] == "Microsoft"
+    assert form.initial["course"] == "REN-P"
+    assert form.initial["issued_on"] == TODAY
+    learner_client.post(
+        reverse("certificates:list"),
+        {
+            "course": "REN-P",
+            "title": "AI-102",
+            "issuer": "Microsoft",
+            "issued_on": TODAY.isoformat(),
+            "expires_on": days(365).isoformat(),
+        },
+    )
+    assert [c.pk for c in selectors.current_certificates()] != [old.pk]
+    assert old.pk not in {c.pk for c in selectors.current_certificates()}
+    assert Certificate.objects.filter(user=personas.learner).count() == 2  # history kept
+
+
+def test_renewing_another_learners_certificate_answers_404(learner_client, personas):
+    theirs = record(personas.other_learner, title="Not yours", expires_on=days(20))
+    response = learner_client.get(reverse("certificates:list"), {"renew": theirs.pk})
+    assert response.status_code == 404
+    for bad in ("x", "²", "9" * 40):
+        assert learner_client.get(reverse("certificates:list"), {"renew": bad}).status_code == 404
