@@ -327,3 +327,10 @@ def test_renewing_another_learners_certificate_answers_404(learner_client, perso
     assert response.status_code == 404
     for bad in ("x", "²", "9" * 40):
         assert learner_client.get(reverse("certificates:list"), {"renew": bad}).status_code == 404
+
+
+def test_the_api_says_renewed_of_a_renewed_certificate(learner_client, personas):
+    old = record(personas.learner, title="PSM I", expires_on=days(-10))
+    new = record(personas.learner, title="PSM I", issued_on=TODAY, expires_on=days(700))
+    listed = {c["id"]: c["expiry"] for c in learner_client.get("/api/me/certificates").json()}
+    assert listed == {old.pk: "renewed", new.pk: "valid"}
