@@ -11,7 +11,14 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.checks import LAPTOP, PHONE, assert_accessible
-from tests.factories import PASSWORD, make_team, make_user
+from tests.factories import (
+    PASSWORD,
+    make_competency,
+    make_course,
+    make_snapshot,
+    make_team,
+    make_user,
+)
 from tracker.certificates.services import CertificateInput, certificate_record
 
 pytestmark = pytest.mark.browser
@@ -63,4 +70,37 @@ def test_the_manager_reads_the_readiness_board(page, viewport):
     expect(page).to_have_url(re.compile(r"state=expiring"))
     csv_link = page.get_by_role("link", name="Export the board (CSV)")
     expect(csv_link).to_have_attribute("href", re.compile(r"readiness/export\.csv\?.*dialect="))
+    assert_accessible(page)
+
+
+def test_the_learner_sees_what_has_lapsed_on_the_dashboard_and_the_competency_view(page):
+    learner = make_user("learner@example.test", name="Léa Learner", language="en")
+    competency = make_competency("cloud-ops", name_en="Cloud operations")
+    make_snapshot(learner, {"cloud-ops": 3})
+    course = make_course("OPS-1", title="Cloud Ops", competencies=[competency])
+    today = learner.local_today()
+    certificate_record(
+        user=learner,
+        data=CertificateInput(
+            title="Cloud Ops Professional",
+            course=course,
+            issued_on=today - datetime.timedelta(days=700),
+            expires_on=today - datetime.timedelta(days=2),
+        ),
+    )
+    page.set_viewport_size(PHONE)
+    page.goto("/accounts/login/")
+    page.locator("#id_username").fill("learner@example.test")
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("main button[type=submit]").click()
+    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+
+    panel = page.locator("section.readiness")
+    expect(panel).to_contain_text("Cloud Ops Professional")
+    expect(panel).to_contain_text("The course stays done")
+    assert_accessible(page)
+    page.goto("/assessments/")
+    lapsed = page.get_by_role("region", name="Competencies that rest on an expired certificate")
+    expect(lapsed).to_contain_text("Cloud operations")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     assert_accessible(page)
