@@ -43,6 +43,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("tracker.exports", "tracker.reminders"),
     ("tracker.directory",),  # team membership decided by the company directory
     ("tracker.scim", "tracker.sso", "tracker.xapi"),  # the company integrations
+    ("tracker.pages",),  # the learner's pages composed of several apps' data
     ("tracker",),  # the project: settings, urls, the API's mount point, views, health
 )
 FLOOR = {unit: level for level, units in enumerate(LAYERS) for unit in units}
@@ -67,6 +68,7 @@ KNOWN_WRONG_WAY: frozenset[tuple[str, str]] = frozenset(
         # The team CSV and its view use the exports' CSV dialects.
         ("tracker.teams.exports", "tracker.exports.formats"),
         ("tracker.teams.views", "tracker.exports.formats"),
+        ("tracker.teams.history", "tracker.exports.formats"),  # the history CSV, the same way
     }
 )
 

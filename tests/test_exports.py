@@ -321,7 +321,8 @@ def test_the_feed_calls_each_source_by_name(
     client, learner_client, history, personas, django_assert_num_queries
 ):  # history: a certificate that expires (its course's plan is done by it)
     """No registry: `calendar_events` calls the plans' targets, the certificates' expiry
-    dates and the assignments' due dates in turn (a new kind of event is one more line)."""
+    dates, the assignments' due dates and the study blocks in turn (a new kind of event is
+    one more line)."""
     from tracker.teams import services as team_services
 
     assert not hasattr(calendar, "register_event_source")
@@ -345,8 +346,9 @@ def test_the_feed_calls_each_source_by_name(
     learner_client.get(reverse("exports:my_data"))  # makes the feed
     url = feed_url(personas.learner)
     # the feed and its user, the plans, the certificates, the assignments, then whether
-    # their work is done (the verdicts' six reads, assignments again, and the totals)
-    with django_assert_num_queries(11):
+    # their work is done (the verdicts' seven reads, pauses included, assignments again,
+    # and the totals), then the accepted study blocks
+    with django_assert_num_queries(13):
         response = client.get(url)
     assert response.content.count(b"BEGIN:VEVENT") == 3
 

@@ -22,7 +22,7 @@ from icalendar import Calendar, Event
 
 from tracker.accounts.models import User
 from tracker.certificates.selectors import current_certificates
-from tracker.progress.models import Plan
+from tracker.progress.models import Plan, StudyBlock
 from tracker.teams.selectors import assignments_done, assignments_for_learner
 
 UID_DOMAIN = "parcours"
@@ -37,6 +37,10 @@ class CalendarEvent:
     summary: str
     description: str = ""
     path: str = ""  # a page of the site about the event, absolute path
+    # A timed event (a study block): its local start, with its time zone, and length.
+    start: datetime.datetime | None = None
+    minutes: int = 0
+    sequence: int = 0  # goes up each time the event moves (RFC 5545 SEQUENCE)
 
     @property
     def uid(self) -> str:
@@ -107,12 +111,35 @@ def assignment_due_dates(user: User) -> Iterable[CalendarEvent]:
         )
 
 
+def study_block_events(user: User) -> Iterable[CalendarEvent]:
+    """The study blocks of the plans the learner accepted: timed, in their time zone."""
+    blocks = (
+        StudyBlock.objects.filter(user=user)
+        .select_related("course")
+        .only("day", "start", "minutes", "sequence", "course__title")
+        .order_by("day", "start", "id")
+    )
+    tz = user.tzinfo
+    for block in blocks:
+        yield CalendarEvent(
+            kind="block",
+            object_id=block.pk,
+            day=block.day,
+            summary=_("Study: %(course)s") % {"course": block.course.title},
+            path=reverse("progress:blocks"),
+            start=datetime.datetime.combine(block.day, block.start, tzinfo=tz),
+            minutes=block.minutes,
+            sequence=block.sequence,
+        )
+
+
 def calendar_events(*, user: User) -> list[CalendarEvent]:
     """Every event of the feed, source by source (a new kind of event: one more line)."""
     return [
         *plan_target_dates(user),
         *certificate_expiry_dates(user),
         *assignment_due_dates(user),
+        *study_block_events(user),
     ]
 
 
@@ -128,13 +155,19 @@ def calendar_ics(*, user: User, base_url: str) -> bytes:
         event = Event()
         event.add("uid", item.uid)
         event.add("dtstamp", stamp)
-        event.add("dtstart", item.day)  # a DATE: an all-day event
-        event.add("dtend", item.day + datetime.timedelta(days=1))
+        if item.start is not None:  # timed, with its TZID (a VTIMEZONE is added below)
+            event.add("dtstart", item.start)
+            event.add("dtend", item.start + datetime.timedelta(minutes=item.minutes))
+            event.add("sequence", item.sequence)
+        else:
+            event.add("dtstart", item.day)  # a DATE: an all-day event
+            event.add("dtend", item.day + datetime.timedelta(days=1))
         event.add("summary", item.summary)
         if item.description:
             event.add("description", item.description)
         if item.path:
             event.add("url", base_url + item.path)
-        event.add("transp", "TRANSPARENT")
+        event.add("transp", "OPAQUE" if item.start is not None else "TRANSPARENT")
         calendar.add_component(event)
+    calendar.add_missing_timezones()  # one VTIMEZONE per TZID the events name
     return calendar.to_ical()

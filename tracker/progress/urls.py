@@ -23,4 +23,11 @@ urlpatterns = [
     path("tracks/<str:code>/join/", views.track_join, name="track_join"),
     path("tracks/<str:code>/leave/", views.track_leave, name="track_leave"),
     path("choose/<str:code>/", views.phase_choose, name="phase_choose"),
+    path("pauses/", views.pauses, name="pauses"),
+    path("pauses/rest-days/", views.rest_days, name="rest_days"),
+    path("pauses/<int:pk>/delete/", views.pause_delete, name="pause_delete"),
+    path("blocks/", views.study_blocks, name="blocks"),
+    path("blocks/accept/", views.study_blocks_accept, name="blocks_accept"),
+    path("blocks/settings/", views.study_block_settings, name="block_settings"),
+    path("blocks/<int:pk>/done/", views.study_block_done, name="block_done"),
 ]
