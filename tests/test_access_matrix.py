@@ -771,6 +771,8 @@ CASES += [
     for case in CASES
     if case.name in {"courses:catalogue", "courses:course", "courses:track", "courses:compare"}
 ]
+# The competency view, composed by tracker/pages at assessments' URL.
+CASES += [Case("pages:competencies", "GET", LOGGED_IN)]
 READS = [c for c in CASES if c.method == "GET"]
 WRITES = [c for c in CASES if c.method != "GET"]
 
