@@ -134,12 +134,18 @@ def test_heatmap_shows_level_manager_rating_and_target_with_symbols(personas, as
     personas.manager.save(update_fields=["language"])
     response = personas.client_for("manager").get(team_url(personas))
     heatmap = response.context["heatmap"]
-    cells = {member.email: row for member, row in heatmap.rows}
+    cells = {row.member.email: row.cells for row in heatmap.rows}
     cell = cells["learner@example.test"][0]
-    assert (cell.level, cell.manager_level, cell.target, cell.state) == (2, 4, 3, "below")
+    assert (cell.level, cell.manager_level, cell.target, cell.state) == (2, 4, 3, "gap1")
     assert cells["second@example.test"][0].state == "unrated"
     body = response.content.decode()
-    assert "▼ 2 (4)" in body and "below target" in body
+    assert "▼ 2 \u22121 (4)" in body and "1 level below target" in body
+    # The team row: the median of the levels given, how many are below the target.
+    [team_cell] = heatmap.team
+    assert (team_cell.median, team_cell.below, team_cell.rated) == (2, 1, 1)
+    assert "median 2" in body and "1 below target" in body
+    # The competency leads to the catalogue's courses that build it.
+    assert f'href="{reverse("courses:catalogue")}?competency=mlops"' in body
 
 
 def test_member_page_is_read_only_and_scoped(personas, assigned):
@@ -238,8 +244,29 @@ def test_team_page_runs_the_same_queries_for_20_and_200_learners(personas):
     assert counts[21] == counts[201]
     cold, warm = counts[201]
     assert cold == warm + 7
+    assert warm <= 15, warm
+    # The CSV has every learner: the page computed the figures of its 50 rows only.
     csv_url = team_url(personas, "teams:export")
-    assert _count(client, csv_url) <= 10
+    csv_cold, csv_warm = _count(client, csv_url), _count(client, csv_url)
+    assert csv_cold == csv_warm + 7 and csv_warm <= 5
+
+
+def test_the_page_computes_the_figures_of_the_rows_it_shows_only(personas, settings):
+    """Sorted by name (the default), a team of 60 computes its first page's 50 learners;
+    sorted by a figure, all of them."""
+    from unittest import mock
+
+    from tracker.teams import selectors
+
+    users = [make_user(f"m{n:02d}@example.test", name=f"M {n:02d}") for n in range(60)]
+    Membership.objects.bulk_create(Membership(team=personas.team, user=u) for u in users)
+    client = personas.client_for("manager")
+    settings.PARCOURS_PROGRESS_CACHE_SECONDS = 0
+    with mock.patch.object(selectors, "member_figures", wraps=selectors.member_figures) as computed:
+        client.get(team_url(personas))
+        assert len(computed.call_args.kwargs["members"]) == 50
+        client.get(team_url(personas), {"sort": "total"})
+        assert len(computed.call_args.kwargs["members"]) == personas.team.members.count()
 
 
 def test_an_assigned_learner_who_chose_nothing_is_not_started(personas, assigned):
@@ -257,7 +284,9 @@ def test_heat_cells_markup_for_each_state():
 
     cells = [
         HeatCell(level=3, manager_level=None, target=3),
+        HeatCell(level=2, manager_level=None, target=3),
         HeatCell(level=1, manager_level=2, target=3),
+        HeatCell(level=1, manager_level=None, target=5),
         HeatCell(level=None, manager_level=None, target=3),
         HeatCell(level=4, manager_level=5, target=None),
     ]
@@ -265,9 +294,24 @@ def test_heat_cells_markup_for_each_state():
         html = str(heat_cells(cells))
     assert html == (
         '<td class="heat heat-met">✓ 3<span class="visually-hidden"> target met</span></td>'
-        '<td class="heat heat-below">▼ 1 (2)<span class="visually-hidden"> below target, '
-        "manager&#x27;s rating 2</span></td>"
+        '<td class="heat heat-gap1">▼ 2 \u22121<span class="visually-hidden"> 1 level below '
+        "target</span></td>"
+        '<td class="heat heat-gap2">▼▼ 1 \u22122 (2)<span class="visually-hidden"> 2 levels '
+        "below target, manager&#x27;s rating 2</span></td>"
+        '<td class="heat heat-gap3">▼▼▼ 1 \u22124<span class="visually-hidden"> 3 or more '
+        "levels below target</span></td>"
         '<td class="heat heat-unrated">\u2013<span class="visually-hidden"> not rated</span></td>'
         '<td class="heat heat-no_target">4 (5)<span class="visually-hidden"> '
         "manager&#x27;s rating 5</span></td>"
     )
+
+
+def test_the_team_row_takes_the_median_and_counts_who_is_below():
+    from tracker.teams.selectors import _team_cell
+
+    assert _team_cell({}, 3) == _team_cell({}, None)
+    cell = _team_cell({1: 1, 2: 2, 4: 1}, 3)  # levels 1, 2, 2, 4
+    assert (cell.median, cell.below, cell.rated) == (2, 3, 4)
+    cell = _team_cell({1: 1, 4: 1}, 3)  # levels 1, 4
+    assert (cell.median, cell.below, cell.rated) == (2.5, 1, 2)
+    assert _team_cell({5: 3}, None).below == 0
