@@ -315,3 +315,38 @@ def test_the_team_row_takes_the_median_and_counts_who_is_below():
     cell = _team_cell({1: 1, 4: 1}, 3)  # levels 1, 4
     assert (cell.median, cell.below, cell.rated) == (2.5, 1, 2)
     assert _team_cell({5: 3}, None).below == 0
+
+
+def test_the_managers_home_says_who_is_overdue_or_behind_and_what_is_due_next(personas):
+    """The dashboard's "My teams": per managed team, the overdue and behind learners and
+    the next due dates of unfinished work (teams/_manager_summary.html)."""
+    from tracker.teams.models import Assignment
+    from tracker.teams.selectors import manager_summary
+
+    track, p1, _p2, a, _b, _c = make_track_with_options()
+    late = make_user("late@example.test", name="Luc Late")
+    idle = make_user("idle@example.test", name="Ivo Idle")
+    for user in (late, idle):
+        Membership.objects.create(team=personas.team, user=user)
+    services.assignment_assign(
+        actor=personas.manager, team=personas.team, assignees=[idle], track=track, due_in_days=5
+    )
+    services.assignment_assign(
+        actor=personas.manager, team=personas.team, assignees=[late], track=track, due_in_days=1
+    )
+    # Past its due date, not done: overdue.
+    Assignment.objects.filter(assignee=late).update(due_date=TODAY - datetime.timedelta(days=3))
+    progress_services.phase_choose(user=idle, phase=p1, course=a)
+    [summary] = manager_summary(user=personas.manager)
+    assert summary.team == personas.team and summary.members == 3
+    assert [row.member for row in summary.overdue] == [late]
+    assert [(row.member, work.due_date) for row, work in summary.due_next] == [
+        (idle, TODAY + datetime.timedelta(days=5))
+    ]
+    personas.manager.language = "en"
+    personas.manager.save(update_fields=["language"])
+    body = personas.client_for("manager").get("/").text
+    assert "1 overdue:" in body and "Luc Late" in body and "Due next" in body
+    assert reverse("teams:member", args=[personas.team.pk, late.pk]) in body
+    # Another manager's home says nothing of this team.
+    assert manager_summary(user=personas.other_manager)[0].team == personas.other_team

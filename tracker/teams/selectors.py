@@ -540,3 +540,53 @@ def team_heatmap(
         team=[_team_cell(histogram[code], targets.get(code)) for code in codes],
     )
     return heatmap.show(shown)
+
+
+# --- The manager's home ------------------------------------------------------------------
+
+DUE_NEXT_SHOWN = 5
+
+
+@dataclass
+class TeamSummary:
+    """What a manager's home says of one of their teams."""
+
+    team: Team
+    members: int
+    overdue: list[MemberRow]  # past a due date, not done
+    behind: list[MemberRow]  # projected to miss a due date (behind or at risk)
+    due_next: list[tuple[MemberRow, AssignedWork]]  # the next due dates of work not done
+
+
+def manager_summary(*, user: User) -> list[TeamSummary]:
+    """The teams `user` manages (their own, even for an admin): who is overdue, who is
+    behind, what is due next. Each member's figures are the team table's (cached under
+    their progress version): two queries per team, and the progress model's seven when
+    a figure is missing."""
+    summaries = []
+    for team in Team.objects.filter(managers=user).order_by("name"):
+        table = team_progress(team=team, today=user.local_today())
+        worst_first = sorted(table.rows, key=lambda row: verdicts.severity(row.status))
+        due = sorted(
+            (
+                (row, work)
+                for row in table.rows
+                for work in row.assignments
+                if work.team_id == team.pk
+                and work.verdict.status != verdicts.DONE
+                and work.due_date >= row.today
+            ),
+            key=lambda pair: (pair[1].due_date, pair[0].member.get_full_name().casefold()),
+        )
+        summaries.append(
+            TeamSummary(
+                team=team,
+                members=len(table.members),
+                overdue=[row for row in worst_first if row.status == verdicts.OVERDUE],
+                behind=[
+                    row for row in worst_first if row.status in (verdicts.BEHIND, verdicts.AT_RISK)
+                ],
+                due_next=due[:DUE_NEXT_SHOWN],
+            )
+        )
+    return summaries

@@ -6,7 +6,6 @@ from __future__ import annotations
 import functools
 
 from django import template
-from django.db.models import Count
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.html import escape, format_html
@@ -29,10 +28,10 @@ def my_assignments(context) -> list:
 
 
 @register.simple_tag(takes_context=True)
-def my_teams(context) -> list[Team]:
-    # Managed teams only, even for admins: the dashboard is the person's own page.
-    user = context["request"].user
-    return list(Team.objects.filter(managers=user).annotate(member_count=Count("memberships")))
+def manager_summary(context) -> list[selectors.TeamSummary]:
+    """The dashboard's "My teams" (teams/_manager_summary.html): managed teams only, even
+    for admins, since the dashboard is the person's own page."""
+    return selectors.manager_summary(user=context["request"].user)
 
 
 @register.filter
