@@ -115,7 +115,7 @@ def _date_cell(day) -> SafeString:
 def _team_row(row: MemberRow, team_id: int, words: dict[str, str]) -> SafeString:
     member, verdict = row.member, row.verdict
     name = member.get_full_name()
-    assigned = mark_safe("<br>").join(
+    parts = [
         format_html(
             '{} <a href="{}" class="no-print" aria-label="{}: {}">✎</a>',
             work.label,
@@ -126,7 +126,9 @@ def _team_row(row: MemberRow, team_id: int, words: dict[str, str]) -> SafeString
         if work.team_id == team_id
         else escape(work.label)
         for work in row.assignments
-    ) or mark_safe("—")
+    ]
+    # Every part is escaped above (a SafeString's join would return a plain str).
+    assigned = mark_safe("<br>".join(parts)) if parts else mark_safe("—")
     if verdict is None:
         percent = status = mark_safe("—")
     else:
