@@ -354,3 +354,33 @@ def test_the_managers_home_says_who_is_overdue_or_behind_and_what_is_due_next(pe
     assert reverse("teams:member", args=[personas.team.pk, late.pk]) in body
     # Another manager's home says nothing of this team.
     assert manager_summary(user=personas.other_manager)[0].team == personas.other_team
+
+
+def test_column_headers_sort_keeping_the_filters_and_say_the_order(personas, assigned):
+    client = personas.client_for("manager")
+    response = client.get(team_url(personas), {"q": "e", "sort": "total"})
+    headers = {h.label: h for h in response.context["headers"]}
+    total = headers["Total hours"] if "Total hours" in headers else headers["Heures au total"]
+    assert total.aria_sort == "ascending"
+    assert "q=e" in total.url and "sort=total" in total.url and "desc=on" in total.url
+    others = [h for h in response.context["headers"] if h is not total and h.url]
+    assert all(not h.aria_sort and "desc" not in h.url and "q=e" in h.url for h in others)
+    assert 'aria-sort="ascending"' in response.text
+    response = client.get(team_url(personas), {"sort": "total", "desc": "on"})
+    assert 'aria-sort="descending"' in response.text
+
+
+def test_sorting_by_the_largest_gap_puts_the_furthest_below_first(personas, assigned):
+    track, _a, second = assigned
+    comp = make_competency("mlops", name_en="MLOps")
+    make_target(track, comp, 4)
+    make_snapshot(personas.learner, {"mlops": 3}, track=track)
+    make_snapshot(second, {"mlops": 1}, track=track)
+    client = personas.client_for("manager")
+    rows = client.get(team_url(personas), {"sort": "gap"}).context["table"].rows
+    assert [row.member for row in rows] == [second, personas.learner]
+    heatmap = client.get(team_url(personas), {"sort": "gap"}).context["heatmap"]
+    assert [row.member for row in heatmap.rows] == [second, personas.learner]
+    assert [row.largest_gap for row in heatmap.rows] == [3, 1]
+    rows = client.get(team_url(personas), {"sort": "gap", "desc": "on"}).context["table"].rows
+    assert [row.member for row in rows] == [personas.learner, second]
