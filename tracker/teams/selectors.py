@@ -21,7 +21,7 @@ from django.utils import timezone
 from courses.models import Competency, TrackTarget
 from courses.selectors import catalogue_version
 from tracker.accounts import audit
-from tracker.accounts.models import Team, User
+from tracker.accounts.models import Membership, Team, User
 from tracker.assessments.models import Assessment, ManagerRating, Rating
 from tracker.progress import cache as progress_cache
 from tracker.progress import verdicts
@@ -453,17 +453,22 @@ def _team_cell(counts: dict[int, int], target: int | None) -> TeamCell:
 def team_heatmap(
     *, team: Team, members: list[User] | None = None, shown: list[User] | None = None
 ) -> Heatmap:
-    """Members (all, or the ones given) x the competencies the team's assigned tracks aim
-    at (every competency with a target when nothing is assigned): latest self level,
-    latest manager rating, target; the team row (median, how many below) over all of
-    them. Cells and rows: of `shown` (the table's page) when given, else of every member.
+    """Members (the ones given, else every member) x the competencies the team's assigned
+    tracks aim at (every competency with a target when nothing is assigned): latest self
+    level, latest manager rating, target; the team row (median, how many below) over all
+    of them. Cells and rows: of `shown` (the table's page) when given, else of `members`.
 
     Seven queries (six given members): the team row is counted by the database (a row
     per competency and level), so a page reads the ratings of the learners it shows only.
     """
-    if members is None:
+    if members is None and shown is None:
         members = list(team.members.order_by("name", "email"))  # 1
-    member_ids = [m.pk for m in members]
+    # Every member: the team's memberships as a subquery (cheaper than a list of ids).
+    member_ids = (
+        Membership.objects.filter(team=team).values("user_id")
+        if members is None
+        else [m.pk for m in members]
+    )
     shown = members if shown is None else shown
     track_ids = set(  # 2
         Assignment.objects.filter(assignee_id__in=member_ids, track__isnull=False)

@@ -111,7 +111,7 @@ def _team_page(
     if criteria["sort"] == "gap":
         heatmap.show(shown)
     else:
-        heatmap = selectors.team_heatmap(team=team, members=table.members, shown=shown)
+        heatmap = selectors.team_heatmap(team=team, shown=shown)
     selectors.figures_fill(table, page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
