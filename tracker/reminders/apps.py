@@ -14,5 +14,6 @@ class RemindersConfig(AppConfig):
             builtin,
             certificate_kinds,
             manager_messages,
+            notice_emails,
             progress_kinds,
         )

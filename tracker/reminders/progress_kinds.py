@@ -22,7 +22,7 @@ from tracker.progress import verdicts
 from tracker.progress.verdicts import CourseRow
 
 from .assignment_kinds import assignment_display_name, assignment_due_label, assignments_due_soon
-from .kinds import Due, Kind, iso_week_label, latest_weekly_slot, preference_of, register
+from .kinds import SKIP, Due, Kind, iso_week_label, latest_weekly_slot, preference_of, register
 
 NO_PLAN = "no_plan"
 
@@ -116,6 +116,7 @@ class WeeklyDigest(Kind):
 
     name = "weekly_digest"
     label = _("Weekly digest")
+    during_pause = SKIP
 
     def due(self, *, now: dt.datetime, users: Sequence[User]) -> Iterable[Due]:
         due = _weekly_due(kind=self, now=now, users=users)
@@ -131,6 +132,7 @@ class WeeklyDigest(Kind):
                 user=user,
                 subject="",
                 period=period,
+                day=_slot_day(period, preference_of(user).digest_weekday),
                 context={
                     "hours": round(learner.last_week_minutes / 60, 1),
                     "planned": round(learner.planned_weekly_hours, 1),
@@ -184,6 +186,7 @@ class BehindPace(Kind):
 
     name = "behind_pace"
     label = _("Behind-pace nudge")
+    during_pause = SKIP
 
     def due(self, *, now: dt.datetime, users: Sequence[User]) -> Iterable[Due]:
         awake = [
@@ -204,6 +207,7 @@ class BehindPace(Kind):
                         subject=row.plan.course.code,
                         period=period,
                         context=_course_line(row),
+                        day=learner.today,
                     ))  # fmt: skip
         return candidates
 
@@ -228,6 +232,7 @@ class TeamSummary(Kind):
     behind or overdue, and who needs a word."""
 
     name = "team_summary"
+    audience = "managers"
     label = _("Weekly team summary (managers)")
 
     def due(self, *, now: dt.datetime, users: Sequence[User]) -> Iterable[Due]:
@@ -308,6 +313,12 @@ class TeamSummary(Kind):
 
     def url(self, *, context: dict) -> str:
         return reverse("dashboard")
+
+
+def _slot_day(period: str, weekday: int) -> dt.date:
+    """The day of a weekly slot from its period ("2026-W49") and weekday (0 = Monday)."""
+    year, week = period.split("-W")
+    return dt.date.fromisocalendar(int(year), int(week), weekday + 1)
 
 
 def _hours(value: float) -> str:

@@ -1,9 +1,10 @@
-"""Tags for the dashboard hooks (the learner's assignments, the manager's teams) and the
-team page's table and heatmap."""
+"""Filters and tags of the team page's table and heatmap (formatting only: no database
+query)."""
 
 from __future__ import annotations
 
 import functools
+from typing import TYPE_CHECKING
 
 from django import template
 from django.template.defaultfilters import floatformat
@@ -12,26 +13,15 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext, ngettext
 
-from tracker.accounts.models import Team
 from tracker.progress.durations import format_hours
 from tracker.progress.templatetags.progress_tags import progress_value, short_date, status_label
 
-from .. import selectors
-from ..selectors import HeatCell, MemberRow, TeamCell
+if TYPE_CHECKING:  # types only: these format, they read nothing
+    from tracker.accounts.models import Team
+
+    from ..selectors import HeatCell, MemberRow, TeamCell
 
 register = template.Library()
-
-
-@register.simple_tag(takes_context=True)
-def my_assignments(context) -> list:
-    return selectors.assignments_for_learner(user=context["request"].user)
-
-
-@register.simple_tag(takes_context=True)
-def manager_summary(context) -> list[selectors.TeamSummary]:
-    """The dashboard's "My teams" (teams/_manager_summary.html): managed teams only, even
-    for admins, since the dashboard is the person's own page."""
-    return selectors.manager_summary(user=context["request"].user)
 
 
 @register.filter
@@ -143,6 +133,12 @@ def _team_row(row: MemberRow, team_id: int, words: dict[str, str]) -> SafeString
         status = format_html(
             '<span class="status status-{}">{}</span>', verdict.status, status_label(verdict.status)
         )
+    if row.paused_until:
+        status = format_html(
+            '{} <small class="paused">{}</small>',
+            status,
+            gettext("paused until %(date)s") % {"date": short_date(row.paused_until)},
+        )
     finish = row.projected_finish
     if finish is None:
         finish_cell = mark_safe("—")
@@ -178,3 +174,25 @@ def _team_row(row: MemberRow, team_id: int, words: dict[str, str]) -> SafeString
         status,
         _date_cell(row.last_activity) if row.last_activity else words["never"],
     )
+
+
+@register.filter
+def history_sentence(row) -> str:
+    """A history row (assignment change or membership event) as a sentence."""
+    from ..history import sentence
+
+    return sentence(row)
+
+
+@register.filter
+def history_when(row) -> str:
+    from ..history import when
+
+    return when(row)
+
+
+@register.filter
+def trend_status(status: str) -> str:
+    from ..trends import trend_status_label
+
+    return trend_status_label(status)
