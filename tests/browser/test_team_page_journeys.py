@@ -103,7 +103,8 @@ def test_a_manager_spots_who_is_behind_reminds_them_and_prints_the_report(page):
     page.get_by_role("button", name="Send the reminder").click()
     expect(page.locator(".messages")).to_contain_text("Reminder sent to 2 learners")
     assert Notification.objects.filter(kind="manager_message").count() == 2
-    expect(page.locator("#log-title + .table-scroll")).to_contain_text("sent a reminder")
+    history = page.locator("#log-title + .table-scroll")
+    expect(history).to_contain_text("a reminder: “Your first phase is due soon”")
     assert_accessible(page)
 
     # Printed: the table, the heatmap and the date; no forms, no navigation, no scrolling.
