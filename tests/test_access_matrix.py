@@ -459,6 +459,14 @@ CASES: list[Case] = [
     ),
     # Reached from an email by its signed token, signed in or not; a bad token is a 400.
     Case("reminders:unsubscribe", "GET", PUBLIC, kwargs={"token": "unsubscribe"}),
+    # A team's managers remind its learners (nobody ticked here: the form answers 422).
+    Case(
+        "reminders:team_remind",
+        "POST",
+        row(302, 404, 404, 422, 404, 422),
+        kwargs={"team_id": "team"},
+        data={"message": "Hello", "token": "t" * 20},
+    ),
     # --- exports (one's own data only: no id in these URLs) ---
     Case("exports:my_data", "GET", LOGGED_IN),
     Case("exports:json", "GET", LOGGED_IN),

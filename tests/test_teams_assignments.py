@@ -135,18 +135,49 @@ def test_assigning_someone_outside_the_team_is_refused(personas, track):
     assert not Assignment.objects.exists()
 
 
-def test_assign_page_assigns_the_whole_team_when_nobody_is_ticked(personas, track, second_member):
+def test_ticking_nobody_never_means_the_whole_team(personas, track, second_member):
     client = personas.client_for("manager")
+    url = reverse("teams:assign", args=[personas.team.pk])
     due = personas.manager.local_today() + datetime.timedelta(days=20)
-    response = client.post(
-        reverse("teams:assign", args=[personas.team.pk]),
-        {"track": track[0].code, "due_date": due.isoformat(), "note": "Go"},
-    )
+    data = {"track": track[0].code, "due_date": due.isoformat(), "note": "Go"}
+    response = client.post(url, data)
+    assert response.status_code == 422
+    assert response.context["form"].errors["assignees"]
+    assert not Assignment.objects.exists()
+    # Said on purpose: the whole team, then the count to confirm, then assigned.
+    confirm = client.post(url, data | {"whole_team": "on"})
+    assert confirm.status_code == 200 and not Assignment.objects.exists()
+    assert "Assigner à 2 personnes\u00a0?" in confirm.text  # French by default
+    response = client.post(url, data | {"whole_team": "True", "step": "confirm"})
     assert response.status_code == 302
     assert set(Assignment.objects.values_list("assignee__email", flat=True)) == {
         "learner@example.test",
         "second@example.test",
     }
+
+
+def test_assigning_the_learners_ticked_on_the_team_page_asks_with_their_count(
+    personas, track, second_member
+):
+    personas.manager.language = "en"
+    personas.manager.save(update_fields=["language"])
+    client = personas.client_for("manager")
+    url = reverse("teams:assign", args=[personas.team.pk])
+    # From the team page: the ticked learners come ticked, nothing is assigned yet.
+    picked = client.post(url, {"step": "pick", "learners": [personas.learner.pk]})
+    assert picked.status_code == 200 and not Assignment.objects.exists()
+    assert picked.context["form"].initial["assignees"] == [str(personas.learner.pk)]
+    due = personas.manager.local_today() + datetime.timedelta(days=20)
+    data = {"assignees": [personas.learner.pk], "track": track[0].code, "due_date": due}
+    confirm = client.post(url, data)
+    assert "Assign to 1 learner?" in confirm.text and "Léa Learner" in confirm.text
+    assert not Assignment.objects.exists()
+    back = client.post(url, data | {"step": "edit"})
+    assert back.status_code == 200 and "teams/assign.html" in [t.name for t in back.templates]
+    assert client.post(url, data | {"step": "confirm"}).status_code == 302
+    assert list(Assignment.objects.values_list("assignee__email", flat=True)) == [
+        "learner@example.test"
+    ]
 
 
 def test_assign_page_shows_a_past_date_error_at_the_field(personas, track):

@@ -61,6 +61,10 @@ def test_one_row_per_learner_with_hours_and_status(personas, assigned):
     assert learner.due_date == TODAY + datetime.timedelta(days=60)
     assert rows["second@example.test"].total_hours == 0
     assert rows["second@example.test"].last_activity is None
+    # The row as HTML: the edit link is a link, the name is escaped.
+    [work] = learner.assignments
+    edit = reverse("teams:assignment_edit", args=[personas.team.pk, work.pk])
+    assert f'<td>{work.label} <a href="{edit}" class="no-print"' in response.text
 
 
 def test_filter_and_sort_by_get_params_and_htmx_partial(personas, assigned):
@@ -134,12 +138,18 @@ def test_heatmap_shows_level_manager_rating_and_target_with_symbols(personas, as
     personas.manager.save(update_fields=["language"])
     response = personas.client_for("manager").get(team_url(personas))
     heatmap = response.context["heatmap"]
-    cells = {member.email: row for member, row in heatmap.rows}
+    cells = {row.member.email: row.cells for row in heatmap.rows}
     cell = cells["learner@example.test"][0]
-    assert (cell.level, cell.manager_level, cell.target, cell.state) == (2, 4, 3, "below")
+    assert (cell.level, cell.manager_level, cell.target, cell.state) == (2, 4, 3, "gap1")
     assert cells["second@example.test"][0].state == "unrated"
     body = response.content.decode()
-    assert "▼ 2 (4)" in body and "below target" in body
+    assert "▼ 2 \u22121 (4)" in body and "1 level below target" in body
+    # The team row: the median of the levels given, how many are below the target.
+    [team_cell] = heatmap.team
+    assert (team_cell.median, team_cell.below, team_cell.rated) == (2, 1, 1)
+    assert "median 2" in body and "1 below target" in body
+    # The competency leads to the catalogue's courses that build it.
+    assert f'href="{reverse("courses:catalogue")}?competency=mlops"' in body
 
 
 def test_member_page_is_read_only_and_scoped(personas, assigned):
@@ -238,8 +248,28 @@ def test_team_page_runs_the_same_queries_for_20_and_200_learners(personas):
     assert counts[21] == counts[201]
     cold, warm = counts[201]
     assert cold == warm + 8
+    # The CSV has every learner: the page computed the figures of its 50 rows only.
     csv_url = team_url(personas, "teams:export")
-    assert _count(client, csv_url) <= 10
+    csv_cold, csv_warm = _count(client, csv_url), _count(client, csv_url)
+    assert csv_cold == csv_warm + 8 and csv_warm <= 5
+
+
+def test_the_page_computes_the_figures_of_the_rows_it_shows_only(personas, settings):
+    """Sorted by name (the default), a team of 60 computes its first page's 50 learners;
+    sorted by a figure, all of them."""
+    from unittest import mock
+
+    from tracker.teams import selectors
+
+    users = [make_user(f"m{n:02d}@example.test", name=f"M {n:02d}") for n in range(60)]
+    Membership.objects.bulk_create(Membership(team=personas.team, user=u) for u in users)
+    client = personas.client_for("manager")
+    settings.PARCOURS_PROGRESS_CACHE_SECONDS = 0
+    with mock.patch.object(selectors, "member_figures", wraps=selectors.member_figures) as computed:
+        client.get(team_url(personas))
+        assert len(computed.call_args.kwargs["members"]) == 50
+        client.get(team_url(personas), {"sort": "total"})
+        assert len(computed.call_args.kwargs["members"]) == personas.team.members.count()
 
 
 def test_an_assigned_learner_who_chose_nothing_is_not_started(personas, assigned):
@@ -257,7 +287,9 @@ def test_heat_cells_markup_for_each_state():
 
     cells = [
         HeatCell(level=3, manager_level=None, target=3),
+        HeatCell(level=2, manager_level=None, target=3),
         HeatCell(level=1, manager_level=2, target=3),
+        HeatCell(level=1, manager_level=None, target=5),
         HeatCell(level=None, manager_level=None, target=3),
         HeatCell(level=4, manager_level=5, target=None),
     ]
@@ -265,9 +297,89 @@ def test_heat_cells_markup_for_each_state():
         html = str(heat_cells(cells))
     assert html == (
         '<td class="heat heat-met">✓ 3<span class="visually-hidden"> target met</span></td>'
-        '<td class="heat heat-below">▼ 1 (2)<span class="visually-hidden"> below target, '
-        "manager&#x27;s rating 2</span></td>"
+        '<td class="heat heat-gap1">▼ 2 \u22121<span class="visually-hidden"> 1 level below '
+        "target</span></td>"
+        '<td class="heat heat-gap2">▼▼ 1 \u22122 (2)<span class="visually-hidden"> 2 levels '
+        "below target, manager&#x27;s rating 2</span></td>"
+        '<td class="heat heat-gap3">▼▼▼ 1 \u22124<span class="visually-hidden"> 3 or more '
+        "levels below target</span></td>"
         '<td class="heat heat-unrated">\u2013<span class="visually-hidden"> not rated</span></td>'
         '<td class="heat heat-no_target">4 (5)<span class="visually-hidden"> '
         "manager&#x27;s rating 5</span></td>"
     )
+
+
+def test_the_team_row_takes_the_median_and_counts_who_is_below():
+    from tracker.teams.selectors import _team_cell
+
+    assert _team_cell({}, 3) == _team_cell({}, None)
+    cell = _team_cell({1: 1, 2: 2, 4: 1}, 3)  # levels 1, 2, 2, 4
+    assert (cell.median, cell.below, cell.rated) == (2, 3, 4)
+    cell = _team_cell({1: 1, 4: 1}, 3)  # levels 1, 4
+    assert (cell.median, cell.below, cell.rated) == (2.5, 1, 2)
+    assert _team_cell({5: 3}, None).below == 0
+
+
+def test_the_managers_home_says_who_is_overdue_or_behind_and_what_is_due_next(personas):
+    """The dashboard's "My teams": per managed team, the overdue and behind learners and
+    the next due dates of unfinished work (teams/_manager_summary.html)."""
+    from tracker.teams.models import Assignment
+    from tracker.teams.selectors import manager_summary
+
+    track, p1, _p2, a, _b, _c = make_track_with_options()
+    late = make_user("late@example.test", name="Luc Late")
+    idle = make_user("idle@example.test", name="Ivo Idle")
+    for user in (late, idle):
+        Membership.objects.create(team=personas.team, user=user)
+    services.assignment_assign(
+        actor=personas.manager, team=personas.team, assignees=[idle], track=track, due_in_days=5
+    )
+    services.assignment_assign(
+        actor=personas.manager, team=personas.team, assignees=[late], track=track, due_in_days=1
+    )
+    # Past its due date, not done: overdue.
+    Assignment.objects.filter(assignee=late).update(due_date=TODAY - datetime.timedelta(days=3))
+    progress_services.phase_choose(user=idle, phase=p1, course=a)
+    [summary] = manager_summary(user=personas.manager)
+    assert summary.team == personas.team and summary.members == 3
+    assert [row.member for row in summary.overdue] == [late]
+    assert [(row.member, work.due_date) for row, work in summary.due_next] == [
+        (idle, TODAY + datetime.timedelta(days=5))
+    ]
+    personas.manager.language = "en"
+    personas.manager.save(update_fields=["language"])
+    body = personas.client_for("manager").get("/").text
+    assert "1 overdue:" in body and "Luc Late" in body and "Due next" in body
+    assert reverse("teams:member", args=[personas.team.pk, late.pk]) in body
+    # Another manager's home says nothing of this team.
+    assert manager_summary(user=personas.other_manager)[0].team == personas.other_team
+
+
+def test_column_headers_sort_keeping_the_filters_and_say_the_order(personas, assigned):
+    client = personas.client_for("manager")
+    response = client.get(team_url(personas), {"q": "e", "sort": "total"})
+    headers = {h.label: h for h in response.context["headers"]}
+    total = headers["Total hours"] if "Total hours" in headers else headers["Heures au total"]
+    assert total.aria_sort == "ascending"
+    assert "q=e" in total.url and "sort=total" in total.url and "desc=on" in total.url
+    others = [h for h in response.context["headers"] if h is not total and h.url]
+    assert all(not h.aria_sort and "desc" not in h.url and "q=e" in h.url for h in others)
+    assert 'aria-sort="ascending"' in response.text
+    response = client.get(team_url(personas), {"sort": "total", "desc": "on"})
+    assert 'aria-sort="descending"' in response.text
+
+
+def test_sorting_by_the_largest_gap_puts_the_furthest_below_first(personas, assigned):
+    track, _a, second = assigned
+    comp = make_competency("mlops", name_en="MLOps")
+    make_target(track, comp, 4)
+    make_snapshot(personas.learner, {"mlops": 3}, track=track)
+    make_snapshot(second, {"mlops": 1}, track=track)
+    client = personas.client_for("manager")
+    rows = client.get(team_url(personas), {"sort": "gap"}).context["table"].rows
+    assert [row.member for row in rows] == [second, personas.learner]
+    heatmap = client.get(team_url(personas), {"sort": "gap"}).context["heatmap"]
+    assert [row.member for row in heatmap.rows] == [second, personas.learner]
+    assert [row.largest_gap for row in heatmap.rows] == [3, 1]
+    rows = client.get(team_url(personas), {"sort": "gap", "desc": "on"}).context["table"].rows
+    assert [row.member for row in rows] == [personas.learner, second]

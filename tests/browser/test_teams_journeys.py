@@ -57,7 +57,13 @@ def test_manager_assigns_the_track_and_follows_the_team(page):
     page.get_by_label("Track").select_option(track.code)
     page.get_by_label("Due date").fill(due.isoformat())
     page.get_by_label("Note").fill("Before the summer")
+    # Ticking nobody never means the whole team (tests/test_teams_assignments.py): it is
+    # said, then confirmed with the count.
+    page.get_by_label("The whole team").check()
     page.get_by_role("button", name="Assign", exact=True).click()
+    expect(page.get_by_role("heading", name="Assign to 2 learners?")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Yes, assign to 2 learners").click()
     expect(page.locator(".message-success, [role=status]").first).to_contain_text("2 learner")
     assert Assignment.objects.filter(track=track).count() == 2
     expect(page.locator("#team-table")).to_contain_text("AI Product Owner")

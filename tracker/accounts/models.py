@@ -244,6 +244,7 @@ class AuditEvent(models.Model):
         CERTIFICATE_RECORDED = "certificate_recorded", _("certificate recorded")
         CERTIFICATE_CHANGED = "certificate_changed", _("certificate changed")
         CERTIFICATE_DELETED = "certificate_deleted", _("certificate deleted")
+        REMINDED = "reminded", _("sent a reminder")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

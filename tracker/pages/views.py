@@ -31,8 +31,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """Where I stand and the board (progress), my teams and assigned training (teams),
     certificates to renew (certificates), my competency gaps (assessments)."""
     user = request.user
+    teams_led = teams.teams_led(user=user)
     context = progress.dashboard_context(request) | {
-        "teams_led": teams.teams_led(user=user),
+        "teams_led": teams_led,
+        "manager_summary": teams.manager_summary(user=user, teams=teams_led),
         "assignments": teams.assignments_for_learner(user=user),
         "readiness": certificates.readiness_for_user(user=user, today=user.local_today()),
         "summary": assessments.dashboard_summary(user=user, track_code=request.GET.get("track")),

@@ -13,6 +13,7 @@ class RemindersConfig(AppConfig):
             assignment_kinds,
             builtin,
             certificate_kinds,
+            manager_messages,
             notice_emails,
             progress_kinds,
         )

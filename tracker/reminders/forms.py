@@ -5,7 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import WEEKDAYS
+from tracker.accounts.models import Team, User
+
+from .models import WEEKDAYS, ManagerMessage
 
 
 class PreferencesForm(forms.Form):
@@ -30,3 +32,26 @@ class PreferencesForm(forms.Form):
         """`kinds`: the reminder kinds that concern this person (selectors.kinds_for)."""
         super().__init__(*args, **kwargs)
         self.fields["enabled_kinds"].choices = [(kind.name, kind.label) for kind in kinds]
+
+
+class TeamReminderForm(forms.Form):
+    """The team page's reminder: the ticked learners (members of the team only), the
+    text, the form's one-time token."""
+
+    learners = forms.ModelMultipleChoiceField(
+        label=_("Learners"),
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Tick at least one learner in the table.")},
+    )
+    message = forms.CharField(
+        label=_("Reminder (up to 500 characters)"),
+        max_length=ManagerMessage.TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Write the reminder.")},
+    )
+    token = forms.CharField(min_length=16, max_length=64, widget=forms.HiddenInput)
+
+    def __init__(self, *args, team: Team, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["learners"].queryset = team.members.order_by("name", "email")

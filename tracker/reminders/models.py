@@ -187,3 +187,26 @@ class Lease(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} held by {self.holder or 'nobody'} until {self.expires_at}"
+
+
+class ManagerMessage(models.Model):
+    """A reminder a manager wrote to learners of their team (manager_messages.py). Its
+    `token` is the one the team page's form carried: unique, so a second submit of the
+    same form (a double click, a reload) finds it used and sends nothing."""
+
+    TEXT_MAX_LENGTH = 500
+
+    token = models.CharField(max_length=64, unique=True)
+    team = models.ForeignKey("accounts.Team", on_delete=models.CASCADE, related_name="+")
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    text = models.TextField(max_length=TEXT_MAX_LENGTH)
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("message from a manager")
+        verbose_name_plural = _("messages from managers")
+
+    def __str__(self) -> str:
+        return f"{self.sender} → {self.team}: {self.text[:40]}"

@@ -163,6 +163,11 @@ NOTICES: dict[str, Notice] = {
         body=lambda p: _("Their progress is no longer shown to the team."),
         url=lambda p: reverse("teams:detail", args=[p["team_id"]]),
     ),
+    "manager_message": Notice(
+        title=lambda p: _("%(manager)s (team %(team)s) sent you a reminder") % p,
+        body=lambda p: p.get("text", ""),
+        url=lambda p: reverse("dashboard"),
+    ),
     "team_invitation_accepted": Notice(
         title=lambda p: _("%(member)s accepted to join the team %(team)s") % p,
         url=lambda p: reverse("teams:detail", args=[p["team_id"]]),

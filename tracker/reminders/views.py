@@ -10,12 +10,15 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from tracker.teams import selectors as team_selectors
+
 from . import kinds as registry
-from . import selectors, services
-from .forms import PreferencesForm
+from . import manager_messages, selectors, services
+from .forms import PreferencesForm, TeamReminderForm
 from .tokens import read_unsubscribe_token
 
 ONE_CLICK_BODY = b"List-Unsubscribe=One-Click"
@@ -108,3 +111,53 @@ def notifications_read_all(request: HttpRequest) -> HttpResponse:
     if request.htmx:
         return _notifications_page(request, template="reminders/notifications.html#list")
     return redirect("reminders:notifications")
+
+
+@require_POST
+@login_required
+def team_remind(request: HttpRequest, team_id: int) -> HttpResponse:
+    """The team page's "Send the reminder" (the page is the teams app's; the sending is
+    this app's). A bad form is shown again here with the message at its field."""
+    team = team_selectors.team_get_for_manager(user=request.user, team_id=team_id)
+    form = TeamReminderForm(request.POST, team=team)
+    if not form.is_valid():
+        context = {"team": team, "form": form}
+        return render(request, "reminders/team_remind.html", context, status=422)
+    data = form.cleaned_data
+    report = manager_messages.manager_message_send(
+        sender=request.user,
+        team=team,
+        learners=list(data["learners"]),
+        text=data["message"],
+        token=data["token"],
+    )
+    if report.duplicate:
+        messages.info(request, _("This reminder was sent already: nothing was sent again."))
+        return redirect("teams:detail", team_id=team.pk)
+    if report.sent:
+        messages.success(
+            request,
+            ngettext(
+                "Reminder sent to %(count)d learner.",
+                "Reminder sent to %(count)d learners.",
+                len(report.sent),
+            )
+            % {"count": len(report.sent)},
+        )
+    if report.already_today:
+        messages.warning(
+            request,
+            _("Not sent to %(names)s: reminded today already (one reminder a day at most).")
+            % {"names": ", ".join(u.get_full_name() for u in report.already_today)},
+        )
+    if report.switched_off:
+        messages.warning(
+            request,
+            ngettext(
+                "Not sent to %(count)d learner: they switched messages from managers off.",
+                "Not sent to %(count)d learners: they switched messages from managers off.",
+                report.switched_off,
+            )
+            % {"count": report.switched_off},
+        )
+    return redirect("teams:detail", team_id=team.pk)

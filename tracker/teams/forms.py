@@ -33,8 +33,8 @@ class AssignmentForm(ServiceErrorsMixin, forms.Form):
         queryset=User.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("None ticked: the whole team."),
     )
+    whole_team = forms.BooleanField(label=_("The whole team"), required=False)
     track = forms.ModelChoiceField(
         label=_("Track"), queryset=Track.objects.all(), required=False, to_field_name="code"
     )
@@ -68,6 +68,12 @@ class AssignmentForm(ServiceErrorsMixin, forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
+        if not data.get("assignees") and not data.get("whole_team"):
+            if "assignees" not in self.errors:
+                # Ticking nobody never means the whole team: that is said on purpose.
+                self.add_error("assignees", _("Tick learners, or “The whole team”."))
+        elif data.get("assignees") and data.get("whole_team"):
+            self.add_error("whole_team", _("Tick learners or the whole team, not both."))
         if bool(data.get("track")) == bool(data.get("course")):
             self.add_error("track", _("Choose a track or a course (one of them)."))
         if data.get("due_date") is None and data.get("due_in_days") is None:
@@ -78,7 +84,9 @@ class AssignmentForm(ServiceErrorsMixin, forms.Form):
         return data
 
     def assignees_or_team(self) -> list[User]:
-        return list(self.cleaned_data["assignees"]) or list(self.fields["assignees"].queryset)
+        if self.cleaned_data["whole_team"]:
+            return list(self.fields["assignees"].queryset)
+        return list(self.cleaned_data["assignees"])
 
 
 class DueDateForm(forms.Form):
@@ -124,6 +132,7 @@ class TeamFilterForm(forms.Form):
             ("due", _("Due date")),
             ("status", _("Status")),
             ("activity", _("Last activity")),
+            ("gap", _("Largest competency gap")),
         ]
 
     def criteria(self) -> dict:

@@ -155,6 +155,12 @@ def _event_sentence(event: AuditEvent) -> str:
         return _("The company directory removed %(whom)s from the team.") % {
             "whom": _name(event.user, event.email)
         }
+    if event.action == AuditEvent.Action.REMINDED:  # the text the manager wrote
+        return _("%(actor)s sent %(whom)s a reminder: “%(text)s”") % {
+            "actor": _name(event.actor) if event.actor_id else _("the system"),
+            "whom": _name(event.user, event.email),
+            "text": event.details.get("title", ""),
+        }
     template = EVENT_SENTENCES.get(event.action)
     if template is None:
         return str(event.get_action_display())

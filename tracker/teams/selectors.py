@@ -14,14 +14,14 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from courses.models import Competency, TrackTarget
 from courses.selectors import catalogue_version
 from tracker.accounts import audit
-from tracker.accounts.models import Team, User
+from tracker.accounts.models import Membership, Team, User
 from tracker.assessments.models import Assessment, ManagerRating, Rating
 from tracker.certificates import selectors as certificate_selectors
 from tracker.certificates.selectors import Readiness
@@ -199,7 +199,14 @@ SORT_KEYS = {
     "due": lambda row: (row.due_date or datetime.date.max,),
     "status": lambda row: (verdicts.severity(row.status) if row.status else 99,),
     "activity": lambda row: (row.last_activity or datetime.date.min,),
+    "gap": lambda row: (row.member.get_full_name().casefold(),),  # then sort_by_gap
 }
+
+
+def sort_by_gap(rows: list[MemberRow], gaps: dict[int, int], *, descending: bool) -> None:
+    """The largest competency gap first (the heatmap's gaps; `descending` flips it),
+    names in order within a gap. In place, after team_progress's sort by name."""
+    rows.sort(key=lambda row: gaps.get(row.member.pk, 0), reverse=not descending)
 
 
 @dataclass(frozen=True)
@@ -221,7 +228,7 @@ class MemberFigures:
 @dataclass
 class MemberRow:
     member: User
-    figures: MemberFigures
+    figures: MemberFigures | None = None  # None until figures_fill (the table's page)
 
     @property
     def today(self) -> datetime.date:
@@ -278,8 +285,13 @@ class TeamTable:
     team: Team
     today: datetime.date
     rows: list[MemberRow]
-    status_counts: dict[str, int] = field(default_factory=dict)
     catalogue: str = ""  # the catalogue version the figures were computed with
+    members: list[User] = field(default_factory=list)  # every member, whatever the filters
+
+
+# The orders and filters that read the figures: the others (by name, the search, the
+# largest gap) need them only for the rows shown.
+FIGURE_SORTS = {"week", "total", "percent", "due", "status", "activity"}
 
 
 def team_progress(
@@ -290,10 +302,15 @@ def team_progress(
     query: str = "",
     sort: str = "name",
     descending: bool = False,
+    all_figures: bool = True,
 ) -> TeamTable:
     """One row per member: assigned work, hours this week and in total, and the summary
     of their verdicts (the worst assignment; all their plans when nothing is assigned),
     each judged on the member's own date.
+
+    With `all_figures=False` the rows get their figures only when the filter or the order
+    needs them; the caller fills the rows it shows (`figures_fill`): a page of 50 of a
+    team of 200 sorted by name computes 50 learners' figures, not 200.
 
     Each member's figures are cached under their progress version (tracker/progress/
     cache.py): two queries when every member's figures are cached, nine when any is not
@@ -303,23 +320,14 @@ def team_progress(
             "name", "email"
         )
     )
-    catalogue = catalogue_version()  # 2
-    by_id = {m.pk: m for m in members}
-    todays = {m.pk: m.local_today() for m in members}
-    keys = {
-        m.pk: progress_cache.key("team-row", m.pk, m.progress_version, todays[m.pk], catalogue)
-        for m in members
-    }
-    figures = progress_cache.get_or_compute_many(
-        keys,
-        lambda ids: member_figures(members=[by_id[pk] for pk in ids], today_of=todays),
+    table = TeamTable(
+        team=team,
+        today=today,
+        rows=[MemberRow(member) for member in members],
+        catalogue=catalogue_version(),  # 2
+        members=members,
     )
-    rows = [MemberRow(member, figures[member.pk]) for member in members]
-    counts: dict[str, int] = {}
-    for row in rows:
-        counts[row.status or "none"] = counts.get(row.status or "none", 0) + 1
-    if status:
-        rows = [row for row in rows if row.status == status]
+    rows = table.rows
     if query:
         needle = query.casefold()
         rows = [
@@ -328,8 +336,33 @@ def team_progress(
             if needle in row.member.get_full_name().casefold()
             or needle in row.member.email.casefold()
         ]
-    rows.sort(key=SORT_KEYS.get(sort, SORT_KEYS["name"]), reverse=descending)
-    return TeamTable(team=team, today=today, rows=rows, status_counts=counts, catalogue=catalogue)
+    if all_figures or status or sort in FIGURE_SORTS:
+        figures_fill(table, rows)
+    if status:
+        rows = [row for row in rows if row.status == status]
+    rows.sort(key=SORT_KEYS.get(sort, SORT_KEYS["name"]), reverse=descending and sort != "gap")
+    table.rows = rows
+    return table
+
+
+def figures_fill(table: TeamTable, rows: list[MemberRow]) -> None:
+    """Give these rows (of `table`) their figures: from the cache, the missing ones
+    computed together by the progress model."""
+    rows = [row for row in rows if row.figures is None]
+    if not rows:
+        return
+    by_id = {row.member.pk: row.member for row in rows}
+    todays = {pk: member.local_today() for pk, member in by_id.items()}
+    keys = {
+        pk: progress_cache.key("team-row", pk, member.progress_version, todays[pk], table.catalogue)
+        for pk, member in by_id.items()
+    }
+    figures = progress_cache.get_or_compute_many(
+        keys,
+        lambda ids: member_figures(members=[by_id[pk] for pk in ids], today_of=todays),
+    )
+    for row in rows:
+        row.figures = figures[row.member.pk]
 
 
 def member_figures(
@@ -354,45 +387,126 @@ def member_figures(
 
 # --- The competency heatmap -------------------------------------------------------------
 
+# The gap grades a cell shows (target minus level): met, then 1, 2, 3 or more below.
+GAP_GRADES = 3
+
+
+class HeatCell:
+    """A learner's cell: latest self level, latest manager rating, the target. Its gap,
+    state and text are worked out once, here: a team of 200 on a 16-competency track has
+    3,200 cells."""
+
+    __slots__ = ("gap", "level", "manager_level", "shown", "state", "target")
+
+    def __init__(self, *, level: int | None, manager_level: int | None, target: int | None):
+        self.level, self.manager_level, self.target = level, manager_level, target
+        # How many levels below the target (0: met); None when not rated or no target.
+        self.gap = None if level is None or target is None else max(target - level, 0)
+        # met / gap1 / gap2 / gap3 (3 or more below) / unrated / no_target: the CSS class,
+        # the symbol and the words a screen reader hears.
+        if level is None:
+            self.state, text = "unrated", "\u2013"  # an en dash: not rated
+        elif target is None:
+            self.state, text = "no_target", str(level)
+        elif self.gap == 0:
+            self.state, text = "met", f"✓ {level}"
+        else:
+            grade = min(self.gap, GAP_GRADES)
+            # One triangle per level missing (three at most), the level, the gap.
+            self.state, text = f"gap{grade}", f"{'▼' * grade} {level} \u2212{self.gap}"
+        # What the cell shows: that, then the manager's rating in brackets.
+        self.shown = f"{text} ({manager_level})" if manager_level else text
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, HeatCell) and (
+            self.level,
+            self.manager_level,
+            self.target,
+        ) == (other.level, other.manager_level, other.target)
+
+    def __repr__(self) -> str:
+        return f"HeatCell({self.level}, {self.manager_level}, {self.target})"
+
+
+@dataclass(frozen=True)
+class TeamCell:
+    """A competency over the whole team: the median self level (None: nobody rated) and
+    how many learners are below the target."""
+
+    median: float | None
+    below: int
+    rated: int
+
 
 @dataclass
-class HeatCell:
-    level: int | None
-    manager_level: int | None
-    target: int | None
+class HeatRow:
+    member: User
+    cells: list[HeatCell]
 
     @property
-    def state(self) -> str:
-        """met / below / unrated / no_target: the CSS class and the symbol shown."""
-        if self.level is None:
-            return "unrated"
-        if self.target is None:
-            return "no_target"
-        return "met" if self.level >= self.target else "below"
-
-    @property
-    def shown(self) -> str:
-        """What the cell shows: the level with the state's symbol, the manager's rating."""
-        state = self.state
-        shown = {"met": f"✓ {self.level}", "below": f"▼ {self.level}", "no_target": str(self.level)}
-        text = shown.get(state, "\u2013")  # an en dash: not rated
-        return f"{text} ({self.manager_level})" if self.manager_level else text
+    def largest_gap(self) -> int:
+        return max((cell.gap or 0 for cell in self.cells), default=0)
 
 
 @dataclass
 class Heatmap:
     competencies: list[Competency]
     targets: dict[str, int]
-    rows: list[tuple[User, list[HeatCell]]]
+    cells: dict[int, list[HeatCell]]  # by member id: the members given `shown`, or all
+    team: list[TeamCell]  # one per competency, over every member (not only the shown ones)
+    rows: list[HeatRow] = field(default_factory=list)  # the shown members' (see `show`)
+
+    @property
+    def gaps(self) -> dict[int, int]:
+        """Each member's largest gap (the table's "largest gap" sort)."""
+        return {pk: max((c.gap or 0 for c in row), default=0) for pk, row in self.cells.items()}
+
+    def show(self, members: list[User]) -> Heatmap:
+        """The rows of these members, in this order (the table's page)."""
+        self.rows = [HeatRow(member, self.cells[member.pk]) for member in members]
+        return self
 
 
-def team_heatmap(*, team: Team, members: list[User] | None = None) -> Heatmap:
-    """Members (all, or the ones given: the table's page) x the competencies the team's
-    assigned tracks aim at (every competency with a target when nothing is assigned):
-    latest self level, latest manager rating, target. Five queries (four given members)."""
-    if members is None:
+def _team_cell(counts: dict[int, int], target: int | None) -> TeamCell:
+    """A competency's team cell from how many learners rated themselves at each level."""
+    levels = sorted(counts)
+    rated = sum(counts.values())
+    if not rated:
+        return TeamCell(median=None, below=0, rated=0)
+    below = sum(n for level, n in counts.items() if target is not None and level < target)
+
+    def nth(index: int) -> int:  # the level of the index-th rating in order (0-based)
+        for level in levels:
+            if index < counts[level]:
+                return level
+            index -= counts[level]
+        raise IndexError(index)
+
+    middle = rated // 2
+    median = nth(middle) if rated % 2 else (nth(middle - 1) + nth(middle)) / 2
+    return TeamCell(median=median, below=below, rated=rated)
+
+
+def team_heatmap(
+    *, team: Team, members: list[User] | None = None, shown: list[User] | None = None
+) -> Heatmap:
+    """Members (the ones given, else every member) x the competencies the team's assigned
+    tracks aim at (every competency with a target when nothing is assigned): latest self
+    level, latest manager rating, target; the team row (median, how many below) over all
+    of them. Cells and rows: of `shown` (the table's page) when given, else of `members`.
+
+    Seven queries (six given members): the team row is counted by the database (a row
+    per competency and level), so a page reads the ratings of the learners it shows only.
+    """
+    if members is None and shown is None:
         members = list(team.members.order_by("name", "email"))  # 1
-    member_ids = [m.pk for m in members]
+    # Every member: the team's memberships as a subquery (cheaper than a list of ids).
+    member_ids = (
+        Membership.objects.filter(team=team).values("user_id")
+        if members is None
+        else [m.pk for m in members]
+    )
+    shown = members if shown is None else shown
     track_ids = set(  # 2
         Assignment.objects.filter(assignee_id__in=member_ids, track__isnull=False)
         .order_by()  # else the model's ordering joins the DISTINCT
@@ -410,44 +524,116 @@ def team_heatmap(*, team: Team, members: list[User] | None = None) -> Heatmap:
         code = target.competency.code
         targets[code] = max(targets.get(code, 0), target.level)
         competencies.setdefault(code, target.competency)
+    codes = list(competencies)
+    # Each member's latest submitted self-assessment (a correlated subquery per rating
+    # row, as before, took most of the page's time).
+    latest: dict[int, int] = {}
+    for user_id, assessment_id in (  # 4
+        Assessment.objects.submitted()
+        .filter(user_id__in=member_ids)
+        .order_by("user_id", "-submitted_at", "-id")
+        .values_list("user_id", "id")
+    ):
+        latest.setdefault(user_id, assessment_id)
+    histogram: dict[str, dict[int, int]] = {code: {} for code in codes}
     levels: dict[tuple[int, str], int | None] = {}
-    for user_id, code, level in (  # 4
-        Rating.objects.filter(
-            assessment__user_id__in=member_ids,
-            assessment_id=Subquery(
-                Assessment.objects.submitted()
-                .filter(user_id=OuterRef("assessment__user_id"))
-                .order_by("-submitted_at", "-id")
-                .values("pk")[:1]
-            ),
-            competency_code__in=list(competencies),
-        ).values_list("assessment__user_id", "competency_code", "level")
-    ):
-        levels[(user_id, code)] = level
     manager_levels: dict[tuple[int, str], int] = {}
-    for user_id, code, level in (  # 5
-        ManagerRating.objects.filter(
-            member_id__in=member_ids, competency_code__in=list(competencies)
+    if latest and codes:
+        # By assessment only (the primary index): faster than with the codes as well.
+        for code, level, count in (  # 5
+            Rating.objects.filter(assessment_id__in=list(latest.values()))
+            .order_by()
+            .values_list("competency_code", "level")
+            .annotate(count=Count("*"))
+        ):
+            if level is not None and code in histogram:
+                histogram[code][level] = count
+        shown_latest = {latest[m.pk]: m.pk for m in shown if m.pk in latest}
+        for assessment_id, code, level in (  # 6
+            Rating.objects.filter(assessment_id__in=list(shown_latest), competency_code__in=codes)
+            .order_by()
+            .values_list("assessment_id", "competency_code", "level")
+        ):
+            levels[(shown_latest[assessment_id], code)] = level
+    if codes:
+        for user_id, code, level in (  # 7
+            ManagerRating.objects.filter(
+                member_id__in=[m.pk for m in shown], competency_code__in=codes
+            )
+            .order_by("-created", "-id")
+            .values_list("member_id", "competency_code", "level")
+        ):
+            manager_levels.setdefault((user_id, code), level)
+    cells = {
+        member.pk: [
+            HeatCell(
+                level=levels.get((member.pk, code)),
+                manager_level=manager_levels.get((member.pk, code)),
+                target=targets.get(code),
+            )
+            for code in codes
+        ]
+        for member in shown
+    }
+    heatmap = Heatmap(
+        competencies=list(competencies.values()),
+        targets=targets,
+        cells=cells,
+        team=[_team_cell(histogram[code], targets.get(code)) for code in codes],
+    )
+    return heatmap.show(shown)
+
+
+# --- The manager's home ------------------------------------------------------------------
+
+DUE_NEXT_SHOWN = 5
+
+
+@dataclass
+class TeamSummary:
+    """What a manager's home says of one of their teams."""
+
+    team: Team
+    members: int
+    overdue: list[MemberRow]  # past a due date, not done
+    behind: list[MemberRow]  # projected to miss a due date (behind or at risk)
+    due_next: list[tuple[MemberRow, AssignedWork]]  # the next due dates of work not done
+
+
+def manager_summary(*, user: User, teams: list[Team] | None = None) -> list[TeamSummary]:
+    """The teams `user` manages (their own, even for an admin; `teams`: teams_led's
+    answer, read once for the dashboard): who is overdue, who is behind, what is due
+    next. Each member's figures are the team table's (cached under their progress
+    version): two queries per team, and the progress model's when a figure is missing."""
+    summaries = []
+    if teams is None:
+        teams = list(Team.objects.filter(managers=user))
+    for team in sorted(teams, key=lambda team: team.name.casefold()):
+        table = team_progress(team=team, today=user.local_today())
+        worst_first = sorted(table.rows, key=lambda row: verdicts.severity(row.status))
+        due = sorted(
+            (
+                (row, work)
+                for row in table.rows
+                for work in row.assignments
+                if work.team_id == team.pk
+                and work.verdict.status != verdicts.DONE
+                and work.due_date >= row.today
+            ),
+            key=lambda pair: (pair[1].due_date, pair[0].member.get_full_name().casefold()),
         )
-        .order_by("-created", "-id")
-        .values_list("member_id", "competency_code", "level")
-    ):
-        manager_levels.setdefault((user_id, code), level)
-    rows = [
-        (
-            member,
-            [
-                HeatCell(
-                    level=levels.get((member_id, code)),
-                    manager_level=manager_levels.get((member_id, code)),
-                    target=targets.get(code),
-                )
-                for code in competencies
-            ],
+        summaries.append(
+            TeamSummary(
+                team=team,
+                members=len(table.members),
+                overdue=[row for row in worst_first if row.status == verdicts.OVERDUE],
+                behind=[
+                    row for row in worst_first if row.status in (verdicts.BEHIND, verdicts.AT_RISK)
+                ],
+                due_next=due[:DUE_NEXT_SHOWN],
+            )
         )
-        for member, member_id in zip(members, member_ids, strict=True)
-    ]
-    return Heatmap(competencies=list(competencies.values()), targets=targets, rows=rows)
+    return summaries
 
 
 # --- The readiness board: each member's certificates, valid, expiring, expired ----------

@@ -4,8 +4,8 @@ team one does not manage answers 404."""
 
 from __future__ import annotations
 
-import hashlib
-from pathlib import Path
+import secrets
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -15,10 +15,10 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import get_template, render_to_string
 from django.urls import reverse
-from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -28,7 +28,6 @@ from tracker.accounts.forms import InvitedSignupForm
 from tracker.accounts.views import with_language_cookie
 from tracker.certificates.models import EXPIRY_WARNING_DAYS
 from tracker.exports.formats import bad_dialect_response, csv_dialect
-from tracker.progress import cache as progress_cache
 from tracker.progress import selectors as progress_selectors
 
 from . import exports, history, roster, selectors, services
@@ -54,50 +53,6 @@ def _table(request: HttpRequest, team) -> tuple[TeamFilterForm, selectors.TeamTa
     return filters, table
 
 
-# The row partial's source is part of the rows' cache keys: a deploy that changes it
-# never serves rows rendered by the old one.
-ROW_TEMPLATE = "teams/team.html#row"
-_TEMPLATE_DIGEST = hashlib.blake2b(
-    Path(get_template("teams/team.html").origin.name).read_bytes(), digest_size=6
-).hexdigest()
-
-
-def _rows_html(*, team, table: selectors.TeamTable, rows: list) -> list[str]:
-    """The page's rows as HTML, each cached with its learner's figures (same version, day
-    and catalogue) and what else it shows (team, language, the learner's name): a row is
-    rendered again only when one of those changed."""
-    links = {
-        "team": team,
-        "member_base": reverse("teams:member", args=[team.pk, 0]).removesuffix("0/"),
-        "assignment_base": reverse("teams:assignment_edit", args=[team.pk, 0]).removesuffix("0/"),
-    }
-    language = get_language()
-    keys = {
-        row.member.pk: progress_cache.key(
-            "team-row-html",
-            row.member.pk,
-            row.member.progress_version,
-            row.today,
-            table.catalogue,
-            team.pk,
-            language,
-            _TEMPLATE_DIGEST,
-            hashlib.blake2b(
-                f"{row.member.name}|{row.member.email}".encode(), digest_size=6
-            ).hexdigest(),
-        )
-        for row in rows
-    }
-    by_member = {row.member.pk: row for row in rows}
-    html = progress_cache.get_or_compute_many(
-        keys,
-        lambda ids: {
-            pk: render_to_string(ROW_TEMPLATE, links | {"row": by_member[pk]}) for pk in ids
-        },
-    )
-    return [html[row.member.pk] for row in rows]
-
-
 @require_GET
 @login_required
 def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
@@ -107,32 +62,96 @@ def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
     return _team_page(request, team)
 
 
+# The table's columns: (sort key or None, label). The header of a sortable one is a link
+# (it works without JavaScript) and says the order it is in (aria-sort).
+COLUMNS = [
+    ("name", _lazy("Learner")),
+    (None, _lazy("Assigned")),
+    ("due", _lazy("Due date")),
+    ("week", _lazy("Hours this week")),
+    ("total", _lazy("Total hours")),
+    ("percent", _lazy("Percent")),
+    (None, _lazy("Projected finish")),
+    ("status", _lazy("Status")),
+    ("activity", _lazy("Last activity")),
+]
+
+
+@dataclass(frozen=True)
+class SortHeader:
+    label: str
+    url: str  # "" for a column that does not sort
+    aria_sort: str  # ascending / descending / "" (not sorted by it)
+
+
+def _sort_headers(request: HttpRequest, criteria: dict) -> list[SortHeader]:
+    """Each column's header: the link that sorts by it (ascending, or descending when it
+    is the ascending sort already), the page's other filters kept."""
+    headers = []
+    for key, label in COLUMNS:
+        if key is None:
+            headers.append(SortHeader(str(label), "", ""))
+            continue
+        current = criteria["sort"] == key
+        query = request.GET.copy()
+        for name in ("page", "sort", "desc"):
+            query.pop(name, None)
+        query["sort"] = key
+        if current and not criteria["descending"]:
+            query["desc"] = "on"
+        order = ("descending" if criteria["descending"] else "ascending") if current else ""
+        headers.append(SortHeader(str(label), f"?{query.urlencode()}", order))
+    return headers
+
+
 def _team_page(
     request: HttpRequest, team, *, member_form: MemberAddForm | None = None, status: int = 200
 ) -> HttpResponse:
-    filters, table = _table(request, team)
+    filters = TeamFilterForm(request.GET or None)
+    criteria = filters.criteria()
+    table = selectors.team_progress(
+        team=team, today=request.user.local_today(), all_figures=False, **criteria
+    )
+    if criteria["sort"] == "gap":  # every member's cells, to sort by them
+        heatmap = selectors.team_heatmap(team=team, members=table.members)
+        selectors.sort_by_gap(table.rows, heatmap.gaps, descending=criteria["descending"])
     page = Paginator(table.rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    shown = [row.member for row in page.object_list]
+    if criteria["sort"] == "gap":
+        heatmap.show(shown)
+    else:
+        heatmap = selectors.team_heatmap(team=team, shown=shown)
+    selectors.figures_fill(table, page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
+    gap_query = request.GET.copy()
+    for name in ("page", "sort", "desc"):
+        gap_query.pop(name, None)
+    gap_query["sort"] = "gap"
     context = {
         "team": team,
         "filters": filters,
         "table": table,
         "page": page,
         "query": query.urlencode(),
+        "headers": _sort_headers(request, criteria),
+        "heatmap": heatmap,
+        "gap_sort_url": f"?{gap_query.urlencode()}",
+        "sorted_by_gap": criteria["sort"] == "gap",
+        "catalogue_url": reverse("courses:catalogue"),
+        "today": request.user.local_today(),
     }
-    context["row_html"] = _rows_html(team=team, table=table, rows=page.object_list)
     if request.htmx:
-        return render(request, "teams/team.html#table", context)
-    members = [row.member for row in page.object_list]
+        return render(request, "teams/team.html#progress", context)
     logs = selectors.team_logs(team=team, limit=LOGS_ON_DASHBOARD + 1)
     context |= {
-        "heatmap": selectors.team_heatmap(team=team, members=members),
         "logs": logs[:LOGS_ON_DASHBOARD],
         "more_logs": len(logs) > LOGS_ON_DASHBOARD,
         "member_form": member_form or MemberAddForm(),
         "invitations": selectors.invitations_waiting(team=team),
         "trends": team_trends(team),
+        # One-time: the reminder view accepts it once (tracker/reminders/manager_messages.py).
+        "remind_token": secrets.token_urlsafe(16),
     }
     return render(request, "teams/team.html", context, status=status)
 
@@ -243,15 +262,30 @@ def team_readiness_export(request: HttpRequest, team_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def assign(request: HttpRequest, team_id: int) -> HttpResponse:
+    """Choose whom (the learners ticked on the team page come ticked), what and when;
+    then confirm with the count ("Assign to 9 learners?"); then assign."""
     team = selectors.team_get_for_manager(user=request.user, team_id=team_id)
     today = request.user.local_today()
+    step = request.POST.get("step", "")
+    if request.method == "POST" and step == "pick":
+        # From the team page: its ticked learners, nothing checked yet.
+        form = AssignmentForm(
+            team=team, today=today, initial={"assignees": request.POST.getlist("learners")}
+        )
+        return render(request, "teams/assign.html", {"team": team, "form": form})
     form = AssignmentForm(request.POST or None, team=team, today=today)
+    if step == "edit":  # back from the confirmation, everything as it was chosen
+        return render(request, "teams/assign.html", {"team": team, "form": form})
     if request.method == "POST" and form.is_valid():
+        assignees = form.assignees_or_team()
+        if step != "confirm":
+            context = {"team": team, "form": form, "assignees": assignees}
+            return render(request, "teams/assign_confirm.html", context)
         try:
             assigned = services.assignment_assign(
                 actor=request.user,
                 team=team,
-                assignees=form.assignees_or_team(),
+                assignees=assignees,
                 track=form.cleaned_data["track"],
                 course=form.cleaned_data["course"],
                 due_date=form.cleaned_data["due_date"],
