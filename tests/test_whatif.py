@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 import html
 import re
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -107,6 +108,10 @@ SCENARIOS = [
 @pytest.mark.parametrize("option", ["a", "b"])
 def test_the_what_if_is_the_verdict_after_actually_choosing(personas, scenario, option):
     track, p1, p2, a, b, c = make_track_with_options()
+    b.weekly_hours = Decimal("8")  # B states its pace; A takes what the learner has
+    b.save(update_fields=["weekly_hours"])
+    personas.learner.weekly_hours_available = Decimal("3")
+    personas.learner.save(update_fields=["weekly_hours_available"])
     learner = scenario(personas, track, p1, p2, a, b, c)
     course = {"a": a, "b": b}[option]
     phase = Phase.objects.select_related("track").get(pk=p1.pk)
@@ -114,9 +119,23 @@ def test_the_what_if_is_the_verdict_after_actually_choosing(personas, scenario, 
 
     outcomes = progress_selectors.track_if_chosen(user=learner, phase=phase, options=[a, b])
 
+    # The whole learner, too (the overall verdict reads the previous option's plan).
+    inputs = verdicts.gather(users=[learner], tracks_too=[track])[learner.pk]
+    plan = Plan.objects.filter(user=learner, course=course).first() or Plan(
+        user_id=learner.pk,
+        course=course,
+        start_date=learner.local_today(),
+        weekly_hours=progress_services.default_weekly_hours(user=learner, course=course),
+    )
+    hypothetical = verdicts.progress_if_chosen(inputs, phase=phase, plan=plan)
+
     assert _state(learner) == before  # nothing written
     progress_services.phase_choose(user=learner, phase=p1, course=course)
     assert outcomes[course.pk] == _track_verdict(learner, track)
+    real = verdicts.learner_progress(user=learner)
+    assert hypothetical.overall == real.overall
+    assert [r.plan.course_id for r in hypothetical.rows] == [r.plan.course_id for r in real.rows]
+    assert [t.verdict for t in hypothetical.tracks] == [t.verdict for t in real.tracks]
 
 
 def test_the_what_if_of_the_second_phase_runs_after_the_first(personas):
