@@ -96,6 +96,13 @@ Nothing planned yet (a track assigned before any option is chosen, an assigned c
 without a plan): no projection; `overdue` once the date is past, else `on_track` if hours
 were logged, `not_started` if not.
 
+What if (the compare page)
+-------------------------
+`progress_if_chosen` judges a learner as if they chose an option in a phase: the inputs
+`gather` read, changed as `services.phase_choose` would change the database, judged by
+the same `_learner`. Nothing is written; tests/test_whatif.py checks it equals the
+verdict after the real choice.
+
 A learner's **overall** verdict (the dashboard's headline) applies the track rule to all
 their plans, without a date of its own. The **summary** of a learner in a team (team
 table, API, weekly team summary) is their worst assignment verdict (ties: the earliest
