@@ -491,6 +491,22 @@ CASES: list[Case] = [
         kwargs={"team_id": "team"},
         missing="team_id",
     ),
+    # The readiness board and its CSV: the team's managers and admins; an invited member
+    # who has not accepted is a stranger (404), as every learner is.
+    Case(
+        "teams:readiness",
+        "GET",
+        row(302, 404, 404, 200, 404, 200, invited=404),
+        kwargs={"team_id": "team"},
+        missing="team_id",
+    ),
+    Case(
+        "teams:readiness_export",
+        "GET",
+        row(302, 404, 404, 200, 404, 200, invited=404),
+        kwargs={"team_id": "team"},
+        missing="team_id",
+    ),
     Case(
         "teams:history_export",
         "GET",
@@ -755,6 +771,8 @@ CASES += [
     for case in CASES
     if case.name in {"courses:catalogue", "courses:course", "courses:track", "courses:compare"}
 ]
+# The competency view, composed by tracker/pages at assessments' URL.
+CASES += [Case("pages:competencies", "GET", LOGGED_IN)]
 READS = [c for c in CASES if c.method == "GET"]
 WRITES = [c for c in CASES if c.method != "GET"]
 

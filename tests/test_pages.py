@@ -177,6 +177,7 @@ def test_every_filter_runs_without_a_query():
         (reverse("courses:course", args=["X"]), pages_views.course_detail),
         (reverse("courses:track", args=["t"]), pages_views.track_detail),
         (reverse("courses:compare", args=["t", "P1"]), pages_views.phase_compare),
+        (reverse("assessments:history"), pages_views.competencies),
         # The track list shows no learner data: the catalogue's own view.
         (reverse("courses:tracks"), courses_views.track_list),
     ],

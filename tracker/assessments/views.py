@@ -19,10 +19,16 @@ from .forms import CompetencyRatingForm, ManagerRatingForm
 @require_GET
 @login_required
 def history(request: HttpRequest) -> HttpResponse:
+    """The app's own page; the project serves tracker.pages' `competencies` at its URL
+    (the same page with the competencies resting on an expired certificate)."""
+    return render(request, "assessments/history.html", history_context(request))
+
+
+def history_context(request: HttpRequest) -> dict:
+    """The competency view's own part: profile, snapshots, tracks to compare with."""
     track = selectors.track_for_learner(user=request.user, track_code=request.GET.get("track"))
     overview = selectors.assessment_overview(user=request.user, track=track)
-    context = {"overview": overview, "tracks": selectors.tracks_to_compare()}
-    return render(request, "assessments/history.html", context)
+    return {"overview": overview, "tracks": selectors.tracks_to_compare()}
 
 
 def _sections(draft, data=None, start_from=None) -> list[tuple[str, list[CompetencyRatingForm]]]:

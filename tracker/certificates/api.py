@@ -45,7 +45,7 @@ class CertificateOut(Schema):
     url: str
     expiry: str = Field(
         description=f"valid, expiring (within {EXPIRY_WARNING_DAYS} days) or expired, as of "
-        "the learner's today"
+        "the learner's today; renewed when a later certificate renews it (history)"
     )
 
     @staticmethod
@@ -57,7 +57,7 @@ class CertificateOut(Schema):
             "issued": certificate.issued_on,
             "expires": certificate.expires_on,
             "url": certificate.credential_url,
-            "expiry": certificate.expiry(today),
+            "expiry": selectors.expiry_of(certificate, today=today),
         }
 
 

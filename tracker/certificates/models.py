@@ -30,6 +30,9 @@ class Certificate(models.Model):
         VALID = "valid", _("valid")
         EXPIRING = "expiring", _("expires soon")
         EXPIRED = "expired", _("expired")
+        # History: a later certificate renews this one (selectors.renewed); only the
+        # latest validity is flagged.
+        RENEWED = "renewed", _("renewed")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="certificates"

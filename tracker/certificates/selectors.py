@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from courses.models import Competency, Course
 from tracker.accounts.models import User
 
-from .models import EXPIRY_WARNING_DAYS, Certificate
+from .models import Certificate
 
 
 def certificates_for_user(*, user: User) -> QuerySet[Certificate]:
+    """Every certificate of the person, renewed ones too (their history), each with
+    `is_renewed`; `expiry_of` gives its flag."""
     return (
         Certificate.objects.filter(user=user)
+        .annotate(is_renewed=ExpressionWrapper(renewed(), output_field=BooleanField()))
         .select_related("course")
         .only(
             "user_id",
@@ -34,42 +40,118 @@ def certificates_for_user(*, user: User) -> QuerySet[Certificate]:
     )
 
 
+def expiry_of(certificate: Certificate, *, today: datetime.date) -> str:
+    """The flag of a certificate read by `certificates_for_user`: `renewed` for history,
+    else valid, expiring or expired."""
+    if getattr(certificate, "is_renewed", False):
+        return Certificate.Expiry.RENEWED
+    return certificate.expiry(today)
+
+
 def certificate_get_for_user(*, user: User, certificate_id: int) -> Certificate:
     return get_object_or_404(
         Certificate.objects.select_related("course", "user"), pk=certificate_id, user=user
     )
 
 
-def certificates_needing_renewal(*, user: User, today: datetime.date) -> list[Certificate]:
-    """Expired certificates and those expiring within EXPIRY_WARNING_DAYS, soonest first;
-    not those a later certificate renews (the expiry reminders' rule too)."""
-    horizon = today + datetime.timedelta(days=EXPIRY_WARNING_DAYS)
-    return list(
-        certificates_for_user(user=user)
-        .filter(expires_on__isnull=False, expires_on__lte=horizon)
-        .exclude(renewed())
-        .order_by("expires_on", "id")
-    )
-
-
-def renewals_due(*, user: User, today: datetime.date) -> list[tuple[Certificate, str]]:
-    """[(certificate, its expiry)] of certificates_needing_renewal, for the dashboard's
-    "Certificates to renew" (certificates/_renewals.html): one query."""
-    return [(c, c.expiry(today)) for c in certificates_needing_renewal(user=user, today=today)]
-
-
 def renewed() -> Q:
     """True of a certificate that another of the same person renews: one for the same
-    course (or, both free-standing, with the same title) that expires later or never. Only
-    the latest validity is flagged and reminded of."""
-    later = Certificate.objects.filter(user_id=OuterRef("user_id")).filter(
-        Q(expires_on__isnull=True) | Q(expires_on__gt=OuterRef("expires_on"))
+    course (or, both free-standing, with the same title) that expires later or never;
+    between two that expire the same day (or both never), the one recorded last. A
+    certificate never renews itself. Only the latest validity is flagged and reminded of."""
+    others = Certificate.objects.filter(user_id=OuterRef("user_id")).exclude(pk=OuterRef("pk"))
+    recorded_after = Q(pk__gt=OuterRef("pk"))
+    # For a certificate with an expiry date, and for one that never expires.
+    later_than_dated = others.filter(
+        Q(expires_on__isnull=True)
+        | Q(expires_on__gt=OuterRef("expires_on"))
+        | (Q(expires_on=OuterRef("expires_on")) & recorded_after)
     )
-    renewed_course = later.filter(course_id=OuterRef("course_id"))
-    renewed_title = later.filter(course__isnull=True, title__iexact=OuterRef("title"))
-    return Q(Exists(renewed_course)) | (Q(course__isnull=True) & Q(Exists(renewed_title)))
+    later_than_never = others.filter(expires_on__isnull=True).filter(recorded_after)
+
+    def renewing(later: QuerySet[Certificate]) -> Q:
+        same_course = later.filter(course_id=OuterRef("course_id"))
+        same_title = later.filter(course__isnull=True, title__iexact=OuterRef("title"))
+        return Q(Exists(same_course)) | (Q(course__isnull=True) & Q(Exists(same_title)))
+
+    return (Q(expires_on__isnull=False) & renewing(later_than_dated)) | (
+        Q(expires_on__isnull=True) & renewing(later_than_never)
+    )
 
 
 def current_certificates() -> QuerySet[Certificate]:
     """Certificates that hold their owner's latest validity (none renews them)."""
     return Certificate.objects.exclude(renewed())
+
+
+# --- Readiness: which certificates hold, are about to lapse, have lapsed ------------------
+# A course once done stays done (progress' plan); whether its certificate still holds is
+# this separate dimension, read from the latest validity only (a renewed one is history).
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """One person's current certificates sorted by their state as of a day, soonest expiry
+    first within each (those that never expire last)."""
+
+    valid: list[Certificate] = field(default_factory=list)
+    expiring: list[Certificate] = field(default_factory=list)
+    expired: list[Certificate] = field(default_factory=list)
+
+    @property
+    def needing_renewal(self) -> list[Certificate]:
+        return self.expired + self.expiring
+
+    def has(self, state: str) -> bool:
+        return bool(getattr(self, state))
+
+
+def readiness_by_user(*, users: Sequence[User], today: datetime.date) -> dict[int, Readiness]:
+    """{user id: Readiness} for every one of `users` (empty for those with none), in one
+    query whatever their number."""
+    result = {user.pk: Readiness() for user in users}
+    certificates = (
+        current_certificates()
+        .filter(user__in=[user.pk for user in users])
+        .select_related("course")
+        .only("user_id", "title", "issuer", "issued_on", "expires_on", "course__code")
+        .order_by(F("expires_on").asc(nulls_last=True), "title", "id")
+    )
+    for certificate in certificates:
+        getattr(result[certificate.user_id], certificate.expiry(today)).append(certificate)
+    return result
+
+
+def readiness_for_user(*, user: User, today: datetime.date) -> Readiness:
+    return readiness_by_user(users=[user], today=today)[user.pk]
+
+
+def competencies_on_expired_certificates(
+    *, user: User, today: datetime.date
+) -> list[tuple[Competency, list[Certificate]]]:
+    """[(competency, its expired certificates)]: the competencies taught by a course whose
+    latest certificate has lapsed, in the framework's order. One query when none has
+    lapsed, two otherwise."""
+    expired = list(
+        current_certificates()
+        .filter(user=user, course__isnull=False, expires_on__lt=today)
+        .only("title", "expires_on", "course_id")
+        .order_by("expires_on", "id")
+    )
+    if not expired:
+        return []
+    by_course: dict[int, list[Certificate]] = {}
+    for certificate in expired:
+        by_course.setdefault(certificate.course_id, []).append(certificate)
+    links = (
+        Course.competencies.through.objects.filter(course_id__in=by_course)
+        .select_related("competency")
+        .order_by("competency__domain__order", "competency__order", "competency__code")
+    )
+    by_competency: dict[int, tuple[Competency, list[Certificate]]] = {}
+    for link in links:
+        _competency, certificates = by_competency.setdefault(
+            link.competency_id, (link.competency, [])
+        )
+        certificates.extend(by_course[link.course_id])
+    return list(by_competency.values())

@@ -16,12 +16,30 @@ from . import selectors, services
 from .forms import CertificateForm
 
 
+def _initial(request: HttpRequest, today) -> dict:
+    """The add form's first values; `?renew=<id>` (one of the learner's own, else 404)
+    fills in its course, title and issuer, so the new certificate renews it by the one
+    rule (selectors.renewed): the old one stays, as history."""
+    initial = {"issued_on": today}
+    renew = request.GET.get("renew")
+    if renew is None:
+        return initial
+    if not (renew.isascii() and renew.isdigit() and len(renew) <= 18):  # a 64-bit id
+        raise Http404
+    old = selectors.certificate_get_for_user(user=request.user, certificate_id=int(renew))
+    return initial | {
+        "course": old.course.code if old.course else None,
+        "title": old.title,
+        "issuer": old.issuer,
+    }
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def certificate_list(request: HttpRequest) -> HttpResponse:
     today = request.user.local_today()
     form = CertificateForm(
-        request.POST or None, request.FILES or None, initial={"issued_on": today}
+        request.POST or None, request.FILES or None, initial=_initial(request, today)
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -34,7 +52,7 @@ def certificate_list(request: HttpRequest) -> HttpResponse:
             )
             return redirect("certificates:list")
     certificates = list(selectors.certificates_for_user(user=request.user))
-    rows = [(c, c.expiry(today)) for c in certificates]
+    rows = [(c, selectors.expiry_of(c, today=today)) for c in certificates]
     return render(request, "certificates/list.html", {"rows": rows, "form": form})
 
 

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from tracker.accounts.models import User
-from tracker.certificates.models import Certificate
+from tracker.certificates.selectors import current_certificates
 from tracker.progress.models import Plan, StudyBlock
 from tracker.teams.selectors import assignments_done, assignments_for_learner
 
@@ -67,8 +67,11 @@ def plan_target_dates(user: User) -> Iterable[CalendarEvent]:
 
 
 def certificate_expiry_dates(user: User) -> Iterable[CalendarEvent]:
-    certificates = Certificate.objects.filter(user=user, expires_on__isnull=False).only(
-        "title", "expires_on"
+    """The latest validity only: a renewed certificate's old expiry leaves the feed."""
+    certificates = (
+        current_certificates()
+        .filter(user=user, expires_on__isnull=False)
+        .only("title", "expires_on")
     )
     for certificate in certificates:
         yield CalendarEvent(

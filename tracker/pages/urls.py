@@ -1,7 +1,8 @@
-"""The learner's catalogue pages, at the catalogue's own URLs (courses/urls.py names them:
-`courses:course`...). tracker/urls.py mounts these before courses' patterns, so the
-project serves the composed pages; courses' plain views stay the app's own.
-tests/test_pages.py checks that each of these URLs resolves here."""
+"""The learner's catalogue pages and competency view, at their apps' own URLs
+(`courses:course`..., `assessments:history`). tracker/urls.py mounts these before
+courses' and assessments' patterns, so the project serves the composed pages; the apps'
+plain views stay their own. tests/test_pages.py checks that each of these URLs resolves
+here."""
 
 from django.urls import path
 
@@ -14,4 +15,5 @@ urlpatterns = [
     path("catalogue/<str:code>/", views.course_detail, name="course"),
     path("tracks/<str:code>/", views.track_detail, name="track"),
     path("tracks/<str:code>/phases/<str:phase_code>/compare/", views.phase_compare, name="compare"),
+    path("assessments/", views.competencies, name="competencies"),
 ]

@@ -19,6 +19,7 @@ from django.views.decorators.vary import vary_on_headers
 from courses import views as courses
 from courses.views import catalogue_login_required
 from tracker.assessments import selectors as assessments
+from tracker.assessments import views as assessments_views
 from tracker.certificates import selectors as certificates
 from tracker.progress import panels as progress
 from tracker.progress import selectors as progress_selectors
@@ -33,7 +34,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context = progress.dashboard_context(request) | {
         "teams_led": teams.teams_led(user=user),
         "assignments": teams.assignments_for_learner(user=user),
-        "renewals": certificates.renewals_due(user=user, today=user.local_today()),
+        "readiness": certificates.readiness_for_user(user=user, today=user.local_today()),
         "summary": assessments.dashboard_summary(user=user, track_code=request.GET.get("track")),
     }
     return render(request, "pages/dashboard.html", context)
@@ -105,3 +106,18 @@ def phase_compare(request: HttpRequest, code: str, phase_code: str) -> HttpRespo
         ),
     }
     return render(request, "pages/phase_compare.html", context)
+
+
+@require_GET
+@login_required
+def competencies(request: HttpRequest) -> HttpResponse:
+    """My competency profile and assessments (assessments), with the competencies that
+    rest on an expired certificate (certificates): a course once done stays done, its
+    certificate may lapse."""
+    user = request.user
+    context = assessments_views.history_context(request) | {
+        "lapsed_competencies": certificates.competencies_on_expired_certificates(
+            user=user, today=user.local_today()
+        ),
+    }
+    return render(request, "pages/competencies.html", context)

@@ -16,6 +16,7 @@ from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 EARLIEST_DATE = datetime.date(2000, 1, 1)
 MAX_MINUTES_PER_DAY = 24 * 60
@@ -259,8 +260,8 @@ class Pause(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pauses"
     )
-    start = models.DateField(_("from"))
-    end = models.DateField(_("to"))
+    start = models.DateField(pgettext_lazy("pause", "from"))
+    end = models.DateField(pgettext_lazy("pause", "to"))
     reason = models.CharField(_("reason"), max_length=200, blank=True)
     created = models.DateTimeField(auto_now_add=True)
 

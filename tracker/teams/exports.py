@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from tracker.exports.formats import COMMA, CsvDialect, spreadsheet_safe
 from tracker.progress.labels import status_label
 
-from .selectors import TeamTable
+from .selectors import READINESS_STATES, ReadinessBoard, TeamTable
 
 
 def team_csv(*, table: TeamTable, dialect: CsvDialect = COMMA) -> str:
@@ -48,4 +48,36 @@ def team_csv(*, table: TeamTable, dialect: CsvDialect = COMMA) -> str:
                 row.last_activity.isoformat() if row.last_activity else "",
             ]
         )
+    return out.getvalue()
+
+
+def readiness_csv(*, board: ReadinessBoard, dialect: CsvDialect = COMMA) -> str:
+    """One row per current certificate (a member with none: one row, its certificate
+    cells empty); the state column is the API's word (valid, expiring, expired), the
+    same in both languages, for filters in a spreadsheet."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, delimiter=dialect.delimiter)
+    writer.writerow(
+        [_("Name"), _("Email"), _("Certificate"), _("Course"), _("Expiry date"), _("State")]
+    )
+    for row in board.rows:
+        person = [spreadsheet_safe(row.member.get_full_name()), spreadsheet_safe(row.member.email)]
+        certificates = [
+            (certificate, state)
+            for state in READINESS_STATES
+            for certificate in getattr(row.readiness, state)
+        ]
+        if not certificates:
+            writer.writerow([*person, "", "", "", ""])
+        for certificate, state in certificates:
+            writer.writerow(
+                [
+                    *person,
+                    spreadsheet_safe(certificate.title),
+                    certificate.course.code if certificate.course else "",
+                    certificate.expires_on.isoformat() if certificate.expires_on else "",
+                    state,
+                ]
+            )
     return out.getvalue()

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from courses.models import Course, Track
 from tracker.accounts.models import Team, User
+from tracker.certificates.models import EXPIRY_WARNING_DAYS
 from tracker.progress.labels import status_label
 from tracker.progress.verdicts import STATUSES
 
@@ -133,6 +134,31 @@ class TeamFilterForm(forms.Form):
             "sort": data.get("sort") or "name",
             "descending": bool(data.get("desc")),
         }
+
+
+class ReadinessFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    state = forms.ChoiceField(
+        label=_("Certificates"),
+        required=False,
+        choices=[(s, s) for s in ("", "expired", "expiring", "valid")],  # labelled in __init__
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["state"].choices = [
+            ("", _("All")),
+            ("expired", _("With an expired certificate")),
+            (
+                "expiring",
+                _("With one expiring within %(days)s days") % {"days": EXPIRY_WARNING_DAYS},
+            ),
+            ("valid", _("With a valid certificate")),
+        ]
+
+    def criteria(self) -> dict:
+        data = self.cleaned_data if self.is_valid() else {}
+        return {"query": data.get("q") or "", "state": data.get("state") or None}
 
 
 class RosterForm(forms.Form):

@@ -23,6 +23,8 @@ from courses.selectors import catalogue_version
 from tracker.accounts import audit
 from tracker.accounts.models import Team, User
 from tracker.assessments.models import Assessment, ManagerRating, Rating
+from tracker.certificates import selectors as certificate_selectors
+from tracker.certificates.selectors import Readiness
 from tracker.progress import cache as progress_cache
 from tracker.progress import verdicts
 from tracker.progress.verdicts import COURSE_HEAVY_FIELDS, AssignedWork, Verdict
@@ -446,3 +448,52 @@ def team_heatmap(*, team: Team, members: list[User] | None = None) -> Heatmap:
         for member, member_id in zip(members, member_ids, strict=True)
     ]
     return Heatmap(competencies=list(competencies.values()), targets=targets, rows=rows)
+
+
+# --- The readiness board: each member's certificates, valid, expiring, expired ----------
+
+READINESS_STATES = ("expired", "expiring", "valid")
+
+
+@dataclass(frozen=True)
+class ReadinessRow:
+    member: User
+    readiness: Readiness
+
+
+@dataclass(frozen=True)
+class ReadinessBoard:
+    team: Team
+    today: datetime.date
+    rows: list[ReadinessRow]
+    counts: dict[str, int]  # members with at least one certificate in each state
+
+
+def team_readiness(
+    *, team: Team, today: datetime.date, state: str | None = None, query: str = ""
+) -> ReadinessBoard:
+    """One row per member of the team (those who accepted: `team.members` is the
+    memberships; an invitation is not one), with their current certificates by state as
+    of the manager's `today`. `state` keeps the members with at least one certificate in
+    it, and only those certificates; `query` searches names and emails. Two queries,
+    whatever the number of members."""
+    members = list(team.members.only("name", "email", "is_active").order_by("name", "email"))  # 1
+    readiness = certificate_selectors.readiness_by_user(users=members, today=today)  # 2
+    rows = [ReadinessRow(member, readiness[member.pk]) for member in members]
+    counts = {s: sum(1 for row in rows if row.readiness.has(s)) for s in READINESS_STATES}
+    if state:
+        # The members with one in that state, and only those certificates (board and CSV).
+        rows = [
+            ReadinessRow(row.member, Readiness(**{state: getattr(row.readiness, state)}))
+            for row in rows
+            if row.readiness.has(state)
+        ]
+    if query:
+        needle = query.casefold()
+        rows = [
+            row
+            for row in rows
+            if needle in row.member.get_full_name().casefold()
+            or needle in row.member.email.casefold()
+        ]
+    return ReadinessBoard(team=team, today=today, rows=rows, counts=counts)

@@ -11,6 +11,12 @@ urlpatterns = [
     path("teams/<int:team_id>/export.csv", views.team_export, name="export"),
     path("teams/<int:team_id>/history/", views.team_history, name="history"),
     path("teams/<int:team_id>/history.csv", views.team_history_export, name="history_export"),
+    path("teams/<int:team_id>/readiness/", views.team_readiness, name="readiness"),
+    path(
+        "teams/<int:team_id>/readiness/export.csv",
+        views.team_readiness_export,
+        name="readiness_export",
+    ),
     path("teams/<int:team_id>/assign/", views.assign, name="assign"),
     path(
         "teams/<int:team_id>/assignments/<int:assignment_id>/",

@@ -26,12 +26,20 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tracker.accounts import services as account_services
 from tracker.accounts.forms import InvitedSignupForm
 from tracker.accounts.views import with_language_cookie
+from tracker.certificates.models import EXPIRY_WARNING_DAYS
 from tracker.exports.formats import bad_dialect_response, csv_dialect
 from tracker.progress import cache as progress_cache
 from tracker.progress import selectors as progress_selectors
 
 from . import exports, history, roster, selectors, services
-from .forms import AssignmentForm, DueDateForm, MemberAddForm, RosterForm, TeamFilterForm
+from .forms import (
+    AssignmentForm,
+    DueDateForm,
+    MemberAddForm,
+    ReadinessFilterForm,
+    RosterForm,
+    TeamFilterForm,
+)
 from .trends import team_trends
 
 ROWS_PER_PAGE = 50
@@ -183,6 +191,52 @@ def team_export(request: HttpRequest, team_id: int) -> HttpResponse:
         exports.team_csv(table=table, dialect=dialect), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="team-{team.pk}.csv"'
+    return response
+
+
+def _readiness(request: HttpRequest, team) -> tuple[ReadinessFilterForm, selectors.ReadinessBoard]:
+    filters = ReadinessFilterForm(request.GET or None)
+    board = selectors.team_readiness(
+        team=team, today=request.user.local_today(), **filters.criteria()
+    )
+    return filters, board
+
+
+@require_GET
+@login_required
+def team_readiness(request: HttpRequest, team_id: int) -> HttpResponse:
+    """Each member's certificates, valid, expiring (the flag's and reminders' 60 days) or
+    expired: only members who accepted (memberships), never an invited address."""
+    team = selectors.team_get_for_manager(user=request.user, team_id=team_id)
+    filters, board = _readiness(request, team)
+    query = request.GET.copy()
+    query.pop("dialect", None)
+    context = {
+        "team": team,
+        "filters": filters,
+        "board": board,
+        "query": query.urlencode(),
+        "warning_days": EXPIRY_WARNING_DAYS,
+    }
+    if request.htmx:
+        return render(request, "teams/readiness.html#board", context)
+    return render(request, "teams/readiness.html", context)
+
+
+@require_GET
+@login_required
+def team_readiness_export(request: HttpRequest, team_id: int) -> HttpResponse:
+    """The board as CSV (its filters apply), one row per certificate."""
+    team = selectors.team_get_for_manager(user=request.user, team_id=team_id)
+    dialect = csv_dialect(request)
+    if dialect is None:
+        return bad_dialect_response()
+    _filters, board = _readiness(request, team)
+    response = HttpResponse(
+        exports.readiness_csv(board=board, dialect=dialect),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="team-{team.pk}-readiness.csv"'
     return response
 
 
