@@ -5,6 +5,7 @@ Every function here runs a fixed number of queries whatever the number of snapsh
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, F, Max, OuterRef, Prefetch, Q, QuerySet
@@ -352,6 +353,16 @@ def phase_ranking(*, user: User, phase: Phase) -> dict:
     gaps, ranked = ranked_phase_options(user=user, phase=phase)
     has_snapshot = bool(gaps) or snapshots_exist(user=user)
     return {"gaps": gaps, "ranked": ranked if gaps else [], "has_snapshot": has_snapshot}
+
+
+def gaps_closed(*, gaps: Sequence[Gap], options: Sequence[Course]) -> dict[int, list[Gap]]:
+    """The compare page's "what if": the open gaps each option (course pk) closes, as the
+    ranking counts them (rank_options' `covered`, largest first). Reads the options'
+    competencies, which the caller prefetched (courses.selectors.phase_get does)."""
+    return {
+        item.option.pk: item.covered
+        for item in rank_options(gaps=gaps, options=options_with_codes(options))
+    }
 
 
 def dashboard_summary(*, user: User, track_code: str | None = None) -> dict:

@@ -80,12 +80,22 @@ def track_detail(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 @catalogue_login_required
 def phase_compare(request: HttpRequest, code: str, phase_code: str) -> HttpResponse:
-    """The phase's options side by side, ranked by my gaps (assessments), each with a
-    "choose this option" button unless it is my choice (progress)."""
+    """The phase's options side by side, ranked by my gaps (assessments), each with what
+    choosing it would do, the track's verdict (progress) and the gaps it closes
+    (assessments), and a "choose this option" button unless it is my choice (progress)."""
     context = courses.compare_context(code, phase_code)
     user = request.user
+    phase, options = context["phase"], context["options"]
+    ranking = assessments.phase_ranking(user=user, phase=phase)
+    verdicts = progress_selectors.track_if_chosen(user=user, phase=phase, options=options)
+    closed = assessments.gaps_closed(gaps=ranking["gaps"], options=options)
     context |= {
-        "ranking": assessments.phase_ranking(user=user, phase=context["phase"]),
+        "ranking": ranking,
+        # One cell a column, in the options' order: (verdict, gaps closed; None: no assessment).
+        "if_chosen": [
+            (verdicts[course.pk], closed[course.pk] if ranking["has_snapshot"] else None)
+            for course in options
+        ],
         # A course two tracks share is "chosen" only in the phase where it was chosen.
         "chosen_ids": (
             {

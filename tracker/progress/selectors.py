@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import statistics
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -17,7 +18,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from courses.models import Course, Track
+from courses.models import Course, Phase, Track
 from tracker.accounts.models import User
 
 from . import blocks, verdicts
@@ -32,6 +33,7 @@ from .models import (
     StudyPreference,
     TimeEntry,
 )
+from .services import default_weekly_hours  # pure: the plan phase_choose would add
 from .summaries import study_figures
 from .verdicts import AssignedWork, CourseRow, TrackRow, Verdict
 
@@ -347,6 +349,30 @@ def chosen_options(*, user: User) -> set[tuple[int, int]]:
     """The learner's (phase id, course id) choices: a course two tracks share is chosen
     in the phase where the learner chose it, not in the other."""
     return set(PhaseChoice.objects.filter(user=user).values_list("phase_id", "course_id"))
+
+
+def track_if_chosen(*, user: User, phase: Phase, options: Sequence[Course]) -> dict[int, Verdict]:
+    """The compare page's "what if": for each option (course pk), the learner's verdict for
+    the phase's track as if they chose it in this phase (verdicts.progress_if_chosen),
+    nothing written. The progress model's queries (verdicts.gather), whatever the number
+    of options."""
+    if not options:
+        return {}
+    today = user.local_today()
+    inputs = verdicts.gather(users=[user], today_of={user.pk: today}, tracks_too=[phase.track])
+    outcomes = {}
+    for course in options:
+        plan = Plan(
+            user_id=user.pk,
+            course=course,
+            start_date=today,
+            weekly_hours=default_weekly_hours(user=user, course=course),
+        )
+        progress = verdicts.progress_if_chosen(inputs[user.pk], phase=phase, plan=plan)
+        outcomes[course.pk] = next(
+            row.verdict for row in progress.tracks if row.track.pk == phase.track_id
+        )
+    return outcomes
 
 
 # --- Quick log and entries list ----------------------------------------------------------

@@ -96,6 +96,13 @@ Nothing planned yet (a track assigned before any option is chosen, an assigned c
 without a plan): no projection; `overdue` once the date is past, else `on_track` if hours
 were logged, `not_started` if not.
 
+What if (the compare page)
+-------------------------
+`progress_if_chosen` judges a learner as if they chose an option in a phase: the inputs
+`gather` read, changed as `services.phase_choose` would change the database, judged by
+the same `_learner`. Nothing is written; tests/test_whatif.py checks it equals the
+verdict after the real choice.
+
 A learner's **overall** verdict (the dashboard's headline) applies the track rule to all
 their plans, without a date of its own. The **summary** of a learner in a team (team
 table, API, weekly team summary) is their worst assignment verdict (ties: the earliest
@@ -641,6 +648,18 @@ def learners_progress(
 ) -> dict[int, LearnerProgress]:
     """Many learners' progress, in seven queries whatever their number (six without any
     track). Each learner is judged on their own date: `today_of`, else their local today."""
+    return {pk: _learner(**inputs) for pk, inputs in gather(users=users, today_of=today_of).items()}
+
+
+def gather(
+    *,
+    users: Sequence[User],
+    today_of: Mapping[int, datetime.date] | None = None,
+    tracks_too: Iterable[Track] = (),
+) -> dict[int, dict]:
+    """What the model judges, read in seven queries whatever the number of learners: each
+    learner's keyword arguments of `_learner`. `tracks_too`: tracks whose phases are read
+    even where no learner follows them (the "what if" of a track not joined yet)."""
     from tracker.teams.models import Assignment  # teams imports progress: read it late
 
     ids = [u.pk for u in users]
@@ -662,7 +681,8 @@ def learners_progress(
         .defer(*(f"course__{name}" for name in COURSE_HEAVY_FIELDS))
         .order_by("due_date", "id")
     )
-    tracks = {e.track_id: e.track for e in enrolments}
+    tracks = {track.pk: track for track in tracks_too}
+    tracks |= {e.track_id: e.track for e in enrolments}
     tracks |= {a.track_id: a.track for a in assignments if a.track_id}
     phases: dict[int, list[Phase]] = {}
     if tracks:
@@ -698,20 +718,53 @@ def learners_progress(
         ):
             by_user[assignment.assignee_id]["tracks"].append(assignment.track_id)
     return {
-        pk: _learner(
-            user_id=pk,
-            today=todays[pk],
-            plans=data["plans"],
-            track_ids=data["tracks"],
-            assignments=data["assignments"],
-            tracks=tracks,
-            phases=phases,
-            chosen=chosen,
-            own=figures[pk],
-            pauses=Pauses(tuple(spans[pk])) if spans[pk] else NO_PAUSES,
-        )
+        pk: {
+            "user_id": pk,
+            "today": todays[pk],
+            "plans": data["plans"],
+            "track_ids": data["tracks"],
+            "assignments": data["assignments"],
+            "tracks": tracks,
+            "phases": phases,
+            "chosen": chosen,
+            "own": figures[pk],
+            "pauses": Pauses(tuple(spans[pk])) if spans[pk] else NO_PAUSES,
+        }
         for pk, data in by_user.items()
     }
+
+
+def progress_if_chosen(inputs: Mapping, *, phase: Phase, plan: Plan) -> LearnerProgress:
+    """The learner's progress as if `plan.course` were chosen in `phase`, nothing written:
+    `inputs` (one learner's, from `gather`) changed as services.phase_choose changes the
+    database (the track joined; the phase's choice replaced; the previous option's plan
+    dropped unless hours were logged on it or it is done; `plan`, unsaved, added unless
+    the learner already plans the course), then judged by the same `_learner`. Pure."""
+    user_id, course_id = inputs["user_id"], plan.course_id
+    chosen = dict(inputs["chosen"])
+    previous = chosen.get((user_id, phase.pk))
+    chosen[(user_id, phase.pk)] = course_id
+    own = inputs["own"]
+
+    def dropped(p: Plan) -> bool:
+        return (
+            previous not in (None, course_id)
+            and p.course_id == previous
+            and p.done_on is None
+            and own.get(previous, EMPTY).minutes == 0
+        )
+
+    plans = [p for p in inputs["plans"] if not dropped(p)]
+    if all(p.course_id != course_id for p in plans):
+        plans.append(plan)  # the newest plan: last of those that start the same day
+        plans.sort(key=lambda p: p.start_date)
+    track_ids = list(inputs["track_ids"])
+    if phase.track_id not in track_ids:
+        track_ids.append(phase.track_id)
+    tracks = {**inputs["tracks"], phase.track_id: phase.track}
+    return _learner(
+        **{**inputs, "plans": plans, "track_ids": track_ids, "chosen": chosen, "tracks": tracks}
+    )
 
 
 def _learner(
