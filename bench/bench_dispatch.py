@@ -31,7 +31,22 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def run(learners: int) -> None:
+def _profiled(profile: bool, call):
+    """call(), under cProfile when asked: prints where the pass spends its time."""
+    if not profile:
+        return call()
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    result = profiler.runcall(call)
+    stats = pstats.Stats(profiler)
+    stats.sort_stats("cumulative").print_stats(40)
+    stats.sort_stats("tottime").print_stats(20)
+    return result
+
+
+def run(learners: int, *, profile: bool = False) -> None:
     tmp = tempfile.mkdtemp(prefix="parcours-bench-dispatch-")
     os.environ["PARCOURS_VAR_DIR"] = tmp
     os.environ.setdefault("DJANGO_DEBUG", "1")
@@ -111,7 +126,7 @@ def run(learners: int) -> None:
 
     with connection.execute_wrapper(count):
         started = time.perf_counter()
-        report = services.dispatch(now)
+        report = _profiled(profile, lambda: services.dispatch(now))
         elapsed = time.perf_counter() - started
 
     assert Reminder.objects.count() == Notification.objects.count() == report.created
@@ -124,7 +139,7 @@ def run(learners: int) -> None:
     with connection.execute_wrapper(count):
         queries = 0
         started = time.perf_counter()
-        again = services.dispatch(now)
+        again = _profiled(profile, lambda: services.dispatch(now))
         elapsed = time.perf_counter() - started
     print(
         f"  same instant again: {elapsed:.1f} s, {again.created} created, "
@@ -136,9 +151,10 @@ def run(learners: int) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--learners", type=int, default=None)
+    parser.add_argument("--profile", action="store_true", help="print cProfile's top calls")
     args = parser.parse_args()
     if args.learners:
-        run(args.learners)
+        run(args.learners, profile=args.profile)
         return 0
     for size in (10_000, 100_000):
         print(f"== {size:,} learners")

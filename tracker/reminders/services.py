@@ -140,7 +140,10 @@ def _dispatch_batch(
     *, now: dt.datetime, users: list[User], kinds: list[Kind], report: DispatchReport
 ) -> None:
     # Query 2 per batch: who switched which kind off.
-    opted_out = set(KindOptOut.objects.filter(user__in=users).values_list("user_id", "kind"))
+    opted_out = set(
+        KindOptOut.objects.filter(user_id__in=[u.pk for u in users]).values_list("user_id", "kind")
+    )
+    registry.remember_preferences(users)
     for kind in kinds:
         wanted = [u for u in users if (u.pk, kind.name) not in opted_out]
         if not wanted:
