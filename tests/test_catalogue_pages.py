@@ -310,6 +310,30 @@ def test_track_and_compare_query_counts_do_not_grow(learner_client):
     assert small[0] == 8 + 2 + 1
 
 
+@pytest.mark.parametrize("modules", [1, 12])
+def test_course_page_query_count_is_pinned(learner_client, django_assert_num_queries, modules):
+    """The course page under load (issue 14) costs a fixed number of queries whatever its
+    modules and competencies: session, user; the course with its track and phase; its
+    modules; its competencies (3 for the catalogue); the nav's unread badge; and progress'
+    panel (the learner's plans, enrolments, assignments, study figures, timer...)."""
+    comps = [make_competency(f"pin-{n}") for n in range(modules % 5 + 1)]
+    make_course(
+        "PIN",
+        competencies=comps,
+        competency_names=[c.name_fr for c in comps],
+        modules=[(f"M{n}", 2) for n in range(modules)],
+    )
+    learner_client.get(reverse("courses:course", args=["PIN"]))  # the session is warm
+    with django_assert_num_queries(2 + 3 + 1 + COURSE_PANEL_QUERIES):
+        response = learner_client.get(reverse("courses:course", args=["PIN"]))
+    assert response.status_code == 200
+
+
+# The learner's panel on a course page (progress' hook; no plan on this course): counted
+# here so that a change to the catalogue's own share shows as one.
+COURSE_PANEL_QUERIES = 10
+
+
 # --- A course -----------------------------------------------------------------------------
 
 
