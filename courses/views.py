@@ -52,7 +52,7 @@ def _wants_fragment(request: HttpRequest) -> bool:
 @vary_on_headers("HX-Request")
 def catalogue(request: HttpRequest) -> HttpResponse:
     form = CatalogueFilterForm(request.GET)
-    courses = selectors.course_list(filters=form.filters())
+    courses = selectors.course_rows(filters=form.filters())
     page = Paginator(courses, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -282,6 +282,29 @@ def test_catalogue_query_count_does_not_grow_with_courses(
     assert response.status_code == 200
 
 
+# Texts no catalogue row shows: each course's body, rendered description, search text and
+# metadata, its track's and phase's descriptions (kilobytes a row, read for nothing).
+UNSHOWN_COLUMNS = [
+    '"courses_course"."body_md"',
+    '"courses_course"."description_html"',
+    '"courses_course"."search_text"',
+    '"courses_course"."metadata"',
+    '"courses_track"."description_md"',
+    '"courses_track"."description_html"',
+    '"courses_phase"."description_fr"',
+    '"courses_phase"."description_en"',
+]
+
+
+def test_catalogue_rows_do_not_read_the_texts_they_do_not_show(learner_client):
+    make_catalogue(3)
+    with CaptureQueriesContext(connection) as queries:
+        page = learner_client.get(CATALOGUE, {"sort": "effort"}).text
+    selects = [q["sql"].split(" FROM ")[0] for q in queries.captured_queries]
+    assert not [column for column in UNSHOWN_COLUMNS if any(column in s for s in selects)]
+    assert "big-000" in page and "P1" in page
+
+
 def _queries(client, url: str) -> int:
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
