@@ -136,6 +136,17 @@ def course_get(*, code: str) -> Course:
     return get_object_or_404(courses, code=code)
 
 
+def course_page_get(*, code: str) -> Course:
+    """course_get for the course's page: without the texts it does not show (it shows
+    the rendered description, not its source, search text or metadata; nor the track's
+    and phase's descriptions)."""
+    unshown = [name for name in ROW_UNSHOWN_FIELDS if name != "description_html"]
+    courses = Course.objects.select_related("track", "phase").prefetch_related(
+        "modules", Prefetch("competencies", queryset=_competencies())
+    )
+    return get_object_or_404(courses.defer(*unshown), code=code)
+
+
 @dataclass(frozen=True)
 class ModulesShortfall:
     """The modules add up to less than the course's effort (Duke: 51 h of modules, 90 h

@@ -71,7 +71,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 @require_GET
 @catalogue_login_required
 def course_detail(request: HttpRequest, code: str) -> HttpResponse:
-    course = selectors.course_get(code=code)
+    course = selectors.course_page_get(code=code)
     modules = list(course.modules.all())
     context = {
         "course": course,

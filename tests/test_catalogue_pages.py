@@ -305,6 +305,22 @@ def test_catalogue_rows_do_not_read_the_texts_they_do_not_show(learner_client):
     assert "big-000" in page and "P1" in page
 
 
+def test_course_page_does_not_read_the_texts_it_does_not_show(learner_client):
+    make_catalogue(3)
+    with CaptureQueriesContext(connection) as queries:
+        page = learner_client.get(reverse("courses:course", args=["big-000"])).text
+    # The catalogue's own queries (progress' panel reads its own rows).
+    selects = [
+        q["sql"].split(" FROM ")[0]
+        for q in queries.captured_queries
+        if ' FROM "courses_' in q["sql"]
+    ]
+    # The page shows the rendered description, not the body it was rendered from.
+    unshown = [c for c in UNSHOWN_COLUMNS if "description_html" not in c or "track" in c]
+    assert not [column for column in unshown if any(column in s for s in selects)]
+    assert "big-000" in page
+
+
 def _queries(client, url: str) -> int:
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
