@@ -14,6 +14,16 @@ constant, whatever the number of learners.
 Measured on 2 cores, SQLite, 2026-11-22, with the due-date kinds of the teams app:
   10,000 learners:  10.4 s, 21,001 reminders,  369 queries (36.9 per 1,000); again 2.7 s
   100,000 learners: 104.9 s, 210,001 reminders, 3,429 queries (34.3 per 1,000); again 24.2 s
+
+2026-12-01, 100,000 learners, on the same 2 cores shared with seven other sessions' tests
+and benches (load average 10 to 15: every figure about 9x slower than on 2026-11-22's
+quiet machine; compare the two lines of the day, not with the lines above):
+  before (main at aff5ab0): everyone due 907.4 s (110 learners/s), 42.4 queries per 1,000;
+                            nobody due 287.6 s (348 learners/s), 18.3 queries per 1,000
+  after (issue 14):         everyone due 949.4 s (105 learners/s), 38.4 queries per 1,000;
+                            nobody due 126.2 s (792 learners/s), 13.3 queries per 1,000
+Aims (issue 14): >= 3,000 learners/s everyone due, >= 20,000 nobody due: NOT met.
+--profile prints where a pass spends its time (cProfile).
 """
 
 from __future__ import annotations

@@ -79,6 +79,15 @@ class ImportRunAdmin(admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:
         return False  # runs are recorded by the importer, never typed in
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # Django's "View %s" reads "Affichage de import" in French: name the run instead.
+        run = self.get_object(request, object_id)
+        if run is not None:
+            extra_context = {"title": _("Catalogue import, %(run)s") % {"run": run}} | (
+                extra_context or {}
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def has_change_permission(self, request, obj=None) -> bool:
         return False
 

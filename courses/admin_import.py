@@ -98,6 +98,60 @@ def upload_view(request: HttpRequest, model_admin: admin.ModelAdmin) -> HttpResp
     )
 
 
+# The course fields a preview names, as people read them (courses/importing/changes.py).
+FIELD_LABELS = {
+    "title": gettext_lazy("title"),
+    "provider": gettext_lazy("provider"),
+    "effort_hours": gettext_lazy("effort"),
+    "weekly_hours": gettext_lazy("hours per week"),
+    "prestige": gettext_lazy("prestige"),
+    "price": gettext_lazy("price"),
+    "url": gettext_lazy("link"),
+    "badge": gettext_lazy("badge"),
+    "status": gettext_lazy("status"),
+    "option": gettext_lazy("option"),
+    "phase": gettext_lazy("phase"),
+}
+HOURS_FIELDS = {"effort_hours", "weekly_hours"}
+
+
+def _shown(value) -> str:
+    return "—" if value in (None, "") else str(value)
+
+
+def change_rows(staged: StagedUpload) -> list[dict]:
+    """Per updated course file: its changes as phrases ("effort 120 → 110 h", "module
+    added: Intro") and the learners whose plans and forecasts they touch."""
+    affected = staged.report.get("affected", {})
+    rows = []
+    for change in staged.report.get("changes", []):
+        phrases = []
+        for item in change["fields"]:
+            unit = " h" if item["field"] in HOURS_FIELDS else ""
+            phrases.append(
+                f"{FIELD_LABELS.get(item['field'], item['field'])} "
+                f"{_shown(item['before'])} → {_shown(item['after'])}{unit}"
+            )
+        phrases += [_("module added: %(title)s") % {"title": t} for t in change["modules_added"]]
+        phrases += [
+            _("module removed: %(title)s") % {"title": t} for t in change["modules_removed"]
+        ]
+        if change.get("description"):
+            phrases.append(_("description changed"))
+        learners = affected.get(change["code"], {"count": 0, "sample": []})
+        rows.append(
+            {
+                "file": change["file"],
+                "code": change["code"],
+                "phrases": phrases,
+                "count": learners["count"],
+                "sample": learners["sample"],
+                "more": learners["count"] - len(learners["sample"]),
+            }
+        )
+    return rows
+
+
 def preview_view(
     request: HttpRequest, model_admin: admin.ModelAdmin, upload_id: uuid.UUID
 ) -> HttpResponse:
@@ -106,7 +160,13 @@ def preview_view(
     return TemplateResponse(
         request,
         "admin/courses/import_preview.html",
-        _context(request, model_admin, staged=staged, report=staged.report["preview"]),
+        _context(
+            request,
+            model_admin,
+            staged=staged,
+            report=staged.report["preview"],
+            course_changes=change_rows(staged),
+        ),
     )
 
 

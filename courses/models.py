@@ -11,6 +11,8 @@ import uuid
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -107,6 +109,13 @@ class Phase(Bilingual):
     order = models.PositiveSmallIntegerField()
     description_fr = models.TextField(blank=True)
     description_en = models.TextField(blank=True)
+    # The courses to choose from: those of the track's folder whose id names this phase
+    # (P2-A), and courses of other tracks that track.md lists under the phase's `options`
+    # (a shorter track reusing them). The catalogue's many-to-many: a course can be an
+    # option of phases of two tracks, and a learner's plan and hours stay one per course.
+    options = models.ManyToManyField(
+        "Course", through="PhaseOption", related_name="phases", blank=True
+    )
 
     class Meta:
         ordering = ["track", "order"]
@@ -119,6 +128,23 @@ class Phase(Bilingual):
     @property
     def description(self) -> str:
         return in_language(self.description_fr, self.description_en)
+
+
+class PhaseOption(models.Model):
+    """One course offered in one phase. `shared`: listed by the phase's track.md, the
+    course's own file living with another track (its `Course.phase` is its home)."""
+
+    phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="option_links")
+    course = models.ForeignKey("Course", on_delete=models.CASCADE, related_name="phase_links")
+    shared = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["phase", "course"], name="courses_phaseoption_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.phase_id} ← {self.course_id}"
 
 
 class TrackTarget(models.Model):
@@ -173,8 +199,9 @@ class Course(models.Model):
     track = models.ForeignKey(
         Track, on_delete=models.SET_NULL, null=True, blank=True, related_name="courses"
     )
+    # The home phase: the one its id (P<n>-<letter>) names in its folder's track.
     phase = models.ForeignKey(
-        Phase, on_delete=models.SET_NULL, null=True, blank=True, related_name="options"
+        Phase, on_delete=models.SET_NULL, null=True, blank=True, related_name="home_options"
     )
     option = models.CharField(_("option"), max_length=8, blank=True)
     body_md = models.TextField(blank=True)
@@ -242,13 +269,17 @@ class ImportRun(models.Model):
         UPLOAD = "upload", _("browser upload")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("by"),
     )
-    source = models.CharField(max_length=16, choices=Source.choices)
-    started = models.DateTimeField(auto_now_add=True)
-    finished = models.DateTimeField(null=True, blank=True)
-    dry_run = models.BooleanField(default=False)
-    ok = models.BooleanField(default=False)
+    source = models.CharField(_("from"), max_length=16, choices=Source.choices)
+    started = models.DateTimeField(_("started"), auto_now_add=True)
+    finished = models.DateTimeField(_("finished"), null=True, blank=True)
+    dry_run = models.BooleanField(_("preview only"), default=False)
+    ok = models.BooleanField(_("succeeded"), default=False)
     # The same shape as `import_catalogue --format json`.
     report = models.JSONField(default=dict)
 
@@ -258,7 +289,11 @@ class ImportRun(models.Model):
         verbose_name_plural = _("import runs")
 
     def __str__(self) -> str:
-        return f"{self.get_source_display()} {self.started:%Y-%m-%d %H:%M}"
+        # In the reader's time zone, like every other date the admin shows.
+        if self.started is None:
+            return str(self.get_source_display())
+        when = date_format(timezone.localtime(self.started), "SHORT_DATETIME_FORMAT")
+        return f"{self.get_source_display()} · {when}"
 
 
 class StagedUpload(models.Model):

@@ -12,11 +12,20 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import F, Max, Min, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, F, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
 from .importing.parsing import normalise_name
-from .models import Competency, CompetencyDomain, Course, ImportRun, Phase, Track, TrackTarget
+from .models import (
+    Competency,
+    CompetencyDomain,
+    Course,
+    ImportRun,
+    Phase,
+    PhaseOption,
+    Track,
+    TrackTarget,
+)
 from .search import fold
 
 
@@ -92,10 +101,18 @@ def course_list(*, filters: CourseFilters | None = None) -> QuerySet[Course]:
     if filters.competency:
         # One row per course: a course lists a competency at most once.
         courses = courses.filter(competencies__code=filters.competency)
-    if filters.track:
-        courses = courses.filter(track__code=filters.track)
-    if filters.phase:
-        courses = courses.filter(phase__code=filters.phase)
+    if filters.track or filters.phase:
+        # Through the phases that offer it: a course reused by a second track is found
+        # under both (Exists: one row per course, however many phases offer it).
+        offered = PhaseOption.objects.filter(course=OuterRef("pk"))
+        if filters.track:
+            offered = offered.filter(phase__track__code=filters.track)
+        if filters.phase:
+            offered = offered.filter(phase__code=filters.phase)
+        if filters.phase:
+            courses = courses.filter(Exists(offered))
+        else:  # a course of the track's folder with no phase still belongs to it
+            courses = courses.filter(Q(track__code=filters.track) | Exists(offered))
     ordering = SORTS.get(filters.sort, SORTS["title"])
     return courses.order_by(*ordering).prefetch_related(
         Prefetch("competencies", queryset=_competencies())

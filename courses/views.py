@@ -1,7 +1,10 @@
 """Catalogue pages: the list, a course, a track and the comparison of a phase's options.
 
 Views stay short: reads go through `courses.selectors`. Every page needs a login; any
-logged-in user may read the whole catalogue.
+logged-in user may read the whole catalogue. Each page's context is a function of its
+own (`course_context`...), so that a page composed above the catalogue (the project's
+learner pages, tracker/pages) shows the same catalogue with more beside it; these views
+are the plain pages, with no learner data.
 """
 
 from __future__ import annotations
@@ -42,44 +45,54 @@ def catalogue_login_required(view: Callable[..., HttpResponse]) -> Callable[...,
     return wrapper
 
 
-def _wants_fragment(request: HttpRequest) -> bool:
+def wants_fragment(request: HttpRequest) -> bool:
     # A history restore (back button after a cache miss) needs the whole page.
     return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+def catalogue_context(request: HttpRequest) -> dict:
+    """The filtered, paginated list; each row (course, its competencies, mark), where a
+    mark is what a composing page says of the course ("done"...), here None."""
+    form = CatalogueFilterForm(request.GET)
+    courses = selectors.course_rows(filters=form.filters())
+    page = Paginator(courses, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {
+        "form": form,
+        "page": page,
+        "rows": [(course, selectors.competency_tags(course), None) for course in page],
+        "query": query.urlencode(),
+    }
+
+
+def catalogue_template(request: HttpRequest) -> str:
+    """The page, or only its results when htmx swaps them in (filters, pagination)."""
+    return "courses/catalogue.html#results" if wants_fragment(request) else "courses/catalogue.html"
 
 
 @require_GET
 @catalogue_login_required
 @vary_on_headers("HX-Request")
 def catalogue(request: HttpRequest) -> HttpResponse:
-    form = CatalogueFilterForm(request.GET)
-    courses = selectors.course_rows(filters=form.filters())
-    page = Paginator(courses, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {
-        "form": form,
-        "page": page,
-        "rows": [(course, selectors.competency_tags(course)) for course in page],
-        "query": query.urlencode(),
-    }
-    template = "courses/catalogue.html"
-    if _wants_fragment(request):
-        template += "#results"
-    return render(request, template, context)
+    return render(request, catalogue_template(request), catalogue_context(request))
 
 
-@require_GET
-@catalogue_login_required
-def course_detail(request: HttpRequest, code: str) -> HttpResponse:
+def course_context(code: str) -> dict:
     course = selectors.course_page_get(code=code)
     modules = list(course.modules.all())
-    context = {
+    return {
         "course": course,
         "modules": modules,
         "modules_shortfall": selectors.modules_shortfall(course, modules),
         "competency_links": selectors.competency_tags(course),
     }
-    return render(request, "courses/course_detail.html", context)
+
+
+@require_GET
+@catalogue_login_required
+def course_detail(request: HttpRequest, code: str) -> HttpResponse:
+    return render(request, "courses/course_detail.html", course_context(code))
 
 
 @require_GET
@@ -94,12 +107,10 @@ def track_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
-@catalogue_login_required
-def track_detail(request: HttpRequest, code: str) -> HttpResponse:
+def track_context(code: str) -> dict:
     track = selectors.track_get(code=code)
     phases = list(track.phases.all())
-    context = {
+    return {
         "track": track,
         "phases": phases,
         "targets": list(track.targets.all()),
@@ -107,18 +118,26 @@ def track_detail(request: HttpRequest, code: str) -> HttpResponse:
         "min_hours": sum(p.min_hours for p in phases if p.min_hours is not None),
         "max_hours": sum(p.max_hours for p in phases if p.max_hours is not None),
     }
-    return render(request, "courses/track_detail.html", context)
 
 
 @require_GET
 @catalogue_login_required
-def phase_compare(request: HttpRequest, code: str, phase_code: str) -> HttpResponse:
+def track_detail(request: HttpRequest, code: str) -> HttpResponse:
+    return render(request, "courses/track_detail.html", track_context(code))
+
+
+def compare_context(code: str, phase_code: str) -> dict:
     phase = selectors.phase_get(track_code=code, phase_code=phase_code)
     options = list(phase.options.all())
-    context = {
+    return {
         "track": phase.track,
         "phase": phase,
         "options": options,
         "coverage": selectors.phase_coverage(options),
     }
-    return render(request, "courses/phase_compare.html", context)
+
+
+@require_GET
+@catalogue_login_required
+def phase_compare(request: HttpRequest, code: str, phase_code: str) -> HttpResponse:
+    return render(request, "courses/phase_compare.html", compare_context(code, phase_code))

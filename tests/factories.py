@@ -11,6 +11,7 @@ from courses.models import (
     Course,
     Module,
     Phase,
+    PhaseOption,
     Track,
     TrackTarget,
 )
@@ -71,6 +72,8 @@ def make_course(
             hours=None if module_hours is None else Decimal(str(module_hours)),
         )
     course.competencies.add(*competencies)
+    if course.phase_id:  # an option of its home phase, as the importer writes it
+        PhaseOption.objects.create(phase_id=course.phase_id, course=course)
     return course
 
 

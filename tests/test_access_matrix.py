@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -27,6 +27,7 @@ from tracker.assessments.services import assessment_draft_get_or_create
 from tracker.certificates.services import CertificateInput, certificate_record
 from tracker.exports.services import calendar_feed_get_or_create
 from tracker.progress import services as progress_services
+from tracker.progress.models import StudyBlock
 from tracker.reminders.models import Notification
 from tracker.reminders.tokens import unsubscribe_token
 from tracker.teams import services as team_services
@@ -126,6 +127,14 @@ def world(personas, settings, tmp_path) -> World:
         ),
     )
     feed = calendar_feed_get_or_create(user=learner)
+    block = StudyBlock.objects.create(
+        user=learner, course=a, day=learner.local_today(), start=datetime.time(18), minutes=60
+    )
+    pause = progress_services.pause_create(
+        user=learner,
+        start=learner.local_today() + datetime.timedelta(days=40),
+        end=learner.local_today() + datetime.timedelta(days=45),
+    )
     notification = Notification.objects.create(user=learner, kind="retake", title="Retake")
     invited = make_user("invited@example.test", name="Inès Invited")
     invitation, _sent = team_services.invitation_create(
@@ -152,6 +161,8 @@ def world(personas, settings, tmp_path) -> World:
             "assignment": assignment.pk,
             "certificate": certificate.pk,
             "feed": feed.token,
+            "pause": pause.pk,
+            "block": block.pk,
             "notification": notification.pk,
             "unsubscribe": unsubscribe_token(user_id=learner.pk, kind="retake"),
         }
@@ -219,6 +230,22 @@ CASES: list[Case] = [
     # --- progress ---
     Case("progress:entries", "GET", LOGGED_IN),
     Case("progress:entry_create", "GET", LOGGED_IN),
+    # The quick logs of the dashboard and of a course page: each signed-in person logs
+    # their own time (then goes back to the page).
+    Case(
+        "progress:entry_create_dashboard",
+        "POST",
+        row(302, 302, 302, 302, 302, 302),
+        data={"course": "SOLO", "date": "2026-01-05", "duration": "30"},
+    ),
+    Case(
+        "progress:entry_create_course",
+        "POST",
+        row(302, 302, 302, 302, 302, 302),
+        kwargs={"code": "course"},
+        data={"course": "ai-po-P1-A", "date": "2026-01-05", "duration": "30"},
+        missing="code",
+    ),
     Case(
         "progress:entry_row",
         "GET",
@@ -238,6 +265,45 @@ CASES: list[Case] = [
         "POST",
         row(302, 302, 404, 404, 404, 404),
         kwargs={"pk": "entry"},
+        missing="pk",
+    ),
+    # Pauses and rest days: the signed-in learner's own; someone else's pause is 404.
+    Case("progress:pauses", "GET", LOGGED_IN),
+    Case(
+        "progress:pauses",
+        "POST",
+        row(302, 302, 302, 302, 302, 302),
+        data={"start": "2024-03-01", "end": "2024-03-10"},
+    ),
+    Case("progress:rest_days", "POST", row(302, 302, 302, 302, 302, 302), data={"rest_days": 6}),
+    Case(
+        "progress:pause_delete",
+        "GET",
+        row(302, 200, 404, 404, 404, 404),
+        kwargs={"pk": "pause"},
+        missing="pk",
+    ),
+    Case(
+        "progress:pause_delete",
+        "POST",
+        row(302, 302, 404, 404, 404, 404),
+        kwargs={"pk": "pause"},
+        missing="pk",
+    ),
+    # Study blocks: the learner's own plan; someone else's block is 404.
+    Case("progress:blocks", "GET", LOGGED_IN),
+    Case("progress:blocks_accept", "POST", row(302, 302, 302, 302, 302, 302)),
+    Case(
+        "progress:block_settings",
+        "POST",
+        row(302, 302, 302, 302, 302, 302),
+        data={"block_hour": 7, "block_minutes": 45},
+    ),
+    Case(
+        "progress:block_done",
+        "POST",
+        row(302, 302, 404, 404, 404, 404),
+        kwargs={"pk": "block"},
         missing="pk",
     ),
     # The timer is the signed-in learner's own: no id in its URLs.
@@ -301,6 +367,27 @@ CASES: list[Case] = [
         "POST",
         row(302, 302, 302, 302, 302, 302),
         kwargs={"code": "course"},
+        missing="code",
+    ),
+    # --- the first-run guide (issue 18): each learner's own steps ---
+    Case("start", "GET", LOGGED_IN),
+    Case("start", "POST", row(302, 302, 302, 302, 302, 302), data={"track": "ai-po"}),
+    Case("start_pace", "GET", LOGGED_IN, kwargs={"code": "track"}, missing="code"),
+    Case(
+        "start_pace",
+        "POST",
+        row(302, 302, 302, 302, 302, 302),
+        kwargs={"code": "track"},
+        data={"weekly_hours": "6"},
+        missing="code",
+    ),
+    Case("start_options", "GET", LOGGED_IN, kwargs={"code": "track"}, missing="code"),
+    Case(
+        "start_options",
+        "POST",
+        row(302, 302, 302, 302, 302, 302),
+        kwargs={"code": "track"},
+        data={"P1": ""},
         missing="code",
     ),
     # --- assessments ---
@@ -382,6 +469,7 @@ CASES: list[Case] = [
     Case("exports:calendar", "GET", PUBLIC, kwargs={"token": "feed"}, missing="token"),
     # --- teams ---
     Case("teams:roster", "GET", row(302, 404, 404, 404, 404, 200)),
+    Case("teams:roster_template", "GET", row(302, 404, 404, 404, 404, 200)),
     Case(
         "teams:detail",
         "GET",
@@ -398,6 +486,13 @@ CASES: list[Case] = [
     ),
     Case(
         "teams:history",
+        "GET",
+        row(302, 404, 404, 200, 404, 200),
+        kwargs={"team_id": "team"},
+        missing="team_id",
+    ),
+    Case(
+        "teams:history_export",
         "GET",
         row(302, 404, 404, 200, 404, 200),
         kwargs={"team_id": "team"},
@@ -565,6 +660,21 @@ CASES: list[Case] = [
         kwargs={"certificate_id": "certificate"},
         missing="certificate_id",
     ),
+    Case("api:list_pauses", "GET", API_LOGGED_IN),
+    Case(
+        "api:create_pause",
+        "POST",
+        row(401, 201, 201, 201, 201, 201),
+        data={"start": "2024-03-01", "end": "2024-03-10", "reason": "holiday"},
+        json=True,
+    ),
+    Case(
+        "api:delete_pause",
+        "DELETE",
+        row(401, 204, 404, 404, 404, 404),
+        kwargs={"pause_id": "pause"},
+        missing="pause_id",
+    ),
     Case("api:get_timer", "GET", API_LOGGED_IN),
     Case(
         "api:start_timer",
@@ -638,6 +748,13 @@ def _request(client, method: str, url: str, case: Case, world: World):
     return getattr(client, method.lower())(url, data or {})
 
 
+# The catalogue's URLs by tracker/pages' names: the composed pages answer them (the
+# courses: names reverse to the same URLs, so the rows above reach these views too).
+CASES += [
+    replace(case, name=case.name.replace("courses:", "pages:"))
+    for case in CASES
+    if case.name in {"courses:catalogue", "courses:course", "courses:track", "courses:compare"}
+]
 READS = [c for c in CASES if c.method == "GET"]
 WRITES = [c for c in CASES if c.method != "GET"]
 

@@ -38,14 +38,14 @@ def _confirm_link(message) -> str:
 
 def test_signup_sends_a_link_that_opens_the_account_and_logs_in(client):
     response = client.post(
-        reverse("signup"), _signup_data(email="Nina@Example.TEST", timezone="America/Montreal")
+        reverse("signup"), _signup_data(email="Nina@Example.TEST", timezone="America/Toronto")
     )
     assert response.url == reverse("signup_sent")
     user = User.objects.get()
     assert (user.email, user.name, user.timezone) == (
         "nina@example.test",
         "Nina New",
-        "America/Montreal",
+        "America/Toronto",
     )
     assert user.language == "fr"  # the language the page was read in
     assert not user.is_active  # not until the owner of the address says so

@@ -24,7 +24,7 @@ from tests.factories import (
     make_track,
     make_user,
 )
-from tracker.assessments import services
+from tracker.assessments import charts, selectors, services
 from tracker.assessments.models import Assessment, ManagerRating, Rating
 from tracker.assessments.ranking import Gap, explain, rank_options
 from tracker.assessments.services import RatingInput
@@ -403,6 +403,152 @@ def test_history_queries_do_not_grow_with_snapshots(personas, framework, django_
     assert len(response.context["overview"].snapshots) == 10
 
 
+def _checked_levels(html: str) -> dict[str, str]:
+    """Competency code -> the level whose radio is checked on the take page."""
+    return dict(re.findall(r'name="([\w-]+)-level" value="(\w*)"[^>]*\bchecked', html))
+
+
+def test_a_retake_starts_from_the_last_answers(personas, framework):
+    make_snapshot(personas.learner, {"mlops": 3, "ml": 2, "rai": None}, track=framework["track"])
+    client = personas.client_for("learner")
+    response = client.get(reverse("assessments:take"))
+    assert _checked_levels(response.text) == {"mlops": "3", "ml": "2", "rai": "", "privacy": ""}
+    assert "The answers start from your assessment of" in response.text
+    # What the learner changes in the new draft wins over the last answers.
+    draft = Assessment.objects.drafts().get()
+    client.post(
+        reverse("assessments:save", args=[draft.pk]),
+        _form_data({"mlops": 4}, competency="mlops"),
+        headers={"hx-request": "true"},
+    )
+    assert _checked_levels(client.get(reverse("assessments:take")).text)["mlops"] == "4"
+
+
+def test_a_first_assessment_starts_empty(personas, framework):
+    response = personas.client_for("learner").get(reverse("assessments:take"))
+    assert set(_checked_levels(response.text).values()) == {""}
+    assert "The answers start from" not in response.text
+
+
+def test_a_new_assessment_shows_its_changes_since_the_previous_one(personas, framework):
+    first = make_snapshot(
+        personas.learner, {"mlops": 2, "ml": 3, "rai": 1}, track=framework["track"]
+    )
+    second = make_snapshot(
+        personas.learner, {"mlops": 3, "ml": 2, "rai": 1, "privacy": 2}, track=framework["track"]
+    )
+    client = personas.client_for("learner")
+    html = client.get(reverse("assessments:detail", args=[second.pk])).text
+    assert "Since your previous assessment" in html
+    assert "2 levels moved since the assessment of" in html
+    assert re.search(r'change-up">\+1</span> MLOps', html)
+    assert re.search(r'change-down">\u22121</span> ML literacy', html)
+    changes = {
+        r.rating.competency_code: r.change
+        for r in client.get(reverse("assessments:detail", args=[second.pk]))
+        .context["changes"]
+        .ratings
+    }
+    assert changes == {"mlops": "+1", "ml": "\u22121", "rai": "0", "privacy": ""}
+    assert ">—</td>" in html  # privacy was not rated in the first one: nothing to compare
+    # The first assessment has nothing to compare with.
+    html = client.get(reverse("assessments:detail", args=[first.pk])).text
+    assert "Since your previous assessment" not in html and ">Change<" not in html
+
+
+def test_the_changes_compare_with_the_learners_own_previous_assessment(personas, framework):
+    make_snapshot(personas.other_learner, {"mlops": 1}, track=framework["track"])
+    snapshot = make_snapshot(personas.learner, {"mlops": 3}, track=framework["track"])
+    html = personas.client_for("learner").get(reverse("assessments:detail", args=[snapshot.pk]))
+    assert html.context["changes"].previous is None
+
+
+def test_detail_queries_are_pinned(personas, framework, django_assert_num_queries):
+    make_snapshot(personas.learner, {"mlops": 1}, track=framework["track"])
+    snapshot = make_snapshot(personas.learner, {"mlops": 2, "ml": 1}, track=framework["track"])
+    client = personas.client_for("learner")
+    # session, user, the snapshot and its ratings, the previous one and its ratings, the
+    # nav's unread notifications count
+    with django_assert_num_queries(7):
+        assert client.get(reverse("assessments:detail", args=[snapshot.pk])).status_code == 200
+
+
+def test_history_draws_each_competency_over_time(personas, framework):
+    for levels in ({"mlops": 1, "ml": 2}, {"mlops": 2, "ml": None}, {"mlops": 4, "ml": 3}):
+        make_snapshot(personas.learner, levels, track=framework["track"])
+    response = personas.client_for("learner").get(reverse("assessments:history"))
+    html = response.text
+    assert 'class="small-multiples"' in html
+    assert html.count('class="level-line"') == 4  # one small chart per competency
+    rows = {row.code: row for row in response.context["overview"].rows}
+    mlops, ml = rows["mlops"].chart, rows["ml"].chart
+    assert [p.y for p in mlops.points] == sorted((p.y for p in mlops.points), reverse=True)
+    assert len(mlops.segments) == 1 and len(mlops.segments[0].split()) == 3
+    assert len(ml.points) == 2 and ml.segments == []  # not rated in between: no line drawn
+    assert mlops.target_y is not None  # the track's target, dashed
+    assert rows["mlops"].change == "+2"
+    assert [label for _y, label in mlops.ticks] == ["1", "2", "3", "4", "5"]
+
+
+def _label_boxes(radar, em: float = 12.5, char_width: float = 0.6) -> list[tuple]:
+    """Each axis name's box (left, top, right, bottom) in the radar's units, from its
+    longest line at about 0.6 em a character (DejaVu Sans, the browser tests' font)."""
+    boxes = []
+    for label in radar.labels:
+        width = max(len(line) for line in label.lines) * em * char_width
+        left = {"start": label.x, "end": label.x - width, "middle": label.x - width / 2}
+        bottom = label.y + (len(label.lines) - 1) * radar.line_height + em * 0.25
+        boxes.append((left[label.anchor], label.y - em * 0.8, left[label.anchor] + width, bottom))
+    return boxes
+
+
+@pytest.mark.parametrize("count", [3, 5, 8, 12, 16])
+def test_the_radar_names_stay_inside_and_apart(count):
+    names = [
+        "Culture du machine learning",
+        "Réglementation et gouvernance de l\u2019IA",
+        "Conception centrée sur l\u2019humain",
+        "MLOps et industrialisation",
+        "Gestion des parties prenantes",
+        "Collaboration humain\u2013IA",
+        "Pilotage par les métriques",
+        "Metrics-driven steering",
+        "Leading ML projects",
+        "Managing uncertainty",
+        "Product ownership agile",
+        "Ethics, regulation and the responsible governance of AI systems",
+        "IA responsable et éthique",
+        "Évaluation de modèles",
+        "Culture de l\u2019IA générative",
+        "Cadrage de la valeur IA",
+    ][:count]
+    radar = charts.radar_chart(axes=names, series=[])
+    boxes = _label_boxes(radar)
+    for left, top, right, bottom in boxes:
+        assert left >= 0 and top >= 0 and right <= radar.width and bottom <= radar.height
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            apart = a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]
+            assert apart, (names[boxes.index(a)], names[boxes.index(b)])
+    assert [r.text for r in radar.ring_labels] == ["1", "2", "3", "4", "5"]
+
+
+def test_the_radar_wraps_long_names_and_labels_its_rings(personas, framework):
+    long = make_competency(
+        "long",
+        domain=CompetencyDomain.objects.get(code="product"),
+        name_en="Ethics, regulation and the responsible governance of AI systems",
+        order=3,
+    )
+    make_snapshot(personas.learner, {"mlops": 2, long.code: 3}, track=framework["track"])
+    response = personas.client_for("learner").get(reverse("assessments:history"))
+    radar = response.context["overview"].radar
+    assert 'class="radar-ring-label"' in response.text and "<tspan" in response.text
+    wrapped = next(label for label in radar.labels if label.title == long.name_en)
+    assert len(wrapped.lines) == 2 and wrapped.lines[-1].endswith(" …")
+    assert f"<title>{long.name_en}</title>" in response.text  # the whole name, on hover
+
+
 # --- From gaps to courses ----------------------------------------------------------------
 
 
@@ -454,23 +600,30 @@ def test_ranking_names_tied_largest_gaps_and_breaks_ties_by_effort():
         assert three[0].reason == "Covers A and B, your largest gaps, and C."
 
 
-def _render_hook(template: str, user, context: dict) -> str:
-    """Render an extension-point template as the page including it would, in English."""
+def _render(template: str, user, context: dict) -> str:
+    """Render a panel's partial as its page does (tracker/pages reads the context), in
+    English."""
     request = RequestFactory().get("/")
     request.user = user
     with translation.override("en"):
         return render_to_string(template, context, request=request)
 
 
+def _compare_panel(user, phase) -> str:
+    ranking = selectors.phase_ranking(user=user, phase=phase)
+    return _render("assessments/_compare_panel.html", user, {"ranking": ranking})
+
+
+def _dashboard_panel(user) -> str:
+    summary = selectors.dashboard_summary(user=user)
+    return _render("assessments/_dashboard.html", user, {"summary": summary})
+
+
 def test_compare_panel_ranks_the_phase_options_by_the_learners_gaps(personas, framework):
     make_snapshot(
         personas.learner, {"mlops": 1, "ml": 2, "rai": 2, "privacy": 2}, track=framework["track"]
     )
-    html = _render_hook(
-        "courses/hooks/compare_panel.html",
-        personas.learner,
-        {"phase": framework["phase"], "track": framework["track"]},
-    )
+    html = _compare_panel(personas.learner, framework["phase"])
     rows = re.findall(r"<tr>(.*?)</tr>", html, re.S)[1:]
     assert ["P1-A" in rows[0], "P1-B" in rows[1] or "P1-C" in rows[1]] == [True, True]
     assert "Covers MLOps, your largest gap, and Responsible AI." in rows[0]
@@ -478,17 +631,15 @@ def test_compare_panel_ranks_the_phase_options_by_the_learners_gaps(personas, fr
 
 
 def test_compare_panel_invites_to_assess_when_there_is_no_snapshot(personas, framework):
-    html = _render_hook(
-        "courses/hooks/compare_panel.html", personas.learner, {"phase": framework["phase"]}
-    )
+    html = _compare_panel(personas.learner, framework["phase"])
     assert "Take a competency self-assessment" in html
 
 
-def test_dashboard_hook_stands_alone_with_gaps_and_best_options(personas, framework):
+def test_dashboard_panel_shows_gaps_and_best_options(personas, framework):
     make_snapshot(
         personas.learner, {"mlops": 1, "ml": 3, "rai": 3, "privacy": 2}, track=framework["track"]
     )
-    html = _render_hook("hooks/dashboard_assessments.html", personas.learner, {})
+    html = _dashboard_panel(personas.learner)
     assert "Your largest gaps:" in html and "MLOps (3 levels)" in html
     assert "Course P1-A" in html and "Covers MLOps, your largest gap." in html
     assert "/tracks/ai-po/phases/P1/compare/" in html
@@ -516,7 +667,7 @@ def test_the_dashboard_never_recommends_in_a_phase_already_settled(personas, fra
             user=user,
             data=CertificateInput(title="", course=best, issued_on=datetime.date(2026, 1, 5)),
         )
-    html = _render_hook("hooks/dashboard_assessments.html", user, {})
+    html = _dashboard_panel(user)
     assert "Your largest gaps:" in html
     assert "/tracks/ai-po/phases/P1/compare/" not in html
     assert "Course P1-A" not in html
@@ -762,9 +913,7 @@ def test_compare_panel_says_when_no_gap_is_open(personas, framework):
     make_snapshot(
         personas.learner, {"mlops": 5, "ml": 5, "rai": 5, "privacy": 5}, track=framework["track"]
     )
-    html = _render_hook(
-        "courses/hooks/compare_panel.html", personas.learner, {"phase": framework["phase"]}
-    )
+    html = _compare_panel(personas.learner, framework["phase"])
     assert "no open gap" in html and "Take a competency" not in html
 
 
@@ -801,10 +950,10 @@ def test_compare_panel_queries_do_not_grow_with_options(
     make_snapshot(personas.learner, {"mlops": 1, "ml": 1}, track=framework["track"])
     # latest snapshot, its ratings, targets, competency names, options, their competencies
     with django_assert_num_queries(6):
-        _render_hook("courses/hooks/compare_panel.html", personas.learner, framework)
+        _compare_panel(personas.learner, framework["phase"])
     for code in ["P1-D", "P1-E", "P1-F"]:
         course = make_course(code, phase=framework["phase"], track=framework["track"])
         course.competencies.add(framework["comps"]["rai"], framework["comps"]["ml"])
     with django_assert_num_queries(6):
-        html = _render_hook("courses/hooks/compare_panel.html", personas.learner, framework)
+        html = _compare_panel(personas.learner, framework["phase"])
     assert html.count("<tr>") == 7  # header and six options

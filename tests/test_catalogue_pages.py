@@ -22,7 +22,7 @@ CATALOGUE = reverse("courses:catalogue")
 
 
 def _codes(response) -> list[str]:
-    return [course.code for course, _links in response.context["rows"]]
+    return [course.code for course, _links, _mark in response.context["rows"]]
 
 
 @pytest.fixture
@@ -329,7 +329,7 @@ def _queries(client, url: str) -> int:
 
 def test_track_and_compare_query_counts_do_not_grow(learner_client):
     """The same count with 3 and 30 courses. Not a fixed number: tracker apps decorate
-    these pages through the hooks (the assessments' compare panel and progress' track
+    these pages (tracker/pages: the assessments' compare panel and progress' track
     panel and option buttons add their own, pinned queries), while the catalogue's share
     is fixed: session, user; track; its phases with bounds; options; their modules; their
     competencies; targets (8) and for the comparison session, user; phase and track;
@@ -368,9 +368,9 @@ def test_course_page_query_count_is_pinned(learner_client, django_assert_num_que
     assert response.status_code == 200
 
 
-# The learner's panel on a course page (progress' hook; no plan on this course): counted
+# The learner's panel on a course page (progress' panel; no plan on this course): counted
 # here so that a change to the catalogue's own share shows as one.
-COURSE_PANEL_QUERIES = 10
+COURSE_PANEL_QUERIES = 11
 
 
 # --- A course -----------------------------------------------------------------------------
@@ -517,9 +517,12 @@ def test_a_retired_course_still_opens_with_a_notice(learner_client):
     assert "plus au catalogue" in response.text
 
 
-def test_course_page_includes_the_learner_panel_hook(learner_client, catalogue_data):
+def test_course_page_is_composed_with_the_learners_panel(learner_client, catalogue_data):
+    """tracker/pages serves the course's URL: the catalogue's page, the panel in it."""
     response = learner_client.get(reverse("courses:course", args=["P1-A"]))
-    assert "courses/hooks/course_panel.html" in [t.name for t in response.templates]
+    names = [t.name for t in response.templates]
+    assert names[:2] == ["pages/course_detail.html", "courses/course_detail.html"]
+    assert "progress/course_panel.html" in names
 
 
 # --- Tracks and comparison ----------------------------------------------------------------
@@ -532,7 +535,9 @@ def test_track_page_lists_phases_in_order_with_their_options(learner_client, cat
     assert page.index("AI Product Management") < page.index("IBM AI Product Manager")
     assert reverse("courses:compare", args=["ai-po", "P1"]) in page
     assert "90 h à 120 h" in page  # the range over the options
-    assert "courses/hooks/track_panel.html" in [t.name for t in response.templates]
+    names = [t.name for t in response.templates]
+    assert names[:2] == ["pages/track_detail.html", "courses/track_detail.html"]
+    assert "progress/track_panel.html" in names
 
 
 def test_tracks_index_lists_tracks(learner_client, catalogue_data):
@@ -597,8 +602,9 @@ def test_compare_puts_options_side_by_side(learner_client, catalogue_data):
     row = row[: row.index("</tr>")]
     assert row.index("Couvert") < row.index("Non couvert")
     names = [t.name for t in response.templates]
-    assert "courses/hooks/compare_panel.html" in names
-    assert names.count("courses/hooks/option_actions.html") == 2
+    assert names[:2] == ["pages/phase_compare.html", "courses/phase_compare.html"]
+    assert "assessments/_compare_panel.html" in names
+    assert names.count("progress/option_actions.html") == 2
     assert page.index("<table") > page.index("comparer les options") > 0
 
 

@@ -139,9 +139,8 @@ def test_quick_log_swaps_the_summary_out_of_band(learner_client, english_learner
     course = make_course("SOLO", hours="20")
     services.plan_add(user=english_learner, course=course)
     response = learner_client.post(
-        reverse("progress:entry_create"),
+        reverse("progress:entry_create_dashboard"),
         {
-            "panel": "dashboard",
             "course": "SOLO",
             "date": english_learner.local_today(),
             "duration": "1h30",

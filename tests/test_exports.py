@@ -317,18 +317,40 @@ def test_calendar_escapes_and_folds_lines(client, personas):
     assert body.startswith(b"BEGIN:VCALENDAR\r\n")
 
 
-def test_other_apps_can_add_calendar_events(personas):
-    def due_dates(user):
-        yield calendar.CalendarEvent(
-            kind="assignment", object_id=7, day=datetime.date(2030, 1, 1), summary="Due"
-        )
+def test_the_feed_calls_each_source_by_name(
+    client, learner_client, history, personas, django_assert_num_queries
+):  # history: a certificate that expires (its course's plan is done by it)
+    """No registry: `calendar_events` calls the plans' targets, the certificates' expiry
+    dates, the assignments' due dates and the study blocks in turn (a new kind of event is
+    one more line)."""
+    from tracker.teams import services as team_services
 
-    calendar.register_event_source(due_dates)
-    try:
-        body = calendar.calendar_ics(user=personas.learner, base_url="http://x")
-    finally:
-        calendar.EVENT_SOURCES.remove(due_dates)
-    assert b"UID:assignment-7@parcours" in body
+    assert not hasattr(calendar, "register_event_source")
+    assert not hasattr(calendar, "EVENT_SOURCES")
+    plan = progress.plan_add(user=personas.learner, course=make_course("TARGET"))
+    progress.plan_update(
+        plan=plan,
+        start_date=plan.start_date,
+        weekly_hours=plan.weekly_hours,
+        target_date=plan.start_date + datetime.timedelta(days=60),
+    )
+    team_services.assignment_assign(
+        actor=personas.manager,
+        team=personas.team,
+        assignees=[personas.learner],
+        course=make_course("ASSIGNED"),
+        due_in_days=30,
+    )
+    kinds = [event.kind for event in calendar.calendar_events(user=personas.learner)]
+    assert kinds == ["plan", "certificate", "assignment"]
+    learner_client.get(reverse("exports:my_data"))  # makes the feed
+    url = feed_url(personas.learner)
+    # the feed and its user, the plans, the certificates, the assignments, then whether
+    # their work is done (the verdicts' seven reads, pauses included, assignments again,
+    # and the totals), then the accepted study blocks
+    with django_assert_num_queries(13):
+        response = client.get(url)
+    assert response.content.count(b"BEGIN:VEVENT") == 3
 
 
 def test_calendar_feed_holds_the_assignments_due_dates(client, learner_client, personas):

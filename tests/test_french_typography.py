@@ -147,3 +147,101 @@ def test_the_script_keeps_every_placeholder(tmp_path):
         1: "%(n)d jours d\u2019avance\u00a0:",
     }
     assert typography.typeset_catalogue(path) == 0
+
+
+# --- The pages as a French reader sees them ------------------------------------------------
+
+# Text the learner, a manager or the catalogue wrote (course texts, notes, competency
+# levels...) is data, not the interface: it is taken out of each text node (a word stands
+# in for it, so the template's own spacing around it is still read) before the check.
+DATA_MODELS = [
+    "courses.Course",
+    "courses.Track",
+    "courses.Phase",
+    "courses.Module",
+    "courses.Competency",
+    "courses.CompetencyDomain",
+    "progress.TimeEntry",
+    "teams.Assignment",
+    "certificates.Certificate",
+    "assessments.Rating",
+]
+
+
+def _strings(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list | tuple):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
+def _data_texts() -> list[str]:
+    from django.apps import apps
+    from django.db import models
+
+    texts: set[str] = set()
+    for label in DATA_MODELS:
+        model = apps.get_model(label)
+        fields = [
+            f.name
+            for f in model._meta.concrete_fields
+            if isinstance(f, models.CharField | models.TextField | models.JSONField)
+        ]
+        for row in model.objects.values_list(*fields):
+            for value in row:
+                texts.update(" ".join(s.split()) for s in _strings(value) if len(s.strip()) > 2)
+    return sorted(texts, key=len, reverse=True)
+
+
+def page_typography_problems(html: str, data: list[str]) -> list[str]:
+    """The typography problems of the page's text nodes, data taken out (see above)."""
+    from tests.demo_pages import text_nodes
+
+    problems = []
+    for node in text_nodes(html):
+        folded = " ".join(node.split())
+        if any(folded in text for text in data):
+            continue  # a fragment of data (a paragraph of a course's description)
+        for text in data:
+            if text in node:
+                node = node.replace(text, "x")
+        if found := typography_problems(node):
+            problems.append(f"{node!r}: {', '.join(found)}")
+    return problems
+
+
+def test_the_page_check_reads_the_text_and_leaves_data_alone():
+    html = "<main><p>Statut : fait</p><p>L'effort</p><p>Cours: ML</p><p>x\u00a0: y</p></main>"
+    assert len(page_typography_problems(html, [])) == 3
+    assert page_typography_problems('<a aria-label="Aide : menu" title="x\u00a0!">', []) == [
+        "'Aide : menu': plain space before punctuation"
+    ]
+    assert page_typography_problems(html, ["Cours: ML"]) == [
+        "'Statut : fait': plain space before punctuation",
+        '"L\'effort": straight apostrophe',
+    ]
+
+
+@pytest.mark.django_db
+def test_the_learners_pages_in_french_follow_french_typography(seeded_learner):
+    from django.test import Client
+
+    from tests.demo_pages import learner_pages
+
+    seeded_learner.language = "fr"
+    seeded_learner.save(update_fields=["language"])
+    client = Client()
+    client.force_login(seeded_learner)
+    data = _data_texts()
+    problems = {}
+    pages = learner_pages(seeded_learner)
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        if found := page_typography_problems(response.text, data):
+            problems[url] = found
+    assert len(pages) >= 15
+    assert problems == {}, "\n".join(f"{url}: {p}" for url, ps in problems.items() for p in ps)

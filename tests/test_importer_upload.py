@@ -276,3 +276,83 @@ def test_import_run_page_shows_the_report_as_tables(admin_client, tmp_path):
     assert 'id="import-diff"' in page.text and 'id="import-warnings"' in page.text
     assert "<td>C-1</td>" in page.text and "niveau" in page.text
     assert "_save" not in page.text, "a run is a record: read only"
+
+
+# --- The field diff and the learners it touches -----------------------------------------
+
+
+def _course_file(*, effort: str, prestige: int, modules: list[str]) -> bytes:
+    body = "# Titre\n\nUn cours.\n\n" + "".join(
+        f"## Module {n}: {title}\n\nTexte.\n\n" for n, title in enumerate(modules, start=1)
+    )
+    return course_md("C-9", effort=effort, extra=f"prestige: {prestige}\n", body=body).encode()
+
+
+def _import_first(admin_client):
+    upload(admin_client, ("c-9.md", _course_file(effort="120h", prestige=4, modules=["A", "B"])))
+    staged = StagedUpload.objects.get()
+    admin_client.post(reverse("admin:courses_import_confirm", args=[staged.pk]))
+    return Course.objects.get(code="C-9")
+
+
+def _plans_for(course, count: int, prefix: str = "p") -> None:
+    from tracker.accounts.models import User
+    from tracker.progress.models import Plan
+
+    users = User.objects.bulk_create(
+        User(email=f"{prefix}{n:05d}@example.test", name=f"Learner {n:05d}") for n in range(count)
+    )
+    Plan.objects.bulk_create(
+        Plan(user=user, course=course, weekly_hours=2, start_date="2026-01-05") for user in users
+    )
+
+
+def test_the_preview_shows_each_changed_field_and_the_learners_touched(admin_client):
+    course = _import_first(admin_client)
+    _plans_for(course, 7)
+    upload(admin_client, ("c-9.md", _course_file(effort="110h", prestige=5, modules=["A", "C"])))
+    staged = StagedUpload.objects.get()
+    preview = admin_client.get(reverse("admin:courses_import_preview", args=[staged.pk]))
+    table = preview.text.split('id="import-course-changes"')[1].split("</table>")[0]
+    assert "c-9.md" in table and "C-9" in table
+    assert "effort 120 → 110 h" in table
+    assert "prestige 4 → 5" in table
+    assert "module added: C" in table and "module removed: B" in table
+    assert "7 learners: Learner 00000, Learner 00001" in table
+    assert "Learner 00005" not in table and "and 2 others" in table
+    assert Course.objects.get(code="C-9").effort_hours == 120  # nothing written yet
+    admin_client.post(reverse("admin:courses_import_confirm", args=[staged.pk]))
+    assert Course.objects.get(code="C-9").effort_hours == 110
+
+
+def test_the_learners_touched_cost_the_same_queries_for_3_and_3000_plans(admin_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from courses.importing.changes import learners_affected
+
+    course = _import_first(admin_client)
+    counts = []
+    for size, prefix in ((3, "a"), (2997, "b")):
+        _plans_for(course, size, prefix)
+        with CaptureQueriesContext(connection) as queries:
+            affected = learners_affected(["C-9"])
+        counts.append(len(queries))
+    assert affected["C-9"]["count"] == 3000 and len(affected["C-9"]["sample"]) == 5
+    assert counts == [2, 2]
+
+
+def test_staging_an_update_costs_the_same_queries_for_1_and_500_plans(admin_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    course = _import_first(admin_client)
+    counts = []
+    for size, prefix, effort in ((1, "a", "110h"), (499, "b", "100h")):
+        _plans_for(course, size, prefix)
+        StagedUpload.objects.all().delete()
+        with CaptureQueriesContext(connection) as queries:
+            upload(admin_client, ("c-9.md", _course_file(effort=effort, prestige=4, modules=[])))
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    assert StagedUpload.objects.get().report["affected"]["C-9"]["count"] == 500

@@ -11,7 +11,6 @@ false alarm.
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 import polib
@@ -19,7 +18,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from tests.demo_pages import main_pages
+from tests.demo_pages import TextNodes, main_pages
 
 pytestmark = pytest.mark.django_db
 
@@ -36,27 +35,6 @@ def english_ui_phrases() -> set[str]:
             if WORDS.match(msgid) and " " in msgid and entry.msgstr.strip() != msgid:
                 phrases.add(msgid)
     return phrases
-
-
-class TextNodes(HTMLParser):
-    """The text a reader sees, one string per text node (no script, style or title)."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.nodes: list[str] = []
-        self._skip = 0
-
-    def handle_starttag(self, tag, attrs):
-        if tag in {"script", "style"}:
-            self._skip += 1
-
-    def handle_endtag(self, tag):
-        if tag in {"script", "style"}:
-            self._skip -= 1
-
-    def handle_data(self, data):
-        if not self._skip and data.strip():
-            self.nodes.append(" ".join(data.split()))
 
 
 def leaked(html: str, phrases: set[str]) -> set[str]:

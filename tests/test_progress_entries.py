@@ -121,13 +121,20 @@ def test_the_database_refuses_what_the_service_refuses(personas, course):
 # --- Pages ------------------------------------------------------------------------------
 
 
-def post_entry(client, data, **headers):
-    return client.post(reverse("progress:entry_create"), data, headers=headers)
+def post_entry(client, data, url=None, **headers):
+    """The dashboard's quick log, unless another form's `url` is given."""
+    url = url or reverse("progress:entry_create_dashboard")
+    return client.post(url, data, headers=headers)
+
+
+def log_on_course_page(client, the_course, data, **headers):
+    """The course page's quick log: its course is the page's."""
+    url = reverse("progress:entry_create_course", args=[the_course.code])
+    return client.post(url, data, headers=headers)
 
 
 def entry_data(the_course, **kw):
     return {
-        "panel": "dashboard",
         "course": the_course.code,
         "date": "2026-01-05",
         "duration": "1h30",
@@ -186,10 +193,60 @@ def test_25_hours_across_entries_by_the_form(learner_client, course):
 
 
 def test_quick_log_on_a_course_page_renders_the_course_panel(learner_client, course):
-    data = entry_data(course, panel="course", module=course.modules.get().pk)
-    response = post_entry(learner_client, data, hx_request="true")
+    data = entry_data(course, module=course.modules.get().pk)
+    response = log_on_course_page(learner_client, course, data, hx_request="true")
     assert 'id="course-progress"' in response.text
+    assert 'id="progress-board"' not in response.text
     assert TimeEntry.objects.get().module == course.modules.get()
+
+
+def test_quick_log_on_a_course_page_refuses_at_the_field_in_the_panel(learner_client, course):
+    data = entry_data(course, duration="0")
+    response = log_on_course_page(learner_client, course, data, hx_request="true")
+    assert response.status_code == 200
+    assert 'id="course-progress"' in response.text and "more than zero" in response.text
+    assert not TimeEntry.objects.exists()
+
+
+def test_quick_log_on_a_course_page_without_js_goes_back_to_the_page(learner_client, course):
+    page = reverse("courses:course", args=[course.code])
+    response = log_on_course_page(learner_client, course, entry_data(course, next=page))
+    assert response.status_code == 302 and response.url == page
+    assert TimeEntry.objects.get().course == course
+    response = log_on_course_page(learner_client, course, entry_data(course, duration="x"))
+    assert response.status_code == 422 and "Enter a duration" in response.text
+
+
+def test_quick_log_on_an_unknown_course_page_is_404(learner_client, course):
+    url = reverse("progress:entry_create_course", args=["NOPE"])
+    assert post_entry(learner_client, entry_data(course), url=url).status_code == 404
+    assert not TimeEntry.objects.exists()
+
+
+def test_each_quick_log_form_posts_to_its_own_view(learner_client, personas, course):
+    """One view per form (no hidden field telling three forms apart): the dashboard's,
+    the course page's and the log page's forms each post to their own URL."""
+    services.plan_add(user=personas.learner, course=course)
+    dashboard = reverse("progress:entry_create_dashboard")
+    on_course = reverse("progress:entry_create_course", args=[course.code])
+    own = reverse("progress:entry_create")
+    assert len({dashboard, on_course, own}) == 3
+    page = learner_client.get(reverse("dashboard")).text
+    assert f'action="{dashboard}" hx-post="{dashboard}"' in page
+    page = learner_client.get(reverse("courses:course", args=[course.code])).text
+    assert f'action="{on_course}" hx-post="{on_course}"' in page
+    page = learner_client.get(own).text
+    assert f'action="{own}"' in page and "hx-post" not in page
+    # The dashboard's and the course page's views only take a POST.
+    assert learner_client.get(dashboard).status_code == 405
+    assert learner_client.get(on_course).status_code == 405
+
+
+def test_log_page_logs_and_goes_to_the_dashboard(learner_client, course):
+    own = reverse("progress:entry_create")
+    response = post_entry(learner_client, entry_data(course), url=own)
+    assert response.status_code == 302 and response.url == reverse("dashboard")
+    assert TimeEntry.objects.get().minutes == 90
 
 
 def test_entries_list_filters_and_paginates(learner_client, personas, course):
@@ -352,8 +409,9 @@ def test_redirects_never_leave_the_site(learner_client, course):
 
 
 def test_log_page_without_js_shows_errors_at_the_field(learner_client, course):
-    assert learner_client.get(reverse("progress:entry_create")).status_code == 200
-    response = post_entry(learner_client, entry_data(course, duration="abc"))
+    own = reverse("progress:entry_create")
+    assert learner_client.get(own).status_code == 200
+    response = post_entry(learner_client, entry_data(course, duration="abc"), url=own)
     assert response.status_code == 422
     assert "Enter a duration" in response.text
     assert not TimeEntry.objects.exists()
@@ -406,8 +464,7 @@ def test_undo_right_after_logging(learner_client, personas, course):
     assert "Undone: 1h30 on Course C-1 removed." in response.text
     assert not TimeEntry.objects.exists()
     # On a course page, undo draws the course panel again.
-    data = entry_data(course, panel="course", page="C-1")
-    post_entry(learner_client, data, hx_request="true")
+    log_on_course_page(learner_client, course, entry_data(course), hx_request="true")
     undo = reverse("progress:entry_delete", args=[TimeEntry.objects.get().pk])
     response = learner_client.post(
         undo, {"panel": "course", "page": "C-1"}, headers={"hx-request": "true"}

@@ -1,11 +1,12 @@
-"""The dashboard, the catalogue hooks (course, track, compare) and their query counts."""
+"""The dashboard, progress' panels on the catalogue's pages (course, track, compare) and
+their query counts."""
 
 import datetime
 
 import pytest
 from django.core.cache import cache
 from django.db import connection
-from django.template import RequestContext, Template
+from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -13,7 +14,7 @@ from django.utils import translation
 
 from tests.factories import make_course
 from tests.progress_helpers import log_daily, make_track_with_options
-from tracker.progress import services
+from tracker.progress import panels, selectors, services
 from tracker.progress.models import Plan
 
 pytestmark = pytest.mark.django_db
@@ -80,37 +81,56 @@ def test_dashboard_query_count_is_pinned(learner_client, personas, path, django_
     log_daily(personas.learner, a, days=1000, end=personas.learner.local_today())
     # session, user, the progress version and the catalogue's (tracker/progress/cache.py),
     # then, unless cached, the progress model (plans, enrolments, assignments for the due
-    # dates, phases, chosen options, the study summaries' weeks and totals: 7), the latest
+    # dates, phases, chosen options, the study summaries' weeks and totals, pauses: 8), the latest
     # entries, the course last logged and the running study timer (3); quick-log courses (1),
     # then the certificates panel (certificates expired or expiring soon: 1),
     # then the assessments panel (tracks, latest assessments, courses chosen or done: 4),
-    # the teams hooks (the learner's assignments, the teams they manage: 2), the nav's unread
+    # the teams panels (the learner's assignments, the teams they manage: 2), the nav's unread
     # notifications badge (1)
-    with django_assert_num_queries(22):
+    with django_assert_num_queries(23):
         learner_client.get(reverse("dashboard"))
     with django_assert_num_queries(13):
         learner_client.get(reverse("dashboard"))
 
 
-def render_hook(name: str, user, **context) -> str:
+def render_panel(name: str, user, context_of) -> str:
+    """A progress panel as its page draws it: `context_of(request)` is what the page's
+    view reads for it (progress/panels.py)."""
     request = RequestFactory().get("/somewhere/")
     request.user = user
-    template = Template("{% include '" + name + "' %}")
-    with translation.override("en"):  # the hooks are rendered outside a request cycle
-        return template.render(RequestContext(request, context))
+    with translation.override("en"):  # rendered outside a request cycle
+        return render_to_string(name, context_of(request), request=request)
 
 
-def test_course_panel_hook_shows_the_learners_plan_and_quick_log(personas, path):
+def course_panel(user, course) -> str:
+    return render_panel(
+        "progress/course_panel.html",
+        user,
+        lambda request: panels.course_panel_context(request, course),
+    )
+
+
+def track_panel(user, track) -> str:
+    return render_panel(
+        "progress/track_panel.html",
+        user,
+        lambda request: panels.track_panel_context(
+            user=user, track=track, phases=list(track.phases.all())
+        ),
+    )
+
+
+def test_course_panel_shows_the_learners_plan_and_quick_log(personas, path):
     _track, a, _c = path
     user = personas.learner
     log_daily(user, a, days=3, minutes=60, end=user.local_today())
-    html = render_hook("courses/hooks/course_panel.html", user, course=a)
+    html = course_panel(user, a)
     assert 'id="course-progress"' in html
     assert "3 h of 10 h (30%)" in html
     assert "Intro" in html and 'type="checkbox"' in html
     assert 'name="duration"' in html
     # Someone else sees their own (empty) plan, with "add to my plan".
-    other = render_hook("courses/hooks/course_panel.html", personas.other_learner, course=a)
+    other = course_panel(personas.other_learner, a)
     assert "3 h of 10 h" not in other
     assert reverse("progress:plan_add", args=[a.code]) in other
 
@@ -120,10 +140,10 @@ def test_course_panel_query_count_does_not_grow(personas, path):
     user = personas.learner
     log_daily(user, a, days=10, end=user.local_today())
     with CaptureQueriesContext(connection) as small:
-        render_hook("courses/hooks/course_panel.html", user, course=a)
+        course_panel(user, a)
     log_daily(user, a, days=990, end=user.local_today() - datetime.timedelta(days=10))
     with CaptureQueriesContext(connection) as large:
-        render_hook("courses/hooks/course_panel.html", user, course=a)
+        course_panel(user, a)
     assert len(large) == len(small)
 
 
@@ -137,10 +157,10 @@ def test_calibration_shows_the_median_from_three_finishers(personas):
     for user in finishers[:2]:
         services.plan_mark_done(plan=Plan.objects.get(user=user, course=course), done=True)
     personas.learner.language = "en"
-    html = render_hook("courses/hooks/course_panel.html", personas.learner, course=course)
+    html = course_panel(personas.learner, course)
     assert "median" not in html  # two finishers are not enough
     services.plan_mark_done(plan=Plan.objects.get(user=finishers[2], course=course), done=True)
-    html = render_hook("courses/hooks/course_panel.html", personas.learner, course=course)
+    html = course_panel(personas.learner, course)
     assert "median of 12 h (3 learners)" in html
     assert "estimate: 10 h" in html
 
@@ -148,23 +168,22 @@ def test_calibration_shows_the_median_from_three_finishers(personas):
 def test_track_panel_and_option_actions(personas):
     track, p1, _p2, a, b, _c = make_track_with_options()
     user = personas.learner
-    html = render_hook("courses/hooks/track_panel.html", user, track=track)
+    html = track_panel(user, track)
     assert reverse("progress:track_join", args=[track.code]) in html
     services.phase_choose(user=user, phase=p1, course=a)
-    html = render_hook("courses/hooks/track_panel.html", user, track=track)
+    html = track_panel(user, track)
     assert a.title in html and reverse("progress:track_leave", args=[track.code]) in html
-    chosen = render_hook("courses/hooks/option_actions.html", user, option=a)
-    other = render_hook("courses/hooks/option_actions.html", user, course=b)
+    chosen_ids = {c for _p, c in selectors.chosen_options(user=user)}
+    chosen, other = (
+        render_panel(
+            "progress/option_actions.html",
+            user,
+            lambda _request, course=course: {"course": course, "chosen_ids": chosen_ids},
+        )
+        for course in (a, b)
+    )
     assert reverse("progress:phase_choose", args=[a.code]) not in chosen
     assert reverse("progress:phase_choose", args=[b.code]) in other
-
-
-def test_hooks_render_nothing_for_anonymous_visitors(path):
-    from django.contrib.auth.models import AnonymousUser
-
-    _track, a, _c = path
-    html = render_hook("courses/hooks/course_panel.html", AnonymousUser(), course=a)
-    assert html.strip() == ""
 
 
 def test_courses_app_never_imports_tracker():
@@ -175,7 +194,7 @@ def test_courses_app_never_imports_tracker():
         assert not re.search(r"^\s*(from|import) tracker", source.read_text("utf-8"), re.M), source
 
 
-# --- The catalogue's own pages, decorated through the hooks ------------------------------
+# --- The catalogue's pages, composed with the learner's panels (tracker/pages) --------------
 
 
 def page_queries(client, url: str) -> int:

@@ -2,7 +2,7 @@
 
 import pytest
 from django.contrib.auth import authenticate
-from django.core.management import call_command
+from django.core.management import call_command, get_commands
 
 from tests.factories import make_competency
 from tests.progress_helpers import make_track_with_options
@@ -74,3 +74,18 @@ def test_seed_demo_gives_certificates_to_learners_who_finished_courses(capsys):
     call_command("seed_demo", learners=10, days=200)
     assert Certificate.objects.count() == count
     assert_certified_plans_are_done_by_certificate()
+
+
+def test_seed_demo_is_the_project_s_command_seeding_every_floor():
+    """The command lives on the top floor (`tracker`), which may import every app it seeds;
+    progress (floor 3) no longer holds it."""
+    assert get_commands()["seed_demo"] == "tracker"
+
+
+@pytest.mark.parametrize("option", [{"learners": -1}, {"days": -1}])
+def test_seed_demo_refuses_negative_numbers(option, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        call_command("seed_demo", **option)
+    assert exit_.value.code == 2
+    assert "zero or more" in capsys.readouterr().err
+    assert not User.objects.exists()

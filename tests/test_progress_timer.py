@@ -398,3 +398,14 @@ def test_api_timer_with_a_token_and_anonymous(client, personas, course):
     assert client.get(TIMER).status_code == 401
     assert client.delete(TIMER).status_code == 401
     assert StudyTimer.objects.filter(user=personas.learner).exists()
+
+
+def test_the_timer_page_has_its_heading_and_the_timer_under_it(learner_client, course):
+    page = learner_client.get(reverse("progress:timer")).text
+    assert "<h1>Study timer</h1>" in page and '<h2 id="study-timer-title">' in page
+    # A swap on the timer page keeps the h2; on the dashboard the timer is under an h2: h3.
+    on_page = {"hx-request": "true", "hx-current-url": "http://testserver/progress/timer/"}
+    response = learner_client.get(reverse("progress:timer"), headers=on_page)
+    assert '<h2 id="study-timer-title">' in response.text
+    response = htmx(learner_client, "get", reverse("progress:timer") + "?panel=dashboard")
+    assert '<h3 id="study-timer-title">' in response.text

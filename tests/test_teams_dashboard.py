@@ -232,12 +232,12 @@ def test_team_page_runs_the_same_queries_for_20_and_200_learners(personas):
         cache.clear()
         cold = _count(client, url)
         counts[size] = (cold, _count(client, url))
-    # session, user, team, members, catalogue version, (the progress model's 7 queries when
+    # session, user, team, members, catalogue version, (the progress model's 8 queries when
     # computing: plans, enrolments, assignments, phases, choices, the study summaries'
-    # weeks and totals), 5 heatmap queries, the log, the hooks...
+    # weeks and totals, pauses), 5 heatmap queries, the log, the hooks...
     assert counts[21] == counts[201]
     cold, warm = counts[201]
-    assert cold == warm + 7
+    assert cold == warm + 8
     csv_url = team_url(personas, "teams:export")
     assert _count(client, csv_url) <= 10
 

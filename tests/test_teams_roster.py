@@ -188,3 +188,53 @@ def test_someone_added_without_a_password_can_ask_for_a_link(client):
     roster.roster_apply(roster.roster_parse(GOOD))
     client.post(reverse("password_reset"), {"email": "ana@example.test"})
     assert [email.to for email in mail.outbox] == [["ana@example.test"]]
+
+
+# --- The French header, the template, a manager-only line ---------------------------------
+
+
+@pytest.mark.parametrize(
+    "header", ["email,nom,equipe,email_manager", "Email,Nom,Équipe,Email_Manager"]
+)
+def test_the_french_header_row_is_skipped(db, header):
+    report = roster.roster_parse(header + "\nana@example.test,Ana,Data,\n")
+    assert report.ok, report.errors
+    assert [line.email for line in report.lines] == ["ana@example.test"]
+
+
+def test_the_template_is_a_roster_that_imports_cleanly(personas):
+    response = personas.client_for("admin").get(reverse("teams:roster_template"))
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="roster-template.csv"'
+    report = roster.roster_parse(response.content)
+    assert report.ok, report.errors
+    assert len(report.lines) == 3 and report.new_users == 3
+    page = personas.client_for("admin").get(reverse("teams:roster")).content.decode()
+    assert reverse("teams:roster_template") in page
+    assert "email,nom,equipe,email_manager" in page
+
+
+def test_a_line_without_email_makes_a_manager_who_is_not_a_learner(db):
+    text = (
+        "email,name,team,manager email\n"
+        "ana@example.test,Ana,Data,mia@example.test\n"
+        ",Mia Manager,Data,mia@example.test\n"
+        ",Mia Manager,Leads,mia@example.test\n"
+    )
+    report = roster.roster_parse(text)
+    assert report.ok, report.errors
+    assert report.new_users == 2 and report.new_teams == ["Data", "Leads"]
+    roster.roster_apply(report)
+    mia = User.objects.get(email="mia@example.test")
+    assert mia.name == "Mia Manager"
+    data, leads = Team.objects.get(name="Data"), Team.objects.get(name="Leads")
+    assert set(data.managers.all()) == {mia} and set(leads.managers.all()) == {mia}
+    assert list(data.members.values_list("email", flat=True)) == ["ana@example.test"]
+    assert not leads.members.exists()
+
+
+def test_a_line_without_email_nor_manager_is_an_error_at_its_line(db):
+    report = roster.roster_parse("email,name,team,manager email\n,Nobody,Data,\n")
+    assert not report.ok
+    assert report.errors[0][0] == 2
+    assert "a line without one names a manager" in report.errors[0][1]

@@ -31,6 +31,14 @@ app.conf.beat_schedule = {
         # A pass that could not run within its slot is replaced by the next one.
         "options": {"expires": max(DISPATCH_EVERY_SECONDS - 60, 30)},
     },
+    # Each team's statuses of the week (its trend on the team page): one row per team and
+    # week, rewritten by each run while the week lasts (every 6 hours: the row of a week
+    # that has ended holds the statuses of its last 6 hours).
+    "teams-snapshot-week": {
+        "task": "teams.snapshot_week",
+        "schedule": 6 * 3600,
+        "options": {"expires": 3 * 3600},
+    },
     "xapi-send": {
         "task": "xapi.send",
         "schedule": XAPI_SEND_EVERY_SECONDS,

@@ -77,20 +77,22 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "ninja",
-    # Tracker apps come before "courses" and "tracker": their templates override the
-    # empty extension points (courses/hooks/*.html, hooks/*.html) those two define.
+    # Each app's templates are its own (no app overrides another's): the pages that show
+    # several apps' data are composed in tracker.pages, by their views.
     "tracker.accounts",
     "tracker.assessments",
     "tracker.progress",
     "tracker.certificates",
     "tracker.exports",
-    # teams: assignments and the team pages (it overrides the dashboard hooks)
+    # teams: assignments and the team pages
     "tracker.teams",
     "tracker.reminders",
     # Company integrations, each inert unless its PARCOURS_* variables are set.
     "tracker.scim",
     "tracker.sso",
     "tracker.xapi",
+    # The learner's pages composed of several apps: the dashboard, the catalogue's pages.
+    "tracker.pages",
     "courses",
     "tracker",
 ]

@@ -468,6 +468,15 @@ def _read_track(parsed: ParsedFile, data: dict, lines: _Lines, body: str) -> Tra
             parsed.error(_("The phase %(code)s appears twice.") % {"code": phase_code}, line)
             continue
         phase_fr, phase_en = _name_pair(parsed, phase, lines)
+        shared = phase.get("options") or []
+        if not isinstance(shared, list) or not all(
+            isinstance(code, str) and ID_RE.match(code) for code in shared
+        ):
+            parsed.error(
+                _("A phase's 'options' must be a list of course ids (P1-A...)."),
+                lines.of(phase, "options") or line,
+            )
+            shared = []
         spec.phases.append(
             PhaseSpec(
                 code=phase_code,
@@ -476,6 +485,8 @@ def _read_track(parsed: ParsedFile, data: dict, lines: _Lines, body: str) -> Tra
                 name_en=phase_en,
                 description_fr=_text(parsed, phase.get("description"), "description", line),
                 description_en=_text(parsed, phase.get("description_en"), "description_en", line),
+                option_codes=list(dict.fromkeys(code.strip() for code in shared)),
+                line=lines.of(phase, "options") or line,
             )
         )
     targets = data.get("targets") or {}

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from courses.models import CompetencyDomain, Course, ImportRun, Track
 
+from .changes import course_changes, learners_affected
 from .parsing import read_file
 from .specs import (
     MAX_FILE_BYTES,
@@ -32,6 +33,7 @@ from .validate import (
     Catalogue,
     CompetencyMatcher,
     UnchangedCourse,
+    check_shared_options,
     check_single_framework,
     check_unique_ids,
     framework_is_unchanged,
@@ -53,6 +55,11 @@ class Report:
     warnings: list[Problem] = field(default_factory=list)
     dry_run: bool = False
     run_id: int | None = None
+    # A dry run's preview (not in as_dict: the CLI's JSON keeps its documented shape):
+    # each updated course's field changes, and the learners whose plans they touch.
+    changes: list[dict] = field(default_factory=list)
+    affected: dict[str, dict] = field(default_factory=dict)
+    updated_courses: list[tuple[CourseSpec, str]] = field(default_factory=list, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -152,6 +159,7 @@ def _validate(catalogue: Catalogue, report: Report) -> WritePlan:
     report.errors.extend(check_unique_ids(catalogue))
     report.errors.extend(check_single_framework(catalogue))
     report.errors.extend(place_courses(catalogue))
+    report.errors.extend(check_shared_options(catalogue))
     frameworks = catalogue.of_kind("framework")
     framework = frameworks[0].spec if frameworks else None
     assert framework is None or isinstance(framework, FrameworkSpec)
@@ -192,6 +200,8 @@ def _diff(catalogue: Catalogue, framework: FrameworkSpec | None, report: Report)
         assert isinstance(spec, CourseSpec)
         existing = spec.code in catalogue.existing_course_codes
         (report.updated if existing else report.created).append(spec.code)
+        if existing:
+            report.updated_courses.append((spec, parsed.source.name))
         plan.courses.append((spec, parsed.source.name, parsed.source.content_hash))
     report.unchanged.extend(u.code for u in catalogue.unchanged_courses)
     return plan
@@ -224,6 +234,9 @@ def import_catalogue(
         report.warnings.append(Problem("", None, _("No catalogue file (.md) was given.")))
     catalogue = _read_catalogue(sources, report)
     plan = _validate(catalogue, report)
+    if dry_run and report.updated_courses:
+        report.changes = course_changes(report.updated_courses)
+        report.affected = learners_affected([c["code"] for c in report.changes])
     if report.ok and not dry_run and not plan.is_empty:
         with transaction.atomic():
             write_plan(plan)

@@ -108,6 +108,9 @@ class PhaseSpec:
     name_en: str = ""
     description_fr: str = ""
     description_en: str = ""
+    # Ids of courses of other tracks offered in this phase too (track.md's `options`).
+    option_codes: list[str] = field(default_factory=list)
+    line: int | None = None
 
 
 @dataclass

@@ -31,6 +31,8 @@ def staged_upload_stage(
         report={
             "preview": report.as_dict(),
             "upload_warnings": [w.as_dict() for w in warnings],
+            "changes": report.changes,
+            "affected": report.affected,
         },
     )
     return staged, report

@@ -168,6 +168,40 @@ def place_courses(catalogue: Catalogue) -> list[Problem]:
     return problems
 
 
+def check_shared_options(catalogue: Catalogue) -> list[Problem]:
+    """A phase's `options` name courses of the catalogue (this import or the database)
+    that live with another track: a course of the same track is already placed by its id."""
+    problems: list[Problem] = []
+    known = set(catalogue.existing_course_codes) | {u.code for u in catalogue.unchanged_courses}
+    home_track = {}
+    for parsed in catalogue.of_kind("course"):
+        assert isinstance(parsed.spec, CourseSpec)
+        known.add(parsed.spec.code)
+        home_track[parsed.spec.code] = parsed.spec.track_code
+    for parsed in catalogue.of_kind("track"):
+        spec = parsed.spec
+        assert isinstance(spec, TrackSpec)
+        for phase in spec.phases:
+            for code in phase.option_codes:
+                if code not in known:
+                    message = _(
+                        "Phase %(phase)s lists the course %(id)s, which is not in the catalogue."
+                    )
+                elif home_track.get(code) == spec.code:
+                    message = _(
+                        "Phase %(phase)s lists the course %(id)s, which is in this track's "
+                        "folder already: its id places it."
+                    )
+                else:
+                    continue
+                problems.append(
+                    Problem(
+                        parsed.source.name, phase.line, message % {"phase": phase.code, "id": code}
+                    )
+                )
+    return problems
+
+
 def match_competencies(catalogue: Catalogue, matcher: CompetencyMatcher) -> list[Problem]:
     """Link course competencies to the framework (warnings) and check track targets
     (errors: a target must aim at a real competency)."""

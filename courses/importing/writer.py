@@ -17,6 +17,7 @@ from courses.models import (
     Course,
     Module,
     Phase,
+    PhaseOption,
     Track,
     TrackTarget,
 )
@@ -72,6 +73,8 @@ def write_plan(plan: WritePlan) -> None:
     for spec, file, content_hash in plan.tracks:
         _write_track(spec, file, content_hash, competency_ids)
     _write_courses(plan.courses, competency_ids)
+    # After the courses: a phase may offer a course this same run created.
+    _write_shared_options([spec for spec, _file, _hash in plan.tracks])
     if plan.framework is not None:
         # The framework changed: courses this run did not touch may now match (or no
         # longer match) a competency they list by name.
@@ -191,10 +194,50 @@ def _write_courses(
             changed_placed, [*COURSE_FIELDS, *PLACE_FIELDS], batch_size=BATCH
         )
     course_ids = {c.code: c.pk for c in (*new, *changed, *changed_placed)}
+    _write_home_options([c for c in (*new, *changed_placed) if c.track_id])
     _write_modules({course_ids[spec.code]: spec.modules for spec, _f, _h in courses})
     _set_competency_links(
         {course_ids[spec.code]: spec.competency_codes for spec, _f, _h in courses},
         competency_ids,
+    )
+
+
+def _write_home_options(courses: list[Course]) -> None:
+    """Each placed course is an option of its home phase (the one its id names)."""
+    if not courses:
+        return
+    PhaseOption.objects.filter(course__in=courses, shared=False).delete()
+    PhaseOption.objects.bulk_create(
+        (PhaseOption(phase_id=c.phase_id, course=c) for c in courses if c.phase_id),
+        batch_size=BATCH,
+        ignore_conflicts=True,  # a track that also listed it as shared keeps one row
+    )
+
+
+def _write_shared_options(tracks: list[TrackSpec]) -> None:
+    """The courses of other tracks each phase lists under `options`, as the file says."""
+    if not tracks:
+        return
+    codes = {code for t in tracks for p in t.phases for code in p.option_codes}
+    course_ids = dict(Course.objects.filter(code__in=codes).values_list("code", "id"))
+    phase_ids = {
+        (track_code, code): pk
+        for track_code, code, pk in Phase.objects.filter(
+            track__code__in=[t.code for t in tracks]
+        ).values_list("track__code", "code", "id")
+    }
+    PhaseOption.objects.filter(phase_id__in=phase_ids.values(), shared=True).delete()
+    PhaseOption.objects.bulk_create(
+        (
+            PhaseOption(
+                phase_id=phase_ids[(t.code, p.code)], course_id=course_ids[code], shared=True
+            )
+            for t in tracks
+            for p in t.phases
+            for code in p.option_codes
+        ),
+        batch_size=BATCH,
+        ignore_conflicts=True,
     )
 
 

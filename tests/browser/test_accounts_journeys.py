@@ -38,14 +38,14 @@ def test_sign_up_confirms_the_address_then_lands_on_the_dashboard(page, live_ser
     page.locator("#id_name").fill("Nina New")
     page.locator("#id_password1").fill(NEW_PASSWORD)
     page.locator("#id_password2").fill(NEW_PASSWORD)
-    page.get_by_label("Fuseau horaire").select_option("America/Montreal")
+    page.get_by_label("Fuseau horaire").select_option("America/Toronto")
     page.get_by_role("button", name="Créer un compte").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Consultez vos e-mails")
     assert_accessible(page)
     follow_sign_up_link(page)
     expect(page).to_have_url(f"{live_server.url}/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Bonjour Nina")
-    assert User.objects.get().timezone == "America/Montreal"
+    assert User.objects.get().timezone == "America/Toronto"
 
 
 def test_sign_up_preselects_the_browsers_time_zone(browser, live_server, transactional_db):

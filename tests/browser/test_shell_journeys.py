@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.checks import LAPTOP, PHONE, account_menu, assert_accessible, log_in
-from tests.demo_pages import main_pages
+from tests.demo_pages import learner_pages
 from tracker.accounts.models import Team
 
 pytestmark = [pytest.mark.browser]
@@ -33,7 +33,7 @@ def _assert_fits(page, path: str, viewport: dict) -> None:
 def test_every_learner_page_fits_its_window(page, demo, viewport):
     page.set_viewport_size(viewport)
     log_in(page, demo.email)
-    for path in [*main_pages(demo), "/notifications/", "/accounts/tokens/", "/tracks/"]:
+    for path in [*learner_pages(demo), "/accounts/tokens/", "/tracks/"]:
         _assert_fits(page, path, viewport)
 
 

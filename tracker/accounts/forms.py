@@ -15,7 +15,8 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from . import throttle
-from .models import ApiToken, User, timezone_choices
+from .models import ApiToken, User
+from .timezones import timezone_choices_for
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
@@ -59,27 +60,37 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         return cleaned
 
 
-class SignupForm(BaseUserCreationForm):
+class TimeZonePicker:
+    """The time zone as a <select> grouped by region, the person's own region first
+    (timezones.timezone_choices_for); static/js/detect-timezone.js adds the browser's
+    zone to the suggestions. Pass `accept_language` (the request's header)."""
+
+    def _set_timezone_choices(self, accept_language: str, current: str, blank: bool) -> None:
+        field = self.fields["timezone"]
+        choices = timezone_choices_for(accept_language=accept_language, current=current)
+        field.choices = [("", "—"), *choices] if blank else choices
+        field.widget.attrs["data-detect-timezone"] = ""
+
+
+class SignupForm(TimeZonePicker, BaseUserCreationForm):
     language = forms.ChoiceField(
         label=_("Language"), choices=[("", "—"), *settings.LANGUAGES], required=False
     )
-    timezone = forms.ChoiceField(
-        label=_("Time zone"), choices=[("", "—"), *timezone_choices()], required=False
-    )
+    timezone = forms.ChoiceField(label=_("Time zone"), required=False)
 
     class Meta:
         model = User
         fields = ("email", "name", "language", "timezone")
         labels = {"email": _("Email address"), "name": _("Name")}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, accept_language: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["name"].required = True
         if "email" in self.fields:  # not when it comes from an invitation
             self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["name"].widget.attrs["autocomplete"] = "name"
         # static/js/detect-timezone.js preselects the browser's zone when none is chosen.
-        self.fields["timezone"].widget.attrs["data-detect-timezone"] = ""
+        self._set_timezone_choices(accept_language, current="", blank=True)
         # Default to the language the visitor is reading the page in.
         self.fields["language"].initial = translation.get_language()
 
@@ -101,7 +112,7 @@ class InvitedSignupForm(SignupForm):
         fields = ("name", "language", "timezone")
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(TimeZonePicker, forms.ModelForm):
     class Meta:
         model = User
         fields = ("name", "language", "timezone", "weekly_hours_available")
@@ -113,7 +124,15 @@ class ProfileForm(forms.ModelForm):
         }
         help_texts = {
             "weekly_hours_available": _("Hours per week you can give to learning (0.5 to 80)."),
+            "timezone": _(
+                "Reminders and your week follow it. Your region comes first; type a city "
+                "to jump to it."
+            ),
         }
+
+    def __init__(self, *args, accept_language: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self._set_timezone_choices(accept_language, current=self.instance.timezone, blank=False)
 
 
 class ApiTokenForm(forms.ModelForm):

@@ -281,7 +281,8 @@ class AuditEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.created:%Y-%m-%d %H:%M} {self.actor}: {self.action} {self.whom}"
+        when = dj_timezone.localtime(self.created)  # the reader's zone, like the admin's fields
+        return f"{when:%Y-%m-%d %H:%M} {self.actor}: {self.action} {self.whom}"
 
     @property
     def whom(self) -> str:

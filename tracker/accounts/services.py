@@ -198,3 +198,10 @@ def invitations_enqueue(*, user_ids: list[int], inviter: str = "") -> bool:
         logger.warning("could not enqueue invitations for %d people", len(user_ids))
         return False
     return True
+
+
+def user_set_weekly_hours(*, user: User, weekly_hours: Decimal) -> User:
+    """The learner's pace (the first-run guide; the profile saves it with the rest)."""
+    user.weekly_hours_available = weekly_hours
+    user.save(update_fields=["weekly_hours_available"])
+    return user

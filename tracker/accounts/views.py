@@ -59,7 +59,9 @@ def signup(request: HttpRequest) -> HttpResponse:
     "this address has an account" would tell anyone who has one)."""
     if request.user.is_authenticated:
         return redirect(settings.LOGIN_REDIRECT_URL)
-    form = SignupForm(request.POST or None)
+    form = SignupForm(
+        request.POST or None, accept_language=request.headers.get("Accept-Language", "")
+    )
     if request.method == "POST" and form.is_valid():
         services.user_sign_up_request(
             email=form.cleaned_data["email"],
@@ -96,7 +98,11 @@ def signup_confirm(request: HttpRequest, uidb64: str, token: str) -> HttpRespons
 
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
-    form = ProfileForm(request.POST or None, instance=request.user)
+    form = ProfileForm(
+        request.POST or None,
+        instance=request.user,
+        accept_language=request.headers.get("Accept-Language", ""),
+    )
     if request.method == "POST" and form.is_valid():
         user = services.user_update_profile(
             user=request.user,

@@ -17,7 +17,7 @@ from courses.models import Competency, Course, Phase, Track, TrackTarget
 from tracker.accounts.models import Team, User
 from tracker.progress.models import PhaseChoice, Plan
 
-from .charts import RadarChart, RadarSeries, radar_chart
+from .charts import LevelLine, RadarChart, RadarSeries, change, level_line, radar_chart, signed
 from .models import Assessment, ManagerRating, Rating
 from .ranking import Gap, RankedOption, open_gaps, rank_options
 
@@ -108,6 +108,7 @@ class CompetencyRow:
     levels: list[int | None]
     latest_rating: Rating | None = None
     manager_rating: ManagerRating | None = None
+    chart: LevelLine | None = None  # the small line chart of its levels over time
 
     @property
     def latest(self) -> int | None:
@@ -116,6 +117,11 @@ class CompetencyRow:
     @property
     def previous(self) -> int | None:
         return self.levels[-2] if len(self.levels) > 1 else None
+
+    @property
+    def change(self) -> str:
+        """The latest move: "+1", "-1" (U+2212), "0" ("" when one of the two is not rated)."""
+        return signed(change(self.latest, self.previous))
 
 
 @dataclass
@@ -178,6 +184,7 @@ def assessment_overview(*, user: User, track: Track | None, with_draft: bool = T
     latest_levels = _levels(snapshots[0] if snapshots else None)
     oldest_first = list(reversed(snapshots))
     per_snapshot = [_levels(s) for s in oldest_first]
+    dates = [_short_date(s) for s in oldest_first]
     latest_by_code = {r.competency_code: r for r in snapshots[0].ratings.all()} if snapshots else {}
     rows = [
         CompetencyRow(
@@ -187,6 +194,13 @@ def assessment_overview(*, user: User, track: Track | None, with_draft: bool = T
             levels=[levels.get(code) for levels in per_snapshot],
             latest_rating=latest_by_code.get(code),
             manager_rating=manager_ratings.get(code),
+            chart=level_line(
+                levels=[levels.get(code) for levels in per_snapshot],
+                dates=dates,
+                target=targets.get(code),
+            )
+            if snapshots
+            else None,
         )
         for code in codes
     ]
@@ -204,6 +218,10 @@ def assessment_overview(*, user: User, track: Track | None, with_draft: bool = T
     )
 
 
+def _short_date(snapshot: Assessment) -> str:
+    return date_format(localtime(snapshot.submitted_at), "SHORT_DATE_FORMAT")
+
+
 def _radar(competencies, snapshots, targets, track) -> RadarChart | None:
     """The latest snapshot, the previous one and the track's targets on one radar."""
     if not snapshots or not competencies:
@@ -218,22 +236,75 @@ def _radar(competencies, snapshots, targets, track) -> RadarChart | None:
     for template, css_class, chosen in labelled:
         for snapshot in chosen:
             levels = _levels(snapshot)
-            date = date_format(localtime(snapshot.submitted_at), "SHORT_DATE_FORMAT")
+            date = _short_date(snapshot)
             series.append(
                 RadarSeries(template % {"date": date}, css_class, [levels.get(c) for c in codes])
             )
     return radar_chart(axes=[c.name for c in competencies], series=series)
 
 
-def latest_gaps(*, user: User, track: Track | None) -> list[Gap]:
-    """The open gaps of the learner's latest snapshot against the track (three queries)."""
-    latest = (
+@dataclass(frozen=True)
+class RatingChange:
+    """A rating of a snapshot beside the same competency's level in the one before."""
+
+    rating: Rating
+    previous: int | None  # None: not rated then (or not in the framework yet)
+
+    @property
+    def change(self) -> str:
+        return signed(change(self.rating.level, self.previous))
+
+
+@dataclass(frozen=True)
+class SnapshotChanges:
+    snapshot: Assessment
+    previous: Assessment | None
+    ratings: list[RatingChange]
+
+    @property
+    def moved(self) -> list[RatingChange]:
+        return [r for r in self.ratings if r.change not in ("", "0")]
+
+
+def snapshot_changes(*, snapshot: Assessment) -> SnapshotChanges:
+    """Each rating of `snapshot` with its move since the learner's snapshot before it
+    (two queries: that snapshot and its ratings)."""
+    previous = (
+        Assessment.objects.submitted()
+        .filter(user_id=snapshot.user_id)
+        .filter(
+            Q(submitted_at__lt=snapshot.submitted_at)
+            | Q(submitted_at=snapshot.submitted_at, pk__lt=snapshot.pk)
+        )
+        .order_by("-submitted_at", "-id")
+        .prefetch_related("ratings")
+        .first()
+    )
+    before = _levels(previous)
+    return SnapshotChanges(
+        snapshot=snapshot,
+        previous=previous,
+        ratings=[
+            RatingChange(rating, before.get(rating.competency_code))
+            for rating in snapshot.ratings.all()
+        ],
+    )
+
+
+def latest_snapshot(*, user: User) -> Assessment | None:
+    """The learner's newest snapshot with its ratings (two queries): a retake starts from it."""
+    return (
         Assessment.objects.submitted()
         .filter(user=user)
         .order_by("-submitted_at", "-id")
         .prefetch_related("ratings")
         .first()
     )
+
+
+def latest_gaps(*, user: User, track: Track | None) -> list[Gap]:
+    """The open gaps of the learner's latest snapshot against the track (three queries)."""
+    latest = latest_snapshot(user=user)
     if latest is None:
         return []
     targets = track_targets(track=track)
@@ -273,6 +344,24 @@ def ranked_phase_options(*, user: User, phase: Phase) -> tuple[list[Gap], list[R
     gaps = latest_gaps(user=user, track=phase.track)
     courses = _options().filter(phase=phase).order_by("option", "code")
     return gaps, rank_options(gaps=gaps, options=options_with_codes(courses))
+
+
+def phase_ranking(*, user: User, phase: Phase) -> dict:
+    """The compare page's panel (assessments/_compare_panel.html): the phase's options
+    ranked by the learner's gaps, {"gaps", "ranked", "has_snapshot"}."""
+    gaps, ranked = ranked_phase_options(user=user, phase=phase)
+    has_snapshot = bool(gaps) or snapshots_exist(user=user)
+    return {"gaps": gaps, "ranked": ranked if gaps else [], "has_snapshot": has_snapshot}
+
+
+def dashboard_summary(*, user: User, track_code: str | None = None) -> dict:
+    """The dashboard's panel (assessments/_dashboard.html): the learner's largest gaps
+    against their track (track_for_learner) and the best option of each open phase."""
+    track = track_for_learner(user=user, track_code=track_code)
+    gaps, phases = ranked_track_options(user=user, track=track)
+    has_snapshot = bool(gaps) or snapshots_exist(user=user)
+    best = [(phase, ranked[0]) for phase, ranked in phases if ranked and ranked[0].score > 0]
+    return {"track": track, "gaps": gaps[:3], "best": best, "has_snapshot": has_snapshot}
 
 
 def ranked_track_options(

@@ -25,9 +25,12 @@ def history(request: HttpRequest) -> HttpResponse:
     return render(request, "assessments/history.html", context)
 
 
-def _sections(draft, data=None) -> list[tuple[str, list[CompetencyRatingForm]]]:
-    """The framework by domain, one form per competency, filled from the draft."""
-    ratings = {r.competency_code: r for r in draft.ratings.all()}
+def _sections(draft, data=None, start_from=None) -> list[tuple[str, list[CompetencyRatingForm]]]:
+    """The framework by domain, one form per competency, filled from the draft; a
+    competency the draft has no answer for yet starts from the snapshot `start_from` (a
+    retake begins with the last answers)."""
+    ratings = {r.competency_code: r for r in start_from.ratings.all()} if start_from else {}
+    ratings |= {r.competency_code: r for r in draft.ratings.all()}
     sections: dict = {}
     for competency in selectors.framework_competencies():
         if data is not None:
@@ -43,7 +46,9 @@ def _sections(draft, data=None) -> list[tuple[str, list[CompetencyRatingForm]]]:
 def take(request: HttpRequest) -> HttpResponse:
     track = selectors.track_for_learner(user=request.user, track_code=request.GET.get("track"))
     draft = services.assessment_draft_get_or_create(user=request.user, track=track)
-    return render(request, "assessments/take.html", {"draft": draft, "sections": _sections(draft)})
+    latest = selectors.latest_snapshot(user=request.user)
+    context = {"draft": draft, "sections": _sections(draft, start_from=latest), "latest": latest}
+    return render(request, "assessments/take.html", context)
 
 
 @require_POST
@@ -100,7 +105,8 @@ def submit(request: HttpRequest, assessment_id: int) -> HttpResponse:
 def detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
     """One snapshot, read only from its own copies (not from today's framework)."""
     snapshot = selectors.snapshot_get_for_user(user=request.user, assessment_id=assessment_id)
-    return render(request, "assessments/detail.html", {"snapshot": snapshot})
+    changes = selectors.snapshot_changes(snapshot=snapshot)
+    return render(request, "assessments/detail.html", {"snapshot": snapshot, "changes": changes})
 
 
 @require_http_methods(["GET", "POST"])

@@ -52,6 +52,12 @@ def certificates_needing_renewal(*, user: User, today: datetime.date) -> list[Ce
     )
 
 
+def renewals_due(*, user: User, today: datetime.date) -> list[tuple[Certificate, str]]:
+    """[(certificate, its expiry)] of certificates_needing_renewal, for the dashboard's
+    "Certificates to renew" (certificates/_renewals.html): one query."""
+    return [(c, c.expiry(today)) for c in certificates_needing_renewal(user=user, today=today)]
+
+
 def renewed() -> Q:
     """True of a certificate that another of the same person renews: one for the same
     course (or, both free-standing, with the same title) that expires later or never. Only

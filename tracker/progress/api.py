@@ -274,3 +274,50 @@ def my_tracks(request: HttpRequest):
     for that assignment (GET /api/teams/{id}/progress)."""
     progress = verdicts.learner_progress(user=request.user)
     return [{"track": row.track.code} | row.verdict.as_dict() for row in progress.tracks]
+
+
+# --- Pauses ---------------------------------------------------------------------------
+
+
+class PauseIn(Schema):
+    start: datetime.date = Field(description="The first day of the pause")
+    end: datetime.date = Field(description="The last day of the pause (included)")
+    reason: str = Field("", max_length=services.PAUSE_REASON_MAX_LENGTH)
+
+
+class PauseOut(Schema):
+    id: int
+    start: datetime.date
+    end: datetime.date
+    reason: str
+
+
+def _pause_out(pause) -> dict:
+    return {"id": pause.pk, "start": pause.start, "end": pause.end, "reason": pause.reason}
+
+
+@router.get("/me/pauses", response=list[PauseOut], summary="My pauses")
+def list_pauses(request: HttpRequest):
+    """Days off the learner declared: they count neither in the pace nor in the hours
+    expected; due dates never move."""
+    return [_pause_out(pause) for pause in selectors.pauses_for_user(user=request.user)]
+
+
+@router.post("/me/pauses", response={201: PauseOut}, summary="Declare a pause")
+def create_pause(request: HttpRequest, payload: PauseIn):
+    """422 when the end is before the start, the pause is longer than a year, or it
+    overlaps one of the learner's pauses."""
+    try:
+        pause = services.pause_create(
+            user=request.user, start=payload.start, end=payload.end, reason=payload.reason
+        )
+    except ValidationError as error:
+        return _refusal(error)
+    return Status(201, _pause_out(pause))
+
+
+@router.delete("/me/pauses/{pause_id}", response={204: None}, summary="Delete a pause")
+def delete_pause(request: HttpRequest, pause_id: int):
+    pause = selectors.pause_get_for_user(user=request.user, pause_id=pause_id)
+    services.pause_delete(pause=pause)
+    return Status(204, None)

@@ -32,7 +32,7 @@ from tracker.accounts.models import User
 logger = logging.getLogger(__name__)
 
 # Bumped when the shape of what is cached changes, so a deploy never reads old pickles.
-SCHEMA = 3  # 2: Forecast.credited_hours; 3: the verdicts model (verdicts.py)
+SCHEMA = 4  # 2: Forecast.credited_hours; 3: the verdicts model (verdicts.py); 4: pauses
 
 
 def progress_changed(*, user_ids: Iterable[int]) -> None:

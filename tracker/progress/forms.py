@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.dates import WEEKDAYS
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -74,6 +77,17 @@ class TimeEntryForm(forms.Form):
         form = cls(data, initial=initial, prefix=f"entry-{entry.pk}")
         form.fields["module"].queryset = Module.objects.filter(course_id=entry.course_id)
         return form
+
+    def entry_values(self) -> dict:
+        """The cleaned values as the time-entry services' arguments (a duration in minutes)."""
+        data = self.cleaned_data
+        return {
+            "course": data["course"],
+            "date": data["date"],
+            "minutes": data["duration"],
+            "module": data["module"],
+            "note": data["note"],
+        }
 
     @cached_property
     def course_groups(self) -> list[tuple[str, list[Course]]]:
@@ -171,3 +185,106 @@ class ModulesForm(forms.Form):
     def __init__(self, *args, course: Course, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["modules"].queryset = course.modules.all()
+
+
+# --- The first-run guide (start.py) -----------------------------------------------------
+
+
+class StartTrackForm(forms.Form):
+    track = forms.ModelChoiceField(
+        label=_("Your track"),
+        queryset=None,
+        to_field_name="code",
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={
+            "required": _("Choose a track."),
+            "invalid_choice": _("This track does not exist."),
+        },
+    )
+
+    def __init__(self, *args, tracks, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["track"].queryset = tracks
+
+
+class StartPaceForm(forms.Form):
+    weekly_hours = forms.DecimalField(
+        label=_("Hours a week you can give to learning"),
+        help_text=_("From 0.5 to 80. Your plans and projected finish dates start from it."),
+        min_value=Decimal("0.5"),
+        max_value=Decimal("80"),
+        max_digits=4,
+        decimal_places=1,
+        localize=True,
+    )
+
+
+class StartOptionsForm(forms.Form):
+    """One choice per phase of the track: one of its options, or later."""
+
+    def __init__(self, *args, phases, chosen: dict[int, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.phases = phases
+        for phase in phases:
+            options = [
+                (c.code, f"{c.title} · {c.provider}" if c.provider else c.title)
+                for c in phase.options.all()
+            ]
+            self.fields[phase.code] = forms.ChoiceField(
+                label=f"{phase.code} · {phase.name}",
+                choices=[*options, ("", _("I will decide later"))],
+                required=False,
+                widget=forms.RadioSelect,
+                initial=chosen.get(phase.pk, ""),
+            )
+
+    def choices(self) -> list[tuple]:
+        """(phase, course code) for each phase given an option."""
+        return [
+            (p, self.cleaned_data[p.code]) for p in self.phases if self.cleaned_data.get(p.code)
+        ]
+
+
+class PauseForm(forms.Form):
+    """A pause: from, to (both included), an optional reason. The rules (order, overlap,
+    length) are services.pause_create's; the view puts its messages at their fields."""
+
+    start = forms.DateField(
+        label=_("From"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _("Enter a real date (YYYY-MM-DD).")},
+    )
+    end = forms.DateField(
+        label=_("To (included)"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _("Enter a real date (YYYY-MM-DD).")},
+    )
+    reason = forms.CharField(
+        label=_("Reason (optional)"),
+        required=False,
+        max_length=200,
+        help_text=_("Holiday, sick leave, a busy stretch at work…: only you see it."),
+    )
+
+
+class RestDaysForm(forms.Form):
+    rest_days = forms.TypedMultipleChoiceField(
+        label=_("Weekly rest days"),
+        choices=sorted(WEEKDAYS.items()),  # Django's names, translated by Django
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("No study block is proposed on these days."),
+    )
+
+
+class BlockSettingsForm(forms.Form):
+    block_hour = forms.TypedChoiceField(
+        label=_("Study blocks start at"),
+        choices=[(hour, f"{hour:02d}:00") for hour in range(24)],
+        coerce=int,
+    )
+    block_minutes = forms.IntegerField(
+        label=_("Length of a block (minutes)"), min_value=15, max_value=240
+    )

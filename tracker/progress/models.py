@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
@@ -245,4 +246,95 @@ class StudyTimer(models.Model):
         verbose_name_plural = _("study timers")
 
     def __str__(self) -> str:
-        return f"{self.user} · {self.course_id} · {self.started_at:%Y-%m-%d %H:%M}"
+        when = timezone.localtime(self.started_at)  # the reader's zone, like the admin's fields
+        return f"{self.user} · {self.course_id} · {when:%Y-%m-%d %H:%M}"
+
+
+class Pause(models.Model):
+    """Days a learner does not study (holiday, sick leave, crunch), `start` to `end`
+    included, in their own calendar. Paused days count neither in the pace nor in the
+    hours expected by a date (verdicts.py); they never move a due date nor hide `overdue`.
+    A learner's pauses never overlap (services.pause_create)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pauses"
+    )
+    start = models.DateField(_("from"))
+    end = models.DateField(_("to"))
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["start", "id"]
+        verbose_name = _("pause")
+        verbose_name_plural = _("pauses")
+        indexes = [models.Index(fields=["user", "end"], name="progress_pause_user_end")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gte=models.F("start")),
+                name="progress_pause_end_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.start} → {self.end}"
+
+    def covers(self, day: datetime.date) -> bool:
+        return self.start <= day <= self.end
+
+
+class StudyPreference(models.Model):
+    """How a learner's week is shaped: their weekly rest days (0 = Monday ... 6 = Sunday),
+    on which no study block is proposed. At most one row (the user is the primary key);
+    no row: no rest day."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="study_preference",
+    )
+    rest_days = models.JSONField(_("weekly rest days"), default=list, blank=True)
+    block_hour = models.PositiveSmallIntegerField(
+        _("study blocks start at (hour)"),
+        default=18,
+        validators=[MinValueValidator(0), MaxValueValidator(23)],
+    )
+    block_minutes = models.PositiveSmallIntegerField(
+        _("length of a study block (minutes)"),
+        default=60,
+        validators=[MinValueValidator(15), MaxValueValidator(240)],
+    )
+
+    class Meta:
+        verbose_name = _("study preference")
+        verbose_name_plural = _("study preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.rest_days}"
+
+
+class StudyBlock(models.Model):
+    """A study block of the plan the learner accepted: a course, a day and a local start
+    time (in the learner's time zone), so the feed writes it as a timed event with its
+    TZID. Blocks move only when the learner accepts a new plan (services.blocks_accept):
+    the block keeps its row (its calendar UID) and its `sequence` goes up."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="study_blocks"
+    )
+    course = models.ForeignKey("courses.Course", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField(_("day"))
+    start = models.TimeField(_("start"))
+    minutes = models.PositiveSmallIntegerField(_("minutes"))
+    sequence = models.PositiveIntegerField(default=0)
+    ticked = models.BooleanField(_("done"), default=False)
+
+    class Meta:
+        ordering = ["day", "start", "id"]
+        verbose_name = _("study block")
+        verbose_name_plural = _("study blocks")
+        indexes = [models.Index(fields=["user", "day"], name="progress_block_user_day")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.course_id} · {self.day} {self.start}"

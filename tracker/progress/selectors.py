@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import statistics
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
@@ -19,9 +20,18 @@ from django.utils.translation import gettext as _
 from courses.models import Course, Track
 from tracker.accounts.models import User
 
-from . import verdicts
+from . import blocks, verdicts
+from .blocks import ProposedBlock
 from .durations import format_minutes
-from .models import Enrolment, PhaseChoice, Plan, TimeEntry
+from .models import (
+    Enrolment,
+    Pause,
+    PhaseChoice,
+    Plan,
+    StudyBlock,
+    StudyPreference,
+    TimeEntry,
+)
 from .summaries import study_figures
 from .verdicts import AssignedWork, CourseRow, TrackRow, Verdict
 
@@ -85,6 +95,8 @@ class Overview:
     weekly: list[tuple[datetime.date, int]] = field(default_factory=list)
     window_start: datetime.date | None = None
     minutes_before_window: int = 0
+    paused_until: datetime.date | None = None  # the end of the pause today falls in
+    pauses: verdicts.Pauses = verdicts.NO_PAUSES
 
 
 def progress_overview(*, user: User, today: datetime.date) -> Overview:
@@ -102,6 +114,88 @@ def progress_overview(*, user: User, today: datetime.date) -> Overview:
         weekly=weekly,
         window_start=window_start,
         minutes_before_window=progress.total_minutes - sum(m for _w, m in weekly),
+        paused_until=progress.paused_until,
+        pauses=progress.pauses,
+    )
+
+
+GOAL_WEEKS = 8  # the weekly goal's balance rolls over the last eight complete weeks
+
+
+@dataclass(frozen=True)
+class WeeklyGoal:
+    """The weekly goal: the profile's weekly hours (User.weekly_hours_available), the one
+    definition the dashboard reads. A week's goal counts its days not paused only (a week
+    wholly paused has none). No daily streak, nothing about a missed day.
+
+    * **carried** = the rolling balance of the complete weeks before this one: each week
+      adds its hours minus its goal, the running balance bounded to one week's goal either
+      way (one great or bad week never weighs more than a week), from the learner's first
+      week with hours in the last eight (before it nothing was owed). Positive: hours
+      ahead; negative: hours to make up.
+    * **weeks_met** = the weeks in a row, back from the last one, whose hours met their own
+      goal (this week too once met); a wholly paused week neither breaks nor counts.
+    """
+
+    goal: float  # this week's goal, its paused days left out
+    hours: float  # logged this week
+    carried: float
+    weeks_met: int
+
+    @property
+    def ahead(self) -> float:
+        return max(self.carried, 0.0)
+
+    @property
+    def to_make_up(self) -> float:
+        return max(-self.carried, 0.0)
+
+    @property
+    def to_go(self) -> float:
+        """Hours still to study this week to meet it, the balance counted."""
+        return round(max(self.goal - self.carried - self.hours, 0.0), 2)
+
+
+def weekly_goal_figures(
+    *,
+    weekly: list[tuple[datetime.date, int]],
+    today: datetime.date,
+    hours_a_week: float,
+    pauses: verdicts.Pauses = verdicts.NO_PAUSES,
+) -> WeeklyGoal:
+    """The weekly goal's figures from the minutes per week (the overview's, read from the
+    weekly summaries: no query of its own)."""
+    week_of = dict(weekly)
+    this_week = verdicts.monday(today)
+    week = datetime.timedelta(weeks=1)
+
+    def goal_of(monday: datetime.date) -> float:
+        days = pauses.active_days(monday, monday + datetime.timedelta(days=6))
+        return hours_a_week * days / 7
+
+    first = this_week - GOAL_WEEKS * week
+    logged_weeks = [monday for monday, minutes in weekly if minutes and first <= monday]
+    balance = 0.0
+    monday = min(logged_weeks, default=this_week)
+    while monday < this_week:
+        balance += week_of.get(monday, 0) / 60 - goal_of(monday)
+        balance = min(max(balance, -hours_a_week), hours_a_week)
+        monday += week
+    hours = week_of.get(this_week, 0) / 60
+    streak = 1 if goal_of(this_week) and hours >= goal_of(this_week) else 0
+    monday = this_week - week
+    while logged_weeks and monday >= logged_weeks[0]:
+        goal = goal_of(monday)
+        if goal:
+            if week_of.get(monday, 0) / 60 < goal:
+                break
+            streak += 1
+        monday -= week
+    return WeeklyGoal(
+        goal=round(goal_of(this_week), 2),
+        hours=round(hours, 2),
+        carried=round(balance, 2),
+        weeks_met=streak,
     )
 
 
@@ -119,6 +213,8 @@ class Standing:
     next_name: str | None = None
     next_verdict: Verdict | None = None
     continue_course: Course | None = None  # the course in progress (else the next to start)
+    paused_until: datetime.date | None = None  # the end of the pause today falls in
+    goal: WeeklyGoal | None = None
 
     @property
     def next_date(self) -> datetime.date | None:
@@ -171,6 +267,13 @@ def standing(*, overview: Overview, weekly_goal: float) -> Standing:
         next_name=dated[0][0] if dated else None,
         next_verdict=dated[0][1] if dated else None,
         continue_course=current,
+        paused_until=overview.paused_until,
+        goal=weekly_goal_figures(
+            weekly=overview.weekly,
+            today=overview.today,
+            hours_a_week=float(weekly_goal),
+            pauses=overview.pauses,
+        ),
     )
 
 
@@ -240,8 +343,10 @@ def track_state(*, user: User, track: Track) -> dict:
     return {"enrolled": enrolled, "choices": choices}
 
 
-def chosen_course_ids(*, user: User) -> set[int]:
-    return set(PhaseChoice.objects.filter(user=user).values_list("course_id", flat=True))
+def chosen_options(*, user: User) -> set[tuple[int, int]]:
+    """The learner's (phase id, course id) choices: a course two tracks share is chosen
+    in the phase where the learner chose it, not in the other."""
+    return set(PhaseChoice.objects.filter(user=user).values_list("phase_id", "course_id"))
 
 
 # --- Quick log and entries list ----------------------------------------------------------
@@ -333,3 +438,101 @@ def course_marks(*, user: User) -> dict[int, str]:
         .values_list("pk", "done", "chosen")
     )
     return {pk: "done" if done else "chosen" if chosen else "planned" for pk, done, chosen in rows}
+
+
+def weekly_pace(*, user: User) -> Decimal:
+    """The learner's pace for comparing tracks and planning: the hours a week they said
+    they have (profile, first-run guide), else the usual 5 h."""
+    return Decimal(getattr(user, "weekly_hours_available", None) or 5)
+
+
+def first_run_choices(*, user: User, track: Track) -> dict[int, str]:
+    """{phase id: chosen course code} of the learner in `track` (one query)."""
+    return dict(
+        PhaseChoice.objects.filter(user=user, phase__track=track).values_list(
+            "phase_id", "course__code"
+        )
+    )
+
+
+# --- Pauses and rest days -------------------------------------------------------------
+
+
+def pauses_for_user(*, user: User) -> list[Pause]:
+    return list(Pause.objects.filter(user=user).order_by("-start", "-id"))
+
+
+def pause_get_for_user(*, user: User, pause_id: int) -> Pause:
+    """The learner's own pause; another learner's id answers 404."""
+    return get_object_or_404(Pause, pk=pause_id, user=user)
+
+
+def rest_days(*, user: User) -> list[int]:
+    preference = StudyPreference.objects.filter(user=user).first()
+    return list(preference.rest_days) if preference else []
+
+
+def pauses_of(*, user_ids: list[int], since: datetime.date) -> dict[int, verdicts.Pauses]:
+    """Each learner's pauses that end on or after `since` (one query); a learner without
+    any is absent."""
+    spans: dict[int, list[tuple[datetime.date, datetime.date]]] = {}
+    for user_id, start, end in (
+        Pause.objects.filter(user_id__in=user_ids, end__gte=since)
+        .order_by("user_id", "start")
+        .values_list("user_id", "start", "end")
+    ):
+        spans.setdefault(user_id, []).append((start, end))
+    return {pk: verdicts.Pauses(tuple(items)) for pk, items in spans.items()}
+
+
+# --- Study blocks -----------------------------------------------------------------------
+
+
+@dataclass
+class BlocksPage:
+    preference: StudyPreference
+    accepted: list[StudyBlock]  # from a week ago on: recent ones can still be ticked off
+    proposal: list[ProposedBlock]
+    reason: str | None  # why a new plan is proposed (blocks.new_plan_reason); None: none
+    today: datetime.date
+
+
+def study_preference(*, user: User) -> StudyPreference:
+    return StudyPreference.objects.filter(user=user).first() or StudyPreference(user=user)
+
+
+def block_get_for_user(*, user: User, block_id: int) -> StudyBlock:
+    return get_object_or_404(StudyBlock, pk=block_id, user=user)
+
+
+def blocks_proposal(*, user: User, today: datetime.date, preference: StudyPreference):
+    progress = verdicts.learner_progress(user=user, today=today)
+    proposal = blocks.propose(
+        progress=progress,
+        rest_days=preference.rest_days,
+        hour=preference.block_hour,
+        minutes=preference.block_minutes,
+    )
+    return progress, proposal
+
+
+def blocks_page(*, user: User) -> BlocksPage:
+    today = user.local_today()
+    preference = study_preference(user=user)
+    progress, proposal = blocks_proposal(user=user, today=today, preference=preference)
+    accepted = list(
+        StudyBlock.objects.filter(user=user, day__gte=today - datetime.timedelta(days=7))
+        .select_related("course")
+        .only("day", "start", "minutes", "ticked", "sequence", "course__code", "course__title")
+    )
+    ahead = [b for b in accepted if b.day > today and not b.ticked]
+    reason = blocks.new_plan_reason(
+        progress=progress, accepted=ahead, rest_days=preference.rest_days
+    )
+    if reason is None or [p.key for p in proposal] == [
+        (b.course_id, b.day, b.start, b.minutes) for b in ahead
+    ]:
+        proposal = []  # the accepted plan holds: nothing new to propose
+    return BlocksPage(
+        preference=preference, accepted=accepted, proposal=proposal, reason=reason, today=today
+    )

@@ -28,8 +28,11 @@ from .models import (
     MAX_MINUTES_PER_DAY,
     NOTE_MAX_LENGTH,
     Enrolment,
+    Pause,
     PhaseChoice,
     Plan,
+    StudyBlock,
+    StudyPreference,
     StudyWeek,
     TimeEntry,
     week_start,
@@ -37,6 +40,8 @@ from .models import (
 
 MIN_WEEKLY_HOURS = Decimal("0.5")
 MAX_WEEKLY_HOURS = Decimal("80")
+MAX_PAUSE_DAYS = 366
+PAUSE_REASON_MAX_LENGTH = 200
 
 
 # --- Tracks and choices ---------------------------------------------------------------
@@ -73,7 +78,7 @@ def phase_choose(*, user: User, phase: Phase, course: Course) -> PhaseChoice:
     A previous choice is replaced. Its plan is dropped only when nothing was logged on it
     and it is not done: hours already logged stay with their course, in the plan.
     """
-    if course.phase_id != phase.pk:
+    if not phase.option_links.filter(course=course).exists():
         raise ValidationError({"course": _("This course is not an option of this phase.")})
     track_join(user=user, track=phase.track)
     previous = PhaseChoice.objects.filter(user=user, phase=phase).first()
@@ -423,3 +428,131 @@ def study_weeks_rebuild(*, user_ids: Iterable[int]) -> int:
             StudyWeek.objects.bulk_create(rows, batch_size=1000)
             written += len(rows)
     return written
+
+
+# --- Pauses and rest days -------------------------------------------------------------
+
+
+def pause_create(
+    *, user: User, start: datetime.date, end: datetime.date, reason: str = ""
+) -> Pause:
+    """Declare days off: `start` to `end` included. Refused: end before start, longer than
+    a year, before 2000, or overlapping one of the learner's pauses (merge them instead:
+    two spans that overlap would count the same day twice)."""
+    reason = reason.strip()
+    errors: dict[str, str] = {}
+    if start < EARLIEST_DATE:
+        errors["start"] = _("The date cannot be before 2000.")
+    if end < start:
+        errors["end"] = _("The end of a pause cannot be before its start.")
+    elif (end - start).days + 1 > MAX_PAUSE_DAYS:
+        errors["end"] = _("A pause lasts a year at most.")
+    if len(reason) > PAUSE_REASON_MAX_LENGTH:
+        errors["reason"] = _("The reason is 200 characters at most.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        _lock_learners(user_ids=[user.pk])  # two requests cannot both pass the overlap check
+        clash = (
+            Pause.objects.filter(user=user, start__lte=end, end__gte=start)
+            .order_by("start")
+            .first()
+        )
+        if clash is not None:
+            raise ValidationError(
+                {
+                    "start": _("This pause overlaps your pause from %(start)s to %(end)s.")
+                    % {"start": clash.start.isoformat(), "end": clash.end.isoformat()}
+                }
+            )
+        pause = Pause.objects.create(user=user, start=start, end=end, reason=reason)
+        progress_changed(user_ids=[user.pk])
+    return pause
+
+
+def pause_delete(*, pause: Pause) -> None:
+    with transaction.atomic():
+        pause.delete()
+        progress_changed(user_ids=[pause.user_id])
+
+
+def rest_days_set(*, user: User, days: Iterable[int]) -> StudyPreference:
+    """The learner's weekly rest days (0 = Monday ... 6 = Sunday); at least one day a week
+    stays open for study."""
+    chosen = sorted({int(day) for day in days})
+    if any(not 0 <= day <= 6 for day in chosen):
+        raise ValidationError({"rest_days": _("A rest day is a day of the week.")})
+    if len(chosen) == 7:
+        raise ValidationError({"rest_days": _("Leave at least one day of the week to study.")})
+    preference, _created = StudyPreference.objects.update_or_create(
+        user=user, defaults={"rest_days": chosen}
+    )
+    return preference
+
+
+# --- Study blocks ---------------------------------------------------------------------
+
+
+def block_settings_set(*, user: User, hour: int, minutes: int) -> StudyPreference:
+    errors = {}
+    if not 0 <= hour <= 23:
+        errors["block_hour"] = _("An hour of the day, from 0 to 23.")
+    if not 15 <= minutes <= 240:
+        errors["block_minutes"] = _("A block lasts from 15 minutes to 4 hours.")
+    if errors:
+        raise ValidationError(errors)
+    preference, _created = StudyPreference.objects.update_or_create(
+        user=user, defaults={"block_hour": hour, "block_minutes": minutes}
+    )
+    return preference
+
+
+@transaction.atomic
+def blocks_accept(*, user: User, proposal: Iterable, today: datetime.date) -> list[StudyBlock]:
+    """Store the plan the learner accepted. The blocks still ahead (from tomorrow, not
+    ticked) are matched course by course, in order, to the new ones: a block whose day or
+    time changes keeps its row, so its calendar UID, and its SEQUENCE goes up; the ones
+    left over are deleted, the new ones created. Past and ticked blocks stay as they are."""
+    _lock_learners(user_ids=[user.pk])
+    ahead: dict[int, list[StudyBlock]] = {}
+    for block in StudyBlock.objects.filter(user=user, day__gt=today, ticked=False).order_by(
+        "course_id", "day", "start", "id"
+    ):
+        ahead.setdefault(block.course_id, []).append(block)
+    kept: list[StudyBlock] = []
+    new: list[StudyBlock] = []
+    for proposed in proposal:
+        existing = ahead.get(proposed.course_id)
+        if existing:
+            block = existing.pop(0)
+            if (block.day, block.start, block.minutes) != (
+                proposed.day,
+                proposed.start,
+                proposed.minutes,
+            ):
+                block.day, block.start, block.minutes = (
+                    proposed.day,
+                    proposed.start,
+                    proposed.minutes,
+                )
+                block.sequence += 1
+                block.save(update_fields=["day", "start", "minutes", "sequence"])
+            kept.append(block)
+        else:
+            new.append(
+                StudyBlock(
+                    user=user,
+                    course_id=proposed.course_id,
+                    day=proposed.day,
+                    start=proposed.start,
+                    minutes=proposed.minutes,
+                )
+            )
+    StudyBlock.objects.filter(pk__in=[b.pk for left in ahead.values() for b in left]).delete()
+    return kept + StudyBlock.objects.bulk_create(new)
+
+
+def block_tick(*, block: StudyBlock) -> StudyBlock:
+    block.ticked = True
+    block.save(update_fields=["ticked"])
+    return block

@@ -2,9 +2,10 @@
 
 The learner's dashboard, course panel and plan page, the manager's team table, member page
 and CSV, the API and the reminders all read `learners_progress` (or `learner_progress`),
-so they cannot disagree. It reads a batch of learners at once, in six queries whatever
+so they cannot disagree. It reads a batch of learners at once, in seven queries whatever
 their number: plans, enrolments, assignments, the phases of their tracks, their phase
-choices and the study figures per course and ISO week (summaries.study_figures).
+choices, the study figures per course and ISO week (summaries.study_figures) and their
+pauses.
 Assignments belong to tracker.teams, which imports progress: they are read inside
 `learners_progress`, the one place progress reads teams (the post_save receiver that
 copied due dates into plans is gone).
@@ -56,7 +57,8 @@ Per course (one plan)
   4. `at_risk` — not started, and at the planned pace it would end after the judged date;
   5. `on_track` — started, and nothing projects late (or there is no date);
   6. `not_started` — nothing logged, nothing projects late.
-  `paused` is reserved for the pauses issue (it will never hide `overdue`).
+  A pause never shows as a status of its own: it never hides `overdue` and never moves a
+  due date; the pages show "paused until ..." beside the status (`paused_until`).
 * **percent** = hours logged / effort; a done course counts 100 % whatever hours were
   logged (the hours shown stay the real ones); above 100 % for a course not marked done
   that took longer than estimated.
@@ -66,6 +68,15 @@ Per course (one plan)
   effort x (days since the plan's start, today included) / (days from the start to the
   judged date, that day included), minus the hours logged (never below 0; 0 when done,
   not begun yet, or without a date).
+
+Pauses and rest
+---------------
+A learner's pauses (models.Pause: from, to, both included) are days that count for
+nothing: a complete week of the pace's history counts for its days not paused only (a
+week wholly paused is no history at all, so it neither drags the pace down nor counts in
+`h`); the projected finish skips the paused days ahead (the forecast moves by the length
+of a pause to come); the weekly hours needed and the hours behind count only the days
+not paused between the dates. The dates themselves never move.
 
 Per track (the learner's chosen option of each phase, in phase order)
 --------------------------------------------------------------------
@@ -101,7 +112,7 @@ from dataclasses import dataclass, field
 from courses.models import Course, Phase, Track, in_language
 from tracker.accounts.models import User
 
-from .models import Enrolment, PhaseChoice, Plan
+from .models import Enrolment, Pause, PhaseChoice, Plan
 from .models import week_start as monday  # the one definition of an ISO week's Monday
 from .summaries import EMPTY, StudyFigures, study_figures
 
@@ -111,7 +122,7 @@ BEHIND = "behind"
 AT_RISK = "at_risk"
 ON_TRACK = "on_track"
 NOT_STARTED = "not_started"
-PAUSED = "paused"  # reserved for the pauses issue: never computed yet
+PAUSED = "paused"  # a label only ("paused until ..." beside a status): never a verdict
 # Worst first: the order a track, a summary or a sort reads statuses in.
 STATUSES = (OVERDUE, BEHIND, AT_RISK, ON_TRACK, NOT_STARTED, DONE)
 
@@ -135,6 +146,44 @@ PLAN_FIELDS = (
 )
 
 
+@dataclass(frozen=True)
+class Pauses:
+    """A learner's paused days: (first, last) spans, both included, in date order and
+    never overlapping (services.pause_create refuses an overlap)."""
+
+    spans: tuple[tuple[datetime.date, datetime.date], ...] = ()
+
+    def paused_days(self, first: datetime.date, last: datetime.date) -> int:
+        """How many days of `first`..`last` (both included) are paused."""
+        days = 0
+        for start, end in self.spans:
+            overlap = (min(end, last) - max(start, first)).days + 1
+            days += max(overlap, 0)
+        return days
+
+    def active_days(self, first: datetime.date, last: datetime.date) -> int:
+        """The days of `first`..`last` (both included) not paused (0 when last < first)."""
+        return max((last - first).days + 1, 0) - self.paused_days(first, last)
+
+    def shift(self, begin: datetime.date, days: int) -> datetime.date:
+        """`begin` + `days` days of work: each paused day of begin..end-1 pushes the end."""
+        end = begin + datetime.timedelta(days=days)
+        for start, last in self.spans:
+            if last < begin:
+                continue
+            if start >= end:
+                break
+            end += datetime.timedelta(days=(last - max(start, begin)).days + 1)
+        return end
+
+    def until(self, day: datetime.date) -> datetime.date | None:
+        """The last day of the pause `day` falls in (None: not paused that day)."""
+        return next((end for start, end in self.spans if start <= day <= end), None)
+
+
+NO_PAUSES = Pauses()
+
+
 def severity(status: str) -> int:
     return STATUSES.index(status) if status in STATUSES else len(STATUSES)
 
@@ -148,18 +197,20 @@ def weekly_pace(
     today: datetime.date,
     first_activity: datetime.date | None,
     planned: float,
+    pauses: Pauses = NO_PAUSES,
 ) -> float:
     """Hours a week: the weighted complete weeks blended with the planned pace (module
-    docstring, "Pace")."""
+    docstring, "Pace"); a week counts for its days not paused ("Pauses and rest")."""
     if first_activity is None:
         return planned
     this_week = monday(today)
     weighted_hours = weighted_weeks = history = 0.0
     for ago in range(1, HISTORY_WEEKS + 1):
         week = this_week - datetime.timedelta(weeks=ago)
-        covered = min(max((week + datetime.timedelta(days=7) - first_activity).days, 0), 7) / 7
-        if covered == 0:
+        last_day = week + datetime.timedelta(days=6)
+        if first_activity > last_day:
             break  # before the first entry: older weeks are too
+        covered = pauses.active_days(max(week, first_activity), last_day) / 7
         weight = HISTORY_WEEKS + 1 - ago
         weighted_hours += weight * weekly.get(week, 0) / 60
         weighted_weeks += weight * covered
@@ -170,24 +221,35 @@ def weekly_pace(
     return share * (weighted_hours / weighted_weeks) + (1 - share) * planned
 
 
-def finish_at(*, begin: datetime.date, remaining: float, pace: float) -> datetime.date | None:
-    """The day `remaining` hours end at `pace` hours a week from `begin` (None: never)."""
+def finish_at(
+    *, begin: datetime.date, remaining: float, pace: float, pauses: Pauses = NO_PAUSES
+) -> datetime.date | None:
+    """The day `remaining` hours end at `pace` hours a week from `begin`, paused days
+    skipped (None: never)."""
     if remaining <= 0:
         return begin
     if pace <= 0:
         return None
     try:
-        return begin + datetime.timedelta(days=math.ceil(round(remaining / pace * 7, 6)))
+        return pauses.shift(begin, math.ceil(round(remaining / pace * 7, 6)))
     except OverflowError:  # minutes a year would project past year 9999
         return None
 
 
 def weekly_hours_needed(
-    *, today: datetime.date, remaining: float, judged: datetime.date | None
+    *,
+    today: datetime.date,
+    remaining: float,
+    judged: datetime.date | None,
+    pauses: Pauses = NO_PAUSES,
 ) -> float | None:
+    """Hours a week over the days not paused from today to `judged` (None: no such day)."""
     if judged is None or judged < today:
         return None
-    return round(remaining / (((judged - today).days + 1) / 7), 1)
+    days = pauses.active_days(today, judged)
+    if days <= 0:
+        return None
+    return round(remaining / (days / 7), 1)
 
 
 def hours_behind(
@@ -197,12 +259,14 @@ def hours_behind(
     judged: datetime.date | None,
     effort: float,
     counted: float,
+    pauses: Pauses = NO_PAUSES,
 ) -> float:
-    """Hours short of the straight line from `start` to `judged` that ends at `effort`."""
+    """Hours short of the straight line from `start` to `judged` that ends at `effort`,
+    drawn over the days not paused."""
     if judged is None or start is None or today < start:
         return 0.0
-    total_days = (judged - start).days + 1
-    elapsed = (today - start).days + 1
+    total_days = pauses.active_days(start, judged)
+    elapsed = pauses.active_days(start, min(today, judged))
     expected = effort if total_days <= 0 else effort * min(elapsed / total_days, 1.0)
     return round(max(expected - counted, 0.0), 1)
 
@@ -335,6 +399,12 @@ class LearnerProgress:
     assignments: list[AssignedWork] = field(default_factory=list)  # by due date
     overall: Verdict | None = None
     figures: dict[int, StudyFigures] = field(default_factory=dict)  # course pk -> figures
+    pauses: Pauses = NO_PAUSES
+
+    @property
+    def paused_until(self) -> datetime.date | None:
+        """The last day of the pause today falls in (None: not paused today)."""
+        return self.pauses.until(self.today)
 
     @property
     def summary(self) -> Verdict | None:
@@ -379,6 +449,7 @@ def course_verdict(
     due_date: datetime.date | None,
     after: datetime.date | None = None,
     after_unknown: bool = False,
+    pauses: Pauses = NO_PAUSES,
 ) -> Verdict:
     """One plan's verdict (module docstring, "Per course"). `after`: the projected finish
     of the course before it in its track (`after_unknown`: that finish is unknown)."""
@@ -414,21 +485,33 @@ def course_verdict(
             today=today,
             first_activity=figures.first_activity,
             planned=planned,
+            pauses=pauses,
         )
-        finish = finish_at(begin=today, remaining=remaining, pace=pace)
+        finish = finish_at(begin=today, remaining=remaining, pace=pace, pauses=pauses)
     else:
         pace = planned
         begin = max(today, plan.start_date, after or today)
-        finish = None if after_unknown else finish_at(begin=begin, remaining=remaining, pace=pace)
+        finish = (
+            None
+            if after_unknown
+            else finish_at(begin=begin, remaining=remaining, pace=pace, pauses=pauses)
+        )
     return Verdict(
         status=judge(today=today, judged=judged, started=started, finish=finish),
         projected_finish=finish,
         percent=round(logged / effort * 100, 1) if effort > 0 else 0.0,
         remaining_hours=round(remaining, 2),
         pace=round(pace, 2),
-        weekly_hours_needed=weekly_hours_needed(today=today, remaining=remaining, judged=judged),
+        weekly_hours_needed=weekly_hours_needed(
+            today=today, remaining=remaining, judged=judged, pauses=pauses
+        ),
         hours_behind=hours_behind(
-            today=today, start=plan.start_date, judged=judged, effort=effort, counted=logged
+            today=today,
+            start=plan.start_date,
+            judged=judged,
+            effort=effort,
+            counted=logged,
+            pauses=pauses,
         ),
         target_status=(
             judge(today=today, judged=target, started=started, finish=finish)
@@ -446,6 +529,7 @@ def group_verdict(
     due_date: datetime.date | None = None,
     complete: bool = True,
     dated: bool = True,
+    pauses: Pauses = NO_PAUSES,
 ) -> Verdict:
     """A track's verdict from its courses' (module docstring, "Per track"); `complete`:
     every phase has a chosen course; `dated`: False for the overall verdict, which has no
@@ -491,7 +575,7 @@ def group_verdict(
         pace=round(remaining / weeks_to_finish, 2) if weeks_to_finish else 0.0,
         weekly_hours_needed=None
         if done
-        else weekly_hours_needed(today=today, remaining=remaining, judged=judged),
+        else weekly_hours_needed(today=today, remaining=remaining, judged=judged, pauses=pauses),
         hours_behind=0.0
         if done
         else hours_behind(
@@ -500,6 +584,7 @@ def group_verdict(
             judged=judged,
             effort=effort,
             counted=counted,
+            pauses=pauses,
         ),
         target_status=(
             status_against(
@@ -513,7 +598,12 @@ def group_verdict(
 
 
 def unplanned_verdict(
-    *, course: Course, figures: StudyFigures, today: datetime.date, due_date: datetime.date
+    *,
+    course: Course,
+    figures: StudyFigures,
+    today: datetime.date,
+    due_date: datetime.date,
+    pauses: Pauses = NO_PAUSES,
 ) -> Verdict:
     """An assigned course the learner has no plan for: no projection; overdue once its due
     date is past, else on track if hours were logged, not started if not."""
@@ -531,7 +621,7 @@ def unplanned_verdict(
         remaining_hours=round(max(effort - logged, 0.0), 2),
         pace=0.0,
         weekly_hours_needed=weekly_hours_needed(
-            today=today, remaining=max(effort - logged, 0.0), judged=due_date
+            today=today, remaining=max(effort - logged, 0.0), judged=due_date, pauses=pauses
         ),
         hours_behind=0.0,
     )
@@ -549,7 +639,7 @@ def learner_progress(*, user: User, today: datetime.date | None = None) -> Learn
 def learners_progress(
     *, users: Sequence[User], today_of: Mapping[int, datetime.date] | None = None
 ) -> dict[int, LearnerProgress]:
-    """Many learners' progress, in six queries whatever their number (five without any
+    """Many learners' progress, in seven queries whatever their number (six without any
     track). Each learner is judged on their own date: `today_of`, else their local today."""
     from tracker.teams.models import Assignment  # teams imports progress: read it late
 
@@ -587,6 +677,13 @@ def learners_progress(
     figures: dict[int, dict[int, StudyFigures]] = {pk: {} for pk in ids}
     for (user_id, course_id), course_figures in study_figures(ids).items():  # 6
         figures[user_id][course_id] = course_figures
+    spans: dict[int, list[tuple[datetime.date, datetime.date]]] = {pk: [] for pk in ids}
+    for user_id, start, end in (
+        Pause.objects.filter(user_id__in=ids)  # 7
+        .order_by("user_id", "start")
+        .values_list("user_id", "start", "end")
+    ):
+        spans[user_id].append((start, end))
 
     by_user: dict[int, dict] = {pk: {"plans": [], "tracks": [], "assignments": []} for pk in ids}
     for plan in plans:
@@ -611,6 +708,7 @@ def learners_progress(
             phases=phases,
             chosen=chosen,
             own=figures[pk],
+            pauses=Pauses(tuple(spans[pk])) if spans[pk] else NO_PAUSES,
         )
         for pk, data in by_user.items()
     }
@@ -627,6 +725,7 @@ def _learner(
     phases: Mapping[int, list[Phase]],
     chosen: Mapping[tuple[int, int], int],
     own: dict[int, StudyFigures],
+    pauses: Pauses = NO_PAUSES,
 ) -> LearnerProgress:
     plan_of = {plan.course_id: plan for plan in plans}
     # A course's due date: the earliest of the assignments that cover it.
@@ -656,6 +755,7 @@ def _learner(
             due_date=due_of.get(plan.course_id),
             after=after,
             after_unknown=after_unknown,
+            pauses=pauses,
         )
         rows[plan.course_id] = CourseRow(plan=plan, figures=plan_figures, verdict=verdict)
         return rows[plan.course_id]
@@ -683,6 +783,7 @@ def _learner(
                     today=today,
                     due_date=track_due.get(track_id),
                     complete=all(pr.row is not None for pr in phase_rows),
+                    pauses=pauses,
                 ),
                 assignment_id=next((a.pk for a in assignments if a.track_id == track_id), None),
             )
@@ -705,6 +806,7 @@ def _learner(
                 figures=own.get(a.course_id, EMPTY),
                 today=today,
                 due_date=a.due_date,
+                pauses=pauses,
             )
         assigned.append(
             AssignedWork(
@@ -724,8 +826,11 @@ def _learner(
         tracks=track_rows,
         other_rows=[row for row in all_rows if row.plan.course_id not in placed],
         assignments=assigned,
-        overall=group_verdict(rows=all_rows, today=today, dated=False) if all_rows else None,
+        overall=group_verdict(rows=all_rows, today=today, dated=False, pauses=pauses)
+        if all_rows
+        else None,
         figures=own,
+        pauses=pauses,
     )
 
 

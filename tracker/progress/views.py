@@ -1,4 +1,5 @@
-"""Learner pages: the dashboard, time entries, plans, track joining and phase choices.
+"""Learner pages: time entries, plans, track joining and phase choices; the panels they
+answer htmx with (the dashboard's board, a course page's panel: progress/panels.py).
 
 Views stay short: they read with selectors, write with services, and render one template
 (or one of its partials when htmx asks). Every object is fetched for request.user, so
@@ -11,31 +12,32 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import retarget
 
-from courses.models import Course, Track
-from courses.selectors import catalogue_version
-from tracker.accounts.models import User
+from courses.models import Course, Phase, Track
 
-from . import cache as progress_cache
-from . import charts, selectors, services, timers
+from . import selectors, services, timers
 from .durations import format_minutes
 from .forms import (
+    BlockSettingsForm,
     EntryFilterForm,
     ModulesForm,
+    PauseForm,
     PlanForm,
+    RestDaysForm,
     TimeEntryForm,
     TimerStartForm,
     TimerStopForm,
 )
-from .templatetags.progress_tags import course_panel_context, timer_context
+from .models import TimeEntry
+from .panels import course_panel_context, dashboard_context, timer_context
+from .panels import quicklog_form as _quicklog_form
 
 ENTRIES_PER_PAGE = 50
 
@@ -48,65 +50,6 @@ def _next_url(request: HttpRequest, default: str) -> str:
     ):
         return candidate
     return default
-
-
-def _quicklog_form(
-    request: HttpRequest,
-    *,
-    course: Course | None = None,
-    data=None,
-    plan_course_ids=(),
-    last_course: str | None = None,
-) -> TimeEntryForm:
-    initial = {"date": request.user.local_today()}
-    if course is not None or last_course:
-        initial["course"] = course.code if course is not None else last_course
-    return TimeEntryForm(data, initial=initial, course=course, plan_course_ids=plan_course_ids)
-
-
-# --- Dashboard ------------------------------------------------------------------------
-
-
-def dashboard_context(request: HttpRequest, *, form: TimeEntryForm | None = None) -> dict:
-    user, today = request.user, request.user.local_today()
-
-    def compute() -> dict:
-        overview = selectors.progress_overview(user=user, today=today)
-        return {
-            "overview": overview,
-            "weekly_chart": charts.weekly_chart(overview=overview),
-            "burnup_chart": charts.burnup_chart(overview=overview),
-            "recent": selectors.recent_entries(user=user),
-            "last_course": selectors.last_logged_course_code(user=user),
-        }
-
-    # The version is read again: this request may have just written (the quick-log).
-    version = User.objects.values_list("progress_version", flat=True).get(pk=user.pk)
-    key = progress_cache.key(
-        "dashboard", user.pk, version, today, catalogue_version(), get_language()
-    )
-    context = progress_cache.get_or_compute(key, user.pk, compute)
-    plan_course_ids = [row.plan.course_id for row in context["overview"].rows]
-    if form is None:
-        form = _quicklog_form(
-            request, plan_course_ids=plan_course_ids, last_course=context["last_course"]
-        )
-    else:
-        form.plan_course_ids = set(plan_course_ids)
-    # Outside the cache: the profile's weekly goal is not part of the progress version.
-    standing = selectors.standing(
-        overview=context["overview"], weekly_goal=user.weekly_hours_available
-    )
-    return (
-        context
-        | {"form": form, "today": today, "standing": standing}
-        | timer_context(request, panel="dashboard")
-    )
-
-
-@login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "progress/dashboard.html", dashboard_context(request))
 
 
 # --- The panels that hold a quick log and a timer: the dashboard's and a course page's ---
@@ -131,53 +74,93 @@ def _panel_response(
         return render(request, "progress/course_panel.html", context | extra)
     context = dashboard_context(request, form=form)
     # The summary above the board is swapped too (out of band): its week's hours moved.
-    return render(request, "progress/dashboard.html#board", context | extra | {"oob": True})
+    return render(request, "progress/_board.html", context | extra | {"oob": True})
 
 
 # --- Time entries ---------------------------------------------------------------------
 
 
+def _quicklog_save(
+    request: HttpRequest, *, course: Course | None = None
+) -> tuple[TimeEntryForm | None, TimeEntry | None, str | None]:
+    """Validate a quick log's POST and write the entry. Returns the form (None once the
+    entry is written: the next one gets a fresh form), the entry, and its duplicate
+    warning."""
+    form = _quicklog_form(request, course=course, data=request.POST)
+    if not form.is_valid():
+        return form, None, None
+    try:
+        entry = services.time_entry_create(user=request.user, **form.entry_values())
+    except ValidationError as error:
+        form.add_service_error(error)
+        return form, None, None
+    return None, entry, selectors.duplicate_warning(entry=entry)
+
+
+def _quicklog_done(request: HttpRequest, *, warning: str | None, default: str) -> HttpResponse:
+    """Without JavaScript: say so and go back (a safe `next`, else `default`)."""
+    messages.success(request, _("Time logged."))
+    if warning:
+        messages.warning(request, warning)
+    return redirect(_next_url(request, default))
+
+
+def _quicklog_refused(request: HttpRequest, form: TimeEntryForm) -> HttpResponse:
+    """Without JavaScript: the log page again, with the errors at their fields."""
+    form.plan_course_ids = selectors.plan_course_ids(user=request.user)
+    return render(request, "progress/entry_form.html", {"form": form}, status=422)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def entry_create(request: HttpRequest) -> HttpResponse:
-    """The quick-log form: from the dashboard, a course page, or its own page."""
+    """The log page's own form (linked from the entries list; no htmx)."""
     if request.method == "GET":
         form = _quicklog_form(
             request,
             plan_course_ids=selectors.plan_course_ids(user=request.user),
             last_course=selectors.last_logged_course_code(user=request.user),
         )
+        if (block_id := request.GET.get("block", "")).isdigit():  # a study block ticked off
+            block = selectors.block_get_for_user(user=request.user, block_id=int(block_id))
+            form.initial |= {
+                "course": block.course.code,
+                "date": block.day,
+                "duration": format_minutes(block.minutes),
+            }
         return render(request, "progress/entry_form.html", {"form": form})
+    form, entry, warning = _quicklog_save(request)
+    if entry is None:
+        return _quicklog_refused(request, form)
+    return _quicklog_done(request, warning=warning, default=reverse("dashboard"))
 
-    _name, page_course = _panel(request)
-    form = _quicklog_form(request, course=page_course, data=request.POST)
-    entry = None
-    if form.is_valid():
-        try:
-            entry = services.time_entry_create(
-                user=request.user,
-                course=form.cleaned_data["course"],
-                date=form.cleaned_data["date"],
-                minutes=form.cleaned_data["duration"],
-                module=form.cleaned_data["module"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as error:
-            form.add_service_error(error)
-    warning = selectors.duplicate_warning(entry=entry) if entry is not None else None
-    if entry is not None:
-        form = None  # a fresh form for the next entry
-        if not request.htmx:
-            messages.success(request, _("Time logged."))
-            if warning:
-                messages.warning(request, warning)
-            return redirect(_next_url(request, reverse("dashboard")))
+
+@login_required
+@require_POST
+def entry_create_dashboard(request: HttpRequest) -> HttpResponse:
+    """The dashboard's quick log: htmx swaps the board (and the summary above it)."""
+    form, entry, warning = _quicklog_save(request)
+    if request.htmx:
+        return _panel_response(request, page_course=None, form=form, logged=entry, warning=warning)
+    if entry is None:
+        return _quicklog_refused(request, form)
+    return _quicklog_done(request, warning=warning, default=reverse("dashboard"))
+
+
+@login_required
+@require_POST
+def entry_create_course(request: HttpRequest, code: str) -> HttpResponse:
+    """A course page's quick log (the page's course, its modules): htmx swaps the panel."""
+    course = get_object_or_404(Course, code=code)
+    form, entry, warning = _quicklog_save(request, course=course)
     if request.htmx:
         return _panel_response(
-            request, page_course=page_course, form=form, logged=entry, warning=warning
+            request, page_course=course, form=form, logged=entry, warning=warning
         )
-    form.plan_course_ids = selectors.plan_course_ids(user=request.user)
-    return render(request, "progress/entry_form.html", {"form": form}, status=422)
+    if entry is None:
+        return _quicklog_refused(request, form)
+    default = reverse("courses:course", args=[course.code])
+    return _quicklog_done(request, warning=warning, default=default)
 
 
 def _entries_context(request: HttpRequest, query) -> dict:
@@ -231,14 +214,7 @@ def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = TimeEntryForm.for_entry(entry, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.time_entry_update(
-                entry=entry,
-                course=form.cleaned_data["course"],
-                date=form.cleaned_data["date"],
-                minutes=form.cleaned_data["duration"],
-                module=form.cleaned_data["module"],
-                note=form.cleaned_data["note"],
-            )
+            services.time_entry_update(entry=entry, **form.entry_values())
         except ValidationError as error:
             form.add_service_error(error)
         else:
@@ -283,6 +259,9 @@ def entry_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def _timer_response(request: HttpRequest, **kwargs) -> HttpResponse:
     panel, page_course = _panel(request)
     context = timer_context(request, panel=panel, page_course=page_course, **kwargs)
+    # On its own page (under the page's h1) the timer's heading is an h2, also after a swap.
+    shown_on = request.htmx.current_url_abs_path if request.htmx else request.path
+    context["timer_on_its_page"] = (shown_on or "").split("?")[0] == reverse("progress:timer")
     if page_course is None and context["timer"] is None:  # the start form's courses
         context["form"] = _quicklog_form(
             request,
@@ -471,14 +450,153 @@ def track_leave(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_POST
 def phase_choose(request: HttpRequest, code: str) -> HttpResponse:
-    """Choose the course `code` as the option of its phase (from the compare page)."""
-    course = get_object_or_404(
-        Course.objects.select_related("phase__track"), code=code, phase__isnull=False
-    )
-    services.phase_choose(user=request.user, phase=course.phase, course=course)
+    """Choose the course `code` as the option of a phase (from the compare page): the
+    phase posted (a course can be an option of phases of two tracks), else its home."""
+    course = get_object_or_404(Course.objects.select_related("phase__track"), code=code)
+    phase = course.phase
+    if request.POST.get("phase", "").isdigit():
+        phase = get_object_or_404(
+            Phase.objects.select_related("track"), pk=request.POST["phase"], options=course
+        )
+    if phase is None:
+        raise Http404
+    services.phase_choose(user=request.user, phase=phase, course=course)
     messages.success(
         request,
         _("%(course)s is your choice for %(phase)s.")
-        % {"course": course.title, "phase": course.phase.name},
+        % {"course": course.title, "phase": phase.name},
     )
     return HttpResponseRedirect(_next_url(request, reverse("dashboard")))
+
+
+# --- Pauses and rest days -----------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pauses(request: HttpRequest) -> HttpResponse:
+    """The learner's pauses (a form, the list) and their weekly rest days."""
+    user = request.user
+    form = PauseForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.pause_create(
+                user=user,
+                start=form.cleaned_data["start"],
+                end=form.cleaned_data["end"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)  # a dict: each message at its field
+        else:
+            messages.success(request, _("Pause saved: your forecast skips those days."))
+            return redirect("progress:pauses")
+    return _pauses_page(request, form=form, status=422 if form.errors else 200)
+
+
+def _pauses_page(
+    request: HttpRequest, *, form=None, rest_form=None, status: int = 200
+) -> HttpResponse:
+    user = request.user
+    rest = selectors.rest_days(user=user)
+    return render(
+        request,
+        "progress/pauses.html",
+        {
+            "form": form or PauseForm(),
+            "rest_form": rest_form or RestDaysForm(initial={"rest_days": rest}),
+            "pauses": selectors.pauses_for_user(user=user),
+            "today": user.local_today(),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def rest_days(request: HttpRequest) -> HttpResponse:
+    rest_form = RestDaysForm(request.POST)
+    if rest_form.is_valid():
+        try:
+            services.rest_days_set(user=request.user, days=rest_form.cleaned_data["rest_days"])
+        except ValidationError as error:
+            rest_form.add_error(None, error)
+        else:
+            messages.success(request, _("Rest days saved."))
+            return redirect("progress:pauses")
+    return _pauses_page(request, rest_form=rest_form, status=422)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pause_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks for confirmation; POST deletes."""
+    pause = selectors.pause_get_for_user(user=request.user, pause_id=pk)
+    if request.method == "POST":
+        services.pause_delete(pause=pause)
+        messages.success(request, _("Pause deleted."))
+        return redirect("progress:pauses")
+    return render(request, "progress/pause_delete.html", {"pause": pause})
+
+
+# --- Study blocks -------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def study_blocks(request: HttpRequest) -> HttpResponse:
+    return _blocks_page(request)
+
+
+def _blocks_page(request: HttpRequest, *, settings_form=None, status: int = 200) -> HttpResponse:
+    page = selectors.blocks_page(user=request.user)
+    form = settings_form or BlockSettingsForm(
+        initial={
+            "block_hour": page.preference.block_hour,
+            "block_minutes": page.preference.block_minutes,
+        }
+    )
+    return render(
+        request, "progress/blocks.html", {"page": page, "settings_form": form}, status=status
+    )
+
+
+@login_required
+@require_POST
+def study_blocks_accept(request: HttpRequest) -> HttpResponse:
+    """Accept the plan proposed now (computed again here, never read from the form)."""
+    user = request.user
+    today = user.local_today()
+    preference = selectors.study_preference(user=user)
+    _progress, proposal = selectors.blocks_proposal(user=user, today=today, preference=preference)
+    services.blocks_accept(user=user, proposal=proposal, today=today)
+    messages.success(request, _("Study plan accepted: its blocks are in your calendar feed."))
+    return redirect("progress:blocks")
+
+
+@login_required
+@require_POST
+def study_block_settings(request: HttpRequest) -> HttpResponse:
+    form = BlockSettingsForm(request.POST)
+    if form.is_valid():
+        try:
+            services.block_settings_set(
+                user=request.user,
+                hour=form.cleaned_data["block_hour"],
+                minutes=form.cleaned_data["block_minutes"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Study block settings saved."))
+            return redirect("progress:blocks")
+    return _blocks_page(request, settings_form=form, status=422)
+
+
+@login_required
+@require_POST
+def study_block_done(request: HttpRequest, pk: int) -> HttpResponse:
+    """Tick a block off, then log it: the quick-log form comes pre-filled from the block."""
+    block = selectors.block_get_for_user(user=request.user, block_id=pk)
+    services.block_tick(block=block)
+    return redirect(f"{reverse('progress:entry_create')}?block={block.pk}")

@@ -9,4 +9,10 @@ class RemindersConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the product's reminder kinds.
-        from . import assignment_kinds, builtin, certificate_kinds, progress_kinds  # noqa: F401
+        from . import (  # noqa: F401
+            assignment_kinds,
+            builtin,
+            certificate_kinds,
+            notice_emails,
+            progress_kinds,
+        )

@@ -13,7 +13,6 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import get_language, gettext
@@ -23,7 +22,16 @@ from tracker.accounts.models import Team, User
 from tracker.teams.models import Assignment
 from tracker.teams.selectors import assignments_done
 
-from .kinds import Due, Kind, preference_of, register, user_ids
+from .kinds import (
+    DEFER,
+    Due,
+    Kind,
+    catch_up_window,
+    lookback_days,
+    preference_of,
+    register,
+    user_ids,
+)
 
 # Reminder day = due date + offset; the period names the threshold.
 DUE_SOON = {"7d": -7, "1d": -1}
@@ -33,14 +41,13 @@ OVERDUE_OFFSET = 1
 def _slot_passed(*, user: User, day: dt.date, now: dt.datetime) -> bool:
     """Whether `day` at the user's hour (local) has come, recently enough to still send."""
     due_at = dt.datetime.combine(day, dt.time(preference_of(user).digest_hour), tzinfo=user.tzinfo)
-    window = dt.timedelta(hours=settings.REMINDERS_CATCH_UP_HOURS)
-    return due_at <= now and now - due_at <= window
+    return due_at <= now and now - due_at <= catch_up_window(user)
 
 
 def _day_range(*, users: Iterable[User], now: dt.datetime) -> tuple[dt.date, dt.date]:
+    users = list(users)
     days = [now.astimezone(u.tzinfo).date() for u in users]
-    lookback = dt.timedelta(days=settings.REMINDERS_CATCH_UP_HOURS // 24 + 2)
-    return min(days) - lookback, max(days)
+    return min(days) - lookback_days(users), max(days)
 
 
 def _assignments(**filters) -> list[Assignment]:
@@ -117,7 +124,10 @@ def _subject(assignment: Assignment) -> str:
 
 class _LearnerDueDateKind(Kind):
     """A reminder to the assignee on days counted from the due date: `offsets` maps each
-    period to its number of days after the due date (negative: before)."""
+    period to its number of days after the due date (negative: before). Held while the
+    learner is paused, sent when the pause ends if the work is still not done."""
+
+    during_pause = DEFER
 
     def offsets(self, assignment: Assignment) -> dict[str, int]:
         raise NotImplementedError
@@ -137,11 +147,11 @@ class _LearnerDueDateKind(Kind):
             for period, offset in self.offsets(assignment).items():
                 day = assignment.due_date + dt.timedelta(days=offset)
                 if _slot_passed(user=user, day=day, now=now):
-                    candidates.append((assignment, user, period))
-        done = assignments_done(assignments=[a for a, _u, _p in candidates])
+                    candidates.append((assignment, user, period, day))
+        done = assignments_done(assignments=[a for a, _u, _p, _d in candidates])
         return [
-            Due(user=user, subject=_subject(a), period=period, context=_context(a))
-            for a, user, period in candidates
+            Due(user=user, subject=_subject(a), period=period, context=_context(a), day=day)
+            for a, user, period, day in candidates
             if a.pk not in done
         ]
 
@@ -154,10 +164,16 @@ class DueSoon(_LearnerDueDateKind):
     """7 days and 1 day before the due date, at the learner's hour: one reminder each."""
 
     name = "due_soon"
+    audience = "members"
     label = _("Assignment due soon")
 
     def offsets(self, assignment: Assignment) -> dict[str, int]:
         return DUE_SOON
+
+    def still_relevant(self, *, due: Due, today: dt.date) -> bool:
+        """After a pause, "due soon" only while the due date is not past (else the
+        overdue reminder says what is true)."""
+        return dt.date.fromisoformat(due.context["due"]) >= today
 
     def title(self, *, user: User, context: dict) -> str:
         return gettext("%(name)s is due on %(date)s") % {
@@ -178,6 +194,7 @@ class Overdue(_LearnerDueDateKind):
     period is the due date, so a new due date brings a new notice."""
 
     name = "overdue"
+    audience = "members"
     label = _("Assignment overdue")
 
     def offsets(self, assignment: Assignment) -> dict[str, int]:
@@ -198,6 +215,7 @@ class OverdueManager(Kind):
     and assignment of the teams they manage, separate from the learner's."""
 
     name = "overdue_manager"
+    audience = "managers"
     label = _("Overdue assignments of my teams (managers)")
 
     def due(self, *, now: dt.datetime, users: Sequence[User]) -> Iterable[Due]:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext, ngettext
@@ -24,7 +23,16 @@ from tracker.accounts.models import User
 from tracker.certificates.models import EXPIRY_WARNING_DAYS
 from tracker.certificates.selectors import current_certificates
 
-from .kinds import Due, Kind, preference_of, register, user_ids
+from .kinds import (
+    DEFER,
+    Due,
+    Kind,
+    catch_up_window,
+    lookback_days,
+    preference_of,
+    register,
+    user_ids,
+)
 
 # Days before the expiry date, latest stage first. The first stage is the UI's "expires
 # soon" flag's horizon, so the reminder and the flag start on the same day.
@@ -36,7 +44,7 @@ def stage_due(*, user: User, expires_on: dt.date, now: dt.datetime) -> int | Non
     before the first stage, or once the expiry day is older than the catch-up window."""
     hour = dt.time(preference_of(user).digest_hour)
     on_the_day = dt.datetime.combine(expires_on, hour, tzinfo=user.tzinfo)
-    if now - on_the_day > dt.timedelta(hours=settings.REMINDERS_CATCH_UP_HOURS):
+    if now - on_the_day > catch_up_window(user):
         return None
     for days in STAGES:
         day = expires_on - dt.timedelta(days=days)
@@ -49,12 +57,13 @@ def stage_due(*, user: User, expires_on: dt.date, now: dt.datetime) -> int | Non
 class CertificateExpiry(Kind):
     name = "certificate_expiry"
     label = _("Certificate expiry")
+    during_pause = DEFER  # held by a pause, the latest stage is sent when it ends
 
     def due(self, *, now: dt.datetime, users: Sequence[User]) -> Iterable[Due]:
         if not users:
             return []
         todays = [now.astimezone(user.tzinfo).date() for user in users]
-        lookback = dt.timedelta(days=settings.REMINDERS_CATCH_UP_HOURS // 24 + 2)
+        lookback = lookback_days(users)
         by_pk = {user.pk: user for user in users}
         # One query for the batch, whatever its number of users and certificates.
         certificates = (
@@ -90,6 +99,7 @@ class CertificateExpiry(Kind):
                         "stage": days,
                         "days": days_left,
                     },
+                    day=certificate.expires_on - dt.timedelta(days=days),
                 )
             )
         return result

@@ -5,9 +5,6 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tracker.accounts.models import timezone_choices
-
-from . import kinds as registry
 from .models import WEEKDAYS
 
 
@@ -23,15 +20,13 @@ class PreferencesForm(forms.Form):
     digest_hour = forms.IntegerField(
         label=_("Hour (0 to 23, your local time)"), min_value=0, max_value=23
     )
-    timezone = forms.ChoiceField(label=_("Time zone"), choices=timezone_choices)
     retake_interval_weeks = forms.IntegerField(
         label=_("Remind me to retake the self-assessment every (weeks)"),
         min_value=1,
         max_value=52,
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, kinds, **kwargs):
+        """`kinds`: the reminder kinds that concern this person (selectors.kinds_for)."""
         super().__init__(*args, **kwargs)
-        self.fields["enabled_kinds"].choices = [
-            (kind.name, kind.label) for kind in registry.all_kinds()
-        ]
+        self.fields["enabled_kinds"].choices = [(kind.name, kind.label) for kind in kinds]

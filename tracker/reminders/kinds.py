@@ -9,8 +9,10 @@ sender, preferences page and unsubscribe link pick it up.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 from zoneinfo import ZoneInfo
@@ -32,16 +34,33 @@ class Due:
     subject: str
     period: str
     context: dict = field(default_factory=dict)
+    # The learner's local day it fell due on (None: the kind does not say): the dispatcher
+    # reads it against the learner's pauses (pauses.py).
+    day: dt.date | None = None
 
     @property
     def key(self) -> tuple[int, str, str]:
         return (self.user.pk, self.subject, self.period)
 
 
+# What a kind does while its recipient is paused (progress.Pause; reminders/pauses.py).
+SEND = "send"  # as usual (a manager's team summary is about the team, not their pause)
+SKIP = "skip"  # not sent, and not sent later either (a digest, a nudge)
+DEFER = "defer"  # held; sent once when the pause ends, if still relevant (a due date)
+
+
 class Kind:
     name: ClassVar[str]
     label: ClassVar[str | Promise]
     help_text: ClassVar[str | Promise] = ""
+    # Who the preferences page offers it to: "everyone", "members" (in a team or given
+    # an assignment) or "managers" (of a team). A kind nobody could receive is not shown.
+    audience: ClassVar[str] = "everyone"
+    during_pause: ClassVar[str] = SEND
+
+    def still_relevant(self, *, due: Due, today: dt.date) -> bool:
+        """Whether a reminder held by a pause is still worth sending when it ends."""
+        return True
 
     def due(self, *, now: dt.datetime, users: Sequence[User]) -> Iterable[Due]:
         raise NotImplementedError
@@ -98,6 +117,33 @@ def get_kind(name: str) -> Kind | None:
 
 
 # --- Local time -------------------------------------------------------------------------
+
+# Per user, a catch-up window longer than the setting's: set by the dispatcher for the
+# learners whose pause just ended, so the reminders held during it are found once.
+_WINDOWS: ContextVar[Mapping[int, dt.timedelta] | None] = ContextVar(
+    "catch_up_windows", default=None
+)
+
+
+def catch_up_window(user: User) -> dt.timedelta:
+    """How long after its moment a reminder of `user` is still sent."""
+    default = dt.timedelta(hours=settings.REMINDERS_CATCH_UP_HOURS)
+    return max((_WINDOWS.get() or {}).get(user.pk, default), default)
+
+
+def lookback_days(users: Iterable[User]) -> dt.timedelta:
+    """The days before today a kind's query reaches back to, for the longest window."""
+    longest = max((catch_up_window(user) for user in users), default=dt.timedelta(0))
+    return dt.timedelta(days=longest.days + 2)
+
+
+@contextlib.contextmanager
+def catch_up_windows(windows: Mapping[int, dt.timedelta]) -> Iterator[None]:
+    token = _WINDOWS.set(windows)
+    try:
+        yield
+    finally:
+        _WINDOWS.reset(token)
 
 
 def preference_of(user: User) -> ReminderPreference:

@@ -85,27 +85,34 @@ class Reminder(models.Model):
         FAILED = "failed", _("failed")
         SKIPPED = "skipped", _("skipped (switched off)")
 
-    kind = models.CharField(max_length=40)
+    kind = models.CharField(_("kind"), max_length=40)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="reminders",
+        verbose_name=_("person"),
     )
     # What the reminder is about ("" for a user-wide one, a course code, a team id...).
-    subject = models.CharField(max_length=64, blank=True, default="")
+    subject = models.CharField(_("about"), max_length=64, blank=True, default="")
     # The period it belongs to, e.g. the ISO week "2026-W14" in the user's time zone.
-    period = models.CharField(max_length=32)
+    period = models.CharField(_("period"), max_length=32)
     # What the email renders, computed once by the dispatcher.
     context = models.JSONField(default=dict, blank=True)
-    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    created = models.DateTimeField(default=timezone.now)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    created = models.DateTimeField(_("created"), default=timezone.now)
     # The sweeper re-enqueues a pending row once this instant is past (lost enqueue,
     # or a retry whose message was lost).
     next_attempt_at = models.DateTimeField(default=timezone.now)
     claimed_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     last_error = models.TextField(blank=True, default="")
 
     class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
         constraints = [
             # The guarantee that two passes, two beats or a catch-up never double one.
             models.UniqueConstraint(
@@ -124,22 +131,27 @@ class Notification(models.Model):
     kind plus `params` and worded when read, in the reader's language."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("person"),
     )
     reminder = models.OneToOneField(
         Reminder, null=True, blank=True, on_delete=models.CASCADE, related_name="notification"
     )
-    kind = models.CharField(max_length=40)
+    kind = models.CharField(_("kind"), max_length=40)
     params = models.JSONField(default=dict, blank=True)
     # Stored text: reminders and rows made before notices; empty for a notice.
-    title = models.CharField(max_length=200, blank=True, default="")
+    title = models.CharField(_("title"), max_length=200, blank=True, default="")
     body = models.TextField(blank=True, default="")
     url = models.CharField(max_length=300, blank=True, default="")
-    created = models.DateTimeField(default=timezone.now)
-    read = models.BooleanField(default=False)
+    created = models.DateTimeField(_("created"), default=timezone.now)
+    read = models.BooleanField(_("read"), default=False)
 
     class Meta:
         ordering = ["-created", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
         indexes = [models.Index(fields=["user", "read"]), models.Index(fields=["user", "-created"])]
 
     def __str__(self) -> str:

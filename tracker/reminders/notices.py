@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from tracker.accounts.models import User
 
+from . import notice_emails
 from .models import Notification
 
 Params = dict
@@ -186,16 +187,20 @@ def notify(user: User | int, kind: str, **params) -> Notification:
     `kind` is a key of NOTICES; `params` are JSON values (names, ids, ISO dates) its text
     is made from when read, in the reader's language. Call it inside your own transaction:
     the notice is written with your change or not at all. Raises ValueError for an unknown
-    kind (a typo must not store a notice nobody can read)."""
+    kind (a typo must not store a notice nobody can read). Assignment notices are also
+    emailed after the commit, as the person's preferences say (notice_emails)."""
     notification = _build(user, kind, params)
     notification.save()
+    notice_emails.queue([notification])
     return notification
 
 
 def notify_many(notices: Iterable[tuple[User | int, str, Params]]) -> int:
-    """notify() for many people at once (one INSERT per 500): (user, kind, params)."""
+    """notify() for many people at once (one INSERT per 500): (user, kind, params).
+    Their emails go after the commit, in one task (notice_emails)."""
     rows = [_build(user, kind, params) for user, kind, params in notices]
-    Notification.objects.bulk_create(rows, batch_size=500)
+    Notification.objects.bulk_create(rows, batch_size=500)  # sets their ids
+    notice_emails.queue(rows)
     return len(rows)
 
 

@@ -24,6 +24,7 @@ from tracker.progress.verdicts import CourseRow
 
 from .assignment_kinds import assignment_display_name, assignment_due_label, assignments_due_soon
 from .kinds import (
+    SKIP,
     Due,
     Kind,
     iso_week_label,
@@ -145,6 +146,7 @@ class WeeklyDigest(Kind):
 
     name = "weekly_digest"
     label = _("Weekly digest")
+    during_pause = SKIP
 
     def due(self, *, now: dt.datetime, users: Sequence[User]) -> Iterable[Due]:
         due = _weekly_due(kind=self, now=now, users=users)
@@ -160,6 +162,7 @@ class WeeklyDigest(Kind):
                 user=user,
                 subject="",
                 period=period,
+                day=_slot_day(period, preference_of(user).digest_weekday),
                 context={
                     "hours": round(learner.last_week_minutes / 60, 1),
                     "planned": round(learner.planned_weekly_hours, 1),
@@ -213,6 +216,7 @@ class BehindPace(Kind):
 
     name = "behind_pace"
     label = _("Behind-pace nudge")
+    during_pause = SKIP
 
     def due(self, *, now: dt.datetime, users: Sequence[User]) -> Iterable[Due]:
         awake = [
@@ -233,6 +237,7 @@ class BehindPace(Kind):
                         subject=row.plan.course.code,
                         period=period,
                         context=_course_line(row),
+                        day=learner.today,
                     ))  # fmt: skip
         return candidates
 
@@ -278,6 +283,7 @@ class TeamSummary(Kind):
     behind or overdue, and who needs a word."""
 
     name = "team_summary"
+    audience = "managers"
     label = _("Weekly team summary (managers)")
 
     def due(self, *, now: dt.datetime, users: Sequence[User]) -> Iterable[Due]:
@@ -360,6 +366,12 @@ class TeamSummary(Kind):
 
     def url(self, *, context: dict) -> str:
         return reverse("dashboard")
+
+
+def _slot_day(period: str, weekday: int) -> dt.date:
+    """The day of a weekly slot from its period ("2026-W49") and weekday (0 = Monday)."""
+    year, week = period.split("-W")
+    return dt.date.fromisocalendar(int(year), int(week), weekday + 1)
 
 
 def _hours(value: float) -> str:

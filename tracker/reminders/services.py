@@ -40,6 +40,7 @@ from . import kinds as registry
 from .emails import build_email
 from .kinds import Due, Kind
 from .models import KindOptOut, Lease, Notification, Reminder, ReminderPreference
+from .pauses import PauseCalendar
 
 log = logging.getLogger(__name__)
 
@@ -145,11 +146,14 @@ def _dispatch_batch(
         KindOptOut.objects.filter(user_id__in=[u.pk for u in users]).values_list("user_id", "kind")
     )
     registry.remember_preferences(users)
+    # Query 3 per batch: the learners' pauses around today (pauses.py).
+    paused = PauseCalendar(users=users, now=now)
     for kind in kinds:
-        wanted = [u for u in users if (u.pk, kind.name) not in opted_out]
+        wanted = paused.wanted(kind, [u for u in users if (u.pk, kind.name) not in opted_out])
         if not wanted:
             continue
-        due = list(kind.due(now=now, users=wanted))
+        with registry.catch_up_windows(paused.windows(kind, wanted)):
+            due = paused.keep(kind, list(kind.due(now=now, users=wanted)))
         if due:
             created = _create_reminders(kind=kind, due=due, report=report)
             report.by_kind[kind.name] = report.by_kind.get(kind.name, 0) + created
@@ -425,9 +429,13 @@ def preferences_update(
     enabled_kinds: Iterable[str],
     digest_weekday: int,
     digest_hour: int,
-    timezone_name: str,
     retake_interval_weeks: int,
+    shown_kinds: Iterable[str] | None = None,
 ) -> ReminderPreference:
+    """Save the weekly slot and which kinds are on. Only the `shown_kinds` (those the
+    page offered; default every kind) are switched: a kind the person was not shown (a
+    manager's, for someone managing no team) keeps its setting. The time zone is the
+    profile's (accounts.services.user_update_profile)."""
     ReminderPreference.objects.update_or_create(
         user=user,
         defaults={
@@ -436,11 +444,11 @@ def preferences_update(
             "retake_interval_weeks": retake_interval_weeks,
         },
     )
-    if user.timezone != timezone_name:
-        user.timezone = timezone_name
-        user.save(update_fields=["timezone"])
     enabled = set(enabled_kinds)
     known = {kind.name for kind in registry.all_kinds()}
+    if shown_kinds is not None:
+        known &= set(shown_kinds)
+        enabled &= known
     KindOptOut.objects.filter(user=user, kind__in=enabled).delete()
     for name in known - enabled:
         KindOptOut.objects.get_or_create(user=user, kind=name)

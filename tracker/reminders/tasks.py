@@ -21,3 +21,10 @@ def send_reminder(self, reminder_id: int) -> str:
         return services.reminder_send(reminder_id=reminder_id)
     except services.TemporaryMailError as exc:
         raise self.retry(countdown=exc.retry_in, exc=exc) from exc
+
+
+@shared_task(name="reminders.notice_emails", ignore_result=True)
+def send_notice_emails_task(notification_ids: list[int]) -> int:
+    from .notice_emails import send_notice_emails
+
+    return send_notice_emails(notification_ids=notification_ids)

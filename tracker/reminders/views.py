@@ -25,27 +25,28 @@ ONE_CLICK_BODY = b"List-Unsubscribe=One-Click"
 def preferences(request: HttpRequest) -> HttpResponse:
     user = request.user
     current = selectors.preferences_of(user=user)
+    kinds = selectors.kinds_for(user=user)
     initial = {
         "enabled_kinds": sorted(selectors.enabled_kinds_of(user=user)),
         "digest_weekday": current.digest_weekday,
         "digest_hour": current.digest_hour,
-        "timezone": user.timezone,
         "retake_interval_weeks": current.retake_interval_weeks,
     }
-    form = PreferencesForm(request.POST or None, initial=initial)
+    form = PreferencesForm(request.POST or None, initial=initial, kinds=kinds)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         services.preferences_update(
             user=user,
             enabled_kinds=data["enabled_kinds"],
+            shown_kinds=[kind.name for kind in kinds],
             digest_weekday=data["digest_weekday"],
             digest_hour=data["digest_hour"],
-            timezone_name=data["timezone"],
             retake_interval_weeks=data["retake_interval_weeks"],
         )
         messages.success(request, _("Your reminder preferences are saved."))
         return redirect("reminders:preferences")
-    return render(request, "reminders/preferences.html", {"form": form})
+    # The time zone is set in one place, the profile; this page says which one applies.
+    return render(request, "reminders/preferences.html", {"form": form, "timezone": user.timezone})
 
 
 # CSRF-exempt for one reason only: RFC 8058 one-click unsubscribe. A mail client POSTs

@@ -70,6 +70,11 @@ class MemberProgressOut(Schema):
     status: str | None
     hours_behind: float | None
     last_activity: datetime.date | None
+    paused_until: datetime.date | None = Field(
+        None,
+        description="The last day of the pause the member is in (their own date), beside "
+        "the status, which a pause never changes",
+    )
     assignments: list[AssignmentProgressOut]
 
 
@@ -100,6 +105,7 @@ def team_progress(request: HttpRequest, team_id: int):
                 "status": row.status or None,
                 "hours_behind": row.verdict.hours_behind if row.verdict else None,
                 "last_activity": row.last_activity,
+                "paused_until": row.paused_until,
                 "assignments": [a.as_dict() for a in row.assignments],
             }
             for row in table.rows

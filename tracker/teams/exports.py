@@ -9,7 +9,7 @@ import io
 from django.utils.translation import gettext as _
 
 from tracker.exports.formats import COMMA, CsvDialect, spreadsheet_safe
-from tracker.progress.templatetags.progress_tags import status_label
+from tracker.progress.labels import status_label
 
 from .selectors import TeamTable
 

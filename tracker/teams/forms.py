@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from courses.models import Course, Track
 from tracker.accounts.models import Team, User
-from tracker.progress.templatetags.progress_tags import status_label
+from tracker.progress.labels import status_label
 from tracker.progress.verdicts import STATUSES
 
 from .models import NOTE_MAX_LENGTH

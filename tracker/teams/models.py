@@ -14,10 +14,11 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from courses.models import Course, Track
+from courses.models import Course, Track, in_language
 from tracker.accounts.models import Team
 
 NOTE_MAX_LENGTH = 2000
@@ -96,6 +97,9 @@ class AssignmentLog(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     target = models.CharField(_("target"), max_length=64)
+    # The track's or course's kind and names when the row was written ({"kind": "track",
+    # "fr": ..., "en": ...}): renaming or deleting it later keeps the history's text.
+    target_names = models.JSONField(_("target's names"), default=dict, blank=True)
     action = models.CharField(_("action"), max_length=16, choices=Action.choices)
     changes = models.JSONField(_("changes"), default=dict)
     created = models.DateTimeField(_("when"), auto_now_add=True)
@@ -106,7 +110,8 @@ class AssignmentLog(models.Model):
         verbose_name_plural = _("assignment changes")
 
     def __str__(self) -> str:
-        return f"{self.created:%Y-%m-%d %H:%M} {self.actor}: {self.action} {self.target}"
+        when = timezone.localtime(self.created)  # the reader's zone, like the admin's fields
+        return f"{when:%Y-%m-%d %H:%M} {self.actor}: {self.action} {self.target}"
 
     # The names `changes` records (services._snapshot), as people read them.
     CHANGE_LABELS = {
@@ -117,11 +122,25 @@ class AssignmentLog(models.Model):
 
     @property
     def change_rows(self) -> list[tuple[str, object, object]]:
-        """(label, before, after) for each recorded change."""
+        """(label, before, after) for each recorded change, dates in the UI's format."""
         return [
             (str(self.CHANGE_LABELS.get(name, name)), _shown(before), _shown(after))
             for name, (before, after) in self.changes.items()
         ]
+
+    @property
+    def target_name(self) -> str:
+        """The name of the work as it was when the row was written (the code for rows
+        written before names were kept)."""
+        names = self.target_names or {}
+        return in_language(names.get("fr", ""), names.get("en", "")) or self.target
+
+
+def target_names_of(work: Track | Course) -> dict:
+    """What AssignmentLog.target_names keeps of a track or a course."""
+    if isinstance(work, Track):
+        return {"kind": "track", "fr": work.name_fr, "en": work.name_en}
+    return {"kind": "course", "fr": work.title, "en": ""}
 
 
 def _shown(value: object) -> str:
@@ -129,6 +148,11 @@ def _shown(value: object) -> str:
         return "—"
     if isinstance(value, bool):
         return gettext("yes") if value else gettext("no")
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return date_format(datetime.date.fromisoformat(value), "SHORT_DATE_FORMAT")
+        except ValueError:
+            pass
     return str(value)
 
 
@@ -222,3 +246,31 @@ class Invitation(models.Model):
         self.created = timezone.now()
         self.expires_at = self.created + datetime.timedelta(days=INVITATION_VALID_DAYS)
         return raw
+
+
+class TeamWeekSnapshot(models.Model):
+    """How many of a team's members had each status (on track, behind, overdue...) in one
+    ISO week (Monday `week_start`), as the team table judged them when the beat task
+    (trends.snapshot_current_week) last ran that week: the team's trend of statuses.
+
+    One row per team and week: the task rewrites the week's row while the week lasts, so
+    the row of a past week keeps how the team stood at its end."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="week_snapshots")
+    week_start = models.DateField(_("week"))
+    members = models.PositiveIntegerField(_("members"), default=0)
+    status_counts = models.JSONField(_("statuses"), default=dict)  # {status: count}
+    taken_at = models.DateTimeField(_("taken at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["team", "-week_start"]
+        verbose_name = _("team week snapshot")
+        verbose_name_plural = _("team week snapshots")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "week_start"], name="teams_week_snapshot_one_per_week"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team} · {self.week_start}"

@@ -1,5 +1,11 @@
 """Roster import from CSV: `email, name, team, manager email`, one learner a line.
 
+A first line that is the English header (`email,name,team,manager email`) or the French
+one (`email,nom,equipe,email_manager`, accents and case ignored) is skipped. A line whose
+email is empty names a manager who is not a learner of that team: `,Mia Dupont,Sales,
+mia@example.com` makes mia@example.com (created if new, with that name) a manager of
+Sales and nothing more. `ROSTER_TEMPLATE` is the file the roster page offers.
+
 `roster_parse` reads and checks every line (nothing is written) and names the line of
 each error; `roster_apply` writes a clean roster with bulk operations in batches, so a
 10,000-line roster costs a fixed number of queries per batch. Names are stored as typed,
@@ -11,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -25,16 +32,38 @@ from .services import members_joined_directly
 BATCH = 500
 MAX_LINES = 20_000
 MAX_BYTES = 5 * 1024 * 1024
-HEADER = ["email", "name", "team", "manager email"]
+HEADERS = (
+    ["email", "name", "team", "manager email"],
+    ["email", "nom", "equipe", "email_manager"],
+)
+ROSTER_TEMPLATE = (
+    "email,name,team,manager email\r\n"
+    "lea.martin@example.com,Léa Martin,Sales,mia.dupont@example.com\r\n"
+    "sam.bernard@example.com,Sam Bernard,Sales,mia.dupont@example.com\r\n"
+    ",Mia Dupont,Sales,mia.dupont@example.com\r\n"
+)
+
+
+def _is_header(row: list[str]) -> bool:
+    """The English or the French header row (accents, case and spaces ignored)."""
+    cells = [
+        unicodedata.normalize("NFKD", cell).encode("ascii", "ignore").decode().strip().lower()
+        for cell in row[:4]
+    ]
+    return cells in HEADERS
 
 
 @dataclass(frozen=True)
 class RosterLine:
     line: int
-    email: str
+    email: str  # empty: a manager-only line (the name is the manager's)
     name: str
     team: str
     manager_email: str
+
+    @property
+    def manager_only(self) -> bool:
+        return not self.email
 
 
 @dataclass
@@ -76,14 +105,15 @@ def roster_parse(data: bytes | str) -> RosterReport:
         report.errors.append((0, _("The file is larger than 5 MiB.")))
         return report
     text = _decode(data)
-    seen: dict[str, int] = {}
+    seen: dict[str, int] = {}  # learners' addresses -> line
+    managers_named: dict[str, int] = {}  # managers of manager-only lines -> first line
     for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
         if number > MAX_LINES:
             report.errors.append((number, _("More than 20,000 lines: split the roster.")))
             break
         if not any(cell.strip() for cell in row):
             continue
-        if number == 1 and [c.strip().lower() for c in row[:4]] == HEADER:
+        if number == 1 and _is_header(row):
             continue
         if len(row) != 4:
             report.errors.append(
@@ -97,10 +127,16 @@ def roster_parse(data: bytes | str) -> RosterReport:
         email, name, team, manager = (cell.strip() for cell in row)
         email, manager = email.lower(), manager.lower()
         problems = []
-        try:
-            validate_email(email)
-        except ValidationError:
-            problems.append(_("“%(email)s” is not a valid email address.") % {"email": email})
+        if not email:
+            if not manager:
+                problems.append(
+                    _("The email is missing (a line without one names a manager: give theirs).")
+                )
+        else:
+            try:
+                validate_email(email)
+            except ValidationError:
+                problems.append(_("“%(email)s” is not a valid email address.") % {"email": email})
         if not team:
             problems.append(_("The team is missing."))
         elif len(team) > 150:
@@ -114,14 +150,17 @@ def roster_parse(data: bytes | str) -> RosterReport:
                 problems.append(
                     _("“%(email)s” is not a valid manager email address.") % {"email": manager}
                 )
-        if email in seen:
+        if email and email in seen:
             problems.append(
                 _("%(email)s is already on line %(line)d.") % {"email": email, "line": seen[email]}
             )
         if problems:
             report.errors.extend((number, message) for message in problems)
             continue
-        seen[email] = number
+        if email:
+            seen[email] = number
+        else:
+            managers_named.setdefault(manager, number)
         report.lines.append(RosterLine(number, email, name, team, manager))
     if not report.lines and not report.errors:
         report.errors.append((0, _("The roster is empty.")))
@@ -133,6 +172,7 @@ def roster_parse(data: bytes | str) -> RosterReport:
             line.manager_email
             and line.manager_email not in existing
             and line.manager_email not in seen
+            and line.manager_email not in managers_named
         ):
             report.errors.append(
                 (
@@ -141,7 +181,9 @@ def roster_parse(data: bytes | str) -> RosterReport:
                     % {"email": line.manager_email},
                 )
             )
-    report.new_users = sum(1 for email in seen if email not in existing)
+    report.new_users = sum(
+        1 for email in seen.keys() | managers_named.keys() if email not in existing
+    )
     teams = {line.team for line in report.lines}
     known = set(Team.objects.filter(name__in=teams).values_list("name", flat=True))
     report.new_teams = sorted(teams - known)
@@ -156,13 +198,16 @@ def roster_apply(report: RosterReport, *, actor: User | None = None) -> RosterRe
         raise ValueError("only a roster without errors is applied")
     lines = report.lines
     emails = sorted(
-        {line.email for line in lines} | {ln.manager_email for ln in lines if ln.manager_email}
+        {line.email for line in lines if line.email}
+        | {ln.manager_email for ln in lines if ln.manager_email}
     )
     users: dict[str, User] = {}
     for start in range(0, len(emails), BATCH):
         for user in User.objects.filter(email__in=emails[start : start + BATCH]):
             users[user.email.lower()] = user
-    names = {line.email: line.name for line in lines}
+    # A manager-only line's name is the manager's; a learner line's name wins.
+    names = {ln.manager_email: ln.name for ln in lines if ln.manager_only and ln.name}
+    names |= {line.email: line.name for line in lines if not line.manager_only}
     new = []
     for email in emails:
         if email not in users:
@@ -189,7 +234,7 @@ def roster_apply(report: RosterReport, *, actor: User | None = None) -> RosterRe
             team=teams[ln.team], user=users[ln.email]
         )
         for ln in lines
-        if (teams[ln.team].pk, users[ln.email].pk) not in already
+        if not ln.manager_only and (teams[ln.team].pk, users[ln.email].pk) not in already
     }
     Membership.objects.bulk_create(list(joined.values()), ignore_conflicts=True, batch_size=BATCH)
     # Added directly (no invitation): each person is told and the team's history says so.

@@ -14,7 +14,7 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -69,6 +69,12 @@ def assignments_for_learner(*, user: User) -> list[Assignment]:
     )
 
 
+def teams_led(*, user: User) -> list[Team]:
+    """The teams this person manages, with their member counts, for their dashboard:
+    managed teams only, even for admins (the dashboard is the person's own page)."""
+    return list(Team.objects.filter(managers=user).annotate(member_count=Count("memberships")))
+
+
 def assignments_done(*, assignments: list[Assignment]) -> set[int]:
     """The ids of the assignments whose work is done, by the progress model's rule (a
     course: its plan is done; a track: a course is chosen in every phase and each one's
@@ -95,11 +101,25 @@ class TeamHistory(Sequence):
     as one newest-first sequence a Paginator can page: its count is two COUNTs, a page
     reads at most `stop` rows of each table and merges them."""
 
-    def __init__(self, team: Team) -> None:
-        self.sources = [
-            AssignmentLog.objects.filter(team=team).select_related("actor", "assignee"),
-            audit.events_of_team(team=team),
-        ]
+    def __init__(
+        self,
+        team: Team,
+        *,
+        learner: User | None = None,
+        since: datetime.datetime | None = None,
+        until: datetime.datetime | None = None,
+    ) -> None:
+        logs = AssignmentLog.objects.filter(team=team).select_related("actor", "assignee")
+        events = audit.events_of_team(team=team)
+        if learner is not None:
+            logs = logs.filter(assignee=learner)
+            # Their invitation too (the address the manager typed, before they answered).
+            events = events.filter(Q(user=learner) | Q(email__iexact=learner.email))
+        if since is not None:
+            logs, events = logs.filter(created__gte=since), events.filter(created__gte=since)
+        if until is not None:
+            logs, events = logs.filter(created__lt=until), events.filter(created__lt=until)
+        self.sources = [logs, events]
 
     def count(self) -> int:  # what Paginator asks
         return sum(source.count() for source in self.sources)
@@ -119,8 +139,15 @@ class TeamHistory(Sequence):
         return list(itertools.islice(merged, start, stop))
 
 
-def team_logs_all(*, team: Team) -> TeamHistory:
-    return TeamHistory(team)
+def team_logs_all(
+    *,
+    team: Team,
+    learner: User | None = None,
+    since: datetime.datetime | None = None,
+    until: datetime.datetime | None = None,
+) -> TeamHistory:
+    """The history, for one learner and a period [since, until) when given."""
+    return TeamHistory(team, learner=learner, since=since, until=until)
 
 
 def team_logs(*, team: Team, limit: int = 50) -> list:
@@ -184,6 +211,9 @@ class MemberFigures:
     total_hours: float
     last_activity: datetime.date | None
     verdict: Verdict | None  # the summary: worst assignment, else the overall verdict
+    # The last day of the pause the learner's today falls in: shown beside the status,
+    # which it never replaces (a pause never hides overdue).
+    paused_until: datetime.date | None = None
 
 
 @dataclass
@@ -214,6 +244,10 @@ class MemberRow:
     @property
     def verdict(self) -> Verdict | None:
         return self.figures.verdict
+
+    @property
+    def paused_until(self) -> datetime.date | None:
+        return self.figures.paused_until
 
     @property
     def due_date(self) -> datetime.date | None:
@@ -260,7 +294,7 @@ def team_progress(
     each judged on the member's own date.
 
     Each member's figures are cached under their progress version (tracker/progress/
-    cache.py): two queries when every member's figures are cached, eight when any is not
+    cache.py): two queries when every member's figures are cached, nine when any is not
     (the figures of the missing ones are computed together by the progress model)."""
     members = list(  # 1
         team.members.only("name", "email", "progress_version", "timezone", "is_active").order_by(
@@ -300,7 +334,7 @@ def member_figures(
     *, members: list[User], today_of: dict[int, datetime.date] | None = None
 ) -> dict[int, MemberFigures]:
     """The figures of each learner's row, read from the progress model for all of them
-    together (six queries)."""
+    together (seven queries)."""
     progress = verdicts.learners_progress(users=members, today_of=today_of)
     return {
         pk: MemberFigures(
@@ -310,6 +344,7 @@ def member_figures(
             total_hours=learner.total_minutes / 60,
             last_activity=learner.last_activity,
             verdict=learner.summary,
+            paused_until=learner.paused_until,
         )
         for pk, learner in progress.items()
     }

@@ -26,7 +26,7 @@ from tracker.progress import services as progress_services
 from tracker.progress.cache import progress_changed
 from tracker.reminders.notices import notify, notify_many
 
-from .models import NOTE_MAX_LENGTH, Assignment, AssignmentLog, Invitation
+from .models import NOTE_MAX_LENGTH, Assignment, AssignmentLog, Invitation, target_names_of
 
 logger = logging.getLogger(__name__)
 Action = AuditEvent.Action
@@ -55,14 +55,23 @@ def resolve_due_date(
 
 
 def _log_entry(
-    *, assignment: Assignment, actor: User, action: str, changes: dict, target: str = ""
+    *,
+    assignment: Assignment,
+    actor: User,
+    action: str,
+    changes: dict,
+    work: Track | Course | None = None,
 ) -> AssignmentLog:
+    """`work`: the track or course when the caller has it (no query per row); its names
+    are kept on the row so that the history reads the same after a rename or deletion."""
+    work = work or assignment.target
     return AssignmentLog(
         team_id=assignment.team_id,
         assignment=assignment,
         actor=actor,
         assignee_id=assignment.assignee_id,
-        target=target or assignment.target_code,
+        target=work.code,
+        target_names=target_names_of(work),
         action=action,
         changes=changes,
     )
@@ -156,7 +165,6 @@ def assignment_assign(
         for a in Assignment.objects.select_for_update().filter(assignee__in=assignees, **target)
     }
     # In bulk: a constant number of queries however many learners (a whole team at once).
-    code = (track or course).code  # type: ignore[union-attr]
     new, changed, logs, result, notices = [], [], [], [], []
     now = timezone.now()
     for user in assignees:
@@ -196,7 +204,7 @@ def assignment_assign(
     logs += [(a, AssignmentLog.Action.CREATED, _diff({}, _snapshot(a))) for a in new]
     AssignmentLog.objects.bulk_create(
         [
-            _log_entry(assignment=a, actor=actor, action=act, changes=ch, target=code)
+            _log_entry(assignment=a, actor=actor, action=act, changes=ch, work=track or course)
             for a, act, ch in logs
         ],
         batch_size=BULK_BATCH,

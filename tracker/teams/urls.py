@@ -6,9 +6,11 @@ app_name = "teams"
 
 urlpatterns = [
     path("teams/roster/", views.roster_import, name="roster"),
+    path("teams/roster/template.csv", views.roster_template, name="roster_template"),
     path("teams/<int:team_id>/", views.team_detail, name="detail"),
     path("teams/<int:team_id>/export.csv", views.team_export, name="export"),
     path("teams/<int:team_id>/history/", views.team_history, name="history"),
+    path("teams/<int:team_id>/history.csv", views.team_history_export, name="history_export"),
     path("teams/<int:team_id>/assign/", views.assign, name="assign"),
     path(
         "teams/<int:team_id>/assignments/<int:assignment_id>/",

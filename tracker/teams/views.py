@@ -30,8 +30,9 @@ from tracker.exports.formats import bad_dialect_response, csv_dialect
 from tracker.progress import cache as progress_cache
 from tracker.progress import selectors as progress_selectors
 
-from . import exports, roster, selectors, services
+from . import exports, history, roster, selectors, services
 from .forms import AssignmentForm, DueDateForm, MemberAddForm, RosterForm, TeamFilterForm
+from .trends import team_trends
 
 ROWS_PER_PAGE = 50
 LOGS_ON_DASHBOARD = 10  # the latest changes; the history page has them all
@@ -123,6 +124,7 @@ def _team_page(
         "more_logs": len(logs) > LOGS_ON_DASHBOARD,
         "member_form": member_form or MemberAddForm(),
         "invitations": selectors.invitations_waiting(team=team),
+        "trends": team_trends(team),
     }
     return render(request, "teams/team.html", context, status=status)
 
@@ -130,12 +132,43 @@ def _team_page(
 @require_GET
 @login_required
 def team_history(request: HttpRequest, team_id: int) -> HttpResponse:
-    """Every recorded change of the team's assignments, newest first, a page at a time."""
+    """Every recorded change of the team's assignments and members, newest first, a page
+    at a time, for one learner and a period when the GET form says so."""
     team = selectors.team_get_for_manager(user=request.user, team_id=team_id)
-    page = Paginator(selectors.team_logs_all(team=team), ROWS_PER_PAGE).get_page(
-        request.GET.get("page")
+    filters = history.HistoryFilterForm(request.GET or None, team=team)
+    rows = selectors.team_logs_all(team=team, **filters.criteria())
+    page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    entries = [
+        {"row": row, "when": history.when(row), "sentence": history.sentence(row)}
+        for row in page.object_list
+    ]
+    context = {
+        "team": team,
+        "page": page,
+        "entries": entries,
+        "filters": filters,
+        "query": query.urlencode(),
+    }
+    return render(request, "teams/history.html", context)
+
+
+@require_GET
+@login_required
+def team_history_export(request: HttpRequest, team_id: int) -> HttpResponse:
+    """The history as filtered on its page, as CSV (the `?dialect=` of every CSV)."""
+    team = selectors.team_get_for_manager(user=request.user, team_id=team_id)
+    dialect = csv_dialect(request)
+    if dialect is None:
+        return bad_dialect_response()
+    filters = history.HistoryFilterForm(request.GET or None, team=team)
+    rows = selectors.team_logs_all(team=team, **filters.criteria())[: history.MAX_CSV_ROWS]
+    response = HttpResponse(
+        history.history_csv(rows=rows, dialect=dialect), content_type="text/csv; charset=utf-8"
     )
-    return render(request, "teams/history.html", {"team": team, "page": page})
+    response["Content-Disposition"] = f'attachment; filename="team-{team.pk}-history.csv"'
+    return response
 
 
 @require_GET
@@ -342,7 +375,9 @@ def invitation_signup(request: HttpRequest, token: str) -> HttpResponse:
         # Made since the invitation was sent: log in to answer (said to the owner of the
         # address only, who knows it).
         return redirect(f"{reverse('login')}?{urlencode({'next': answer_url})}")
-    form = InvitedSignupForm(request.POST or None)
+    form = InvitedSignupForm(
+        request.POST or None, accept_language=request.headers.get("Accept-Language", "")
+    )
     if request.method == "POST" and form.is_valid():
         user = account_services.user_sign_up(
             email=invitation.email,
@@ -436,3 +471,16 @@ def roster_import(request: HttpRequest) -> HttpResponse:
     context = {"form": form, "report": report, "text": form.roster_text() if report else ""}
     status = 422 if (form.errors or (report and report.errors)) else 200
     return render(request, "teams/roster.html", context, status=status)
+
+
+@require_GET
+@login_required
+def roster_template(request: HttpRequest) -> HttpResponse:
+    """The roster's template: the header and three example lines, one a manager only."""
+    if not request.user.is_admin:
+        raise Http404
+    response = HttpResponse(
+        "\ufeff" + roster.ROSTER_TEMPLATE, content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="roster-template.csv"'
+    return response

@@ -1,6 +1,7 @@
-"""Template tags that decorate the catalogue's pages (through its hook templates) and
-format progress figures. The catalogue passes its objects; the learner comes from the
-request, so a hook shows only the signed-in learner's own data.
+"""Filters that format progress figures: hours, durations, dates, statuses.
+
+Formatting only: no filter here reads the database (tests/test_pages.py checks every
+template tag library). What a panel shows is read by its page's view (progress/panels.py).
 """
 
 from __future__ import annotations
@@ -9,37 +10,15 @@ import datetime
 import functools
 
 from django import template
-from django.http import HttpRequest
-from django.middleware import csrf
-from django.urls import reverse
-from django.utils import formats, timezone
-from django.utils.http import urlencode
+from django.utils import formats
 from django.utils.translation import get_language, ngettext
-from django.utils.translation import gettext_lazy as _
 
-from courses.models import Course, Track
-
-from .. import selectors, timers
 from ..durations import format_hours, format_minutes
-from ..forms import ModulesForm, TimeEntryForm
-from ..verdicts import AT_RISK, BEHIND, DONE, NOT_STARTED, ON_TRACK, OVERDUE, PAUSED
+from ..labels import status_label
 
 register = template.Library()
 
-STATUS_LABELS = {
-    ON_TRACK: _("on track"),
-    BEHIND: _("behind"),
-    AT_RISK: _("at risk"),
-    OVERDUE: _("overdue"),
-    DONE: _("done"),
-    NOT_STARTED: _("not started"),
-    PAUSED: _("paused"),
-}
-
-
-@register.filter
-def status_label(status: str) -> str:
-    return STATUS_LABELS.get(status, status)
+register.filter("status_label", status_label)
 
 
 @register.filter
@@ -90,123 +69,3 @@ def progress_value(value) -> str:
     A string with a dot whatever the language: it is an attribute, not text to read.
     """
     return f"{min(float(value or 0), 100.0):.1f}"
-
-
-def _user(context) -> object | None:
-    request: HttpRequest | None = context.get("request")
-    user = getattr(request, "user", None)
-    return user if user is not None and user.is_authenticated else None
-
-
-def course_panel_context(request: HttpRequest, course: Course, *, form=None) -> dict:
-    today = request.user.local_today()
-    panel = selectors.course_panel(user=request.user, course=course, today=today)
-    if form is None:
-        form = TimeEntryForm(initial={"date": today, "course": course.code}, course=course)
-    return {
-        "request": request,
-        "csrf_token": csrf.get_token(request),
-        "panel": panel,
-        "course": course,
-        "form": form,
-        "modules_form": ModulesForm(
-            initial={"modules": list(panel.done_module_ids)}, course=course
-        ),
-    } | timer_context(request, panel="course", page_course=course)
-
-
-def timer_context(
-    request: HttpRequest,
-    *,
-    panel: str,
-    page_course: Course | None = None,
-    stop_form=None,
-    start_form=None,
-) -> dict:
-    """What the timer partial (progress/_timer.html) draws: the running timer (one query)
-    and, once stopped, the stop form with the days the session covers."""
-    timer = timers.timer_get(user=request.user)
-    if page_course is not None:
-        timer_next = reverse("courses:course", args=[page_course.code])
-        query = urlencode({"panel": panel, "page": page_course.code})
-    else:
-        timer_next, query = reverse("dashboard"), urlencode({"panel": panel})
-    context = {
-        "timer": timer,
-        "timer_next": timer_next,
-        "timer_query": query,
-        "timer_panel": panel,
-        "timer_page_course": page_course,
-        "timer_start_form": start_form,
-        "timer_stop_form": stop_form,
-    }
-    if timer is not None:
-        now = timezone.now()
-        elapsed = timers.elapsed_minutes(timer=timer, now=now)
-        context |= {
-            "timer_seconds": int((now - timer.started_at).total_seconds()),
-            "timer_elapsed": elapsed,
-            "timer_long": elapsed > timers.LONG_SESSION_MINUTES,
-            "timer_days": timers.session_days(
-                start=timer.started_at, minutes=elapsed, tz=request.user.tzinfo
-            ),
-        }
-    return context
-
-
-@register.inclusion_tag("progress/course_panel.html", takes_context=True)
-def progress_course_panel(context, course: Course) -> dict:
-    if _user(context) is None or not isinstance(course, Course):
-        return {"panel": None}
-    return course_panel_context(context["request"], course)
-
-
-@register.inclusion_tag("progress/track_panel.html", takes_context=True)
-def progress_track_panel(context, track: Track) -> dict:
-    if _user(context) is None or not isinstance(track, Track):
-        return {"state": None}
-    request = context["request"]
-    state = selectors.track_state(user=request.user, track=track)
-    return {
-        "request": request,
-        "csrf_token": context.get("csrf_token"),
-        "track": track,
-        "state": state,
-        "phase_rows": [(p, state["choices"].get(p.pk)) for p in track.phases.all()],
-    }
-
-
-@register.inclusion_tag("progress/option_actions.html", takes_context=True)
-def progress_option_actions(context) -> dict:
-    """The "choose this option" button; the learner's choices are read once per request.
-
-    The compare page names the option being drawn `option` or `course`.
-    """
-    course = next(
-        (context.get(n) for n in ("option", "course") if isinstance(context.get(n), Course)), None
-    )
-    user = _user(context)
-    if user is None or not isinstance(course, Course) or course.phase_id is None:
-        return {"course": None}
-    request = context["request"]
-    if not hasattr(request, "_progress_chosen_ids"):
-        request._progress_chosen_ids = selectors.chosen_course_ids(user=user)
-    return {
-        "request": request,
-        "course": course,
-        "chosen": course.pk in request._progress_chosen_ids,
-        "csrf_token": context.get("csrf_token"),
-    }
-
-
-@register.inclusion_tag("progress/course_marks.html", takes_context=True)
-def progress_course_marks(context, course: Course) -> dict:
-    """ "Done", "Chosen" or "In my plan" on a catalogue card; the learner's marks are read
-    once per request (one query), whatever the number of cards."""
-    user = _user(context)
-    if user is None or not isinstance(course, Course):
-        return {"mark": None}
-    request = context["request"]
-    if not hasattr(request, "_progress_course_marks"):
-        request._progress_course_marks = selectors.course_marks(user=user)
-    return {"mark": request._progress_course_marks.get(course.pk)}

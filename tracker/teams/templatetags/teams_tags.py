@@ -1,32 +1,18 @@
-"""Tags for the dashboard hooks (the learner's assignments, the manager's teams) and the
-team page's heatmap."""
+"""Filters of the team page's heatmap (formatting only: no database query)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import template
-from django.db.models import Count
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
-from tracker.accounts.models import Team
-
-from .. import selectors
-from ..selectors import HeatCell
+if TYPE_CHECKING:  # a type only: a filter formats, it reads nothing
+    from ..selectors import HeatCell
 
 register = template.Library()
-
-
-@register.simple_tag(takes_context=True)
-def my_assignments(context) -> list:
-    return selectors.assignments_for_learner(user=context["request"].user)
-
-
-@register.simple_tag(takes_context=True)
-def my_teams(context) -> list[Team]:
-    # Managed teams only, even for admins: the dashboard is the person's own page.
-    user = context["request"].user
-    return list(Team.objects.filter(managers=user).annotate(member_count=Count("memberships")))
 
 
 @register.filter
@@ -60,3 +46,25 @@ def heat_cells(cells: list[HeatCell]) -> SafeString:
             f'<span class="visually-hidden">{spoken}</span></td>'
         )
     return mark_safe("".join(parts))  # every part escaped above
+
+
+@register.filter
+def history_sentence(row) -> str:
+    """A history row (assignment change or membership event) as a sentence."""
+    from ..history import sentence
+
+    return sentence(row)
+
+
+@register.filter
+def history_when(row) -> str:
+    from ..history import when
+
+    return when(row)
+
+
+@register.filter
+def trend_status(status: str) -> str:
+    from ..trends import trend_status_label
+
+    return trend_status_label(status)

@@ -1,0 +1,123 @@
+"""The dashboard's charts (tracker/progress/charts.py): a date axis, and the burn-up's
+projection drawn from the progress model to the date the work is judged against."""
+
+import datetime
+import re
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import translation
+
+from courses.models import Course
+from tests.factories import make_course
+from tests.progress_helpers import log_daily
+from tracker.progress import charts, selectors, services
+from tracker.progress.models import Plan
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date(2026, 3, 4)  # a Wednesday
+
+
+@pytest.fixture
+def learner(personas):
+    user = personas.learner
+    course = make_course("ML1", hours="40")
+    services.plan_add(user=user, course=course)
+    Plan.objects.filter(user=user).update(
+        start_date=TODAY - datetime.timedelta(weeks=4),
+        weekly_hours=5,
+        target_date=datetime.date(2026, 5, 29),
+    )
+    log_daily(user, course, days=28, minutes=30, end=TODAY)  # 14 h
+    return user
+
+
+def _burnup(user, language="en"):
+    with translation.override(language):
+        overview = selectors.progress_overview(user=user, today=TODAY)
+        return overview, charts.burnup_chart(overview=overview)
+
+
+def _assert_labels_inside(chart):
+    for marker in chart.markers:
+        width = len(marker.label) * charts.MARKER_CHAR_WIDTH
+        x = marker.label_x
+        left = {"start": x, "middle": x - width / 2, "end": x - width}[marker.anchor]
+        assert left >= 0 and left + width <= charts.WIDTH, marker
+        assert 0 < marker.label_y < charts.HEIGHT
+
+
+def _xs(points: str) -> list[float]:
+    return [float(p.split(",")[0]) for p in points.split()]
+
+
+def test_the_burnup_reaches_the_target_date_with_the_models_projection(learner):
+    overview, chart = _burnup(learner)
+    verdict = overview.overall
+    assert verdict.projected_finish is not None
+    # The axis runs to the target (26 h left at about 4 h a week end before it).
+    assert chart.last_label >= "2026-05-29"
+    due = next(m for m in chart.markers if m.css_class == "due-marker")
+    today = next(m for m in chart.markers if m.css_class == "today-marker")
+    assert charts.LEFT < today.x < due.x <= charts.WIDTH - charts.RIGHT
+    assert chart.due_label == "29 May 2026" and not chart.due_is_assigned
+    assert due.label == "target 29 May" and today.label == "today"
+    _assert_labels_inside(chart)
+    # The projection starts at today's hours and rises at the model's pace.
+    start, end = chart.projection_points.split()[0], chart.projection_points.split()[-1]
+    assert float(start.split(",")[0]) == today.x
+    assert float(end.split(",")[1]) < float(start.split(",")[1])  # up: SVG y grows down
+    assert chart.finish_label  # said in words too (the figure's description)
+    # The logged line stops at today; the plan runs on to the end of the axis.
+    assert max(_xs(chart.logged_points)) == today.x
+    assert max(_xs(chart.planned_points)) == charts.WIDTH - charts.RIGHT > due.x
+
+
+def test_a_projection_later_than_the_axis_is_cut_on_its_line(learner):
+    Course.objects.filter(code="ML1").update(effort_hours=2000)  # years at this pace
+    overview, chart = _burnup(learner)
+    last_day = datetime.date.fromisoformat(chart.last_label)
+    assert overview.overall.projected_finish > last_day
+    assert max(_xs(chart.projection_points)) == charts.WIDTH - charts.RIGHT
+
+
+def test_with_nothing_left_to_project_today_is_labelled_inside_the_figure(learner):
+    course = learner.plans.get().course
+    log_daily(learner, course, days=84, minutes=5, end=TODAY - datetime.timedelta(days=28))
+    Plan.objects.filter(user=learner).update(done_on=TODAY, target_date=None)
+    for language in ("en", "fr"):
+        _overview, chart = _burnup(learner, language)
+        assert chart.projection_points == "" and chart.due_label == ""
+        (today,) = chart.markers
+        assert today.x > charts.WIDTH * 0.85  # the axis ends a week after today
+        _assert_labels_inside(chart)
+    assert today.anchor == "end"  # the longer French word leans left
+
+
+def test_the_charts_have_a_date_axis(learner):
+    _overview, chart = _burnup(learner)
+    labels = [label for _x, label in chart.date_ticks]
+    assert 2 <= len(labels) <= charts.MAX_DATE_TICKS
+    assert all(re.fullmatch(r"\d{1,2} \w+\.?", label) for label in labels), labels
+    xs = [x for x, _label in chart.date_ticks]
+    assert xs == sorted(xs) and xs[0] >= charts.LEFT and xs[-1] <= charts.WIDTH - charts.RIGHT
+    with translation.override("fr"):
+        overview = selectors.progress_overview(user=learner, today=TODAY)
+        weekly = charts.weekly_chart(overview=overview)
+    # The current week and every third before it: 4 of 12, the last one this week's Monday.
+    assert [label for _x, label in weekly.date_ticks][-1] == "2 mars"
+    assert len(weekly.date_ticks) == 4
+
+
+def test_the_dashboard_draws_the_projection_and_names_the_date(learner, personas):
+    learner.language = "en"
+    learner.save(update_fields=["language"])
+    client = personas.client_for("learner")
+    with time_machine.travel(datetime.datetime(2026, 3, 4, 9, tzinfo=datetime.UTC), tick=False):
+        text = client.get(reverse("dashboard")).text
+    assert 'class="projection-line"' in text
+    assert "projected at your pace" in text and "your target" in text
+    assert 'class="axis-label date-label"' in text
+    assert not re.search(r'\b(x|y|x1|x2|y1|y2)="\d+,\d', text)  # numbers not localised
