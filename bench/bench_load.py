@@ -29,6 +29,16 @@ per-process cache. For a given time rather than a number of requests, as the iss
 measure was taken (30 clients for 30 s):
 
     .venv/bin/python bench/bench_load.py --embedded --threads 30 --duration 30
+
+2026-12-01 (issue 14), PostgreSQL + Redis, on 2 cores shared with seven other sessions'
+tests and benches (load average 10 to 15), each line the mixed workload / the baseline of
+the same run, with `--duration 45 --rounds 3` (mixed and baseline in turn):
+  main at 5b4f7b2:           34% of the baseline's throughput, p99 2.8x
+  main at 7aa6216:           35%, p99 2.7x
+  issue 14's speed branch:   35%, p99 3.6x; merged with 7aa6216: 36%, p99 2.3x
+Aims (>= 50%, p99 <= 2x): NOT met. Every kind's p50 is close to the others': 16 threads
+queue for 4 workers, so the figure is the mix's average cost, dashboards and writes
+included; with so few requests a run's p99 moves by a third from one run to the next.
 """
 
 from __future__ import annotations
