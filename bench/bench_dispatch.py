@@ -14,6 +14,16 @@ constant, whatever the number of learners.
 Measured on 2 cores, SQLite, 2026-11-22, with the due-date kinds of the teams app:
   10,000 learners:  10.4 s, 21,001 reminders,  369 queries (36.9 per 1,000); again 2.7 s
   100,000 learners: 104.9 s, 210,001 reminders, 3,429 queries (34.3 per 1,000); again 24.2 s
+
+2026-12-01, 100,000 learners, on the same 2 cores shared with seven other sessions' tests
+and benches (load average 10 to 15: every figure about 9x slower than on 2026-11-22's
+quiet machine; compare the two lines of the day, not with the lines above):
+  before (main at aff5ab0): everyone due 907.4 s (110 learners/s), 42.4 queries per 1,000;
+                            nobody due 287.6 s (348 learners/s), 18.3 queries per 1,000
+  after (issue 14):         everyone due 949.4 s (105 learners/s), 38.4 queries per 1,000;
+                            nobody due 126.2 s (792 learners/s), 13.3 queries per 1,000
+Aims (issue 14): >= 3,000 learners/s everyone due, >= 20,000 nobody due: NOT met.
+--profile prints where a pass spends its time (cProfile).
 """
 
 from __future__ import annotations
@@ -31,7 +41,22 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def run(learners: int) -> None:
+def _profiled(profile: bool, call):
+    """call(), under cProfile when asked: prints where the pass spends its time."""
+    if not profile:
+        return call()
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    result = profiler.runcall(call)
+    stats = pstats.Stats(profiler)
+    stats.sort_stats("cumulative").print_stats(40)
+    stats.sort_stats("tottime").print_stats(20)
+    return result
+
+
+def run(learners: int, *, profile: bool = False) -> None:
     tmp = tempfile.mkdtemp(prefix="parcours-bench-dispatch-")
     os.environ["PARCOURS_VAR_DIR"] = tmp
     os.environ.setdefault("DJANGO_DEBUG", "1")
@@ -111,7 +136,7 @@ def run(learners: int) -> None:
 
     with connection.execute_wrapper(count):
         started = time.perf_counter()
-        report = services.dispatch(now)
+        report = _profiled(profile, lambda: services.dispatch(now))
         elapsed = time.perf_counter() - started
 
     assert Reminder.objects.count() == Notification.objects.count() == report.created
@@ -124,7 +149,7 @@ def run(learners: int) -> None:
     with connection.execute_wrapper(count):
         queries = 0
         started = time.perf_counter()
-        again = services.dispatch(now)
+        again = _profiled(profile, lambda: services.dispatch(now))
         elapsed = time.perf_counter() - started
     print(
         f"  same instant again: {elapsed:.1f} s, {again.created} created, "
@@ -136,9 +161,10 @@ def run(learners: int) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--learners", type=int, default=None)
+    parser.add_argument("--profile", action="store_true", help="print cProfile's top calls")
     args = parser.parse_args()
     if args.learners:
-        run(args.learners)
+        run(args.learners, profile=args.profile)
         return 0
     for size in (10_000, 100_000):
         print(f"== {size:,} learners")

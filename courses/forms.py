@@ -45,10 +45,14 @@ class CatalogueFilterForm(forms.Form):
         self.fields["provider"].choices = anything + [
             (name, name) for name in selectors.provider_names()
         ]
+        # Only what a choice shows: not the descriptions and levels of every entry.
+        shown = ("code", "name_fr", "name_en")
         self.fields["competency"].choices = anything + [
-            (c.code, c.name) for c in Competency.objects.filter(is_active=True)
+            (c.code, c.name) for c in Competency.objects.filter(is_active=True).only(*shown)
         ]
-        self.fields["track"].choices = anything + [(t.code, t.name) for t in Track.objects.all()]
+        self.fields["track"].choices = anything + [
+            (t.code, t.name) for t in Track.objects.only(*shown)
+        ]
         self.fields["phase"].choices = anything + [(code, code) for code in selectors.phase_codes()]
         for name in ("min_hours", "max_hours"):
             self.fields[name].widget.attrs.update({"inputmode": "decimal", "step": "any"})

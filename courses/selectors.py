@@ -119,6 +119,26 @@ def course_list(*, filters: CourseFilters | None = None) -> QuerySet[Course]:
     )
 
 
+# What no catalogue row shows, and weighs kilobytes a row: left out of the page's query.
+# The track and phase come in the same query (a JOIN): their descriptions would repeat on
+# every row.
+ROW_UNSHOWN_FIELDS = (
+    "body_md",
+    "description_html",
+    "search_text",
+    "metadata",
+    "track__description_md",
+    "track__description_html",
+    "phase__description_fr",
+    "phase__description_en",
+)
+
+
+def course_rows(*, filters: CourseFilters | None = None) -> QuerySet[Course]:
+    """The list as the catalogue page shows it: without the texts a row never shows."""
+    return course_list(filters=filters).defer(*ROW_UNSHOWN_FIELDS)
+
+
 def course_list_with_details(*, filters: CourseFilters | None = None) -> QuerySet[Course]:
     """The list plus the modules: what the API gives for each course."""
     return course_list(filters=filters).prefetch_related("modules")
@@ -131,6 +151,17 @@ def course_get(*, code: str) -> Course:
         "modules", Prefetch("competencies", queryset=_competencies())
     )
     return get_object_or_404(courses, code=code)
+
+
+def course_page_get(*, code: str) -> Course:
+    """course_get for the course's page: without the texts it does not show (it shows
+    the rendered description, not its source, search text or metadata; nor the track's
+    and phase's descriptions)."""
+    unshown = [name for name in ROW_UNSHOWN_FIELDS if name != "description_html"]
+    courses = Course.objects.select_related("track", "phase").prefetch_related(
+        "modules", Prefetch("competencies", queryset=_competencies())
+    )
+    return get_object_or_404(courses.defer(*unshown), code=code)
 
 
 @dataclass(frozen=True)

@@ -54,7 +54,7 @@ def catalogue_context(request: HttpRequest) -> dict:
     """The filtered, paginated list; each row (course, its competencies, mark), where a
     mark is what a composing page says of the course ("done"...), here None."""
     form = CatalogueFilterForm(request.GET)
-    courses = selectors.course_list(filters=form.filters())
+    courses = selectors.course_rows(filters=form.filters())
     page = Paginator(courses, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -79,7 +79,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 
 
 def course_context(code: str) -> dict:
-    course = selectors.course_get(code=code)
+    course = selectors.course_page_get(code=code)
     modules = list(course.modules.all())
     return {
         "course": course,

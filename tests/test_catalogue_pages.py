@@ -282,6 +282,45 @@ def test_catalogue_query_count_does_not_grow_with_courses(
     assert response.status_code == 200
 
 
+# Texts no catalogue row shows: each course's body, rendered description, search text and
+# metadata, its track's and phase's descriptions (kilobytes a row, read for nothing).
+UNSHOWN_COLUMNS = [
+    '"courses_course"."body_md"',
+    '"courses_course"."description_html"',
+    '"courses_course"."search_text"',
+    '"courses_course"."metadata"',
+    '"courses_track"."description_md"',
+    '"courses_track"."description_html"',
+    '"courses_phase"."description_fr"',
+    '"courses_phase"."description_en"',
+]
+
+
+def test_catalogue_rows_do_not_read_the_texts_they_do_not_show(learner_client):
+    make_catalogue(3)
+    with CaptureQueriesContext(connection) as queries:
+        page = learner_client.get(CATALOGUE, {"sort": "effort"}).text
+    selects = [q["sql"].split(" FROM ")[0] for q in queries.captured_queries]
+    assert not [column for column in UNSHOWN_COLUMNS if any(column in s for s in selects)]
+    assert "big-000" in page and "P1" in page
+
+
+def test_course_page_does_not_read_the_texts_it_does_not_show(learner_client):
+    make_catalogue(3)
+    with CaptureQueriesContext(connection) as queries:
+        page = learner_client.get(reverse("courses:course", args=["big-000"])).text
+    # The catalogue's own queries (progress' panel reads its own rows).
+    selects = [
+        q["sql"].split(" FROM ")[0]
+        for q in queries.captured_queries
+        if ' FROM "courses_' in q["sql"]
+    ]
+    # The page shows the rendered description, not the body it was rendered from.
+    unshown = [c for c in UNSHOWN_COLUMNS if "description_html" not in c or "track" in c]
+    assert not [column for column in unshown if any(column in s for s in selects)]
+    assert "big-000" in page
+
+
 def _queries(client, url: str) -> int:
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
@@ -308,6 +347,30 @@ def test_track_and_compare_query_counts_do_not_grow(learner_client):
     # 8 for the catalogue, 2 for progress' track panel (the learner's enrolment, choices),
     # 1 for the nav's unread notifications badge
     assert small[0] == 8 + 2 + 1
+
+
+@pytest.mark.parametrize("modules", [1, 12])
+def test_course_page_query_count_is_pinned(learner_client, django_assert_num_queries, modules):
+    """The course page under load (issue 14) costs a fixed number of queries whatever its
+    modules and competencies: session, user; the course with its track and phase; its
+    modules; its competencies (3 for the catalogue); the nav's unread badge; and progress'
+    panel (the learner's plans, enrolments, assignments, study figures, timer...)."""
+    comps = [make_competency(f"pin-{n}") for n in range(modules % 5 + 1)]
+    make_course(
+        "PIN",
+        competencies=comps,
+        competency_names=[c.name_fr for c in comps],
+        modules=[(f"M{n}", 2) for n in range(modules)],
+    )
+    learner_client.get(reverse("courses:course", args=["PIN"]))  # the session is warm
+    with django_assert_num_queries(2 + 3 + 1 + COURSE_PANEL_QUERIES):
+        response = learner_client.get(reverse("courses:course", args=["PIN"]))
+    assert response.status_code == 200
+
+
+# The learner's panel on a course page (progress' panel; no plan on this course): counted
+# here so that a change to the catalogue's own share shows as one.
+COURSE_PANEL_QUERIES = 11
 
 
 # --- A course -----------------------------------------------------------------------------

@@ -22,7 +22,16 @@ from tracker.accounts.models import Team, User
 from tracker.teams.models import Assignment
 from tracker.teams.selectors import assignments_done
 
-from .kinds import DEFER, Due, Kind, catch_up_window, lookback_days, preference_of, register
+from .kinds import (
+    DEFER,
+    Due,
+    Kind,
+    catch_up_window,
+    lookback_days,
+    preference_of,
+    register,
+    user_ids,
+)
 
 # Reminder day = due date + offset; the period names the threshold.
 DUE_SOON = {"7d": -7, "1d": -1}
@@ -96,7 +105,7 @@ def assignments_due_soon(
     todays = {user.pk: now.astimezone(user.tzinfo).date() for user in users}
     horizon = dt.timedelta(days=days)
     candidates = _assignments(
-        assignee__in=list(users),
+        assignee_id__in=user_ids(users),
         due_date__gte=min(todays.values()),
         due_date__lte=max(todays.values()) + horizon,
     )
@@ -130,7 +139,7 @@ class _LearnerDueDateKind(Kind):
         days = list(self.offsets(Assignment(due_date=dt.date.min)).values())
         candidates = []
         for assignment in _assignments(
-            assignee__in=users,
+            assignee_id__in=user_ids(users),
             due_date__gte=first - dt.timedelta(days=max(days)),
             due_date__lte=last - dt.timedelta(days=min(days)),
         ):
@@ -211,9 +220,9 @@ class OverdueManager(Kind):
 
     def due(self, *, now: dt.datetime, users: Sequence[User]) -> Iterable[Due]:
         managers_of: dict[int, list[int]] = defaultdict(list)
-        for manager_id, team_id in Team.managers.through.objects.filter(user__in=users).values_list(
-            "user_id", "team_id"
-        ):
+        for manager_id, team_id in Team.managers.through.objects.filter(
+            user_id__in=user_ids(users)
+        ).values_list("user_id", "team_id"):
             managers_of[team_id].append(manager_id)
         if not managers_of:
             return []

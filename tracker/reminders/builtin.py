@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from tracker.accounts.models import User
 from tracker.assessments.models import Assessment
 
-from .kinds import Due, Kind, preference_of, register
+from .kinds import Due, Kind, preference_of, register, user_ids
 
 
 @register
@@ -33,7 +33,7 @@ class RetakeAssessment(Kind):
     def due(self, *, now: dt.datetime, users: Sequence[User]) -> Iterable[Due]:
         last_by_user = dict(
             Assessment.objects.submitted()
-            .filter(user__in=users)
+            .filter(user_id__in=user_ids(users))
             .values("user_id")
             .annotate(last=Max("submitted_at"))
             .values_list("user_id", "last")

@@ -23,7 +23,16 @@ from tracker.accounts.models import User
 from tracker.certificates.models import EXPIRY_WARNING_DAYS
 from tracker.certificates.selectors import current_certificates
 
-from .kinds import DEFER, Due, Kind, catch_up_window, lookback_days, preference_of, register
+from .kinds import (
+    DEFER,
+    Due,
+    Kind,
+    catch_up_window,
+    lookback_days,
+    preference_of,
+    register,
+    user_ids,
+)
 
 # Days before the expiry date, latest stage first. The first stage is the UI's "expires
 # soon" flag's horizon, so the reminder and the flag start on the same day.
@@ -60,7 +69,7 @@ class CertificateExpiry(Kind):
         certificates = (
             current_certificates()
             .filter(
-                user__in=users,
+                user_id__in=user_ids(users),
                 expires_on__gte=min(todays) - lookback,
                 expires_on__lte=max(todays) + dt.timedelta(days=max(STAGES) + 1),
             )

@@ -154,6 +154,24 @@ def preference_of(user: User) -> ReminderPreference:
         return ReminderPreference(user=user)
 
 
+def remember_preferences(users: Iterable[User]) -> None:
+    """Gives each user without a preferences row the defaults, unsaved, as their related
+    object: every kind asks for the preferences of every user of a batch, and the
+    DoesNotExist raised for each of them cost more than the rest of a pass where nobody
+    is due."""
+    for user in users:
+        try:
+            user.reminder_preference  # noqa: B018 - select_related'd: no query
+        except ReminderPreference.DoesNotExist:
+            user.reminder_preference = ReminderPreference(user=user)
+
+
+def user_ids(users: Iterable[User]) -> list[int]:
+    """The ids of a batch, for its `__in` filters (a list of model instances costs a
+    conversion per user in each query)."""
+    return [user.pk for user in users]
+
+
 def iso_week_label(day: dt.date) -> str:
     year, week, _ = day.isocalendar()
     return f"{year}-W{week:02d}"

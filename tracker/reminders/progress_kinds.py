@@ -19,10 +19,21 @@ from django.utils.translation import gettext_lazy as _
 
 from tracker.accounts.models import Membership, Team, User
 from tracker.progress import verdicts
+from tracker.progress.models import Plan
 from tracker.progress.verdicts import CourseRow
 
 from .assignment_kinds import assignment_display_name, assignment_due_label, assignments_due_soon
-from .kinds import SKIP, Due, Kind, iso_week_label, latest_weekly_slot, preference_of, register
+from .kinds import (
+    SKIP,
+    Due,
+    Kind,
+    iso_week_label,
+    latest_weekly_slot,
+    preference_of,
+    register,
+    user_ids,
+)
+from .models import Reminder
 
 NO_PLAN = "no_plan"
 
@@ -57,17 +68,34 @@ def progress_of(*, users: Sequence[User], now: dt.datetime) -> dict[int, Learner
     """The progress model's verdicts for many learners, each on their own local date, and
     the minutes of each one's last ISO week (the week before the one their today falls
     in: the digest's figure), read from the same weekly summaries: six queries whatever
-    their number."""
-    today_of = verdicts.todays(users=users, now=now)
-    result = {
+    their number.
+
+    Kept on each User object for `now`: the digest and the nudge read the same learners
+    of a batch (the dispatcher's User objects live for one batch), so the second reads
+    only those the first did not."""
+    result = {}
+    missing = []
+    for user in users:
+        kept = getattr(user, "_reminders_progress", None)
+        if kept is not None and kept[0] == now:
+            result[user.pk] = kept[1]
+        else:
+            missing.append(user)
+    if not missing:
+        return result
+    today_of = verdicts.todays(users=missing, now=now)
+    fresh = {
         pk: LearnerProgress(progress=progress)
-        for pk, progress in verdicts.learners_progress(users=users, today_of=today_of).items()
+        for pk, progress in verdicts.learners_progress(users=missing, today_of=today_of).items()
     }
-    for learner in result.values():
+    for user in missing:
+        learner = fresh[user.pk]
         last_monday = verdicts.monday(learner.today) - dt.timedelta(weeks=1)
         learner.last_week_minutes = dict(learner.progress.weekly_minutes(since=last_monday)).get(
             last_monday, 0
         )
+        user._reminders_progress = (now, learner)
+        result[user.pk] = learner
     return result
 
 
@@ -88,12 +116,14 @@ def _weekly_due(*, kind: Kind, now: dt.datetime, users: Sequence[User]) -> list[
     """The users whose weekly slot has come (this pass or a missed one) and whose reminder
     of that week does not exist yet: only those are worth reading progress for."""
     slots = []
+    # Most users share a few (day, hour, time zone): each slot is worked out once.
+    slot_of: dict[tuple, tuple | None] = {}
     for user in users:
         pref = preference_of(user)
-        slot = latest_weekly_slot(
-            now=now, weekday=pref.digest_weekday, hour=pref.digest_hour, tz=user.tzinfo
-        )
-        if slot is not None:
+        key = (pref.digest_weekday, pref.digest_hour, user.tzinfo)
+        if key not in slot_of:
+            slot_of[key] = latest_weekly_slot(now=now, weekday=key[0], hour=key[1], tz=key[2])
+        if (slot := slot_of[key]) is not None:
             slots.append((user, slot[0]))
     return kind.without_existing(slots)
 
@@ -194,8 +224,8 @@ class BehindPace(Kind):
             for user in users
             if now.astimezone(user.tzinfo).hour >= preference_of(user).digest_hour
         ]
-        progress = progress_of(users=awake, now=now)
-        users = awake
+        users = self._without_this_weeks_nudges(now=now, users=awake)
+        progress = progress_of(users=users, now=now)
         candidates = []
         for user in users:
             learner = progress[user.pk]
@@ -210,6 +240,27 @@ class BehindPace(Kind):
                         day=learner.today,
                     ))  # fmt: skip
         return candidates
+
+    def _without_this_weeks_nudges(self, *, now: dt.datetime, users: list[User]) -> list[User]:
+        """The users with an open plan not nudged yet in their week (two queries): only
+        those are worth judging. In a pass where every nudge went out already, nobody's
+        progress is read."""
+        if not users:
+            return []
+        ids = user_ids(users)
+        week_of = {
+            pk: iso_week_label(day) for pk, day in verdicts.todays(users=users, now=now).items()
+        }
+        nudged = set(
+            Reminder.objects.filter(
+                kind=self.name, user_id__in=ids, period__in=set(week_of.values())
+            ).values_list("user_id", "subject", "period")
+        )
+        open_plans = Plan.objects.filter(user_id__in=ids, done_on__isnull=True).values_list(
+            "user_id", "course__code"
+        )
+        wanted = {pk for pk, code in open_plans if (pk, code, week_of[pk]) not in nudged}
+        return [user for user in users if user.pk in wanted]
 
     def title(self, *, user: User, context: dict) -> str:
         return gettext("Behind pace on %(title)s") % {"title": context["title"]}
@@ -237,7 +288,9 @@ class TeamSummary(Kind):
 
     def due(self, *, now: dt.datetime, users: Sequence[User]) -> Iterable[Due]:
         managed = list(
-            Team.managers.through.objects.filter(user__in=users).values_list("user_id", "team_id")
+            Team.managers.through.objects.filter(user_id__in=user_ids(users)).values_list(
+                "user_id", "team_id"
+            )
         )
         if not managed:
             return []

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import itertools
 import logging
 import smtplib
 import socket
@@ -141,7 +142,10 @@ def _dispatch_batch(
     *, now: dt.datetime, users: list[User], kinds: list[Kind], report: DispatchReport
 ) -> None:
     # Query 2 per batch: who switched which kind off.
-    opted_out = set(KindOptOut.objects.filter(user__in=users).values_list("user_id", "kind"))
+    opted_out = set(
+        KindOptOut.objects.filter(user_id__in=[u.pk for u in users]).values_list("user_id", "kind")
+    )
+    registry.remember_preferences(users)
     # Query 3 per batch: the learners' pauses around today (pauses.py).
     paused = PauseCalendar(users=users, now=now)
     for kind in kinds:
@@ -174,7 +178,7 @@ def _create_reminders(*, kind: Kind, due: list[Due], report: DispatchReport) -> 
             [
                 Reminder(
                     kind=kind.name,
-                    user=d.user,
+                    user_id=d.user.pk,
                     subject=d.subject,
                     period=d.period,
                     context=d.context,
@@ -186,33 +190,38 @@ def _create_reminders(*, kind: Kind, due: list[Due], report: DispatchReport) -> 
         )
         # The rows without a notification are the ones inserted by this pass (or by a
         # concurrent pass that has not recorded its notifications yet: the unique
-        # reminder link on Notification keeps that race to one notification).
+        # reminder link on Notification keeps that race to one notification). Tuples,
+        # not model instances: a pass where everyone is due reads thousands.
         rows = [
-            row
-            for row in Reminder.objects.filter(
+            (pk, by_key[(user_id, subject, period)])
+            for pk, user_id, subject, period in Reminder.objects.filter(
                 kind=kind.name,
                 user_id__in={d.user.pk for d in fresh},
                 period__in={d.period for d in fresh},
                 notification__isnull=True,
-            ).only("id", "user_id", "subject", "period", "context")
-            if (row.user_id, row.subject, row.period) in by_key
+            ).values_list("id", "user_id", "subject", "period")
+            if (user_id, subject, period) in by_key
         ]
+        # Worded in each user's language and time zone: switched once per pair.
+        rows.sort(key=lambda row: (row[1].user.language, row[1].user.timezone))
         notifications = []
-        for row in rows:
-            user = by_key[(row.user_id, row.subject, row.period)].user
-            with translation.override(user.language), timezone.override(user.tzinfo):
-                notifications.append(
-                    Notification(
-                        user_id=row.user_id,
-                        reminder_id=row.pk,
-                        kind=kind.name,
-                        title=str(kind.title(user=user, context=row.context))[:200],
-                        body=str(kind.body(user=user, context=row.context)),
-                        url=kind.url(context=row.context),
+        for (language, zone), group in itertools.groupby(
+            rows, key=lambda row: (row[1].user.language, row[1].user.timezone)
+        ):
+            with translation.override(language), timezone.override(zone):
+                for pk, d in group:
+                    notifications.append(
+                        Notification(
+                            user_id=d.user.pk,
+                            reminder_id=pk,
+                            kind=kind.name,
+                            title=str(kind.title(user=d.user, context=d.context))[:200],
+                            body=str(kind.body(user=d.user, context=d.context)),
+                            url=kind.url(context=d.context),
+                        )
                     )
-                )
         Notification.objects.bulk_create(notifications, ignore_conflicts=True, batch_size=500)
-        ids = [row.pk for row in rows]
+        ids = [pk for pk, _due in rows]
         transaction.on_commit(lambda: _enqueue_many(ids, report))
     report.created += len(rows)
     return len(rows)
