@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import datetime
 
+import icalendar
 import pytest
+from django.urls import reverse
 from django.utils import formats, translation
 from playwright.sync_api import expect
 
@@ -94,3 +96,18 @@ def test_the_learner_accepts_study_blocks(page, demo, viewport):
     expect(page.locator(".blocks li").first).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
     assert_accessible(page)
+    blocks_shown = page.locator(".blocks li").count()
+    # ... and finds them in the calendar feed that "My data" offers: timed events in the
+    # learner's zone (a TZID and its VTIMEZONE), one per accepted block.
+    page.goto(reverse("exports:my_data"))
+    feed = page.request.get(page.locator("#calendar-url").input_value())
+    assert feed.ok
+    calendar = icalendar.Calendar.from_ical(feed.body())
+    timed = [
+        event
+        for event in calendar.walk("VEVENT")
+        if isinstance(event.decoded("dtstart"), datetime.datetime)
+    ]
+    assert len(timed) == blocks_shown > 0
+    assert all(event["dtstart"].params["TZID"] == demo.timezone for event in timed)
+    assert calendar.walk("VTIMEZONE")
