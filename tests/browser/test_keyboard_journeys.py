@@ -51,7 +51,7 @@ def test_learner_joins_the_track_chooses_an_option_and_logs_hours(page, catalogu
     nav = page.get_by_role("navigation", name="Main")
     _press(page, nav.get_by_role("link", name="Tracks"))
     # The track's card (the comparison table above names it too).
-    _press(page, page.get_by_role("article").get_by_role("link", name=catalogue.name))
+    _press(page, page.get_by_role("article").get_by_role("link", name=catalogue.name, exact=True))
     # Space, like a mouse click, presses a button.
     _press(page, page.get_by_role("button", name="Join this track"), "Space")
     expect(page.get_by_text("You follow this track.")).to_be_visible()
@@ -178,6 +178,10 @@ def test_manager_filters_sorts_opens_a_learner_and_assigns_the_track(page, catal
     # The assignment form: Space opens the link drawn as a button, like a button.
     _press(page, page.get_by_role("button", name="Assign a track or a course"), "Space")
     expect(page.get_by_role("heading", level=1)).to_have_text("Assign to Team A")
+    # Ticking nobody never means the whole team: it is a box of its own.
+    tab_to(page, page.get_by_label("The whole team"))
+    page.keyboard.press("Space")
+    expect(page.get_by_label("The whole team")).to_be_checked()
     tab_to(page, page.get_by_label("Track"))
     page.keyboard.type(catalogue.name)
     expect(page.get_by_label("Track")).to_have_value(catalogue.code)
@@ -188,6 +192,8 @@ def test_manager_filters_sorts_opens_a_learner_and_assigns_the_track(page, catal
     tab_to(page, page.get_by_label("Note"))
     page.keyboard.type("Before the summer")
     _press(page, page.get_by_role("button", name="Assign", exact=True))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Assign to 2 learners?")
+    _press(page, page.get_by_role("button", name="Yes, assign to 2 learners"))
     expect(page.get_by_role("status")).to_contain_text("2 learner")
     assert set(
         Assignment.objects.filter(track=catalogue, due_date=due).values_list("assignee", flat=True)
