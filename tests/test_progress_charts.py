@@ -121,3 +121,49 @@ def test_the_dashboard_draws_the_projection_and_names_the_date(learner, personas
     assert "projected at your pace" in text and "your target" in text
     assert 'class="axis-label date-label"' in text
     assert not re.search(r'\b(x|y|x1|x2|y1|y2)="\d+,\d', text)  # numbers not localised
+
+
+def test_the_charts_svg_and_tables_are_written_as_the_template_wrote_them():
+    """charts.Chart writes the repeated SVG elements and the tables' rows (a template loop
+    per point was the dashboard's slowest part): numbers as Python writes them, whatever
+    the language, and labels escaped."""
+    weekly = charts.Chart(
+        ticks=[(230, "0 h"), (124.5, "2,5 h")],
+        date_ticks=[(81.8, "2 mars")],
+        bars=[charts.Bar(x=63.6, y=124.5, width=28.6, height=105.5, label="<b>: 2,5 h")],
+        rows=[{"week": "2026-03-02", "hours": "2,5"}],
+    )
+    burnup = charts.Chart(
+        ticks=[(230, "0 h")],
+        date_ticks=[(60.0, "1 mars")],
+        markers=[charts.Marker(300.5, "today", "today-marker", "start", 304.5, 222)],
+        rows=[{"week": "2026-03-02", "logged": "1", "planned": "<2>"}],
+    )
+    with translation.override("fr"):
+        assert weekly.grid_svg() == (
+            '<line x1="60" x2="544" y1="230" y2="230" class="grid-line"/><text x="54" y="230"'
+            ' class="axis-label" text-anchor="end">0 h</text><line x1="60" x2="544" y1="124.5"'
+            ' y2="124.5" class="grid-line"/><text x="54" y="124.5" class="axis-label"'
+            ' text-anchor="end">2,5 h</text>'
+        )
+        assert weekly.bars_svg() == (
+            '<rect x="63.6" y="124.5" width="28.6" height="105.5" class="bar">'
+            "<title>&lt;b&gt;: 2,5 h</title></rect>"
+        )
+        assert weekly.date_labels_svg() == (
+            '<text x="81.8" y="248" class="axis-label date-label" text-anchor="middle">'
+            "2 mars</text>"
+        )
+        assert weekly.rows_html() == '<tr><td>2026-03-02</td><td class="num">2,5</td></tr>'
+        assert burnup.date_ticks_svg() == (
+            '<line x1="60.0" x2="60.0" y1="230" y2="235" class="axis-line"/><text x="60.0"'
+            ' y="248" class="axis-label date-label" text-anchor="middle">1 mars</text>'
+        )
+        assert burnup.markers_svg() == (
+            '<line x1="300.5" x2="300.5" y1="22" y2="230" class="marker today-marker"/><text'
+            ' x="304.5" y="222" class="marker-label today-marker" text-anchor="start">today'
+            "</text>"
+        )
+        assert burnup.rows_html() == (
+            '<tr><td>2026-03-02</td><td class="num">1</td><td class="num">&lt;2&gt;</td></tr>'
+        )

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
+from courses.models import Course
 from tests.factories import make_course
 from tests.progress_helpers import log_daily, make_track_with_options
 from tracker.progress import panels, selectors, services
@@ -251,3 +252,19 @@ def test_short_date_is_remembered_per_language_not_across_them():
     assert french == "09/03/2026"
     assert english == "9 Mar 2026"  # never 03/09/2026, read as 3 September in Europe
     assert short_date(None) == ""
+
+
+def test_the_quick_log_and_the_timer_list_the_same_courses_the_last_logged_selected(
+    learner_client, personas, path
+):
+    """The course options are written once (TimeEntryForm.course_options) for both lists:
+    the plan's courses first, the course last logged selected, titles escaped."""
+    _track, a, c = path
+    Course.objects.filter(pk=c.pk).update(title="Rock & <Roll>")
+    log_daily(personas.learner, a, days=1, end=personas.learner.local_today())
+    text = learner_client.get(reverse("dashboard")).content.decode()
+    selected = f'<option value="{a.code}" selected>{a.code} · {a.title}</option>'
+    assert text.count(selected) == 2
+    assert text.count(f"{c.code} · Rock &amp; &lt;Roll&gt;</option>") == 2
+    assert text.count('<optgroup label="My plan">') == 2
+    assert text.index('<optgroup label="My plan">') < text.index('<optgroup label="Other courses">')

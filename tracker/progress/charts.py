@@ -14,6 +14,8 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -87,6 +89,84 @@ class Chart:
     finish_label: str = ""
     due_label: str = ""
     due_is_assigned: bool = False
+
+    # The SVG's repeated elements and the table's rows, written here: a template loop over
+    # each point costs more than the rest of the dashboard's charts (bench_dashboard.py).
+    # Numbers are written as Python writes them, as the templates' {% localize off %} did.
+
+    def grid_svg(self) -> SafeString:
+        """A grid line and its hour label for each tick."""
+        return format_html_join(
+            "",
+            '<line x1="{}" x2="{}" y1="{}" y2="{}" class="grid-line"/><text x="{}" y="{}"'
+            ' class="axis-label" text-anchor="end">{}</text>',
+            (
+                (self.left, self.right, y, y, int(self.left) - 6, y, value)
+                for y, value in self.ticks
+            ),
+        )
+
+    def date_ticks_svg(self) -> SafeString:
+        """A tick under the axis and its date for each date tick (the burn-up)."""
+        foot = int(self.bottom_y) + 5
+        return format_html_join(
+            "",
+            '<line x1="{}" x2="{}" y1="{}" y2="{}" class="axis-line"/><text x="{}" y="{}"'
+            ' class="axis-label date-label" text-anchor="middle">{}</text>',
+            (
+                (x, x, self.bottom_y, foot, x, self.date_label_y, label)
+                for x, label in self.date_ticks
+            ),
+        )
+
+    def date_labels_svg(self) -> SafeString:
+        """The date of each date tick, under its bar (hours per week)."""
+        return format_html_join(
+            "",
+            '<text x="{}" y="{}" class="axis-label date-label" text-anchor="middle">{}</text>',
+            ((x, self.date_label_y, label) for x, label in self.date_ticks),
+        )
+
+    def bars_svg(self) -> SafeString:
+        return format_html_join(
+            "",
+            '<rect x="{}" y="{}" width="{}" height="{}" class="bar"><title>{}</title></rect>',
+            ((b.x, b.y, b.width, b.height, b.label) for b in self.bars),
+        )
+
+    def markers_svg(self) -> SafeString:
+        return format_html_join(
+            "",
+            '<line x1="{x}" x2="{x}" y1="{top}" y2="{bottom}" class="marker {css}"/><text'
+            ' x="{label_x}" y="{label_y}" class="marker-label {css}" text-anchor="{anchor}">'
+            "{label}</text>",
+            (
+                {
+                    "x": m.x,
+                    "top": self.top,
+                    "bottom": self.bottom_y,
+                    "css": m.css_class,
+                    "label_x": m.label_x,
+                    "label_y": m.label_y,
+                    "anchor": m.anchor,
+                    "label": m.label,
+                }
+                for m in self.markers
+            ),
+        )
+
+    def rows_html(self) -> SafeString:
+        """The table's rows: the week, then each figure in its order in the row."""
+        return SafeString(
+            "".join(
+                format_html("<tr><td>{}</td>", row["week"])
+                + format_html_join(
+                    "", '<td class="num">{}</td>', ((v,) for k, v in row.items() if k != "week")
+                )
+                + "</tr>"
+                for row in self.rows
+            )
+        )
 
 
 def _scale(max_value: float) -> tuple[float, list[float]]:
