@@ -454,6 +454,43 @@ def test_the_migration_tells_each_existing_member_once_which_teams_see_them(pers
     assert Membership.objects.count() == 3
 
 
+def test_members_who_joined_before_the_readiness_board_are_told_it_shows_certificates(
+    personas,
+):
+    """They accepted a text that did not name certificates: each is told once, in the
+    app and in their language, which teams' managers now see them (issue 20)."""
+    make_team("Team C", managers=[personas.other_manager], members=[personas.learner])
+    migration = importlib.import_module(
+        "tracker.teams.migrations.0005_tell_members_managers_see_certificates"
+    )
+    migration.tell_members(apps, None)
+    notices = Notification.objects.filter(kind="team_certificates_visible")
+    assert sorted(n.user_id for n in notices) == sorted(
+        [personas.learner.pk, personas.other_learner.pk]
+    )
+    assert not Notification.objects.filter(kind="team_visibility").exists()
+    notice = notices.get(user=personas.learner)
+    with translation.override("en"):
+        assert "now see your certificates" in notice.shown_title
+        assert "Team C, managed by Oscar Othermanager" in notice.shown_body
+    with translation.override("fr"):
+        notice = notices.get(user=personas.learner)  # shown_* are worded once per read
+        assert "voient désormais vos certificats" in notice.shown_title
+    migration.forget(apps, None)
+    assert not Notification.objects.filter(kind="team_certificates_visible").exists()
+
+
+def test_the_consent_texts_name_the_certificates(personas):
+    """What a manager sees is what the invitation, the joined notice and the profile say."""
+    services.invitation_create(team=personas.team, inviter=personas.manager, email="n@x.test")
+    assert "certificat" in mail.outbox[-1].body  # "certificates" / "certificats"
+    with translation.override("en"):
+        joined = notify(personas.other_learner, "team_joined", team="A", managers=["Mia"])
+        assert "your certificates with their validity dates" in joined.shown_body
+    profile = personas.client_for("learner").get("/accounts/profile/").content.decode()
+    assert "vos certificats et leurs dates de validité" in profile
+
+
 def test_an_invitation_whose_email_fails_is_kept_and_the_manager_told(personas, monkeypatch):
     def refuse(*args, **kwargs):
         raise OSError("SMTP down")

@@ -55,8 +55,8 @@ def _via(params: Params) -> str:
 def _sees(params: Params) -> str:
     return _(
         "Its managers (%(managers)s) see your progress, your self-assessments with their "
-        "notes and evidence links, and your email address. You can leave the team from "
-        "your profile."
+        "notes and evidence links, your certificates with their validity dates, and your "
+        "email address. You can leave the team from your profile."
     ) % {"managers": _names(params.get("managers", []))}
 
 
@@ -95,8 +95,9 @@ NOTICES: dict[str, Notice] = {
             [
                 _(
                     "If you accept, the team's managers will see your progress, your "
-                    "self-assessments with their notes and evidence links, and your email "
-                    "address. Until you do, they see nothing."
+                    "self-assessments with their notes and evidence links, your certificates "
+                    "with their validity dates, and your email address. Until you do, they "
+                    "see nothing."
                 ),
                 _expires(p),
             ]
@@ -117,6 +118,21 @@ NOTICES: dict[str, Notice] = {
                     "teams were set up before and can see your progress, your "
                     "self-assessments with their notes and evidence links, and your email "
                     "address:"
+                ),
+                _team_lines(p),
+                _("You can leave any of them from your profile."),
+            ]
+        ),
+        url=lambda p: reverse("profile"),
+    ),
+    "team_certificates_visible": Notice(
+        title=lambda p: _("Your teams' managers now see your certificates"),
+        body=lambda p: "\n".join(
+            [
+                _(
+                    "The managers of these teams now see your certificates (title, issuer "
+                    "and validity dates) on their readiness board, so that nobody's "
+                    "certification lapses unnoticed:"
                 ),
                 _team_lines(p),
                 _("You can leave any of them from your profile."),

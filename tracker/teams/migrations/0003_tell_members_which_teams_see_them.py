@@ -17,6 +17,12 @@ BATCH = 500
 
 
 def tell_members(apps, schema_editor):
+    notify_members(apps, KIND)
+
+
+def notify_members(apps, kind: str) -> None:
+    """One notice of `kind` per member of at least one team, listing their teams and each
+    team's managers (0005 tells the same people that certificates are now shown)."""
     Membership = apps.get_model("accounts", "Membership")
     Team = apps.get_model("accounts", "Team")
     Notification = apps.get_model("reminders", "Notification")
@@ -34,7 +40,7 @@ def tell_members(apps, schema_editor):
         teams_of[user_id].append({"team": team_name, "managers": managers[team_id]})
     Notification.objects.bulk_create(
         [
-            Notification(user_id=user_id, kind=KIND, params={"teams": teams})
+            Notification(user_id=user_id, kind=kind, params={"teams": teams})
             for user_id, teams in teams_of.items()
         ],
         batch_size=BATCH,
