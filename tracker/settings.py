@@ -218,10 +218,6 @@ if REDIS_URL:
     }
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS: dict = {}
-    # Every signed-in request reads its session: from the cache the web workers share,
-    # the database staying the store of record (one query fewer per request). Not with
-    # the per-process cache below: another process would keep a session logged out.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     # Per process; room for the cached progress of a few thousand learners
     # (tracker/progress/cache.py) besides the login throttle's counters.
