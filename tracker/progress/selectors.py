@@ -468,8 +468,8 @@ def course_marks(*, user: User) -> dict[int, str]:
 
 def weekly_pace(*, user: User) -> Decimal:
     """The learner's pace for comparing tracks and planning: the hours a week they said
-    they have (profile, first-run guide), else the usual 5 h."""
-    return Decimal(getattr(user, "weekly_hours_available", None) or 5)
+    they have (profile, first-run guide; the field's default is the usual 5 h)."""
+    return user.weekly_hours_available
 
 
 def first_run_choices(*, user: User, track: Track) -> dict[int, str]:
