@@ -85,12 +85,13 @@ def test_dashboard_query_count_is_pinned(learner_client, personas, path, django_
     # dates, phases, chosen options, the study summaries' weeks and totals, pauses: 8), the latest
     # entries, the course last logged and the running study timer (3); quick-log courses (1),
     # then the certificates panel (certificates expired or expiring soon: 1),
-    # then the assessments panel (tracks, latest assessments, courses chosen or done: 4),
+    # then the assessments panel (the learner's track, their latest assessment: 2; with an
+    # assessment, its ratings, the targets, the courses chosen or done and the options too),
     # the teams panels (the learner's assignments, the teams they manage: 2), the nav's unread
     # notifications badge (1)
-    with django_assert_num_queries(23):
+    with django_assert_num_queries(22):
         learner_client.get(reverse("dashboard"))
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         learner_client.get(reverse("dashboard"))
 
 
