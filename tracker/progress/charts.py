@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
@@ -93,7 +94,16 @@ class Chart:
     # The SVG's repeated elements and the table's rows, written here: a template loop over
     # each point costs more than the rest of the dashboard's charts (bench_dashboard.py).
     # Numbers are written as Python writes them, as the templates' {% localize off %} did.
+    # Each is written once (`drawn`): a chart kept in the progress cache keeps them too.
 
+    def drawn(self) -> Chart:
+        """The chart with its SVG elements and table rows written, for a cache to keep:
+        once drawn, it must not change."""
+        for name in DRAWN:
+            getattr(self, name)
+        return self
+
+    @cached_property
     def grid_svg(self) -> SafeString:
         """A grid line and its hour label for each tick."""
         return format_html_join(
@@ -106,6 +116,7 @@ class Chart:
             ),
         )
 
+    @cached_property
     def date_ticks_svg(self) -> SafeString:
         """A tick under the axis and its date for each date tick (the burn-up)."""
         foot = int(self.bottom_y) + 5
@@ -119,6 +130,7 @@ class Chart:
             ),
         )
 
+    @cached_property
     def date_labels_svg(self) -> SafeString:
         """The date of each date tick, under its bar (hours per week)."""
         return format_html_join(
@@ -127,6 +139,7 @@ class Chart:
             ((x, self.date_label_y, label) for x, label in self.date_ticks),
         )
 
+    @cached_property
     def bars_svg(self) -> SafeString:
         return format_html_join(
             "",
@@ -134,6 +147,7 @@ class Chart:
             ((b.x, b.y, b.width, b.height, b.label) for b in self.bars),
         )
 
+    @cached_property
     def markers_svg(self) -> SafeString:
         return format_html_join(
             "",
@@ -155,6 +169,7 @@ class Chart:
             ),
         )
 
+    @cached_property
     def rows_html(self) -> SafeString:
         """The table's rows: the week, then each figure in its order in the row."""
         return SafeString(
@@ -167,6 +182,9 @@ class Chart:
                 for row in self.rows
             )
         )
+
+
+DRAWN = ("grid_svg", "date_ticks_svg", "date_labels_svg", "bars_svg", "markers_svg", "rows_html")
 
 
 def _scale(max_value: float) -> tuple[float, list[float]]:

@@ -52,8 +52,11 @@ def dashboard_context(request: HttpRequest, *, form: TimeEntryForm | None = None
         overview = selectors.progress_overview(user=user, today=today)
         return {
             "overview": overview,
-            "weekly_chart": charts.weekly_chart(overview=overview),
-            "burnup_chart": charts.burnup_chart(overview=overview),
+            # Drawn before they are cached: a warm view writes none of their SVG.
+            "weekly_chart": charts.weekly_chart(overview=overview).drawn(),
+            "burnup_chart": burnup.drawn()
+            if (burnup := charts.burnup_chart(overview=overview))
+            else None,
             "recent": selectors.recent_entries(user=user),
             "last_course": selectors.last_logged_course_code(user=user),
         }
