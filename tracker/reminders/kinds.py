@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, ClassVar
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db.models.expressions import RawSQL
+from django.urls import reverse
 from django.utils.functional import Promise
 
 from .models import ReminderPreference
@@ -85,7 +87,7 @@ class Kind:
         existing = set(
             Reminder.objects.filter(
                 kind=self.name,
-                user_id__in={user.pk for user, _ in slots},
+                user_id__in=ids_in({user.pk for user, _ in slots}),
                 period__in={period for _, period in slots},
             ).values_list("user_id", "period")
         )
@@ -114,6 +116,33 @@ def all_kinds() -> list[Kind]:
 
 def get_kind(name: str) -> Kind | None:
     return _REGISTRY.get(name)
+
+
+# --- Links -------------------------------------------------------------------------------
+
+# reverse() results, kept while the dispatcher words a batch's notifications: thousands
+# of them share a handful of URLs, and one reverse() costs as much as wording the rest.
+_URLS: ContextVar[dict | None] = ContextVar("reminder_urls", default=None)
+
+
+def url_for(viewname: str, *args) -> str:
+    """reverse(viewname, args), remembered inside `remembered_urls()`."""
+    urls = _URLS.get()
+    if urls is None:
+        return reverse(viewname, args=args)
+    key = (viewname, args)
+    if key not in urls:
+        urls[key] = reverse(viewname, args=args)
+    return urls[key]
+
+
+@contextlib.contextmanager
+def remembered_urls() -> Iterator[None]:
+    token = _URLS.set({})
+    try:
+        yield
+    finally:
+        _URLS.reset(token)
 
 
 # --- Local time -------------------------------------------------------------------------
@@ -166,10 +195,24 @@ def remember_preferences(users: Iterable[User]) -> None:
             user.reminder_preference = ReminderPreference(user=user)
 
 
-def user_ids(users: Iterable[User]) -> list[int]:
-    """The ids of a batch, for its `__in` filters (a list of model instances costs a
-    conversion per user in each query)."""
-    return [user.pk for user in users]
+def ids_in(ids: Iterable[int]) -> RawSQL | list[int]:
+    """Ids read from the database (a batch's users), as the right-hand side of an `__in`
+    filter that Django passes to the database as they are.
+
+    A plain list is prepared id by id (normalized, converted by the foreign key's target
+    field, then by the column's): about 10 ms for a batch of 1,000 ids, and a pass where
+    nobody is due has a dozen such filters per batch, most of its time. Primary keys need
+    no preparing; RawSQL with only placeholders is `IN (%s, %s, ...)` with the ids as
+    parameters. An empty list stays a list: Django then skips the query."""
+    ids = list(ids)
+    if not ids:
+        return ids
+    return RawSQL(", ".join(["%s"] * len(ids)), ids)  # noqa: S611 - placeholders only
+
+
+def user_ids(users: Iterable[User]) -> RawSQL | list[int]:
+    """The ids of a batch, for its `__in` filters (ids_in)."""
+    return ids_in(user.pk for user in users)
 
 
 def iso_week_label(day: dt.date) -> str:

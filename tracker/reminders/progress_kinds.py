@@ -13,7 +13,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -31,6 +30,7 @@ from .kinds import (
     latest_weekly_slot,
     preference_of,
     register,
+    url_for,
     user_ids,
 )
 from .models import Reminder
@@ -205,7 +205,7 @@ class WeeklyDigest(Kind):
         return "\n".join(lines)
 
     def url(self, *, context: dict) -> str:
-        return reverse("dashboard")
+        return url_for("dashboard")
 
 
 @register
@@ -274,7 +274,7 @@ class BehindPace(Kind):
         return gettext("At your recent pace you would finish after your target date.")
 
     def url(self, *, context: dict) -> str:
-        return reverse("progress:plan", args=[context["code"]])
+        return url_for("progress:plan", context["code"])
 
 
 @register
@@ -365,7 +365,7 @@ class TeamSummary(Kind):
         return "\n".join(lines)
 
     def url(self, *, context: dict) -> str:
-        return reverse("dashboard")
+        return url_for("dashboard")
 
 
 def _slot_day(period: str, weekday: int) -> dt.date:
