@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
@@ -118,31 +118,36 @@ def get_kind(name: str) -> Kind | None:
     return _REGISTRY.get(name)
 
 
-# --- Links -------------------------------------------------------------------------------
+# --- Remembered within a batch -----------------------------------------------------------
 
-# reverse() results, kept while the dispatcher words a batch's notifications: thousands
-# of them share a handful of URLs, and one reverse() costs as much as wording the rest.
-_URLS: ContextVar[dict | None] = ContextVar("reminder_urls", default=None)
+# Results kept while the dispatcher words a batch's notifications: thousands of them share
+# a handful of URLs and figures, and one reverse() or number_format() costs as much as
+# the rest of a notification's wording.
+_REMEMBERED: ContextVar[dict | None] = ContextVar("reminders_remembered", default=None)
 
 
-def url_for(viewname: str, *args) -> str:
-    """reverse(viewname, args), remembered inside `remembered_urls()`."""
-    urls = _URLS.get()
-    if urls is None:
-        return reverse(viewname, args=args)
-    key = (viewname, args)
-    if key not in urls:
-        urls[key] = reverse(viewname, args=args)
-    return urls[key]
+def remembered[T](key: tuple, compute: Callable[[], T]) -> T:
+    """compute(), once per `key` inside `remembering()` (every time outside it)."""
+    memo = _REMEMBERED.get()
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
 
 
 @contextlib.contextmanager
-def remembered_urls() -> Iterator[None]:
-    token = _URLS.set({})
+def remembering() -> Iterator[None]:
+    token = _REMEMBERED.set({})
     try:
         yield
     finally:
-        _URLS.reset(token)
+        _REMEMBERED.reset(token)
+
+
+def url_for(viewname: str, *args) -> str:
+    """reverse(viewname, args), remembered (the URLs do not depend on the language)."""
+    return remembered(("url", viewname, args), lambda: reverse(viewname, args=args))
 
 
 # --- Local time -------------------------------------------------------------------------
@@ -162,7 +167,16 @@ def catch_up_window(user: User) -> dt.timedelta:
 
 def lookback_days(users: Iterable[User]) -> dt.timedelta:
     """The days before today a kind's query reaches back to, for the longest window."""
-    longest = max((catch_up_window(user) for user in users), default=dt.timedelta(0))
+    pks = [user.pk for user in users]
+    if not pks:
+        return dt.timedelta(days=2)
+    # catch_up_window for each user, without its per-user call: only the users whose
+    # pause just ended have a window other than the setting's.
+    windows = _WINDOWS.get() or {}
+    longest = max(
+        [dt.timedelta(hours=settings.REMINDERS_CATCH_UP_HOURS)]
+        + [windows[pk] for pk in pks if pk in windows]
+    )
     return dt.timedelta(days=longest.days + 2)
 
 
@@ -176,7 +190,11 @@ def catch_up_windows(windows: Mapping[int, dt.timedelta]) -> Iterator[None]:
 
 
 def preference_of(user: User) -> ReminderPreference:
-    """The user's preferences (select_related by the dispatcher), or the defaults."""
+    """The user's preferences (kept on it by remember_preferences in a dispatcher's
+    batch), or the defaults."""
+    kept = user.__dict__.get("_reminder_preference")
+    if kept is not None:
+        return kept
     try:
         return user.reminder_preference
     except ReminderPreference.DoesNotExist:
@@ -184,15 +202,17 @@ def preference_of(user: User) -> ReminderPreference:
 
 
 def remember_preferences(users: Iterable[User]) -> None:
-    """Gives each user without a preferences row the defaults, unsaved, as their related
-    object: every kind asks for the preferences of every user of a batch, and the
-    DoesNotExist raised for each of them cost more than the rest of a pass where nobody
-    is due."""
+    """Keeps each user's preferences on them for preference_of (select_related'd by the
+    dispatcher), and for those without a row the defaults: one unsaved row shared by the
+    batch, only ever read. Every kind asks for the preferences of every user of a batch;
+    the DoesNotExist raised for each of them cost more than the rest of a pass where
+    nobody is due, and a fresh default row per user was still a tenth of it."""
+    defaults = ReminderPreference()
     for user in users:
         try:
-            user.reminder_preference  # noqa: B018 - select_related'd: no query
+            user._reminder_preference = user.reminder_preference
         except ReminderPreference.DoesNotExist:
-            user.reminder_preference = ReminderPreference(user=user)
+            user._reminder_preference = defaults
 
 
 def ids_in(ids: Iterable[int]) -> RawSQL | list[int]:

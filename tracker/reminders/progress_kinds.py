@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from tracker.accounts.models import Membership, Team, User
@@ -30,6 +30,7 @@ from .kinds import (
     latest_weekly_slot,
     preference_of,
     register,
+    remembered,
     url_for,
     user_ids,
 )
@@ -377,4 +378,8 @@ def _slot_day(period: str, weekday: int) -> dt.date:
 def _hours(value: float) -> str:
     from django.utils import formats
 
-    return formats.number_format(value, decimal_pos=1 if value % 1 else 0)
+    # In the active language's format; remembered in a batch (figures repeat).
+    return remembered(
+        ("hours", get_language(), type(value), value),
+        lambda: formats.number_format(value, decimal_pos=1 if value % 1 else 0),
+    )

@@ -45,7 +45,11 @@ from .pauses import PauseCalendar
 
 log = logging.getLogger(__name__)
 
-BATCH_SIZE = 1000
+# Users per batch: each batch costs a fixed number of queries (tests/test_reminders.py),
+# so a bigger batch costs fewer per learner (1,000: 17 queries per 1,000 learners where
+# nobody is due; 2,000: 10). An IN list of 2,000 ids stays far below the parameter limits
+# (SQLite 32,766, PostgreSQL 65,535); inserts go row by row through executemany.
+BATCH_SIZE = 2000
 # A sender holds the row in these states; one whose claim is older than the timeout is
 # presumed dead, and the row is taken up again.
 IN_HAND = [Reminder.State.CLAIMED, Reminder.State.SENDING]
@@ -203,7 +207,7 @@ def _create_reminders(*, kind: Kind, due: list[Due], report: DispatchReport) -> 
         # Worded in each user's language and time zone: switched once per pair.
         rows.sort(key=lambda row: (row[1].user.language, row[1].user.timezone))
         notifications = []
-        with registry.remembered_urls():
+        with registry.remembering():
             for (language, zone), group in itertools.groupby(
                 rows, key=lambda row: (row[1].user.language, row[1].user.timezone)
             ):
