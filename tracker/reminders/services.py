@@ -147,16 +147,17 @@ def _dispatch_batch(
     *, now: dt.datetime, users: list[User], kinds: list[Kind], report: DispatchReport
 ) -> None:
     # Query 2 per batch: who switched which kind off.
-    opted_out = set(
-        KindOptOut.objects.filter(user_id__in=registry.user_ids(users)).values_list(
-            "user_id", "kind"
-        )
-    )
+    opted_out: dict[str, set[int]] = {}
+    for user_id, name in KindOptOut.objects.filter(
+        user_id__in=registry.user_ids(users)
+    ).values_list("user_id", "kind"):
+        opted_out.setdefault(name, set()).add(user_id)
     registry.remember_preferences(users)
     # Query 3 per batch: the learners' pauses around today (pauses.py).
     paused = PauseCalendar(users=users, now=now)
     for kind in kinds:
-        wanted = paused.wanted(kind, [u for u in users if (u.pk, kind.name) not in opted_out])
+        off = opted_out.get(kind.name)
+        wanted = paused.wanted(kind, [u for u in users if u.pk not in off] if off else list(users))
         if not wanted:
             continue
         with registry.catch_up_windows(paused.windows(kind, wanted)):
