@@ -237,13 +237,15 @@ def _insert_ignoring_conflicts(model, names: list[str], rows: list[tuple]) -> No
 
     bulk_create(ignore_conflicts=True) does the same, but prepares each field of each row
     through the field's methods and builds one model instance per row: in a pass where
-    everyone is due that was half the pass (two rows per learner, a dozen fields each).
-    Here the defaults are prepared once and the rows go to executemany as they are."""
+    everyone is due that was a third of the pass (two rows per learner, a dozen fields
+    each). Here the defaults are prepared once and the rows go to executemany as they are
+    (tests/test_reminders.py checks the rows get what the models would give them)."""
     if not rows:
         return
     fields = [model._meta.get_field(name) for name in names]
     defaults = [f for f in model._meta.concrete_fields if f not in fields and not f.primary_key]
-    # One instant for the batch's `created` and the like, as one statement would have.
+    # Defaults computed once for all the rows: they share one `created` instant, where
+    # bulk_create gave each row its own, microseconds apart.
     constant = tuple(f.get_db_prep_save(f.get_default(), connection) for f in defaults)
     columns = [f.column for f in fields + defaults]
     ops = connection.ops
