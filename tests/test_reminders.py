@@ -165,6 +165,40 @@ def test_a_dispatcher_down_for_a_day_catches_up_once(ping_kind, no_enqueue, disp
 
 
 @pytest.mark.django_db
+def test_the_dispatchers_insert_gives_the_models_defaults_and_skips_existing_keys():
+    """The dispatcher writes its rows with one executemany, not through the models: each
+    row gets what Reminder(...) and Notification(...) would, and a key another pass
+    inserted first (between this pass's check and its insert) is skipped, not doubled."""
+    user = make_user("race@example.test")
+    theirs = Reminder.objects.create(kind="ping", user=user, period="2026-W15", context={"a": 1})
+    before = timezone.now()
+    services._insert_ignoring_conflicts(
+        Reminder,
+        ["kind", "user", "subject", "period", "context"],
+        [
+            ("ping", user.pk, "", "2026-W15", '{"b": 2}'),
+            ("ping", user.pk, "", "2026-W16", '{"b": 2}'),
+        ],
+    )
+    ours = Reminder.objects.get(period="2026-W16")
+    assert Reminder.objects.get(period="2026-W15").context == {"a": 1}  # theirs, untouched
+    expected = Reminder(kind="ping", user=user, period="2026-W16", context={"b": 2})
+    fields = ["subject", "context", "state", "attempts", "claimed_at", "sent_at", "last_error"]
+    assert [getattr(ours, f) for f in fields] == [getattr(expected, f) for f in fields]
+    assert before <= ours.created <= ours.next_attempt_at <= timezone.now()
+
+    services._insert_ignoring_conflicts(
+        Notification,
+        ["user", "reminder", "kind", "title", "body", "url"],
+        [(user.pk, pk, "ping", "Title", "Body", "/") for pk in (theirs.pk, ours.pk, ours.pk)],
+    )
+    assert Notification.objects.count() == 2  # one per reminder: the unique link holds
+    notification = Notification.objects.get(reminder=ours)
+    assert (notification.params, notification.read, notification.title) == ({}, False, "Title")
+    assert before <= notification.created <= timezone.now()
+
+
+@pytest.mark.django_db
 def test_switched_off_kind_is_not_dispatched(ping_kind, no_enqueue, dispatch):
     user = learner("off@example.test")
     KindOptOut.objects.create(user=user, kind="ping")

@@ -13,7 +13,6 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +29,7 @@ from .kinds import (
     lookback_days,
     preference_of,
     register,
+    url_for,
     user_ids,
 )
 
@@ -156,7 +156,7 @@ class _LearnerDueDateKind(Kind):
         ]
 
     def url(self, *, context: dict) -> str:
-        return reverse("dashboard")
+        return url_for("dashboard")
 
 
 @register
@@ -262,4 +262,4 @@ class OverdueManager(Kind):
         }
 
     def url(self, *, context: dict) -> str:
-        return reverse("teams:detail", args=[context["team"]])
+        return url_for("teams:detail", context["team"])

@@ -11,7 +11,6 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 
 from django.db.models import Max
-from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from tracker.accounts.models import User
 from tracker.assessments.models import Assessment
 
-from .kinds import Due, Kind, preference_of, register, user_ids
+from .kinds import Due, Kind, preference_of, register, url_for, user_ids
 
 
 @register
@@ -75,4 +74,4 @@ class RetakeAssessment(Kind):
         ) % {"date": last, "weeks": context["weeks"]}
 
     def url(self, *, context: dict) -> str:
-        return reverse("assessments:take")
+        return url_for("assessments:take")

@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +30,7 @@ from .kinds import (
     lookback_days,
     preference_of,
     register,
+    url_for,
     user_ids,
 )
 
@@ -131,7 +131,7 @@ class CertificateExpiry(Kind):
         return f"{when} {renew}"
 
     def url(self, *, context: dict) -> str:
-        return reverse("certificates:list")
+        return url_for("certificates:list")
 
 
 def _date(context: dict) -> str:

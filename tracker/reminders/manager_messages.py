@@ -16,7 +16,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -24,7 +23,7 @@ from tracker.accounts import audit
 from tracker.accounts.models import AuditEvent, Team, User
 
 from . import notices
-from .kinds import Due, Kind, register
+from .kinds import Due, Kind, register, url_for
 from .models import KindOptOut, ManagerMessage, Reminder
 from .services import DispatchReport, _enqueue_many
 
@@ -50,7 +49,7 @@ class ManagerMessageKind(Kind):
         return context.get("text", "")
 
     def url(self, *, context: dict) -> str:
-        return reverse("dashboard")
+        return url_for("dashboard")
 
 
 @dataclass

@@ -65,14 +65,14 @@ class PauseCalendar:
 
     def wanted(self, kind: Kind, users: list[User]) -> list[User]:
         """The users `kind` is read for: a paused learner gets no SKIP nor DEFER kind."""
-        if kind.during_pause in (SKIP, DEFER):
+        if kind.during_pause in (SKIP, DEFER) and self.held:
             return [user for user in users if user.pk not in self.held]
         return users
 
     def windows(self, kind: Kind, users: list[User]) -> dict[int, dt.timedelta]:
         """For a DEFER kind, each learner whose pause just ended: a catch-up window back
         to the pause's first day."""
-        if kind.during_pause != DEFER:
+        if kind.during_pause != DEFER or not self.resumed:
             return {}
         windows = {}
         for user in users:

@@ -13,8 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.urls import reverse
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from tracker.accounts.models import Membership, Team, User
@@ -31,6 +30,8 @@ from .kinds import (
     latest_weekly_slot,
     preference_of,
     register,
+    remembered,
+    url_for,
     user_ids,
 )
 from .models import Reminder
@@ -205,7 +206,7 @@ class WeeklyDigest(Kind):
         return "\n".join(lines)
 
     def url(self, *, context: dict) -> str:
-        return reverse("dashboard")
+        return url_for("dashboard")
 
 
 @register
@@ -274,7 +275,7 @@ class BehindPace(Kind):
         return gettext("At your recent pace you would finish after your target date.")
 
     def url(self, *, context: dict) -> str:
-        return reverse("progress:plan", args=[context["code"]])
+        return url_for("progress:plan", context["code"])
 
 
 @register
@@ -365,7 +366,7 @@ class TeamSummary(Kind):
         return "\n".join(lines)
 
     def url(self, *, context: dict) -> str:
-        return reverse("dashboard")
+        return url_for("dashboard")
 
 
 def _slot_day(period: str, weekday: int) -> dt.date:
@@ -377,4 +378,8 @@ def _slot_day(period: str, weekday: int) -> dt.date:
 def _hours(value: float) -> str:
     from django.utils import formats
 
-    return formats.number_format(value, decimal_pos=1 if value % 1 else 0)
+    # In the active language's format; remembered in a batch (figures repeat).
+    return remembered(
+        ("hours", get_language(), type(value), value),
+        lambda: formats.number_format(value, decimal_pos=1 if value % 1 else 0),
+    )
