@@ -164,7 +164,7 @@ class _RowFacts:
     model: type
 
     def __eq__(self, other: object) -> bool:
-        if isinstance(other, type(self)) or isinstance(other, self.model):
+        if isinstance(other, (type(self), self.model)):
             return self.pk == other.pk  # type: ignore[attr-defined]
         return NotImplemented
 

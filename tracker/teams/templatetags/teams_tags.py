@@ -48,21 +48,25 @@ def heat_cells(cells: list[HeatCell]) -> SafeString:
 
     Joined here rather than with a loop of tags: a team page has a cell per learner and
     competency (800 with 50 learners and 16 competencies), and the template loop took
-    most of the page's time. Safe by construction: the state is one of six fixed words,
-    what a cell shows is made of integers and fixed symbols (HeatCell), and the
-    translated phrases are escaped once, below.
+    most of the page's time. Each different cell is built once (_heat_cell). Safe by
+    construction: the state is one of six fixed words, what a cell shows is made of
+    integers and fixed symbols (HeatCell), and the translated phrases are escaped.
     """
-    said = _heat_words(get_language())
-    rating = escape(gettext("manager's rating %(level)s"))
-    parts = []
-    for cell in cells:
-        state = cell.state
-        spoken = said.get(state, "")
-        if cell.manager_level:
-            spoken += (", " if spoken else "") + rating % {"level": int(cell.manager_level)}
-        spoken = f'<span class="visually-hidden"> {spoken}</span>' if spoken else ""
-        parts.append(f'<td class="heat heat-{state}">{cell.shown}{spoken}</td>')
-    return mark_safe("".join(parts))  # every part escaped above
+    language = get_language()
+    return mark_safe(  # every part escaped in _heat_cell
+        "".join([_heat_cell(c.state, c.shown, c.manager_level, language) for c in cells])
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _heat_cell(state: str, shown: str, manager_level: int | None, language: str) -> str:
+    """One cell's markup: a few dozen different ones in a language, whatever the team."""
+    spoken = _heat_words(language).get(state, "")
+    if manager_level:
+        rating = escape(gettext("manager's rating %(level)s"))
+        spoken += (", " if spoken else "") + rating % {"level": int(manager_level)}
+    spoken = f'<span class="visually-hidden"> {spoken}</span>' if spoken else ""
+    return f'<td class="heat heat-{state}">{shown}{spoken}</td>'
 
 
 @register.filter
