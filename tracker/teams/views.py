@@ -149,7 +149,7 @@ def _team_page(
         "more_logs": len(logs) > LOGS_ON_DASHBOARD,
         "member_form": member_form or MemberAddForm(),
         "invitations": selectors.invitations_waiting(team=team),
-        "trends": team_trends(team),
+        "trends": team_trends(team, members=table.members),
         # One-time: the reminder view accepts it once (tracker/reminders/manager_messages.py).
         "remind_token": secrets.token_urlsafe(16),
     }
