@@ -152,31 +152,29 @@ def test_heatmap_shows_level_manager_rating_and_target_with_symbols(personas, as
     assert f'href="{reverse("courses:catalogue")}?competency=mlops"' in body
 
 
-def test_heatmap_team_row_is_cached_and_follows_each_new_assessment(personas, assigned):
-    """The team row's counts are cached under the latest assessments' ids (a submitted
-    assessment never changes): a later page reads them without their query, and a newly
-    submitted assessment (a new latest one) is counted at once."""
+def test_heatmap_is_cached_and_follows_each_new_assessment(personas, assigned):
+    """The team row's counts and the shown learners' levels are cached under the latest
+    assessments' ids (a submitted assessment never changes): a later page reads neither,
+    and a newly submitted assessment (a new latest one) shows at once."""
     track, _course, second = assigned
     make_target(track, make_competency("mlops"), 3)
     make_snapshot(personas.learner, {"mlops": 2}, track=track)
     client = personas.client_for("manager")
 
-    def team_row():
+    def heatmap():
         with CaptureQueriesContext(connection) as queries:
-            [cell] = client.get(team_url(personas)).context["heatmap"].team
-        counted = [
-            q for q in queries if 'COUNT(*) AS "count" FROM "assessments_rating"' in q["sql"]
-        ]
-        return (cell.median, cell.below, cell.rated), len(counted)
+            shown = client.get(team_url(personas)).context["heatmap"]
+        [cell] = shown.team
+        levels = {row.member.pk: row.cells[0].level for row in shown.rows}
+        ratings = [q for q in queries if 'FROM "assessments_rating"' in q["sql"]]
+        return (cell.median, cell.below, cell.rated), levels[personas.learner.pk], len(ratings)
 
-    first, counted = team_row()
-    again, counted_again = team_row()
-    assert first == again == (2, 1, 1)
-    assert (counted, counted_again) == (1, 0)  # the levels were counted once, then cached
+    assert heatmap() == ((2, 1, 1), 2, 2)
+    assert heatmap() == ((2, 1, 1), 2, 0)  # both cached
     make_snapshot(second, {"mlops": 4}, track=track)
-    assert team_row()[0] == (3, 1, 2)
+    assert heatmap() == ((3, 1, 2), 2, 2)
     make_snapshot(personas.learner, {"mlops": 3}, track=track)  # their latest replaces 2
-    assert team_row()[0] == (3.5, 0, 2)
+    assert heatmap() == ((3.5, 0, 2), 3, 2)
 
 
 def test_member_page_is_read_only_and_scoped(personas, assigned):

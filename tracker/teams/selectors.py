@@ -510,7 +510,7 @@ def team_heatmap(
 
     Seven queries (six given members): the team row is counted by the database (a row
     per competency and level), so a page reads the ratings of the learners it shows only;
-    one fewer when that count is cached (named by the latest assessments' ids).
+    both are cached, named by the latest assessments' ids (five queries then).
     """
     if members is None and shown is None:
         members = list(team.members.order_by("name", "email"))  # 1
@@ -565,11 +565,18 @@ def team_heatmap(
             if code in histogram:
                 histogram[code][level] = count
         shown_latest = {latest[pk]: pk for pk in shown_ids if pk in latest}
-        for assessment_id, code, level in (  # 6
-            Rating.objects.filter(assessment_id__in=list(shown_latest), competency_code__in=codes)
-            .order_by()
-            .values_list("assessment_id", "competency_code", "level")
-        ):
+        ratings = progress_cache.get_or_compute(  # cached like the team row, for the same reason
+            progress_cache.content_key("heatmap-levels", [*codes, "|", *sorted(shown_latest)]),
+            0,
+            lambda: list(  # 6
+                Rating.objects.filter(
+                    assessment_id__in=list(shown_latest), competency_code__in=codes
+                )
+                .order_by()
+                .values_list("assessment_id", "competency_code", "level")
+            ),
+        )
+        for assessment_id, code, level in ratings:
             levels[(shown_latest[assessment_id], code)] = level
     if codes:
         for user_id, code, level in (  # 7
