@@ -2,10 +2,13 @@
 
 The learner's dashboard, course panel and plan page, the manager's team table, member page
 and CSV, the API and the reminders all read `learners_progress` (or `learner_progress`),
-so they cannot disagree. It reads a batch of learners at once, in seven queries whatever
-their number: plans, enrolments, assignments, the phases of their tracks, their phase
-choices, the study figures per course and ISO week (summaries.study_figures) and their
-pauses.
+so they cannot disagree. It reads a batch of learners at once, in eight queries whatever
+their number: plans, enrolments, assignments, the phases of their tracks (with the
+tracks), their phase choices, the study figures per course and ISO week (two:
+summaries.study_figures) and their pauses; one more when a track has no phase at all.
+Plans, enrolments and assignments are read as plain values (PlanFacts, AssignmentFacts),
+and only the weeks the pace reads (`gather`'s `weeks`): model instances and a year of
+weeks per learner were most of a team page's cost.
 Assignments belong to tracker.teams, which imports progress: they are read inside
 `learners_progress`, the one place progress reads teams (the post_save receiver that
 copied due dates into plans is gone).
@@ -189,6 +192,39 @@ class CourseFacts(_RowFacts):
     @property
     def id(self) -> int:
         return self.pk
+
+
+ASSIGNMENT_FIELDS = (
+    "id",
+    "assignee_id",
+    "team_id",
+    "due_date",
+    "track_id",
+    "track__code",
+    "track__name_fr",
+    "track__name_en",
+    "course_id",
+    *PLAN_FIELDS[PLAN_FIELDS.index("course__code") :],
+)
+
+
+@dataclass(frozen=True, slots=True)
+class AssignmentFacts:
+    """What the model reads of an assignment (tracker.teams' Assignment): a track or a
+    course, with its due date; plain values, like the plans'."""
+
+    pk: int
+    team_id: int
+    due_date: datetime.date
+    track_id: int | None
+    track_code: str | None
+    track_name_fr: str | None
+    track_name_en: str | None
+    course: CourseFacts | None
+
+    @property
+    def course_id(self) -> int | None:
+        return self.course.pk if self.course else None
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -677,7 +713,7 @@ def group_verdict(
 
 def unplanned_verdict(
     *,
-    course: Course,
+    course: CourseFacts | Course,
     figures: StudyFigures,
     today: datetime.date,
     due_date: datetime.date,
@@ -722,7 +758,7 @@ def learners_progress(
     today_of: Mapping[int, datetime.date] | None = None,
     weeks: int | None = HISTORY_WEEKS,
 ) -> dict[int, LearnerProgress]:
-    """Many learners' progress, in seven queries whatever their number (six without any
+    """Many learners' progress, in eight queries whatever their number (seven without any
     track). Each learner is judged on their own date: `today_of`, else their local today.
     `weeks`: as in `gather`."""
     return {
@@ -738,7 +774,7 @@ def gather(
     tracks_too: Iterable[Track] = (),
     weeks: int | None = HISTORY_WEEKS,
 ) -> dict[int, dict]:
-    """What the model judges, read in seven queries whatever the number of learners: each
+    """What the model judges, read in eight queries whatever the number of learners: each
     learner's keyword arguments of `_learner`. `tracks_too`: tracks whose phases are read
     even where no learner follows them (the "what if" of a track not joined yet).
 
@@ -775,22 +811,51 @@ def gather(
         by_user[user_id]["plans"].append(
             PlanFacts(pk, user_id, facts, start, weekly_hours, target, done_on, done_source)
         )
-    enrolments = list(  # 2
-        Enrolment.objects.filter(user_id__in=ids).select_related("track").order_by("joined_at")
-    )
-    assignments = list(  # 3
+    for user_id, track_id in (  # 2
+        Enrolment.objects.filter(user_id__in=ids)
+        .order_by("joined_at")
+        .values_list("user_id", "track_id")
+    ):
+        by_user[user_id]["tracks"].append(track_id)
+    for (  # 3
+        pk,
+        user_id,
+        team_id,
+        due_date,
+        track_id,
+        track_code,
+        name_fr,
+        name_en,
+        course_id,
+        *course,
+    ) in (
         Assignment.objects.filter(assignee_id__in=ids)
-        .select_related("track", "course")
-        .defer(*(f"course__{name}" for name in COURSE_HEAVY_FIELDS))
         .order_by("due_date", "id")
-    )
+        .values_list(*ASSIGNMENT_FIELDS)
+    ):
+        facts = None
+        if course_id is not None and (facts := courses.get(course_id)) is None:
+            facts = courses[course_id] = CourseFacts(course_id, *course)
+        work = AssignmentFacts(pk, team_id, due_date, track_id, track_code, name_fr, name_en, facts)
+        learner = by_user[user_id]
+        learner["assignments"].append(work)
+        if track_id and track_id not in learner["tracks"]:
+            learner["tracks"].append(track_id)
     tracks = {track.pk: track for track in tracks_too}
-    tracks |= {e.track_id: e.track for e in enrolments}
-    tracks |= {a.track_id: a.track for a in assignments if a.track_id}
+    wanted = {pk for data in by_user.values() for pk in data["tracks"]} | set(tracks)
     phases: dict[int, list[Phase]] = {}
-    if tracks:
-        for phase in Phase.objects.filter(track_id__in=tracks).order_by("track_id", "order"):  # 4
+    if wanted:
+        # The tracks come with their phases (one query for both); a track without any
+        # phase, which the join cannot return, is read on its own.
+        for phase in (  # 4
+            Phase.objects.filter(track_id__in=wanted)
+            .select_related("track")
+            .order_by("track_id", "order")
+        ):
             phases.setdefault(phase.track_id, []).append(phase)
+            tracks.setdefault(phase.track_id, phase.track)
+        if missing := wanted - tracks.keys():
+            tracks |= {track.pk: track for track in Track.objects.filter(pk__in=missing)}
     chosen: dict[tuple[int, int], int] = {
         (user_id, phase_id): course_id
         for user_id, phase_id, course_id in PhaseChoice.objects.filter(  # 5
@@ -809,15 +874,6 @@ def gather(
     ):
         spans[user_id].append((start, end))
 
-    for enrolment in enrolments:
-        by_user[enrolment.user_id]["tracks"].append(enrolment.track_id)
-    for assignment in assignments:
-        by_user[assignment.assignee_id]["assignments"].append(assignment)
-        if (
-            assignment.track_id
-            and assignment.track_id not in by_user[assignment.assignee_id]["tracks"]
-        ):
-            by_user[assignment.assignee_id]["tracks"].append(assignment.track_id)
     return {
         pk: {
             "user_id": pk,
@@ -875,7 +931,7 @@ def _learner(
     today: datetime.date,
     plans: list[PlanFacts | Plan],
     track_ids: list[int],
-    assignments: list,
+    assignments: list[AssignmentFacts],
     tracks: Mapping[int, Track],
     phases: Mapping[int, list[Phase]],
     chosen: Mapping[tuple[int, int], int],
@@ -970,10 +1026,10 @@ def _learner(
             AssignedWork(
                 pk=a.pk,
                 team_id=a.team_id,
-                track_code=a.track.code if a.track_id else None,
+                track_code=a.track_code if a.track_id else None,
                 course_code=a.course.code if a.course_id else None,
-                name_fr=a.track.name_fr if a.track_id else a.course.title,
-                name_en=a.track.name_en if a.track_id else "",
+                name_fr=a.track_name_fr if a.track_id else a.course.title,
+                name_en=a.track_name_en if a.track_id else "",
                 verdict=verdict,
             )
         )
