@@ -235,6 +235,7 @@ class PlanFacts(_RowFacts):
 
     pk: int
     user_id: int
+    course_id: int  # course.pk, kept as a field: the model reads it on every turn
     course: CourseFacts
     start_date: datetime.date
     weekly_hours: Decimal
@@ -246,10 +247,6 @@ class PlanFacts(_RowFacts):
     @property
     def id(self) -> int:
         return self.pk
-
-    @property
-    def course_id(self) -> int:
-        return self.course.pk
 
     @property
     def is_done(self) -> bool:
@@ -809,7 +806,9 @@ def gather(
         if (facts := courses.get(course_id)) is None:
             facts = courses[course_id] = CourseFacts(course_id, *course)
         by_user[user_id]["plans"].append(
-            PlanFacts(pk, user_id, facts, start, weekly_hours, target, done_on, done_source)
+            PlanFacts(
+                pk, user_id, course_id, facts, start, weekly_hours, target, done_on, done_source
+            )
         )
     for user_id, track_id in (  # 2
         Enrolment.objects.filter(user_id__in=ids)
@@ -953,7 +952,7 @@ def _learner(
         else:
             track_due[a.track_id] = a.due_date
             for phase in phases.get(a.track_id, []):
-                if (course_id := chosen.get((user_id, phase.pk))) is not None:
+                if (course_id := chosen.get((user_id, phase.id))) is not None:
                     cover(course_id, a.due_date)
 
     rows: dict[int, CourseRow] = {}
@@ -979,7 +978,7 @@ def _learner(
         phase_rows, chosen_rows = [], []
         after, after_unknown = None, False
         for phase in phases.get(track_id, []):
-            plan = plan_of.get(chosen.get((user_id, phase.pk), -1))
+            plan = plan_of.get(chosen.get((user_id, phase.id), -1))
             row = None
             if plan is not None:
                 row = row_for(plan, after, after_unknown)

@@ -20,7 +20,7 @@ from tracker.progress.templatetags.progress_tags import progress_value, short_da
 if TYPE_CHECKING:  # types only: these format, they read nothing
     from tracker.accounts.models import Team
 
-    from ..selectors import HeatCell, MemberRow, TeamCell
+    from ..selectors import HeatCell, HeatRow, MemberRow, TeamCell
 
 register = template.Library()
 
@@ -55,6 +55,22 @@ def heat_cells(cells: list[HeatCell]) -> SafeString:
     language = get_language()
     return mark_safe(  # every part escaped in _heat_cell
         "".join([_heat_cell(c.state, c.shown, c.manager_level, language) for c in cells])
+    )
+
+
+@register.simple_tag
+def heat_rows(rows: list[HeatRow]) -> SafeString:
+    """The heatmap's rows: each learner's name, then their cells (heat_cells). One tag
+    rather than a template loop, for the reason of team_rows (the same markup)."""
+    return mark_safe(  # the name escaped, the cells by heat_cells
+        "".join(
+            [
+                f'\n        <tr>\n          <th scope="row" class="sticky-col">'
+                f"{_esc(row.member.get_full_name())}</th>\n          {heat_cells(row.cells)}"
+                "\n        </tr>\n        "
+                for row in rows
+            ]
+        )
     )
 
 
