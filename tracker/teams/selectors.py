@@ -501,7 +501,12 @@ def _rating_counts(assessment_ids: list[int]) -> dict[tuple[str, int], int]:
 
 
 def team_heatmap(
-    *, team: Team, members: list[User] | None = None, shown: list[User] | None = None
+    *,
+    team: Team,
+    members: list[User] | None = None,
+    shown: list[User] | None = None,
+    everyone: list[User] | None = None,
+    catalogue: str = "",
 ) -> Heatmap:
     """Members (the ones given, else every member) x the competencies the team's assigned
     tracks aim at (every competency with a target when nothing is assigned): latest self
@@ -511,6 +516,8 @@ def team_heatmap(
     Seven queries (six given members): the team row is counted by the database (a row
     per competency and level), so a page reads the ratings of the learners it shows only;
     both are cached, named by the latest assessments' ids (five queries then).
+    `everyone` (every member with their progress version, the team table's) and
+    `catalogue` (its version): the competencies and targets are cached too (three).
     """
     if members is None and shown is None:
         members = list(team.members.order_by("name", "email"))  # 1
@@ -521,23 +528,36 @@ def team_heatmap(
         else [m.pk for m in members]
     )
     shown = members if shown is None else shown
-    track_ids = set(  # 2
-        Assignment.objects.filter(assignee_id__in=member_ids, track__isnull=False)
-        .order_by()  # else the model's ordering joins the DISTINCT
-        .values_list("track_id", flat=True)
-        .distinct()
-    )
-    targets_qs = TrackTarget.objects.select_related("competency")
-    if track_ids:
-        targets_qs = targets_qs.filter(track_id__in=track_ids)
-    targets: dict[str, int] = {}
-    competencies: dict[str, Competency] = {}
-    for target in targets_qs.order_by(  # 3
-        "competency__domain__order", "competency__order", "competency__code"
-    ):
-        code = target.competency.code
-        targets[code] = max(targets.get(code, 0), target.level)
-        competencies.setdefault(code, target.competency)
+
+    def aims() -> tuple[dict[str, int], dict[str, Competency]]:
+        track_ids = set(  # 2
+            Assignment.objects.filter(assignee_id__in=member_ids, track__isnull=False)
+            .order_by()  # else the model's ordering joins the DISTINCT
+            .values_list("track_id", flat=True)
+            .distinct()
+        )
+        targets_qs = TrackTarget.objects.select_related("competency")
+        if track_ids:
+            targets_qs = targets_qs.filter(track_id__in=track_ids)
+        targets: dict[str, int] = {}
+        competencies: dict[str, Competency] = {}
+        for target in targets_qs.order_by(  # 3
+            "competency__domain__order", "competency__order", "competency__code"
+        ):
+            code = target.competency.code
+            targets[code] = max(targets.get(code, 0), target.level)
+            competencies.setdefault(code, target.competency)
+        return targets, competencies
+
+    if everyone is None:
+        targets, competencies = aims()
+    else:
+        # What the team is aimed at moves with its assignments (each one bumps its
+        # learner's progress version), its members and the catalogue (the targets): cached
+        # under those, like the team table's rows.
+        versions = sorted((m.pk, m.progress_version) for m in everyone)
+        key = progress_cache.content_key("heatmap-aims", [team.pk, catalogue, *versions])
+        targets, competencies = progress_cache.get_or_compute(key, 0, aims)
     codes = list(competencies)
     # Each member's latest submitted self-assessment (a correlated subquery per rating
     # row, as before, took most of the page's time).
