@@ -334,3 +334,32 @@ def test_the_api_says_renewed_of_a_renewed_certificate(learner_client, personas)
     new = record(personas.learner, title="PSM I", issued_on=TODAY, expires_on=days(700))
     listed = {c["id"]: c["expiry"] for c in learner_client.get("/api/me/certificates").json()}
     assert listed == {old.pk: "renewed", new.pk: "valid"}
+
+
+def test_readiness_keeps_the_same_latest_validities_as_the_sql_rule(personas):
+    """`latest_validities` (Python, read by the readiness panels) and `renewed()` (SQL,
+    read by the feed, the reminders and the API) are one rule written twice: on mixed
+    series (same course, same title in other cases, never expiring, equal expiry dates,
+    several people) they keep exactly the same certificates."""
+    import random
+
+    rng = random.Random(14)
+    course, other_course = make_course("RULE-A"), make_course("RULE-B")
+    people = [personas.learner, personas.other_learner]
+    for _ in range(60):
+        linked = rng.choice([course, other_course, None])
+        record(
+            rng.choice(people),
+            title=rng.choice(["Scrum", "SCRUM", "scrum", "PSPO"]),
+            course=linked,
+            expires_on=rng.choice([None, days(-30), days(10), days(10), days(400)]),
+        )
+    everyone = Certificate.objects.filter(user__in=people)
+    from_sql = set(
+        selectors.current_certificates().filter(user__in=people).values_list("pk", flat=True)
+    )
+    from_python = {c.pk for c in selectors.latest_validities(everyone)}
+    assert from_python == from_sql
+    assert 4 < len(from_sql) < 60  # both renewed and current ones were drawn
+    readiness = selectors.readiness_by_user(users=people, today=TODAY)
+    assert {c.pk for r in readiness.values() for c in r.valid + r.expiring + r.expired} == from_sql

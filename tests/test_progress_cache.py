@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from courses.models import Course, ImportRun
+from courses.models import Course, ImportRun, Track
 from courses.selectors import catalogue_version
 from tests.factories import make_course
 from tests.progress_helpers import make_track_with_options
@@ -182,8 +182,15 @@ def test_a_catalogue_change_makes_every_cached_figure_stale(personas, world):
     course.save()  # as the admin does
     after_edit = catalogue_version()
     assert after_edit != before
-    ImportRun.objects.create(source="command", finished=timezone.now(), ok=True)
-    assert catalogue_version() != after_edit
+    running = ImportRun.objects.create(source="command", ok=True)
+    assert catalogue_version() == after_edit  # a run still going changes nothing yet
+    running.finished = timezone.now()
+    running.save()
+    after_run = catalogue_version()
+    assert after_run != after_edit
+    track = world["a"].track or Track.objects.create(code="t-version", name_fr="T")
+    track.save()  # a track edited in the admin
+    assert catalogue_version() != after_run
     assert _row(personas).verdict.effort_hours == 20
 
 

@@ -140,30 +140,30 @@ def test_the_charts_svg_and_tables_are_written_as_the_template_wrote_them():
         rows=[{"week": "2026-03-02", "logged": "1", "planned": "<2>"}],
     )
     with translation.override("fr"):
-        assert weekly.grid_svg() == (
+        assert weekly.grid_svg == (
             '<line x1="60" x2="544" y1="230" y2="230" class="grid-line"/><text x="54" y="230"'
             ' class="axis-label" text-anchor="end">0 h</text><line x1="60" x2="544" y1="124.5"'
             ' y2="124.5" class="grid-line"/><text x="54" y="124.5" class="axis-label"'
             ' text-anchor="end">2,5 h</text>'
         )
-        assert weekly.bars_svg() == (
+        assert weekly.bars_svg == (
             '<rect x="63.6" y="124.5" width="28.6" height="105.5" class="bar">'
             "<title>&lt;b&gt;: 2,5 h</title></rect>"
         )
-        assert weekly.date_labels_svg() == (
+        assert weekly.date_labels_svg == (
             '<text x="81.8" y="248" class="axis-label date-label" text-anchor="middle">'
             "2 mars</text>"
         )
-        assert weekly.rows_html() == '<tr><td>2026-03-02</td><td class="num">2,5</td></tr>'
-        assert burnup.date_ticks_svg() == (
+        assert weekly.rows_html == '<tr><td>2026-03-02</td><td class="num">2,5</td></tr>'
+        assert burnup.date_ticks_svg == (
             '<line x1="60.0" x2="60.0" y1="230" y2="235" class="axis-line"/><text x="60.0"'
             ' y="248" class="axis-label date-label" text-anchor="middle">1 mars</text>'
         )
-        assert burnup.markers_svg() == (
+        assert burnup.markers_svg == (
             '<line x1="300.5" x2="300.5" y1="22" y2="230" class="marker today-marker"/><text'
             ' x="304.5" y="222" class="marker-label today-marker" text-anchor="start">today'
             "</text>"
         )
-        assert burnup.rows_html() == (
+        assert burnup.rows_html == (
             '<tr><td>2026-03-02</td><td class="num">1</td><td class="num">&lt;2&gt;</td></tr>'
         )

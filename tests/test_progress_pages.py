@@ -80,17 +80,19 @@ def test_dashboard_query_count_does_not_grow_with_entries(learner_client, person
 def test_dashboard_query_count_is_pinned(learner_client, personas, path, django_assert_num_queries):
     _track, a, _c = path
     log_daily(personas.learner, a, days=1000, end=personas.learner.local_today())
-    # session, user, the progress version and the catalogue's (tracker/progress/cache.py),
-    # then, unless cached, the progress model (plans, enrolments, assignments for the due
-    # dates, phases, chosen options, the study summaries' weeks and totals, pauses: 8), the latest
-    # entries, the course last logged and the running study timer (3); quick-log courses (1),
-    # then the certificates panel (certificates expired or expiring soon: 1),
-    # then the assessments panel (tracks, latest assessments, courses chosen or done: 4),
+    # session, user (whose progress version a read uses) and the catalogue's version
+    # (tracker/progress/cache.py), then, unless cached, the progress model (plans,
+    # enrolments, assignments for the due dates, phases, chosen options, the study
+    # summaries' weeks and totals, pauses: 8), the latest entries, the course last logged
+    # and the quick log's courses (3); the running study timer (1),
+    # then the certificates panel (the learner's certificates: 1),
+    # then the assessments panel (the learner's track, their latest assessment: 2; with an
+    # assessment, its ratings, the targets, the courses chosen or done and the options too),
     # the teams panels (the learner's assignments, the teams they manage: 2), the nav's unread
     # notifications badge (1)
-    with django_assert_num_queries(23):
+    with django_assert_num_queries(21):
         learner_client.get(reverse("dashboard"))
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(10):
         learner_client.get(reverse("dashboard"))
 
 

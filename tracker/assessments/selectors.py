@@ -306,12 +306,15 @@ def latest_snapshot(*, user: User) -> Assessment | None:
 def latest_gaps(*, user: User, track: Track | None) -> list[Gap]:
     """The open gaps of the learner's latest snapshot against the track (three queries)."""
     latest = latest_snapshot(user=user)
-    if latest is None:
-        return []
+    return [] if latest is None else gaps_of(latest, track=track)
+
+
+def gaps_of(snapshot: Assessment, *, track: Track | None) -> list[Gap]:
+    """The open gaps of a snapshot read by latest_snapshot against the track (one query)."""
     targets = track_targets(track=track)
-    names = {r.competency_code: r.competency_name for r in latest.ratings.all()}
+    names = {r.competency_code: r.competency_name for r in snapshot.ratings.all()}
     names.update({c.code: c.name for c in Competency.objects.filter(code__in=targets)})
-    return open_gaps(gaps_for(levels=_levels(latest), targets=targets, names=names))
+    return open_gaps(gaps_for(levels=_levels(snapshot), targets=targets, names=names))
 
 
 # What the rankings show of a course (not its long texts), and of its competencies their
@@ -367,30 +370,31 @@ def gaps_closed(*, gaps: Sequence[Gap], options: Sequence[Course]) -> dict[int, 
 
 def dashboard_summary(*, user: User, track_code: str | None = None) -> dict:
     """The dashboard's panel (assessments/_dashboard.html): the learner's largest gaps
-    against their track (track_for_learner) and the best option of each open phase."""
+    against their track (track_for_learner) and the best option of each open phase. Two
+    queries for a learner who has not assessed themselves yet."""
     track = track_for_learner(user=user, track_code=track_code)
-    gaps, phases = ranked_track_options(user=user, track=track)
-    has_snapshot = bool(gaps) or snapshots_exist(user=user)
+    latest = latest_snapshot(user=user)
+    if latest is None:
+        return {"track": track, "gaps": [], "best": [], "has_snapshot": False}
+    gaps = gaps_of(latest, track=track) if track is not None else []
+    phases = ranked_track_options(user=user, track=track, gaps=gaps)
     best = [(phase, ranked[0]) for phase, ranked in phases if ranked and ranked[0].score > 0]
-    return {"track": track, "gaps": gaps[:3], "best": best, "has_snapshot": has_snapshot}
+    return {"track": track, "gaps": gaps[:3], "best": best, "has_snapshot": True}
 
 
 def ranked_track_options(
-    *, user: User, track: Track | None
-) -> tuple[list[Gap], list[tuple[Phase, list[RankedOption]]]]:
-    """For the dashboard: every phase of the track with its options ranked, except the
-    phases the learner has settled (an option chosen or done): a recommendation never
-    suggests a course already done or chosen, nor a rival of one."""
-    if track is None:
-        return [], []
-    gaps = latest_gaps(user=user, track=track)
-    if not gaps:
-        return gaps, []
+    *, user: User, track: Track | None, gaps: list[Gap]
+) -> list[tuple[Phase, list[RankedOption]]]:
+    """For the dashboard: every phase of the track with its options ranked by `gaps`,
+    except the phases the learner has settled (an option chosen or done): a
+    recommendation never suggests a course already done or chosen, nor a rival of one."""
+    if track is None or not gaps:
+        return []
     settled = settled_course_ids(user=user)
     phases = list(
         Phase.objects.filter(track=track).prefetch_related(Prefetch("options", queryset=_options()))
     )
-    return gaps, [
+    return [
         (phase, rank_options(gaps=gaps, options=options_with_codes(phase.options.all())))
         for phase in phases
         if not any(option.pk in settled for option in phase.options.all())

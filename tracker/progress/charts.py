@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from functools import cached_property
+from html import escape
 
 from django.utils.formats import date_format
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -93,80 +94,96 @@ class Chart:
     # The SVG's repeated elements and the table's rows, written here: a template loop over
     # each point costs more than the rest of the dashboard's charts (bench_dashboard.py).
     # Numbers are written as Python writes them, as the templates' {% localize off %} did.
+    # Each is written once (`drawn`): a chart kept in the progress cache keeps them too.
 
+    def drawn(self) -> Chart:
+        """The chart with its SVG elements and table rows written, for a cache to keep:
+        once drawn, it must not change."""
+        for name in DRAWN:
+            getattr(self, name)
+        return self
+
+    # f-strings with only the texts escaped: format_html escaped every number too, which
+    # was most of a chart's cost when the dashboard is computed afresh (bench_dashboard.py).
+
+    @cached_property
     def grid_svg(self) -> SafeString:
         """A grid line and its hour label for each tick."""
-        return format_html_join(
-            "",
-            '<line x1="{}" x2="{}" y1="{}" y2="{}" class="grid-line"/><text x="{}" y="{}"'
-            ' class="axis-label" text-anchor="end">{}</text>',
-            (
-                (self.left, self.right, y, y, int(self.left) - 6, y, value)
+        left, right, label_x = self.left, self.right, int(self.left) - 6
+        return SafeString(
+            "".join(
+                f'<line x1="{left}" x2="{right}" y1="{y}" y2="{y}" class="grid-line"/>'
+                f'<text x="{label_x}" y="{y}" class="axis-label" text-anchor="end">'
+                f"{escape(value)}</text>"
                 for y, value in self.ticks
-            ),
+            )
         )
 
+    @cached_property
     def date_ticks_svg(self) -> SafeString:
         """A tick under the axis and its date for each date tick (the burn-up)."""
-        foot = int(self.bottom_y) + 5
-        return format_html_join(
-            "",
-            '<line x1="{}" x2="{}" y1="{}" y2="{}" class="axis-line"/><text x="{}" y="{}"'
-            ' class="axis-label date-label" text-anchor="middle">{}</text>',
-            (
-                (x, x, self.bottom_y, foot, x, self.date_label_y, label)
+        bottom, foot, label_y = self.bottom_y, int(self.bottom_y) + 5, self.date_label_y
+        return SafeString(
+            "".join(
+                f'<line x1="{x}" x2="{x}" y1="{bottom}" y2="{foot}" class="axis-line"/>'
+                f'<text x="{x}" y="{label_y}" class="axis-label date-label"'
+                f' text-anchor="middle">{escape(label)}</text>'
                 for x, label in self.date_ticks
-            ),
+            )
         )
 
+    @cached_property
     def date_labels_svg(self) -> SafeString:
         """The date of each date tick, under its bar (hours per week)."""
-        return format_html_join(
-            "",
-            '<text x="{}" y="{}" class="axis-label date-label" text-anchor="middle">{}</text>',
-            ((x, self.date_label_y, label) for x, label in self.date_ticks),
+        label_y = self.date_label_y
+        return SafeString(
+            "".join(
+                f'<text x="{x}" y="{label_y}" class="axis-label date-label"'
+                f' text-anchor="middle">{escape(label)}</text>'
+                for x, label in self.date_ticks
+            )
         )
 
+    @cached_property
     def bars_svg(self) -> SafeString:
-        return format_html_join(
-            "",
-            '<rect x="{}" y="{}" width="{}" height="{}" class="bar"><title>{}</title></rect>',
-            ((b.x, b.y, b.width, b.height, b.label) for b in self.bars),
+        return SafeString(
+            "".join(
+                f'<rect x="{b.x}" y="{b.y}" width="{b.width}" height="{b.height}" class="bar">'
+                f"<title>{escape(b.label)}</title></rect>"
+                for b in self.bars
+            )
         )
 
+    @cached_property
     def markers_svg(self) -> SafeString:
-        return format_html_join(
-            "",
-            '<line x1="{x}" x2="{x}" y1="{top}" y2="{bottom}" class="marker {css}"/><text'
-            ' x="{label_x}" y="{label_y}" class="marker-label {css}" text-anchor="{anchor}">'
-            "{label}</text>",
-            (
-                {
-                    "x": m.x,
-                    "top": self.top,
-                    "bottom": self.bottom_y,
-                    "css": m.css_class,
-                    "label_x": m.label_x,
-                    "label_y": m.label_y,
-                    "anchor": m.anchor,
-                    "label": m.label,
-                }
+        top, bottom = self.top, self.bottom_y
+        return SafeString(
+            "".join(
+                f'<line x1="{m.x}" x2="{m.x}" y1="{top}" y2="{bottom}"'
+                f' class="marker {escape(m.css_class)}"/><text x="{m.label_x}" y="{m.label_y}"'
+                f' class="marker-label {escape(m.css_class)}" text-anchor="{escape(m.anchor)}">'
+                f"{escape(m.label)}</text>"
                 for m in self.markers
-            ),
+            )
         )
 
+    @cached_property
     def rows_html(self) -> SafeString:
         """The table's rows: the week, then each figure in its order in the row."""
         return SafeString(
             "".join(
-                format_html("<tr><td>{}</td>", row["week"])
-                + format_html_join(
-                    "", '<td class="num">{}</td>', ((v,) for k, v in row.items() if k != "week")
+                "<tr>"
+                + "".join(
+                    f"<td>{escape(v)}</td>" if k == "week" else f'<td class="num">{escape(v)}</td>'
+                    for k, v in row.items()
                 )
                 + "</tr>"
                 for row in self.rows
             )
         )
+
+
+DRAWN = ("grid_svg", "date_ticks_svg", "date_labels_svg", "bars_svg", "markers_svg", "rows_html")
 
 
 def _scale(max_value: float) -> tuple[float, list[float]]:
@@ -307,21 +324,27 @@ def burnup_chart(*, overview: Overview) -> Chart | None:
         weeks.append(weeks[-1] + datetime.timedelta(weeks=1))
     scope = sum(float(row.course.effort_hours) for row in overview.rows)
 
+    paces = [
+        (float(row.course.effort_hours), float(row.plan.weekly_hours) / 7, row.plan.start_date)
+        for row in overview.rows
+    ]
+
     def planned_by(day: datetime.date) -> float:
         return sum(
-            min(
-                float(row.course.effort_hours),
-                float(row.plan.weekly_hours) * max((day - row.plan.start_date).days + 1, 0) / 7,
-            )
-            for row in overview.rows
+            min(effort, per_day * max((day - start).days + 1, 0))
+            for effort, per_day, start in paces
         )
 
     logged, planned, rows = [], [], []
+    weekly, so_far = iter(overview.weekly), 0  # the weeks logged, in order: a running sum
+    pending = next(weekly, None)
     for week in weeks:
         end = min(week + datetime.timedelta(days=6), last_day)
         planned.append((end, planned_by(end)))
         if week <= this_week:
-            so_far = sum(m for w, m in overview.weekly if w <= week)
+            while pending is not None and pending[0] <= week:
+                so_far += pending[1]
+                pending = next(weekly, None)
             hours = (overview.minutes_before_window + so_far) / 60
             logged.append((min(end, today), hours))
             rows.append(

@@ -62,6 +62,9 @@ class TimeEntryForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fixed_course = course
         self.plan_course_ids = set(plan_course_ids)
+        # The courses listed, when the caller has them (the dashboard caches them); else
+        # the field's queryset is read.
+        self.offered_courses: list[Course] | None = None
         if course is not None:
             # On a course page the course is given: only its modules are offered.
             self.fields["course"].widget = forms.HiddenInput()
@@ -94,7 +97,11 @@ class TimeEntryForm(forms.Form):
     @cached_property
     def course_groups(self) -> list[tuple[str, list[Course]]]:
         """The courses offered, the learner's plan first (one query, read once)."""
-        courses = list(self.fields["course"].queryset)
+        courses = (
+            self.offered_courses
+            if self.offered_courses is not None
+            else list(self.fields["course"].queryset)
+        )
         planned = [course for course in courses if course.pk in self.plan_course_ids]
         if not planned:
             return [("", courses)]

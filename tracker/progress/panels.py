@@ -52,14 +52,23 @@ def dashboard_context(request: HttpRequest, *, form: TimeEntryForm | None = None
         overview = selectors.progress_overview(user=user, today=today)
         return {
             "overview": overview,
-            "weekly_chart": charts.weekly_chart(overview=overview),
-            "burnup_chart": charts.burnup_chart(overview=overview),
+            # Drawn before they are cached: a warm view writes none of their SVG.
+            "weekly_chart": charts.weekly_chart(overview=overview).drawn(),
+            "burnup_chart": burnup.drawn()
+            if (burnup := charts.burnup_chart(overview=overview))
+            else None,
             "recent": selectors.recent_entries(user=user),
             "last_course": selectors.last_logged_course_code(user=user),
+            # The quick log's and the timer's course list (the key has the catalogue's version).
+            "offered_courses": offered_courses(),
         }
 
-    # The version is read again: this request may have just written (the quick-log).
-    version = User.objects.values_list("progress_version", flat=True).get(pk=user.pk)
+    # A read uses the version of the user this request loaded; a write (the quick log)
+    # reads it again, as it has just bumped it.
+    if request.method in ("GET", "HEAD"):
+        version = user.progress_version
+    else:
+        version = User.objects.values_list("progress_version", flat=True).get(pk=user.pk)
     key = progress_cache.key(
         "dashboard", user.pk, version, today, catalogue_version(), get_language()
     )
@@ -71,6 +80,7 @@ def dashboard_context(request: HttpRequest, *, form: TimeEntryForm | None = None
         )
     else:
         form.plan_course_ids = set(plan_course_ids)
+    form.offered_courses = context["offered_courses"]
     # Outside the cache: the profile's weekly goal is not part of the progress version.
     standing = selectors.standing(
         overview=context["overview"], weekly_goal=user.weekly_hours_available
@@ -80,6 +90,11 @@ def dashboard_context(request: HttpRequest, *, form: TimeEntryForm | None = None
         | {"form": form, "today": today, "standing": standing}
         | timer_context(request, panel="dashboard")
     )
+
+
+def offered_courses() -> list[Course]:
+    """The active courses the quick log offers, as its field lists them (code, title)."""
+    return list(TimeEntryForm.base_fields["course"].queryset.all())
 
 
 # --- A course page's panel (progress/course_panel.html) and the timer (_timer.html) -----
