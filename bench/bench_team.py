@@ -8,6 +8,37 @@ baseline warm and 35% cold.
 
     .venv/bin/python bench/bench_team.py [--learners 200] [--days 365] [--requests 200]
         [--catalogue demo|bundled]
+
+Figures of 2026-12-01 (branch teamspeed, `--learners 200 --catalogue bundled`, 201
+learners, 16-column heatmap; main and the branch run back to back on the 2-core machine
+the other engineers share, load average 3 to 7: the ratios move by +-5 points from one
+run to the next):
+
+    22:38  main (5bb7fd4)   warm 26%   cold 16%
+    22:39  teamspeed        warm 35%   cold 23%
+    22:44  main (5bb7fd4)   warm 23%   cold 18%
+    22:47  teamspeed        warm 41%   cold 22%
+    (21:35, before: main warm 21%, cold 15%, load 4 to 9)
+
+Verdict: NOT met (warm 35-41% of the 50% aimed at, cold 22-23% of 35%).
+
+In-process (django.test.Client, the same data, cProfile's call count: deterministic):
+the warm page went from 156,000 Python function calls to 95,000 and 17 queries to 12;
+cold from 253,000 to 157,000 (25 queries); the baseline is 34,000. The progress model
+for 50 learners (member_figures) from 98,000 calls to 48,000; for one learner (the
+dashboard's verdict) from 15,600 to 13,500.
+
+What the branch changed: the verdicts read plans, enrolments and assignments as plain
+values and only the weeks the pace reads (progress/verdicts.py `gather`); the table's
+rows and the heatmap's are built by tags with f-strings (the same bytes); the heatmap's
+level counts and shown levels are cached under the latest assessments' ids, its
+competencies and targets and the trends' hours per week under the members' progress
+versions. What is left, warm: the template itself costs about the baseline's (the form
+widgets, the trends and history includes, base.html), then the history's two querysets
+(~4 ms, half of it the ORM compiling them), the heatmap's latest assessments and
+manager ratings, the members and the 50 cached rows. Cold adds the progress model for
+the 50 rows shown (~30 ms: eight querysets and their row conversion) and the heatmap's
+uncached counts (~9 ms of SQLite over 3,200 ratings).
 """
 
 from __future__ import annotations

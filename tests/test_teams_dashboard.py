@@ -152,6 +152,53 @@ def test_heatmap_shows_level_manager_rating_and_target_with_symbols(personas, as
     assert f'href="{reverse("courses:catalogue")}?competency=mlops"' in body
 
 
+def test_heatmap_is_cached_and_follows_each_new_assessment(personas, assigned):
+    """The team row's counts and the shown learners' levels are cached under the latest
+    assessments' ids (a submitted assessment never changes): a later page reads neither,
+    and a newly submitted assessment (a new latest one) shows at once."""
+    track, _course, second = assigned
+    make_target(track, make_competency("mlops"), 3)
+    make_snapshot(personas.learner, {"mlops": 2}, track=track)
+    client = personas.client_for("manager")
+
+    def heatmap():
+        with CaptureQueriesContext(connection) as queries:
+            shown = client.get(team_url(personas)).context["heatmap"]
+        [cell] = shown.team
+        levels = {row.member.pk: row.cells[0].level for row in shown.rows}
+        ratings = [q for q in queries if 'FROM "assessments_rating"' in q["sql"]]
+        return (cell.median, cell.below, cell.rated), levels[personas.learner.pk], len(ratings)
+
+    assert heatmap() == ((2, 1, 1), 2, 2)
+    assert heatmap() == ((2, 1, 1), 2, 0)  # both cached
+    make_snapshot(second, {"mlops": 4}, track=track)
+    assert heatmap() == ((3, 1, 2), 2, 2)
+    make_snapshot(personas.learner, {"mlops": 3}, track=track)  # their latest replaces 2
+    assert heatmap() == ((3.5, 0, 2), 3, 2)
+
+
+def test_heatmap_columns_follow_a_new_assignment_when_cached(personas, assigned):
+    """The competencies and targets are cached under the members' progress versions: a
+    track assigned later (which bumps its learner's version) brings its columns at once."""
+    track, _course, second = assigned
+    make_target(track, make_competency("mlops"), 3)
+    other = make_track_with_options("other")[0]
+    make_target(other, make_competency("ethics"), 4)
+    client = personas.client_for("manager")
+
+    def columns():
+        heatmap = client.get(team_url(personas)).context["heatmap"]
+        return [c.code for c in heatmap.competencies], heatmap.targets
+
+    assert columns() == (["mlops"], {"mlops": 3})
+    assert columns() == (["mlops"], {"mlops": 3})  # cached
+    services.assignment_assign(
+        actor=personas.manager, team=personas.team, assignees=[second], track=other, due_in_days=30
+    )
+    codes, targets = columns()
+    assert sorted(codes) == ["ethics", "mlops"] and targets == {"mlops": 3, "ethics": 4}
+
+
 def test_member_page_is_read_only_and_scoped(personas, assigned):
     client = personas.client_for("manager")
     response = client.get(team_url(personas, "teams:member", personas.learner.pk))
@@ -243,11 +290,14 @@ def test_team_page_runs_the_same_queries_for_20_and_200_learners(personas):
         cold = _count(client, url)
         counts[size] = (cold, _count(client, url))
     # session, user, team, members, catalogue version, (the progress model's 8 queries when
-    # computing: plans, enrolments, assignments, phases, choices, the study summaries'
-    # weeks and totals, pauses), 5 heatmap queries, the log, the hooks...
+    # computing: plans, enrolments, assignments, phases with their tracks, choices, the
+    # study summaries' weeks and totals, pauses), 5 heatmap queries, the log, the hooks,
+    # (when computing: the team's hours per week, the heatmap's tracks and targets; cached
+    # under the members' versions)...
     assert counts[21] == counts[201]
     cold, warm = counts[201]
-    assert cold == warm + 8
+    assert (cold, warm) == (23, 12)
+    assert cold == warm + 8 + 1 + 2
     # The CSV has every learner: the page computed the figures of its 50 rows only.
     csv_url = team_url(personas, "teams:export")
     csv_cold, csv_warm = _count(client, csv_url), _count(client, csv_url)

@@ -134,3 +134,30 @@ def test_the_team_page_shows_the_trends_charts_with_their_tables(personas):
     assert 'class="segment segment-' in section
     assert "Team standing per week as a table" in section
     assert "style=" not in section
+
+
+def test_the_team_pages_hours_are_cached_and_follow_each_entry_and_member(personas):
+    """The page caches the hours per week under its members' progress versions: a new
+    entry (its learner's version moves) or a new member shows on the next page."""
+    course = make_course("TR4")
+    client = personas.client_for("manager")
+    url = reverse("teams:detail", args=[personas.team.pk])
+    this_week = week_start(TODAY).isoformat()
+
+    def hours_this_week() -> tuple[str, int]:
+        with CaptureQueriesContext(connection) as queries:
+            rows = client.get(url).context["trends"].hours.rows
+        weekly = 'SELECT "progress_studyweek"."week_start" AS "week_start", SUM('
+        summed = [q for q in queries if q["sql"].startswith(weekly)]
+        return next(row["hours"] for row in rows if row["week"] == this_week), len(summed)
+
+    log(personas.learner, course, TODAY, 60)
+    assert hours_this_week() == ("1", 1)
+    assert hours_this_week() == ("1", 0)  # cached
+    log(personas.learner, course, TODAY, 60)
+    assert hours_this_week() == ("2", 1)
+    newcomer = make_user("newcomer@example.test")
+    log(newcomer, course, TODAY, 60)
+    assert hours_this_week() == ("2", 0)  # not a member: nothing moved
+    Membership.objects.create(team=personas.team, user=newcomer)
+    assert hours_this_week() == ("3", 1)

@@ -18,6 +18,7 @@ compute as if every key were missing: slower, never an error.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -32,7 +33,8 @@ from tracker.accounts.models import User
 logger = logging.getLogger(__name__)
 
 # Bumped when the shape of what is cached changes, so a deploy never reads old pickles.
-SCHEMA = 4  # 2: Forecast.credited_hours; 3: the verdicts model (verdicts.py); 4: pauses
+# 2: Forecast.credited_hours; 3: the verdicts model (verdicts.py); 4: pauses; 5: PlanFacts
+SCHEMA = 5
 
 
 def progress_changed(*, user_ids: Iterable[int]) -> None:
@@ -73,3 +75,11 @@ def get_or_compute_many(
 
 def get_or_compute(cache_key: str, user_id: int, compute: Callable[[], Any]) -> Any:
     return get_or_compute_many({user_id: cache_key}, lambda _ids: {user_id: compute()})[user_id]
+
+
+def content_key(name: str, parts: Iterable[object]) -> str:
+    """The key of a value computed from rows that never change once written (a submitted
+    self-assessment's ratings): named by those rows' ids, so a new or deleted row makes a
+    new key, and cached like the figures (the same setting, the same expiry)."""
+    digest = hashlib.blake2b(",".join(map(str, parts)).encode(), digest_size=16).hexdigest()
+    return ":".join(["progress", str(SCHEMA), name, digest])

@@ -103,7 +103,8 @@ class Overview:
 
 def progress_overview(*, user: User, today: datetime.date) -> Overview:
     """The learner's whole plan: tracks and phases with the chosen course, other courses."""
-    progress = verdicts.learner_progress(user=user, today=today)
+    # The charts' weeks, not only the pace's (the model reads those by default).
+    progress = verdicts.learner_progress(user=user, today=today, weeks=CHART_WEEKS - 1)
     window_start = verdicts.monday(today) - datetime.timedelta(weeks=CHART_WEEKS - 1)
     weekly = progress.weekly_minutes(since=window_start)
     return Overview(
@@ -321,7 +322,15 @@ class CoursePanel:
 
 def course_panel(*, user: User, course: Course, today: datetime.date) -> CoursePanel:
     row = plan_row(user=user, course=course, today=today)
-    done_ids = set(row.plan.modules_done.values_list("pk", flat=True)) if row else set()
+    done_ids = (
+        set(
+            Plan.modules_done.through.objects.filter(plan_id=row.plan.pk).values_list(
+                "module_id", flat=True
+            )
+        )
+        if row
+        else set()
+    )
     return CoursePanel(
         course=course,
         row=row,

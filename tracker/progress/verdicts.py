@@ -2,10 +2,13 @@
 
 The learner's dashboard, course panel and plan page, the manager's team table, member page
 and CSV, the API and the reminders all read `learners_progress` (or `learner_progress`),
-so they cannot disagree. It reads a batch of learners at once, in seven queries whatever
-their number: plans, enrolments, assignments, the phases of their tracks, their phase
-choices, the study figures per course and ISO week (summaries.study_figures) and their
-pauses.
+so they cannot disagree. It reads a batch of learners at once, in eight queries whatever
+their number: plans, enrolments, assignments, the phases of their tracks (with the
+tracks), their phase choices, the study figures per course and ISO week (two:
+summaries.study_figures) and their pauses; one more when a track has no phase at all.
+Plans, enrolments and assignments are read as plain values (PlanFacts, AssignmentFacts),
+and only the weeks the pace reads (`gather`'s `weeks`): model instances and a year of
+weeks per learner were most of a team page's cost.
 Assignments belong to tracker.teams, which imports progress: they are read inside
 `learners_progress`, the one place progress reads teams (the post_save receiver that
 copied due dates into plans is gone).
@@ -115,6 +118,7 @@ import datetime
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from courses.models import Course, Phase, Track, in_language
 from tracker.accounts.models import User
@@ -134,10 +138,12 @@ PAUSED = "paused"  # a label only ("paused until ..." beside a status): never a 
 STATUSES = (OVERDUE, BEHIND, AT_RISK, ON_TRACK, NOT_STARTED, DONE)
 
 HISTORY_WEEKS = 8
+WEEK = datetime.timedelta(weeks=1)
 # What the lists of plans read of a course: never its long texts.
 COURSE_HEAVY_FIELDS = ("body_md", "description_html", "metadata", "competency_names")
 # What the model and the pages that show its rows read of a plan and its course.
 PLAN_FIELDS = (
+    "id",
     "user_id",
     "course_id",
     "start_date",
@@ -151,6 +157,100 @@ PLAN_FIELDS = (
     "course__track_id",
     "course__phase_id",
 )
+
+
+class _RowFacts:
+    """Equal, like a model instance, to what stands for the same row: the same facts, or
+    the model instance of that row (`row.course == course` holds as it did)."""
+
+    __slots__ = ()
+    model: type
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (type(self), self.model)):
+            return self.pk == other.pk  # type: ignore[attr-defined]
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.pk)  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class CourseFacts(_RowFacts):
+    """What the model and the pages that show its rows read of a plan's course: plain
+    values, one object per course shared by every plan of it (`gather` reads them with
+    the plans: a team of 50 learners used to build 250 Course model instances)."""
+
+    pk: int
+    code: str
+    title: str
+    effort_hours: Decimal
+    track_id: int | None
+    phase_id: int | None
+    model = Course
+
+    @property
+    def id(self) -> int:
+        return self.pk
+
+
+ASSIGNMENT_FIELDS = (
+    "id",
+    "assignee_id",
+    "team_id",
+    "due_date",
+    "track_id",
+    "track__code",
+    "track__name_fr",
+    "track__name_en",
+    "course_id",
+    *PLAN_FIELDS[PLAN_FIELDS.index("course__code") :],
+)
+
+
+@dataclass(frozen=True, slots=True)
+class AssignmentFacts:
+    """What the model reads of an assignment (tracker.teams' Assignment): a track or a
+    course, with its due date; plain values, like the plans'."""
+
+    pk: int
+    team_id: int
+    due_date: datetime.date
+    track_id: int | None
+    track_code: str | None
+    track_name_fr: str | None
+    track_name_en: str | None
+    course: CourseFacts | None
+
+    @property
+    def course_id(self) -> int | None:
+        return self.course.pk if self.course else None
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class PlanFacts(_RowFacts):
+    """A plan as the model and the pages read it (`CourseRow.plan`): the Plan row's values,
+    without the cost of a model instance (a team page judged 250 plans a request). Writes
+    and the modules done go through `Plan` itself (services.py, selectors.course_panel)."""
+
+    pk: int
+    user_id: int
+    course_id: int  # course.pk, kept as a field: the model reads it on every turn
+    course: CourseFacts
+    start_date: datetime.date
+    weekly_hours: Decimal
+    target_date: datetime.date | None
+    done_on: datetime.date | None
+    done_source: str
+    model = Plan
+
+    @property
+    def id(self) -> int:
+        return self.pk
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_on is not None
 
 
 @dataclass(frozen=True)
@@ -341,12 +441,12 @@ class Verdict:
 class CourseRow:
     """One plan of the learner, with its figures and verdict."""
 
-    plan: Plan
+    plan: PlanFacts | Plan  # a Plan only in the "what if" (progress_if_chosen)
     figures: StudyFigures
     verdict: Verdict
 
     @property
-    def course(self) -> Course:
+    def course(self) -> CourseFacts | Course:
         return self.plan.course
 
     @property
@@ -407,6 +507,8 @@ class LearnerProgress:
     overall: Verdict | None = None
     figures: dict[int, StudyFigures] = field(default_factory=dict)  # course pk -> figures
     pauses: Pauses = NO_PAUSES
+    # The first Monday the figures' weeks were read from (gather's `weeks`; None: all).
+    weeks_from: datetime.date | None = None
 
     @property
     def paused_until(self) -> datetime.date | None:
@@ -440,6 +542,8 @@ class LearnerProgress:
 
     def weekly_minutes(self, *, since: datetime.date) -> list[tuple[datetime.date, int]]:
         """Minutes per week from `since` (a Monday) on, all courses, oldest first."""
+        if self.weeks_from is not None and since < self.weeks_from:
+            raise ValueError(f"weeks before {self.weeks_from} were not read (gather's `weeks`)")
         weeks: dict[datetime.date, int] = {}
         for figures in self.figures.values():
             for week, minutes in figures.weekly.items():
@@ -450,7 +554,7 @@ class LearnerProgress:
 
 def course_verdict(
     *,
-    plan: Plan,
+    plan: PlanFacts | Plan,
     figures: StudyFigures,
     today: datetime.date,
     due_date: datetime.date | None,
@@ -606,7 +710,7 @@ def group_verdict(
 
 def unplanned_verdict(
     *,
-    course: Course,
+    course: CourseFacts | Course,
     figures: StudyFigures,
     today: datetime.date,
     due_date: datetime.date,
@@ -637,18 +741,27 @@ def unplanned_verdict(
 # --- Gathering ----------------------------------------------------------------------------
 
 
-def learner_progress(*, user: User, today: datetime.date | None = None) -> LearnerProgress:
-    """One learner's progress (their own "today" unless given)."""
+def learner_progress(
+    *, user: User, today: datetime.date | None = None, weeks: int | None = HISTORY_WEEKS
+) -> LearnerProgress:
+    """One learner's progress (their own "today" unless given); `weeks`: as in `gather`."""
     today = today or user.local_today()
-    return learners_progress(users=[user], today_of={user.pk: today})[user.pk]
+    return learners_progress(users=[user], today_of={user.pk: today}, weeks=weeks)[user.pk]
 
 
 def learners_progress(
-    *, users: Sequence[User], today_of: Mapping[int, datetime.date] | None = None
+    *,
+    users: Sequence[User],
+    today_of: Mapping[int, datetime.date] | None = None,
+    weeks: int | None = HISTORY_WEEKS,
 ) -> dict[int, LearnerProgress]:
-    """Many learners' progress, in seven queries whatever their number (six without any
-    track). Each learner is judged on their own date: `today_of`, else their local today."""
-    return {pk: _learner(**inputs) for pk, inputs in gather(users=users, today_of=today_of).items()}
+    """Many learners' progress, in eight queries whatever their number (seven without any
+    track). Each learner is judged on their own date: `today_of`, else their local today.
+    `weeks`: as in `gather`."""
+    return {
+        pk: _learner(**inputs)
+        for pk, inputs in gather(users=users, today_of=today_of, weeks=weeks).items()
+    }
 
 
 def gather(
@@ -656,46 +769,101 @@ def gather(
     users: Sequence[User],
     today_of: Mapping[int, datetime.date] | None = None,
     tracks_too: Iterable[Track] = (),
+    weeks: int | None = HISTORY_WEEKS,
 ) -> dict[int, dict]:
-    """What the model judges, read in seven queries whatever the number of learners: each
+    """What the model judges, read in eight queries whatever the number of learners: each
     learner's keyword arguments of `_learner`. `tracks_too`: tracks whose phases are read
-    even where no learner follows them (the "what if" of a track not joined yet)."""
+    even where no learner follows them (the "what if" of a track not joined yet).
+
+    `weeks`: how many complete weeks before the current one the weekly figures hold (the
+    pace reads HISTORY_WEEKS; None: every week). The totals, first and last activity are
+    all-time whatever it is; LearnerProgress.weekly_minutes refuses a week not read. A
+    team page reads some nine weeks per learner and course instead of a year of them.
+
+    Plans and their courses are read as plain values (PlanFacts, CourseFacts): building
+    model instances was most of this function's time for a team."""
     from tracker.teams.models import Assignment  # teams imports progress: read it late
 
     ids = [u.pk for u in users]
     todays = {u.pk: (today_of or {}).get(u.pk) or u.local_today() for u in users}
     if not ids:
         return {}
-    plans = list(  # 1
-        Plan.objects.filter(user_id__in=ids)
-        .select_related("course")
-        .only(*PLAN_FIELDS)
-        .order_by("start_date", "id")
-    )
-    enrolments = list(  # 2
-        Enrolment.objects.filter(user_id__in=ids).select_related("track").order_by("joined_at")
-    )
-    assignments = list(  # 3
+    by_user: dict[int, dict] = {pk: {"plans": [], "tracks": [], "assignments": []} for pk in ids}
+    courses: dict[int, CourseFacts] = {}
+    for (  # 1
+        pk,
+        user_id,
+        course_id,
+        start,
+        weekly_hours,
+        target,
+        done_on,
+        done_source,
+        *course,
+    ) in (
+        Plan.objects.filter(user_id__in=ids).order_by("start_date", "id").values_list(*PLAN_FIELDS)
+    ):
+        if (facts := courses.get(course_id)) is None:
+            facts = courses[course_id] = CourseFacts(course_id, *course)
+        by_user[user_id]["plans"].append(
+            PlanFacts(
+                pk, user_id, course_id, facts, start, weekly_hours, target, done_on, done_source
+            )
+        )
+    for user_id, track_id in (  # 2
+        Enrolment.objects.filter(user_id__in=ids)
+        .order_by("joined_at")
+        .values_list("user_id", "track_id")
+    ):
+        by_user[user_id]["tracks"].append(track_id)
+    for (  # 3
+        pk,
+        user_id,
+        team_id,
+        due_date,
+        track_id,
+        track_code,
+        name_fr,
+        name_en,
+        course_id,
+        *course,
+    ) in (
         Assignment.objects.filter(assignee_id__in=ids)
-        .select_related("track", "course")
-        .defer(*(f"course__{name}" for name in COURSE_HEAVY_FIELDS))
         .order_by("due_date", "id")
-    )
+        .values_list(*ASSIGNMENT_FIELDS)
+    ):
+        facts = None
+        if course_id is not None and (facts := courses.get(course_id)) is None:
+            facts = courses[course_id] = CourseFacts(course_id, *course)
+        work = AssignmentFacts(pk, team_id, due_date, track_id, track_code, name_fr, name_en, facts)
+        learner = by_user[user_id]
+        learner["assignments"].append(work)
+        if track_id and track_id not in learner["tracks"]:
+            learner["tracks"].append(track_id)
     tracks = {track.pk: track for track in tracks_too}
-    tracks |= {e.track_id: e.track for e in enrolments}
-    tracks |= {a.track_id: a.track for a in assignments if a.track_id}
+    wanted = {pk for data in by_user.values() for pk in data["tracks"]} | set(tracks)
     phases: dict[int, list[Phase]] = {}
-    if tracks:
-        for phase in Phase.objects.filter(track_id__in=tracks).order_by("track_id", "order"):  # 4
+    if wanted:
+        # The tracks come with their phases (one query for both); a track without any
+        # phase, which the join cannot return, is read on its own.
+        for phase in (  # 4
+            Phase.objects.filter(track_id__in=wanted)
+            .select_related("track")
+            .order_by("track_id", "order")
+        ):
             phases.setdefault(phase.track_id, []).append(phase)
+            tracks.setdefault(phase.track_id, phase.track)
+        if missing := wanted - tracks.keys():
+            tracks |= {track.pk: track for track in Track.objects.filter(pk__in=missing)}
     chosen: dict[tuple[int, int], int] = {
         (user_id, phase_id): course_id
         for user_id, phase_id, course_id in PhaseChoice.objects.filter(  # 5
             user_id__in=ids
         ).values_list("user_id", "phase_id", "course_id")
     }
+    weeks_from = None if weeks is None else monday(min(todays.values())) - weeks * WEEK
     figures: dict[int, dict[int, StudyFigures]] = {pk: {} for pk in ids}
-    for (user_id, course_id), course_figures in study_figures(ids).items():  # 6
+    for (user_id, course_id), course_figures in study_figures(ids, since=weeks_from).items():  # 6
         figures[user_id][course_id] = course_figures
     spans: dict[int, list[tuple[datetime.date, datetime.date]]] = {pk: [] for pk in ids}
     for user_id, start, end in (
@@ -705,18 +873,6 @@ def gather(
     ):
         spans[user_id].append((start, end))
 
-    by_user: dict[int, dict] = {pk: {"plans": [], "tracks": [], "assignments": []} for pk in ids}
-    for plan in plans:
-        by_user[plan.user_id]["plans"].append(plan)
-    for enrolment in enrolments:
-        by_user[enrolment.user_id]["tracks"].append(enrolment.track_id)
-    for assignment in assignments:
-        by_user[assignment.assignee_id]["assignments"].append(assignment)
-        if (
-            assignment.track_id
-            and assignment.track_id not in by_user[assignment.assignee_id]["tracks"]
-        ):
-            by_user[assignment.assignee_id]["tracks"].append(assignment.track_id)
     return {
         pk: {
             "user_id": pk,
@@ -729,6 +885,7 @@ def gather(
             "chosen": chosen,
             "own": figures[pk],
             "pauses": Pauses(tuple(spans[pk])) if spans[pk] else NO_PAUSES,
+            "weeks_from": weeks_from,
         }
         for pk, data in by_user.items()
     }
@@ -771,14 +928,15 @@ def _learner(
     *,
     user_id: int,
     today: datetime.date,
-    plans: list[Plan],
+    plans: list[PlanFacts | Plan],
     track_ids: list[int],
-    assignments: list,
+    assignments: list[AssignmentFacts],
     tracks: Mapping[int, Track],
     phases: Mapping[int, list[Phase]],
     chosen: Mapping[tuple[int, int], int],
     own: dict[int, StudyFigures],
     pauses: Pauses = NO_PAUSES,
+    weeks_from: datetime.date | None = None,
 ) -> LearnerProgress:
     plan_of = {plan.course_id: plan for plan in plans}
     # A course's due date: the earliest of the assignments that cover it.
@@ -794,12 +952,14 @@ def _learner(
         else:
             track_due[a.track_id] = a.due_date
             for phase in phases.get(a.track_id, []):
-                if (course_id := chosen.get((user_id, phase.pk))) is not None:
+                if (course_id := chosen.get((user_id, phase.id))) is not None:
                     cover(course_id, a.due_date)
 
     rows: dict[int, CourseRow] = {}
 
-    def row_for(plan: Plan, after: datetime.date | None, after_unknown: bool) -> CourseRow:
+    def row_for(
+        plan: PlanFacts | Plan, after: datetime.date | None, after_unknown: bool
+    ) -> CourseRow:
         plan_figures = own.get(plan.course_id, EMPTY)
         verdict = course_verdict(
             plan=plan,
@@ -818,7 +978,7 @@ def _learner(
         phase_rows, chosen_rows = [], []
         after, after_unknown = None, False
         for phase in phases.get(track_id, []):
-            plan = plan_of.get(chosen.get((user_id, phase.pk), -1))
+            plan = plan_of.get(chosen.get((user_id, phase.id), -1))
             row = None
             if plan is not None:
                 row = row_for(plan, after, after_unknown)
@@ -865,10 +1025,10 @@ def _learner(
             AssignedWork(
                 pk=a.pk,
                 team_id=a.team_id,
-                track_code=a.track.code if a.track_id else None,
+                track_code=a.track_code if a.track_id else None,
                 course_code=a.course.code if a.course_id else None,
-                name_fr=a.track.name_fr if a.track_id else a.course.title,
-                name_en=a.track.name_en if a.track_id else "",
+                name_fr=a.track_name_fr if a.track_id else a.course.title,
+                name_en=a.track_name_en if a.track_id else "",
                 verdict=verdict,
             )
         )
@@ -884,6 +1044,7 @@ def _learner(
         else None,
         figures=own,
         pauses=pauses,
+        weeks_from=weeks_from,
     )
 
 

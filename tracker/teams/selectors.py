@@ -502,8 +502,26 @@ def _team_cell(counts: dict[int, int], target: int | None) -> TeamCell:
     return TeamCell(median=median, below=below, rated=rated)
 
 
+def _rating_counts(assessment_ids: list[int]) -> dict[tuple[str, int], int]:
+    """(competency code, level) -> how many of these assessments rate it so."""
+    return {
+        (code, level): count
+        # By assessment only (the primary index): faster than with the codes as well.
+        for code, level, count in Rating.objects.filter(assessment_id__in=assessment_ids)
+        .order_by()
+        .values_list("competency_code", "level")
+        .annotate(count=Count("*"))
+        if level is not None
+    }
+
+
 def team_heatmap(
-    *, team: Team, members: list[User] | None = None, shown: list[User] | None = None
+    *,
+    team: Team,
+    members: list[User] | None = None,
+    shown: list[User] | None = None,
+    everyone: list[User] | None = None,
+    catalogue: str = "",
 ) -> Heatmap:
     """Members (the ones given, else every member) x the competencies the team's assigned
     tracks aim at (every competency with a target when nothing is assigned): latest self
@@ -511,7 +529,10 @@ def team_heatmap(
     of them. Cells and rows: of `shown` (the table's page) when given, else of `members`.
 
     Seven queries (six given members): the team row is counted by the database (a row
-    per competency and level), so a page reads the ratings of the learners it shows only.
+    per competency and level), so a page reads the ratings of the learners it shows only;
+    both are cached, named by the latest assessments' ids (five queries then).
+    `everyone` (every member with their progress version, the team table's) and
+    `catalogue` (its version): the competencies and targets are cached too (three).
     """
     if members is None and shown is None:
         members = list(team.members.order_by("name", "email"))  # 1
@@ -522,23 +543,36 @@ def team_heatmap(
         else [m.pk for m in members]
     )
     shown = members if shown is None else shown
-    track_ids = set(  # 2
-        Assignment.objects.filter(assignee_id__in=member_ids, track__isnull=False)
-        .order_by()  # else the model's ordering joins the DISTINCT
-        .values_list("track_id", flat=True)
-        .distinct()
-    )
-    targets_qs = TrackTarget.objects.select_related("competency")
-    if track_ids:
-        targets_qs = targets_qs.filter(track_id__in=track_ids)
-    targets: dict[str, int] = {}
-    competencies: dict[str, Competency] = {}
-    for target in targets_qs.order_by(  # 3
-        "competency__domain__order", "competency__order", "competency__code"
-    ):
-        code = target.competency.code
-        targets[code] = max(targets.get(code, 0), target.level)
-        competencies.setdefault(code, target.competency)
+
+    def aims() -> tuple[dict[str, int], dict[str, Competency]]:
+        track_ids = set(  # 2
+            Assignment.objects.filter(assignee_id__in=member_ids, track__isnull=False)
+            .order_by()  # else the model's ordering joins the DISTINCT
+            .values_list("track_id", flat=True)
+            .distinct()
+        )
+        targets_qs = TrackTarget.objects.select_related("competency")
+        if track_ids:
+            targets_qs = targets_qs.filter(track_id__in=track_ids)
+        targets: dict[str, int] = {}
+        competencies: dict[str, Competency] = {}
+        for target in targets_qs.order_by(  # 3
+            "competency__domain__order", "competency__order", "competency__code"
+        ):
+            code = target.competency.code
+            targets[code] = max(targets.get(code, 0), target.level)
+            competencies.setdefault(code, target.competency)
+        return targets, competencies
+
+    if everyone is None:
+        targets, competencies = aims()
+    else:
+        # What the team is aimed at moves with its assignments (each one bumps its
+        # learner's progress version), its members and the catalogue (the targets): cached
+        # under those, like the team table's rows.
+        versions = sorted((m.pk, m.progress_version) for m in everyone)
+        key = progress_cache.content_key("heatmap-aims", [team.pk, catalogue, *versions])
+        targets, competencies = progress_cache.get_or_compute(key, 0, aims)
     codes = list(competencies)
     # Each member's latest submitted self-assessment (a correlated subquery per rating
     # row, as before, took most of the page's time).
@@ -553,43 +587,54 @@ def team_heatmap(
     histogram: dict[str, dict[int, int]] = {code: {} for code in codes}
     levels: dict[tuple[int, str], int | None] = {}
     manager_levels: dict[tuple[int, str], int] = {}
+    shown_ids = [m.pk for m in shown]
     if latest and codes:
-        # By assessment only (the primary index): faster than with the codes as well.
-        for code, level, count in (  # 5
-            Rating.objects.filter(assessment_id__in=list(latest.values()))
-            .order_by()
-            .values_list("competency_code", "level")
-            .annotate(count=Count("*"))
-        ):
-            if level is not None and code in histogram:
+        # A submitted assessment's ratings never change (assessments.services refuses it):
+        # the team row is named by the latest assessments' ids, and cached (warm: no query).
+        counts = progress_cache.get_or_compute(
+            progress_cache.content_key("heatmap-team", sorted(latest.values())),
+            0,
+            lambda: _rating_counts(list(latest.values())),  # 5
+        )
+        for (code, level), count in counts.items():
+            if code in histogram:
                 histogram[code][level] = count
-        shown_latest = {latest[m.pk]: m.pk for m in shown if m.pk in latest}
-        for assessment_id, code, level in (  # 6
-            Rating.objects.filter(assessment_id__in=list(shown_latest), competency_code__in=codes)
-            .order_by()
-            .values_list("assessment_id", "competency_code", "level")
-        ):
+        shown_latest = {latest[pk]: pk for pk in shown_ids if pk in latest}
+        ratings = progress_cache.get_or_compute(  # cached like the team row, for the same reason
+            progress_cache.content_key("heatmap-levels", [*codes, "|", *sorted(shown_latest)]),
+            0,
+            lambda: list(  # 6
+                Rating.objects.filter(
+                    assessment_id__in=list(shown_latest), competency_code__in=codes
+                )
+                .order_by()
+                .values_list("assessment_id", "competency_code", "level")
+            ),
+        )
+        for assessment_id, code, level in ratings:
             levels[(shown_latest[assessment_id], code)] = level
     if codes:
         for user_id, code, level in (  # 7
-            ManagerRating.objects.filter(
-                member_id__in=[m.pk for m in shown], competency_code__in=codes
-            )
+            ManagerRating.objects.filter(member_id__in=shown_ids, competency_code__in=codes)
             .order_by("-created", "-id")
             .values_list("member_id", "competency_code", "level")
         ):
             manager_levels.setdefault((user_id, code), level)
-    cells = {
-        member.pk: [
-            HeatCell(
-                level=levels.get((member.pk, code)),
-                manager_level=manager_levels.get((member.pk, code)),
-                target=targets.get(code),
-            )
-            for code in codes
-        ]
-        for member in shown
-    }
+    # A cell is the same object for the same (level, manager's rating, target): a team of
+    # 200 on 16 competencies has 3,200 cells but a few dozen different ones.
+    made: dict[tuple[int | None, int | None, int | None], HeatCell] = {}
+    code_targets = [(code, targets.get(code)) for code in codes]
+    cells = {}
+    for pk in shown_ids:
+        row = []
+        for code, target in code_targets:
+            triple = (levels.get((pk, code)), manager_levels.get((pk, code)), target)
+            if (cell := made.get(triple)) is None:
+                cell = made[triple] = HeatCell(
+                    level=triple[0], manager_level=triple[1], target=target
+                )
+            row.append(cell)
+        cells[pk] = row
     heatmap = Heatmap(
         competencies=list(competencies.values()),
         targets=targets,

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from tracker.accounts.models import Membership, Team, User
+from tracker.progress import cache as progress_cache
 from tracker.progress import summaries, verdicts
 from tracker.progress.charts import HEIGHT, LEFT, RIGHT, WIDTH, Chart, _scale, _y, week_bars
 from tracker.progress.models import week_start as monday
@@ -121,15 +122,31 @@ class Trends:
     last_label: str = ""
 
 
-def team_trends(team: Team, weeks: int = WEEKS_SHOWN, *, today=None) -> Trends:
-    """The last `weeks` weeks of the team, this one included. Three queries whatever the
-    number of members and weeks: the members' ids (a subquery of the summaries' query),
-    the hours per week grouped by the database, the snapshots."""
+def team_trends(
+    team: Team, weeks: int = WEEKS_SHOWN, *, today=None, members: list[User] | None = None
+) -> Trends:
+    """The last `weeks` weeks of the team, this one included. Two queries whatever the
+    number of members and weeks: the hours per week grouped by the database (the members'
+    ids a subquery), the snapshots.
+
+    `members` (every member, with their progress_version: the team table's): the hours
+    are then cached under the members' progress versions, like their rows (a write of
+    an entry bumps its learner's version; a member who joins or leaves changes the key),
+    and a page whose members changed nothing reads the snapshots only."""
     today = today or timezone.localdate()
     this_week = monday(today)
     starts = [this_week - datetime.timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
-    member_ids = Membership.objects.filter(team=team).values("user_id")
-    minutes = summaries.weekly_minutes(member_ids, since=starts[0], until=this_week)  # 1
+
+    def hours_per_week() -> dict[datetime.date, int]:
+        member_ids = Membership.objects.filter(team=team).values("user_id")
+        return summaries.weekly_minutes(member_ids, since=starts[0], until=this_week)  # 1
+
+    if members is None:
+        minutes = hours_per_week()
+    else:
+        versions = sorted((m.pk, m.progress_version) for m in members)
+        cache_key = progress_cache.content_key("team-hours", [team.pk, *starts, *versions])
+        minutes = progress_cache.get_or_compute(cache_key, 0, hours_per_week)
     snapshots = {
         s.week_start: s
         for s in TeamWeekSnapshot.objects.filter(  # 2

@@ -113,14 +113,18 @@ def _team_page(
         team=team, today=request.user.local_today(), all_figures=False, **criteria
     )
     if criteria["sort"] == "gap":  # every member's cells, to sort by them
-        heatmap = selectors.team_heatmap(team=team, members=table.members)
+        heatmap = selectors.team_heatmap(
+            team=team, members=table.members, everyone=table.members, catalogue=table.catalogue
+        )
         selectors.sort_by_gap(table.rows, heatmap.gaps, descending=criteria["descending"])
     page = Paginator(table.rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
     shown = [row.member for row in page.object_list]
     if criteria["sort"] == "gap":
         heatmap.show(shown)
     else:
-        heatmap = selectors.team_heatmap(team=team, shown=shown)
+        heatmap = selectors.team_heatmap(
+            team=team, shown=shown, everyone=table.members, catalogue=table.catalogue
+        )
     selectors.figures_fill(table, page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
@@ -149,7 +153,7 @@ def _team_page(
         "more_logs": len(logs) > LOGS_ON_DASHBOARD,
         "member_form": member_form or MemberAddForm(),
         "invitations": selectors.invitations_waiting(team=team),
-        "trends": team_trends(team),
+        "trends": team_trends(team, members=table.members),
         # One-time: the reminder view accepts it once (tracker/reminders/manager_messages.py).
         "remind_token": secrets.token_urlsafe(16),
     }
