@@ -105,7 +105,9 @@ def default_weekly_hours(*, user: User, course: Course) -> Decimal:
 
 def plan_add(*, user: User, course: Course) -> Plan:
     """Put a course in the learner's plan (any course, in a track or not). Idempotent."""
-    with transaction.atomic():
+    # No savepoint when called inside a write's transaction (every time entry logged):
+    # nothing here catches an error, so one would only cost two round trips (issue 14).
+    with transaction.atomic(savepoint=False):
         plan, created = Plan.objects.get_or_create(
             user=user, course=course, defaults=_plan_defaults(user=user, course=course)
         )
