@@ -390,11 +390,12 @@ def study_week_of(row: dict) -> StudyWeek:
 
 def study_weeks_refresh(*, keys: Iterable[WeekKey]) -> None:
     """Recompute the summary rows of these (learner, course, week) keys from the entries:
-    three or four queries whatever the number of keys (meant for a few)."""
+    two or three queries whatever the number of keys (meant for a few). The caller, in
+    its transaction, has locked the learners already (_lock_learners: every writer of
+    entries does it first), so that two writes of one learner's week run in turn."""
     keys = set(keys)
     if not keys:
         return
-    _lock_learners(user_ids=(user_id for user_id, _course, _week in keys))
     days = Q()
     for user_id, course_id, monday in keys:
         sunday = monday + datetime.timedelta(days=6)
