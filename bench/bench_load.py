@@ -1,10 +1,12 @@
 """A mixed workload against the app on PostgreSQL with several gunicorn workers, next to
 the baseline view in the same run; or, with --embedded, against what `make run` serves.
 
-A dedicated database (`parcours_bench` on the machine's PostgreSQL, dropped and created
-anew) is migrated, gets the bundled catalogue and `seed_demo --learners 50 --days 180`;
-Redis database 13 (emptied first) is the cache and broker the web workers share.
-gunicorn serves it on 127.0.0.1 with production settings (DEBUG off, a fresh secret).
+A dedicated database (`parcours_bench_<checkout folder>` on the machine's PostgreSQL,
+dropped and created anew: two checkouts running the bench at once do not drop each
+other's; a --database-url must name one starting with `parcours_bench`) is migrated,
+gets the bundled catalogue and `seed_demo --learners 50 --days 180`; Redis database 13
+(emptied first) is the cache and broker the web workers share. gunicorn serves it on
+127.0.0.1 with production settings (DEBUG off, a fresh secret).
 Threads, each signed in as one of the demo team's learners, send a bounded number of
 requests drawn from a fixed mix:
 
@@ -18,7 +20,7 @@ a template, bench/dashboard_urls.py). Prints requests/s, latency p50/p95/p99 and
 error count of both; any error (an unexpected status) makes the run fail.
 
     .venv/bin/python bench/bench_load.py [--requests 2000] [--threads 16] [--workers 4]
-        [--database-url postgres://postgres@127.0.0.1:5432/parcours_bench]
+        [--database-url postgres://postgres@127.0.0.1:5432/parcours_bench_<checkout>]
         [--redis-url redis://127.0.0.1:6379/13]  (--redis-url '': per-process cache)
         [--rounds 1]  (N: mixed and baseline in turn, N parts each, on a busy machine)
 
@@ -68,7 +70,11 @@ import psycopg
 import redis
 from _common import ROOT, SESSION_HELPER, bench_env, free_port, gunicorn, manage, percentile
 
-DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/parcours_bench"
+# Named after the checkout (parcours_bench_main, parcours_bench_wt_loadspeed...): the bench
+# drops and creates it, so two checkouts running it at once must not share one.
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/parcours_bench_" + re.sub(
+    r"[^a-z0-9]+", "_", ROOT.name.lower()
+)
 # The cache (and broker) the web workers share, as in compose.yaml; emptied first.
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/13"
 
