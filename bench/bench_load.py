@@ -41,6 +41,19 @@ the same run, with `--duration 45 --rounds 3` (mixed and baseline in turn):
 Aims (>= 50%, p99 <= 2x): NOT met. Every kind's p50 is close to the others': 16 threads
 queue for 4 workers, so the figure is the mix's average cost, dashboards and writes
 included; with so few requests a run's p99 moves by a third from one run to the next.
+
+2026-12-01, later (issue 14, the catalogue and course pages and the writes: branch
+loadspeed), 2,000 requests in 3 alternating rounds (`--rounds 3 --database-url
+.../parcours_bench_loadspeed --redis-url redis://127.0.0.1:6379/12`), each pair run back
+to back, load average 6 to 8.5:
+  main at 3b91965:           37%, p99 3.4x   | loadspeed:                 40%, p99 3.5x
+  main at 5bb7fd4:           35%, p99 3.5x   | 5bb7fd4 merged with it:    38%, p99 3.1x
+Aims: NOT met. In-process (test client, one learner, same database), the course page of a
+course outside the plan is 10 queries (was 18), the catalogue reads its competencies
+without their descriptions and levels (CPU 64-73 ms -> 39-64 ms), a logged entry is 5
+round trips fewer (12 with a token). At 3b91965 the dashboard (25% of the mix) took 4.4
+times the baseline's CPU in-process and the team page (10%) 5.6 times: even free, the
+catalogue, course and compare pages and the writes would leave the mix near 2x.
 """
 
 from __future__ import annotations
