@@ -87,12 +87,24 @@ def _competencies() -> QuerySet[Competency]:
     return Competency.objects.select_related("domain").order_by("domain__order", "order", "code")
 
 
+def _tag_competencies() -> QuerySet[Competency]:
+    """_competencies with only what a competency tag reads (its code, and its names and
+    aliases to match the course's list): not the descriptions nor the five levels' texts,
+    JSON decoded for each of the catalogue page's 200 rows (issue 14), nor the domain."""
+    return Competency.objects.only("code", "name_fr", "name_en", "aliases").order_by(
+        "domain__order", "order", "code"
+    )
+
+
 def _active_courses() -> QuerySet[Course]:
     return Course.objects.filter(is_active=True)
 
 
-def course_list(*, filters: CourseFilters | None = None) -> QuerySet[Course]:
-    """Active courses matching the filters, with what a list row shows prefetched."""
+def course_list(
+    *, filters: CourseFilters | None = None, competencies: QuerySet[Competency] | None = None
+) -> QuerySet[Course]:
+    """Active courses matching the filters, with what a list row shows prefetched (their
+    competencies: `competencies`, else every field with the domain)."""
     filters = filters or CourseFilters()
     courses = _active_courses().select_related("track", "phase")
     if query := fold(filters.q):
@@ -123,7 +135,7 @@ def course_list(*, filters: CourseFilters | None = None) -> QuerySet[Course]:
             courses = courses.filter(Q(track__code=filters.track) | Exists(offered))
     ordering = SORTS.get(filters.sort, SORTS["title"])
     return courses.order_by(*ordering).prefetch_related(
-        Prefetch("competencies", queryset=_competencies())
+        Prefetch("competencies", queryset=_competencies() if competencies is None else competencies)
     )
 
 
@@ -144,7 +156,7 @@ ROW_UNSHOWN_FIELDS = (
 
 def course_rows(*, filters: CourseFilters | None = None) -> QuerySet[Course]:
     """The list as the catalogue page shows it: without the texts a row never shows."""
-    return course_list(filters=filters).defer(*ROW_UNSHOWN_FIELDS)
+    return course_list(filters=filters, competencies=_tag_competencies()).defer(*ROW_UNSHOWN_FIELDS)
 
 
 def course_list_with_details(*, filters: CourseFilters | None = None) -> QuerySet[Course]:
@@ -167,7 +179,7 @@ def course_page_get(*, code: str) -> Course:
     and phase's descriptions)."""
     unshown = [name for name in ROW_UNSHOWN_FIELDS if name != "description_html"]
     courses = Course.objects.select_related("track", "phase").prefetch_related(
-        "modules", Prefetch("competencies", queryset=_competencies())
+        "modules", Prefetch("competencies", queryset=_tag_competencies())
     )
     return get_object_or_404(courses.defer(*unshown), code=code)
 

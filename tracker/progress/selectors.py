@@ -1,9 +1,9 @@
 """Reads of the progress app: permission-scoped getters and the numbers pages show.
 
-Every total is read from the weekly summaries (summaries.study_figures); the page-level
-selectors run a fixed number of queries whatever the number of time entries (the tests
-pin it). Progress figures and verdicts come from the progress model (verdicts.py), never
-computed here.
+Every total is read from the weekly summaries (summaries.study_figures, or StudyWeek
+summed by the database); the page-level selectors run a fixed number of queries whatever
+the number of time entries (the tests pin it). Progress figures and verdicts come from
+the progress model (verdicts.py), never computed here.
 """
 
 from __future__ import annotations
@@ -31,10 +31,10 @@ from .models import (
     Plan,
     StudyBlock,
     StudyPreference,
+    StudyWeek,
     TimeEntry,
 )
 from .services import default_weekly_hours  # pure: the plan phase_choose would add
-from .summaries import study_figures
 from .verdicts import AssignedWork, CourseRow, TrackRow, Verdict
 
 CALIBRATION_MIN_LEARNERS = 3
@@ -300,11 +300,17 @@ class Calibration:
 
 
 def course_calibration(*, course: Course) -> Calibration:
-    """Median hours logged by the learners who finished the course (shown from three on)."""
+    """Median hours logged by the learners who finished the course (shown from three on):
+    one query, the finishers' totals on the course summed from their weekly rows (only
+    the totals of study_figures, which would also read the weeks)."""
     finishers = Plan.objects.filter(course=course, done_on__isnull=False).values("user_id")
-    # Only the totals are read: the weeks asked for are the current one at most.
-    this_week = datetime.date.today()
-    sums = [f.minutes for f in study_figures(finishers, [course.pk], since=this_week).values()]
+    sums = list(
+        StudyWeek.objects.filter(user_id__in=finishers, course=course)
+        .values("user_id")
+        .annotate(total=Sum("minutes"))
+        .order_by()
+        .values_list("total", flat=True)
+    )
     if len(sums) < CALIBRATION_MIN_LEARNERS:
         return Calibration(None, len(sums))
     return Calibration(round(statistics.median(sums) / 60, 1), len(sums))
@@ -321,7 +327,12 @@ class CoursePanel:
 
 
 def course_panel(*, user: User, course: Course, today: datetime.date) -> CoursePanel:
-    row = plan_row(user=user, course=course, today=today)
+    # The progress model has one row a plan: a course not in the plan (most course pages
+    # a learner opens) has none, which one query tells without the model's eight.
+    planned = Plan.objects.filter(user=user, course=course).exists()
+    row = plan_row(user=user, course=course, today=today) if planned else None
+    # The model's plan is plain values (verdicts.PlanFacts): its modules done are read
+    # from the through table.
     done_ids = (
         set(
             Plan.modules_done.through.objects.filter(plan_id=row.plan.pk).values_list(

@@ -105,7 +105,9 @@ def default_weekly_hours(*, user: User, course: Course) -> Decimal:
 
 def plan_add(*, user: User, course: Course) -> Plan:
     """Put a course in the learner's plan (any course, in a track or not). Idempotent."""
-    with transaction.atomic():
+    # No savepoint when called inside a write's transaction (every time entry logged):
+    # nothing here catches an error, so one would only cost two round trips (issue 14).
+    with transaction.atomic(savepoint=False):
         plan, created = Plan.objects.get_or_create(
             user=user, course=course, defaults=_plan_defaults(user=user, course=course)
         )
@@ -388,11 +390,12 @@ def study_week_of(row: dict) -> StudyWeek:
 
 def study_weeks_refresh(*, keys: Iterable[WeekKey]) -> None:
     """Recompute the summary rows of these (learner, course, week) keys from the entries:
-    three or four queries whatever the number of keys (meant for a few)."""
+    two or three queries whatever the number of keys (meant for a few). The caller, in
+    its transaction, has locked the learners already (_lock_learners: every writer of
+    entries does it first), so that two writes of one learner's week run in turn."""
     keys = set(keys)
     if not keys:
         return
-    _lock_learners(user_ids=(user_id for user_id, _course, _week in keys))
     days = Q()
     for user_id, course_id, monday in keys:
         sunday = monday + datetime.timedelta(days=6)

@@ -134,21 +134,21 @@ def _retract(*, subject: str) -> None:
 # --- What the services call -------------------------------------------------------------
 
 
-@transaction.atomic
 def outbox_time_entry_saved(*, entry: TimeEntry) -> None:
     """A new or edited time entry: "experienced" the course, with the study time."""
     if not enabled():
-        return
-    _record(
-        subject=f"time-entry-{entry.pk}",
-        statement={
-            "actor": _actor(entry.user),
-            "verb": XAPI_VERB,
-            "object": _course_activity(entry.course),
-            "result": {"duration": iso_duration(entry.minutes)},
-            "timestamp": _midnight(entry.user, entry.date),
-        },
-    )
+        return  # before the transaction: no savepoint on every entry logged (issue 14)
+    with transaction.atomic():
+        _record(
+            subject=f"time-entry-{entry.pk}",
+            statement={
+                "actor": _actor(entry.user),
+                "verb": XAPI_VERB,
+                "object": _course_activity(entry.course),
+                "result": {"duration": iso_duration(entry.minutes)},
+                "timestamp": _midnight(entry.user, entry.date),
+            },
+        )
 
 
 @transaction.atomic
