@@ -25,6 +25,21 @@ command above with its defaults, each ratio against the baseline of its own run)
 - The per-learner progress cache is what separates warm from cold (+12 to +16 points
   between the medians): without it every view is a cold one, so the warm figure needs it;
   it stays.
+2026-12-01, night, main at the close of issue 14's third session (all branches merged),
+on an idle machine (load average 1.4), one run of the command above with its defaults;
+the same command on main at 3b91965, idle, at 21:30 the same evening:
+  3b91965:  warm 41% (75.5 / 31.1 requests/s), cold 33% (72.0 / 23.5)
+  merged:   warm 57% (86.8 / 49.8 requests/s), cold 43% (79.6 / 34.4)
+What moved it: readiness keeps each series' latest certificate in Python rather than
+compiling renewed()'s four correlated subqueries (~10 ms a view), the charts are drawn
+(SVG and table rows written with f-strings) before the progress cache keeps them, the
+catalogue's version is one SQL statement, a GET reuses the progress version of the user
+it loaded, the quick log's courses sit in the learner's cache, the competencies panel
+reads the latest assessment once, the assignments only the columns shown: 10 queries
+warm (was 13), 21 cold (was 23). Neither aim is met: warm, the dashboard still costs
+1.75 baselines (render ~14 ms CPU of ~38: 78 {% translate %}, 34 {% blocktranslate %},
+31 {% url %}; 7 queries of its own at ~1 ms each); cold adds the progress model (~10 ms)
+and the charts (~4 ms).
 """
 
 from __future__ import annotations

@@ -47,6 +47,13 @@ process), a quarter wording and writing the notifications; a nobody-due pass a q
 loading the batches' users (model instances, which the kinds and the progress model take),
 the rest in the kinds' per-batch queries and per-user loops.
 --profile prints where a pass spends its time (cProfile).
+Night of 2026-12-01, main with every branch of the session merged (the dispatcher's and
+the progress model's plain-values reads), idle machine, `--learners 100000`: everyone
+due 68.7 s (1,455 learners/s; 67.1 s CPU), 18.4 queries per 1,000; nobody due 13.1 s
+(7,663 learners/s), 7.3 queries per 1,000. 10,000 learners: 1,407 and 9,340 learners/s.
+Aims: NOT met. Where an everyone-due pass goes (--profile, 10,000): half in writing the
+reminders and wording their notifications, a third in the progress model for the
+behind-pace kind, a tenth in importing the URLconf once per process.
 """
 
 from __future__ import annotations

@@ -57,6 +57,13 @@ learner, same database), the course page of a course outside the plan is 10 quer
 3b91965 the dashboard (25% of the mix) took 4.4 times the baseline's CPU in-process and
 the team page (10%) 5.6 times: those two alone weigh 1.66 baselines per request of the
 mix, where the aim allows 2 for the whole mix.
+Night of 2026-12-01, main with every branch of the session merged (dashboard, team page,
+catalogue and course pages, writes, dispatcher), idle machine, one run of `--rounds 3
+--redis-url redis://127.0.0.1:6379/7` (default database): throughput 44% of the
+baseline's (25.3 / 56.8 requests/s), p99 3.0x (1,227 / 411 ms). NOT met. The slowest
+kind was the quick-log form (p95 1,327 ms, against 665 ms for the same write through
+the API, whose service is the same): why was not found in this session (the messages go
+to a cookie, the session is not written; one run only).
 """
 
 from __future__ import annotations
