@@ -167,3 +167,17 @@ def test_the_charts_svg_and_tables_are_written_as_the_template_wrote_them():
         assert burnup.rows_html == (
             '<tr><td>2026-03-02</td><td class="num">1</td><td class="num">&lt;2&gt;</td></tr>'
         )
+
+
+def test_a_date_near_the_right_edge_leans_inwards_instead_of_being_cut():
+    """Seen on a phone on 2 December: "1 mai" centred at x=537 of 560 overflowed the figure
+    by a pixel (17 px labels on a phone). A date too close to an edge is anchored inwards."""
+    chart = charts.Chart(date_ticks=[(537.0, "1 mai"), (300.0, "1 mars"), (61.0, "12 janv.")])
+    svg = chart.date_ticks_svg
+    assert 'text-anchor="end">1 mai</text>' in svg
+    assert 'text-anchor="middle">1 mars</text>' in svg
+    assert 'text-anchor="middle">12 janv.</text>' in svg  # it fits: centred
+    assert (
+        'text-anchor="end">1 mai</text>'
+        in charts.Chart(date_ticks=chart.date_ticks).date_labels_svg
+    )

@@ -34,6 +34,8 @@ RIGHT = 16
 WEEKS_SHOWN = 12
 MAX_DATE_TICKS = 5
 MARKER_CHAR_WIDTH = 8  # about, in the SVG's units, for a marker's label on a phone
+# A date under the axis is drawn at 17 px on a phone (app.css): about 0.6 em a character.
+DATE_CHAR_WIDTH = 10
 # How far past today the burn-up may reach when the projected finish is later than the
 # due date: far enough to see it is late, not so far that the past becomes a sliver.
 PROJECTION_HORIZON = datetime.timedelta(weeks=26)
@@ -127,7 +129,7 @@ class Chart:
             "".join(
                 f'<line x1="{x}" x2="{x}" y1="{bottom}" y2="{foot}" class="axis-line"/>'
                 f'<text x="{x}" y="{label_y}" class="axis-label date-label"'
-                f' text-anchor="middle">{escape(label)}</text>'
+                f' text-anchor="{_anchor(x, label, DATE_CHAR_WIDTH)}">{escape(label)}</text>'
                 for x, label in self.date_ticks
             )
         )
@@ -139,7 +141,7 @@ class Chart:
         return SafeString(
             "".join(
                 f'<text x="{x}" y="{label_y}" class="axis-label date-label"'
-                f' text-anchor="middle">{escape(label)}</text>'
+                f' text-anchor="{_anchor(x, label, DATE_CHAR_WIDTH)}">{escape(label)}</text>'
                 for x, label in self.date_ticks
             )
         )
@@ -398,8 +400,8 @@ def burnup_chart(*, overview: Overview) -> Chart | None:
     return chart
 
 
-def _anchor(x: float, label: str) -> str:
+def _anchor(x: float, label: str, char_width: float = MARKER_CHAR_WIDTH) -> str:
     """The text-anchor that keeps a label centred on `x` inside the figure, else leaning
     inwards."""
-    half = len(label) * MARKER_CHAR_WIDTH / 2
+    half = len(label) * char_width / 2
     return "end" if x + half > WIDTH else "start" if x - half < 0 else "middle"
