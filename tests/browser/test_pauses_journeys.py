@@ -54,7 +54,11 @@ def test_a_two_week_pause_moves_the_forecast(page, demo, viewport, tmp_path):
     assert_accessible(page)
 
     after = forecast_of(demo)
-    assert after == before + datetime.timedelta(days=14)
+    # The paused course's finish moves by the 14 days; the forecast (the plan's last
+    # course) by 14 days less the slack before that course's own start, which the demo's
+    # dates leave on some days (on 2 December: one day, so 13). Exactly 14 days with no
+    # slack is tests/test_progress_pauses.py's.
+    assert before < after <= before + datetime.timedelta(days=14)
     page.goto("/")
     expect(forecast).to_have_text(shown(after))
     assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
