@@ -128,8 +128,7 @@ class Chart:
         return SafeString(
             "".join(
                 f'<line x1="{x}" x2="{x}" y1="{bottom}" y2="{foot}" class="axis-line"/>'
-                f'<text x="{x}" y="{label_y}" class="axis-label date-label"'
-                f' text-anchor="{_anchor(x, label, DATE_CHAR_WIDTH)}">{escape(label)}</text>'
+                + _date_text(x, label_y, label)
                 for x, label in self.date_ticks
             )
         )
@@ -138,13 +137,7 @@ class Chart:
     def date_labels_svg(self) -> SafeString:
         """The date of each date tick, under its bar (hours per week)."""
         label_y = self.date_label_y
-        return SafeString(
-            "".join(
-                f'<text x="{x}" y="{label_y}" class="axis-label date-label"'
-                f' text-anchor="{_anchor(x, label, DATE_CHAR_WIDTH)}">{escape(label)}</text>'
-                for x, label in self.date_ticks
-            )
-        )
+        return SafeString("".join(_date_text(x, label_y, label) for x, label in self.date_ticks))
 
     @cached_property
     def bars_svg(self) -> SafeString:
@@ -398,6 +391,14 @@ def burnup_chart(*, overview: Overview) -> Chart | None:
     chart.finish_label = date_format(finish, "DATE_FORMAT") if finish else ""
     chart.scope = format_hours(scope)
     return chart
+
+
+def _date_text(x: float, y: float, label: str) -> str:
+    """A date under the axis, leaning inwards near an edge (the burn-up, hours per week)."""
+    return (
+        f'<text x="{x}" y="{y}" class="axis-label date-label"'
+        f' text-anchor="{_anchor(x, label, DATE_CHAR_WIDTH)}">{escape(label)}</text>'
+    )
 
 
 def _anchor(x: float, label: str, char_width: float = MARKER_CHAR_WIDTH) -> str:

@@ -304,6 +304,17 @@ class TeamTable:
     members: list[User] = field(default_factory=list)  # every member, whatever the filters
 
 
+def named(rows: list, query: str) -> list:
+    """The rows whose member's name or email contains `query` (any case): the team
+    table's and the readiness board's search."""
+    needle = query.casefold()
+    return [
+        row
+        for row in rows
+        if needle in row.member.get_full_name().casefold() or needle in row.member.email.casefold()
+    ]
+
+
 # The orders and filters that read the figures: the others (by name, the search, the
 # largest gap) need them only for the rows shown.
 FIGURE_SORTS = {"week", "total", "percent", "due", "status", "activity"}
@@ -344,13 +355,7 @@ def team_progress(
     )
     rows = table.rows
     if query:
-        needle = query.casefold()
-        rows = [
-            row
-            for row in rows
-            if needle in row.member.get_full_name().casefold()
-            or needle in row.member.email.casefold()
-        ]
+        rows = named(rows, query)
     if all_figures or status or sort in FIGURE_SORTS:
         figures_fill(table, rows)
     if status:
@@ -735,11 +740,5 @@ def team_readiness(
             if row.readiness.has(state)
         ]
     if query:
-        needle = query.casefold()
-        rows = [
-            row
-            for row in rows
-            if needle in row.member.get_full_name().casefold()
-            or needle in row.member.email.casefold()
-        ]
+        rows = named(rows, query)
     return ReadinessBoard(team=team, today=today, rows=rows, counts=counts)
