@@ -176,3 +176,29 @@ def test_timer_get_matches_the_orm(world, personas):
     )
     assert timezone.is_aware(timer.started_at)
     assert timers.timer_get(user=personas.other_learner) is None
+
+
+def test_recent_entries_and_last_course_match_the_orm(world):
+    from tracker.progress import panels
+    from tracker.progress import selectors as progress
+    from tracker.progress.forms import TimeEntryForm
+    from tracker.progress.models import TimeEntry
+
+    learner, course = world["learner"], world["course"]
+    assert progress.recent_entries(user=learner) == []
+    assert progress.last_logged_course_code(user=learner) is None
+    other = make_course("C-3", title="Third")
+    for day, logged in [(3, course), (1, other), (2, course), (1, course)]:
+        TimeEntry.objects.create(
+            user=learner, course=logged, date=TODAY - datetime.timedelta(days=day), minutes=30
+        )
+    orm = progress.entries_for_user(user=learner)[:2]
+    raw = progress.recent_entries(user=learner, limit=2)
+    assert [(e.pk, e.date, e.minutes, e.note, e.course.code, e.course.title) for e in raw] == [
+        (e.pk, e.date, e.minutes, e.note, e.course.code, e.course.title) for e in orm
+    ]
+    assert progress.last_logged_course_code(user=learner) == "C-1"  # recorded last
+    make_course("C-0", title="Retired", is_active=False)
+    assert [(c.pk, c.code, c.title) for c in panels.offered_courses()] == [
+        (c.pk, c.code, c.title) for c in TimeEntryForm.base_fields["course"].queryset.all()
+    ]
