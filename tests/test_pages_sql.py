@@ -202,3 +202,42 @@ def test_recent_entries_and_last_course_match_the_orm(world):
     assert [(c.pk, c.code, c.title) for c in panels.offered_courses()] == [
         (c.pk, c.code, c.title) for c in TimeEntryForm.base_fields["course"].queryset.all()
     ]
+
+
+def test_course_marks_match_the_orm(personas):
+    from django.db.models import Exists, OuterRef
+
+    from courses.models import Course
+    from tests.factories import make_option
+    from tracker.progress import selectors as progress
+    from tracker.progress import services
+    from tracker.progress.models import PhaseChoice, Plan
+
+    learner = personas.learner
+    track = make_track("marks")
+    chosen = make_option(track, "P1", "A")
+    rival = make_option(track, "P1", "B")
+    done = make_option(track, "P2", "A")
+    make_option(track, "P2", "B")  # untouched: no mark
+    services.phase_choose(user=learner, phase=chosen.phase, course=chosen)
+    services.phase_choose(user=learner, phase=done.phase, course=done)
+    Plan.objects.filter(user=learner, course=done).update(done_on=TODAY)
+    planned = make_course("C-9")
+    services.plan_add(user=learner, course=planned)
+    services.phase_choose(user=personas.other_learner, phase=rival.phase, course=rival)
+
+    plans = Plan.objects.filter(user=learner, course=OuterRef("pk"))
+    orm = {
+        pk: "done" if is_done else "chosen" if is_chosen else "planned"
+        for pk, is_done, is_chosen in Course.objects.annotate(
+            planned=Exists(plans),
+            done=Exists(plans.filter(done_on__isnull=False)),
+            chosen=Exists(PhaseChoice.objects.filter(user=learner, course=OuterRef("pk"))),
+        )
+        .filter(Q(planned=True) | Q(chosen=True))
+        .values_list("pk", "done", "chosen")
+    }
+    marks = progress.course_marks(user=learner)
+    assert marks == orm
+    assert marks[chosen.pk] == "chosen" and marks[done.pk] == "done" and rival.pk not in marks
+    assert marks[planned.pk] == "planned"
