@@ -241,3 +241,30 @@ def test_course_marks_match_the_orm(personas):
     assert marks == orm
     assert marks[chosen.pk] == "chosen" and marks[done.pk] == "done" and rival.pk not in marks
     assert marks[planned.pk] == "planned"
+
+
+def test_the_models_tracks_and_phases_match_the_orm(world):
+    from courses.models import Phase
+    from tracker.progress import verdicts
+
+    learner = world["learner"]
+    first, second = world["tracks"]
+    second.description_md = "Read **this**"
+    second.save()
+    inputs = verdicts.gather(users=[learner])[learner.pk]
+    for track in (first, second):
+        read = inputs["tracks"][track.pk]
+        assert (read.pk, read.code, read.name_fr, read.name_en, read.name) == (
+            track.pk,
+            track.code,
+            track.name_fr,
+            track.name_en,
+            track.name,
+        )
+        expected = list(Phase.objects.filter(track=track).order_by("order"))
+        phases = inputs["phases"][track.pk]
+        assert [(p.pk, p.code, p.order, p.name, p.track.code) for p in phases] == [
+            (p.pk, p.code, p.order, p.name, p.track.code) for p in expected
+        ]
+    # What it does not read is read when asked for, never made up.
+    assert inputs["tracks"][second.pk].description_md == "Read **this**"

@@ -184,6 +184,15 @@ class CourseFacts(_RowFacts):
         return self.pk
 
 
+# What `gather` reads of a track with its phases (the pages show its code and names), in
+# the order of the model's fields, as Model.from_db takes them.
+TRACK_SHOWN = [
+    f.attname
+    for f in Track._meta.concrete_fields
+    if f.attname in {"id", "code", "name_fr", "name_en"}
+]
+
+
 def _course_facts(pk, code, title, effort_hours, track_id, phase_id) -> CourseFacts:
     return CourseFacts(pk, code, title, sql.decimal(effort_hours, 2), track_id, phase_id)
 
@@ -838,15 +847,30 @@ def gather(
     wanted = {pk for data in by_user.values() for pk in data["tracks"]} | set(tracks)
     phases: dict[int, list[Phase]] = {}
     if wanted:
-        # The tracks come with their phases (one query for both); a track without any
-        # phase, which the join cannot return, is read on its own.
-        for phase in (  # 4
-            Phase.objects.filter(track_id__in=wanted)
-            .select_related("track")
-            .order_by("track_id", "order")
+        # The tracks come with their phases (one query for both; Manager.raw for the
+        # reason above): a track carries what the pages show of it (code and names; the
+        # rest is read if ever asked for). A track without any phase, which the join
+        # cannot return, is read on its own.
+        wanted_ids = sorted(wanted)
+        for phase in Phase.objects.raw(  # 4
+            "SELECT p.*, t.code AS track_code, t.name_fr AS track_name_fr,"  # noqa: S608
+            " t.name_en AS track_name_en FROM courses_phase p"
+            " JOIN courses_track t ON t.id = p.track_id"
+            f' WHERE p.track_id IN ({sql.placeholders(wanted_ids)}) ORDER BY p.track_id, p."order"',
+            wanted_ids,
         ):
+            if (track := tracks.get(phase.track_id)) is None:
+                shown = {
+                    "id": phase.track_id,
+                    "code": phase.track_code,
+                    "name_fr": phase.track_name_fr,
+                    "name_en": phase.track_name_en,
+                }
+                track = tracks[phase.track_id] = Track.from_db(
+                    phase._state.db, TRACK_SHOWN, [shown[name] for name in TRACK_SHOWN]
+                )
+            phase.track = track
             phases.setdefault(phase.track_id, []).append(phase)
-            tracks.setdefault(phase.track_id, phase.track)
         if missing := wanted - tracks.keys():
             tracks |= {track.pk: track for track in Track.objects.filter(pk__in=missing)}
     chosen: dict[tuple[int, int], int] = {
