@@ -198,6 +198,18 @@ def test_recent_entries_and_last_course_match_the_orm(world):
         (e.pk, e.date, e.minutes, e.note, e.course.code, e.course.title) for e in orm
     ]
     assert progress.last_logged_course_code(user=learner) == "C-1"  # recorded last
+    from courses.models import Module
+
+    module = Module.objects.create(course=course, order=1, title="Week 1")
+    TimeEntry.objects.filter(course=course, date=TODAY - datetime.timedelta(days=2)).update(
+        module=module
+    )
+    orm = progress.entries_for_user(user=learner, course=course)
+    raw = progress.recent_entries(user=learner, course=course)
+    assert [(e.pk, e.date, e.course.code, e.module and e.module.title) for e in raw] == [
+        (e.pk, e.date, e.course.code, e.module and e.module.title) for e in orm
+    ]
+    assert [e.module and e.module.title for e in raw] == [None, "Week 1", None]
     make_course("C-0", title="Retired", is_active=False)
     assert [(c.pk, c.code, c.title) for c in panels.offered_courses()] == [
         (c.pk, c.code, c.title) for c in TimeEntryForm.base_fields["course"].queryset.all()
