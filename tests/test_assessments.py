@@ -9,9 +9,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import time_machine
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.template.loader import render_to_string
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -611,12 +612,14 @@ def _render(template: str, user, context: dict) -> str:
 
 
 def _compare_panel(user, phase) -> str:
-    ranking = selectors.phase_ranking(user=user, phase=phase)
+    with translation.override("en"):  # read and rendered in one language, as a page does
+        ranking = selectors.phase_ranking(user=user, phase=phase)
     return _render("assessments/_compare_panel.html", user, {"ranking": ranking})
 
 
 def _dashboard_panel(user) -> str:
-    summary = selectors.dashboard_summary(user=user)
+    with translation.override("en"):  # read and rendered in one language, as a page does
+        summary = selectors.dashboard_summary(user=user)
     return _render("assessments/_dashboard.html", user, {"summary": summary})
 
 
@@ -672,6 +675,40 @@ def test_the_dashboard_never_recommends_in_a_phase_already_settled(personas, fra
     assert "Your largest gaps:" in html
     assert "/tracks/ai-po/phases/P1/compare/" not in html
     assert "Course P1-A" not in html
+
+
+def test_the_dashboard_panel_is_cached_yet_follows_every_change(personas, framework):
+    """The gaps and options are cached (issue 14) under the snapshot, the progress version,
+    the catalogue and the language: a retake, a choice, a language show at once."""
+    from tracker.accounts.models import User
+    from tracker.progress import services as progress_services
+
+    def panel(language="en"):  # as a request reads the learner: afresh
+        user = User.objects.get(pk=personas.learner.pk)
+        with translation.override(language):
+            summary = selectors.dashboard_summary(user=user)
+        return _render("assessments/_dashboard.html", user, {"summary": summary})
+
+    make_snapshot(
+        personas.learner, {"mlops": 1, "ml": 3, "rai": 3, "privacy": 2}, track=framework["track"]
+    )
+    assert "MLOps (3 levels)" in panel() and "Course P1-A" in panel()
+    with CaptureQueriesContext(connection) as cached:
+        panel()
+    # The learner (as a request loads them), the track, the latest snapshot and the
+    # catalogue's version: the ratings, targets, options and ranking are cached.
+    assert len(cached) == 4
+    make_snapshot(
+        personas.learner, {"mlops": 3, "ml": 3, "rai": 3, "privacy": 1}, track=framework["track"]
+    )
+    assert "MLOps (3 levels)" not in panel() and "Privacy" in panel()
+    assert "Vie privée" in panel("fr") and "Privacy" in panel("en")
+    progress_services.phase_choose(
+        user=personas.learner,
+        phase=framework["phase"],
+        course=framework["phase"].options.get(code="P1-A"),
+    )
+    assert "/tracks/ai-po/phases/P1/compare/" not in panel()
 
 
 def test_nav_links_to_assessments(personas, framework):

@@ -19,10 +19,13 @@ from django.db.models import (
 from django.shortcuts import get_object_or_404
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from courses.models import Competency, Course, Phase, Track, TrackTarget
+from courses.selectors import catalogue_version
 from tracker.accounts.models import Team, User
+from tracker.progress import cache as progress_cache
 from tracker.progress.models import PhaseChoice, Plan
 
 from .charts import LevelLine, RadarChart, RadarSeries, change, level_line, radar_chart, signed
@@ -305,8 +308,9 @@ def snapshot_changes(*, snapshot: Assessment) -> SnapshotChanges:
     )
 
 
-def latest_snapshot(*, user: User) -> Assessment | None:
-    """The learner's newest snapshot with its ratings (two queries): a retake starts from it."""
+def latest_snapshot(*, user: User, ratings: bool = True) -> Assessment | None:
+    """The learner's newest snapshot with its ratings (two queries; one with `ratings`
+    False, for a caller that reads them only if it must): a retake starts from it."""
     # SQL (Manager.raw) for the reason of track_for_learner; the ratings are read only
     # when there is a snapshot.
     for latest in Assessment.objects.raw(
@@ -314,7 +318,8 @@ def latest_snapshot(*, user: User) -> Assessment | None:
         " ORDER BY submitted_at DESC, id DESC LIMIT 1",
         [user.pk, Assessment.Status.SUBMITTED.value],
     ):
-        prefetch_related_objects([latest], "ratings")
+        if ratings:
+            prefetch_related_objects([latest], "ratings")
         return latest
     return None
 
@@ -387,15 +392,33 @@ def gaps_closed(*, gaps: Sequence[Gap], options: Sequence[Course]) -> dict[int, 
 def dashboard_summary(*, user: User, track_code: str | None = None) -> dict:
     """The dashboard's panel (assessments/_dashboard.html): the learner's largest gaps
     against their track (track_for_learner) and the best option of each open phase. Two
-    queries for a learner who has not assessed themselves yet."""
+    queries for a learner who has not assessed themselves yet; three when the gaps and
+    options are cached (the catalogue's version too), ten when they are computed.
+
+    The gaps and the ranking are cached like the progress figures (tracker/progress/
+    cache.py), under what they are computed from: the snapshot (a new one has a new id),
+    the track, the learner's progress version (the courses chosen or done, which the
+    ranking skips), the catalogue's version (targets, options) and the language (the
+    competencies' names). Computed, they are seven queries and the ranking: a third of a
+    warm dashboard's time for a learner who assessed themselves (issue 14)."""
     track = track_for_learner(user=user, track_code=track_code)
-    latest = latest_snapshot(user=user)
+    latest = latest_snapshot(user=user, ratings=False)
     if latest is None:
         return {"track": track, "gaps": [], "best": [], "has_snapshot": False}
-    gaps = gaps_of(latest, track=track) if track is not None else []
-    phases = ranked_track_options(user=user, track=track, gaps=gaps)
-    best = [(phase, ranked[0]) for phase, ranked in phases if ranked and ranked[0].score > 0]
-    return {"track": track, "gaps": gaps[:3], "best": best, "has_snapshot": True}
+    if track is None:
+        return {"track": track, "gaps": [], "best": [], "has_snapshot": True}
+
+    def compute() -> tuple[list[Gap], list[tuple[Phase, RankedOption]]]:
+        prefetch_related_objects([latest], "ratings")
+        gaps = gaps_of(latest, track=track)
+        phases = ranked_track_options(user=user, track=track, gaps=gaps)
+        best = [(phase, ranked[0]) for phase, ranked in phases if ranked and ranked[0].score > 0]
+        return gaps[:3], best
+
+    parts = [user.pk, user.progress_version, latest.pk, track.pk, catalogue_version()]
+    key = progress_cache.content_key("dashboard-gaps", [*parts, get_language()])
+    gaps, best = progress_cache.get_or_compute(key, user.pk, compute)
+    return {"track": track, "gaps": gaps, "best": best, "has_snapshot": True}
 
 
 def ranked_track_options(
