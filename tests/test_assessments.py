@@ -711,6 +711,83 @@ def test_the_dashboard_panel_is_cached_yet_follows_every_change(personas, framew
     assert "/tracks/ai-po/phases/P1/compare/" not in panel()
 
 
+def test_the_dashboards_ranking_in_sql_matches_the_querysets_it_replaced(personas, framework):
+    """ranked_track_options and settled_course_ids, written in SQL (issue 14), answer what
+    the ORM's prefetches and EXISTS answered: phases, active options, their competencies,
+    a shared option listed in a second phase, a retired option left out."""
+    from django.db.models import Exists, OuterRef, Prefetch
+
+    from courses.models import Course, Phase, PhaseOption
+    from tracker.progress import services as progress_services
+    from tracker.progress.models import PhaseChoice, Plan
+
+    track, courses = framework["track"], framework["courses"]
+    second = track.phases.get(code="P2")
+    PhaseOption.objects.create(phase=second, course=courses["P1-C"], shared=True)
+    retired = make_course("P2-Z", track=track, phase=second, option="Z", is_active=False)
+    retired.competencies.add(framework["comps"]["mlops"])
+    user = personas.learner
+    snapshot = make_snapshot(user, {"mlops": 1, "ml": 1, "rai": 2, "privacy": 1}, track=track)
+    gaps = selectors.gaps_of(snapshot, track=track)
+
+    def orm_ranking(settled):
+        phases = Phase.objects.filter(track=track).prefetch_related(
+            Prefetch("options", queryset=selectors._options())
+        )
+        return [
+            (
+                phase,
+                rank_options(gaps=gaps, options=selectors.options_with_codes(phase.options.all())),
+            )
+            for phase in phases
+            if not any(option.pk in settled for option in phase.options.all())
+        ]
+
+    def orm_settled():
+        done = Plan.objects.filter(course=OuterRef("pk"), user=user, done_on__isnull=False)
+        chosen = PhaseChoice.objects.filter(course=OuterRef("pk"), user=user)
+        return set(
+            Course.objects.filter(Exists(done) | Exists(chosen)).values_list("pk", flat=True)
+        )
+
+    def shown(ranking):
+        return [
+            (
+                phase.pk,
+                phase.code,
+                [
+                    (
+                        r.option.pk,
+                        r.option.code,
+                        r.option.title,
+                        r.option.effort_hours,
+                        r.option.price,
+                        r.option.prestige,
+                        r.score,
+                        r.reason,
+                    )
+                    for r in ranked
+                ],
+            )
+            for phase, ranked in ranking
+        ]
+
+    for step in ("nothing settled", "P1-B chosen", "P1-C done"):
+        if step == "P1-B chosen":
+            progress_services.phase_choose(
+                user=user, phase=framework["phase"], course=courses["P1-B"]
+            )
+        elif step == "P1-C done":
+            plan = progress_services.plan_add(user=user, course=courses["P1-C"])
+            progress_services.plan_mark_done(plan=plan, done=True, on=dt.date(2026, 1, 5))
+        settled = selectors.settled_course_ids(user=user)
+        assert settled == orm_settled(), step
+        raw = selectors.ranked_track_options(user=user, track=track, gaps=gaps)
+        assert shown(raw) == shown(orm_ranking(settled)), step
+    assert settled == {courses["P1-B"].pk, courses["P1-C"].pk}
+    assert raw == []  # P1 is settled, and P2's only active option (shared P1-C) is done
+
+
 def test_nav_links_to_assessments(personas, framework):
     response = personas.client_for("learner").get(reverse("assessments:history"))
     assert f'href="{reverse("assessments:history")}" aria-current="page"' in response.text

@@ -9,8 +9,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import (
-    Exists,
-    OuterRef,
     Prefetch,
     Q,
     QuerySet,
@@ -26,7 +24,7 @@ from courses.models import Competency, Course, Phase, Track, TrackTarget
 from courses.selectors import catalogue_version
 from tracker.accounts.models import Team, User
 from tracker.progress import cache as progress_cache
-from tracker.progress.models import PhaseChoice, Plan
+from tracker.progress import sql
 
 from .charts import LevelLine, RadarChart, RadarSeries, change, level_line, radar_chart, signed
 from .models import Assessment, ManagerRating, Rating
@@ -426,26 +424,67 @@ def ranked_track_options(
 ) -> list[tuple[Phase, list[RankedOption]]]:
     """For the dashboard: every phase of the track with its options ranked by `gaps`,
     except the phases the learner has settled (an option chosen or done): a
-    recommendation never suggests a course already done or chosen, nor a rival of one."""
+    recommendation never suggests a course already done or chosen, nor a rival of one.
+
+    Read in SQL (Manager.raw; ARCHITECTURE.md, "Hand-written SQL"): the phases, their
+    active options with what the ranking shows of them (OPTION_FIELDS) and the options'
+    competency codes, three queries the ORM's prefetches took some 6 ms to build on every
+    dashboard a learner with an assessment computes. tests/test_pages_sql.py compares it
+    with the querysets it replaced."""
     if track is None or not gaps:
         return []
     settled = settled_course_ids(user=user)
     phases = list(
-        Phase.objects.filter(track=track).prefetch_related(Prefetch("options", queryset=_options()))
+        Phase.objects.raw(
+            'SELECT * FROM courses_phase WHERE track_id = %s ORDER BY "order"', [track.pk]
+        )
     )
+    if not phases:
+        return []
+    phase_ids = [phase.pk for phase in phases]
+    options: dict[int, list[Course]] = {pk: [] for pk in phase_ids}
+    for course in Course.objects.raw(
+        "SELECT c.id, c.phase_id, c.option, c.code, c.title, c.provider, c.effort_hours,"  # noqa: S608
+        " c.price, c.prestige, po.phase_id AS offered_in FROM courses_phaseoption po"
+        " JOIN courses_course c ON c.id = po.course_id"
+        f" WHERE po.phase_id IN ({sql.placeholders(phase_ids)}) AND c.is_active = %s"
+        " ORDER BY c.code",
+        [*phase_ids, True],
+    ):
+        options[course.offered_in].append(course)
+    course_ids = sorted({course.pk for listed in options.values() for course in listed})
+    codes: dict[int, set[str]] = {pk: set() for pk in course_ids}
+    if course_ids:
+        for course_id, code in sql.select(
+            "SELECT cc.course_id, comp.code FROM courses_course_competencies cc"  # noqa: S608
+            " JOIN courses_competency comp ON comp.id = cc.competency_id"
+            f" WHERE cc.course_id IN ({sql.placeholders(course_ids)})",
+            course_ids,
+        ):
+            codes[course_id].add(code)
     return [
-        (phase, rank_options(gaps=gaps, options=options_with_codes(phase.options.all())))
+        (
+            phase,
+            rank_options(
+                gaps=gaps, options=[(course, codes[course.pk]) for course in options[phase.pk]]
+            ),
+        )
         for phase in phases
-        if not any(option.pk in settled for option in phase.options.all())
+        if not any(course.pk in settled for course in options[phase.pk])
     ]
 
 
 def settled_course_ids(*, user: User) -> set[int]:
-    """The courses the learner chose for a phase or finished (one query)."""
-    done = Plan.objects.filter(course=OuterRef("pk"), user=user, done_on__isnull=False)
-    chosen = PhaseChoice.objects.filter(course=OuterRef("pk"), user=user)
-    courses = Course.objects.filter(Exists(done) | Exists(chosen)).order_by()
-    return set(courses.values_list("pk", flat=True))
+    """The courses the learner chose for a phase or finished (one query, in SQL for the
+    reason of ranked_track_options)."""
+    return {
+        course_id
+        for (course_id,) in sql.select(
+            "SELECT course_id FROM progress_plan WHERE user_id = %s AND done_on IS NOT NULL"
+            " UNION SELECT course_id FROM progress_phasechoice WHERE user_id = %s",
+            [user.pk, user.pk],
+        )
+    }
 
 
 def snapshots_exist(*, user: User) -> bool:
