@@ -433,3 +433,45 @@ def test_sorting_by_the_largest_gap_puts_the_furthest_below_first(personas, assi
     assert [row.largest_gap for row in heatmap.rows] == [3, 1]
     rows = client.get(team_url(personas), {"sort": "gap", "desc": "on"}).context["table"].rows
     assert [row.member for row in rows] == [personas.learner, second]
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize(
+    "data",
+    [None, {}, {"q": 'a"<b&', "status": "behind", "sort": "week", "desc": "on"}, {"sort": "x"}],
+)
+def test_the_filters_render_as_djangos_own_widgets(data, language):
+    """The filters' widgets build their markup in Python (teams/forms.py): the same as
+    Django's widget templates (but the blank lines between options), values escaped."""
+    from django import forms
+    from django.utils import translation
+
+    from tracker.teams.forms import TeamFilterForm
+
+    standard = {"q": forms.TextInput, "status": forms.Select, "desc": forms.CheckboxInput}
+    standard["sort"] = forms.Select
+    with translation.override(language):
+        form = TeamFilterForm(data)
+        for name, widget_class in standard.items():
+            field = form[name]
+            quick = field.field.widget
+            widget = widget_class(attrs=quick.attrs)
+            widget.choices, widget.is_required = getattr(quick, "choices", ()), quick.is_required
+            expected = field.as_widget(widget=widget)
+            assert str(field) == expected.replace("\n\n", "\n"), name
+    if data and data.get("q"):
+        assert 'value="a&quot;&lt;b&amp;"' in str(form["q"])
+        assert '<option value="behind" selected>' in str(form["status"])
+
+
+def test_heatmap_headers_link_each_competency_escaped(personas, assigned):
+    track = assigned[0]
+    make_target(track, make_competency("ml&ops", name_en='ML "ops" <1>'), 3)
+    personas.manager.language = "en"
+    personas.manager.save(update_fields=["language"])
+    body = personas.client_for("manager").get(team_url(personas)).content.decode()
+    assert (
+        f'<th scope="col"><a href="{reverse("courses:catalogue")}?competency=ml%26ops" '
+        'aria-label="Courses that build ML &quot;ops&quot; &lt;1&gt;">'
+        "ML &quot;ops&quot; &lt;1&gt;</a></th>"
+    ) in body
