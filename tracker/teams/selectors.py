@@ -14,6 +14,7 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -169,7 +170,7 @@ def team_logs_all(
 
 # The latest rows of each table with the names their sentences read (history.sentence:
 # the actor's and the learner's), in the order of TeamHistory.
-_LATEST_SQL = """
+_LATEST_CHANGES_SQL = """
 SELECT r.*, a.name AS actor_name, a.email AS actor_email,
        p.name AS person_name, p.email AS person_email
 FROM {table} r
@@ -192,7 +193,7 @@ def team_logs(*, team: Team, limit: int = 50) -> list:
     users = User._meta.db_table
     rows = []
     for model, person in ((AssignmentLog, "assignee"), (AuditEvent, "user")):
-        sql = _LATEST_SQL.format(table=model._meta.db_table, users=users, person=person)
+        sql = _LATEST_CHANGES_SQL.format(table=model._meta.db_table, users=users, person=person)
         actor, whom = model.actor.field, model._meta.get_field(person)
         for row in model.objects.raw(sql, [team.pk, limit]):
             actor.set_cached_value(row, Person.of(row.actor_id, row.actor_name, row.actor_email))
@@ -569,6 +570,39 @@ def _rating_counts(assessment_ids: list[int]) -> dict[tuple[str, int], int]:
     }
 
 
+# The heatmap's reads on every view (each member's latest self-assessment, the shown
+# members' manager ratings) are hand-written SQL: through the ORM they cost ~2 ms a view,
+# most of it compiling the querysets (two IN lists), for a few hundred plain values.
+# The names come from the models' _meta; every value is a parameter.
+_TEAM_MEMBERS_SQL = "SELECT user_id FROM {memberships} WHERE team_id = %s"
+_LATEST_ASSESSMENTS_SQL = (
+    "SELECT user_id, id FROM {assessments} WHERE status = %s AND user_id IN ({members})"
+    " ORDER BY user_id, submitted_at DESC, id DESC"
+)
+_MANAGER_RATINGS_SQL = (
+    "SELECT member_id, competency_code, level FROM {ratings}"
+    " WHERE member_id IN ({members}) AND competency_code IN ({codes})"
+    " ORDER BY created DESC, id DESC"
+)
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _placeholders(values: list) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+def _read(sql: str, params: list, *, skip: bool = False) -> list[tuple]:
+    """The rows of a hand-written statement; none when `skip` (an empty IN list)."""
+    if skip:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def team_heatmap(
     *,
     team: Team,
@@ -631,16 +665,20 @@ def team_heatmap(
     # Each member's latest submitted self-assessment (a correlated subquery per rating
     # row, as before, took most of the page's time).
     latest: dict[int, int] = {}
-    for user_id, assessment_id in (  # 4
-        Assessment.objects.submitted()
-        .filter(user_id__in=member_ids)
-        .order_by("user_id", "-submitted_at", "-id")
-        .values_list("user_id", "id")
+    if members is None:
+        among = _TEAM_MEMBERS_SQL.format(memberships=_table(Membership))
+        among_params = [team.pk]
+    else:
+        among, among_params = _placeholders(member_ids), member_ids
+    for user_id, assessment_id in _read(  # 4
+        _LATEST_ASSESSMENTS_SQL.format(assessments=_table(Assessment), members=among),
+        [Assessment.Status.SUBMITTED.value, *among_params],
+        skip=members is not None and not members,
     ):
         latest.setdefault(user_id, assessment_id)
     histogram: dict[str, dict[int, int]] = {code: {} for code in codes}
-    levels: dict[tuple[int, str], int | None] = {}
-    manager_levels: dict[tuple[int, str], int] = {}
+    levels: dict[int, dict[str, int | None]] = {}  # member id -> code -> level
+    manager_levels: dict[int, dict[str, int]] = {}
     shown_ids = [m.pk for m in shown]
     if latest and codes:
         # A submitted assessment's ratings never change (assessments.services refuses it):
@@ -666,29 +704,40 @@ def team_heatmap(
             ),
         )
         for assessment_id, code, level in ratings:
-            levels[(shown_latest[assessment_id], code)] = level
-    if codes:
-        for user_id, code, level in (  # 7
-            ManagerRating.objects.filter(member_id__in=shown_ids, competency_code__in=codes)
-            .order_by("-created", "-id")
-            .values_list("member_id", "competency_code", "level")
-        ):
-            manager_levels.setdefault((user_id, code), level)
+            levels.setdefault(shown_latest[assessment_id], {})[code] = level
+    for user_id, code, level in _read(  # 7
+        _MANAGER_RATINGS_SQL.format(
+            ratings=_table(ManagerRating),
+            members=_placeholders(shown_ids),
+            codes=_placeholders(codes),
+        ),
+        [*shown_ids, *codes],
+        skip=not shown_ids or not codes,
+    ):
+        manager_levels.setdefault(user_id, {}).setdefault(code, level)
     # A cell is the same object for the same (level, manager's rating, target): a team of
     # 200 on 16 competencies has 3,200 cells but a few dozen different ones.
     made: dict[tuple[int | None, int | None, int | None], HeatCell] = {}
+
+    def cell(level: int | None, manager_level: int | None, target: int | None) -> HeatCell:
+        if (found := made.get((level, manager_level, target))) is None:
+            found = made[(level, manager_level, target)] = HeatCell(
+                level=level, manager_level=manager_level, target=target
+            )
+        return found
+
     code_targets = [(code, targets.get(code)) for code in codes]
+    unrated = [cell(None, None, target) for _code, target in code_targets]
     cells = {}
     for pk in shown_ids:
-        row = []
-        for code, target in code_targets:
-            triple = (levels.get((pk, code)), manager_levels.get((pk, code)), target)
-            if (cell := made.get(triple)) is None:
-                cell = made[triple] = HeatCell(
-                    level=triple[0], manager_level=triple[1], target=target
-                )
-            row.append(cell)
-        cells[pk] = row
+        own, manager = levels.get(pk), manager_levels.get(pk)
+        if own is None and manager is None:  # nothing rated: a common row
+            cells[pk] = list(unrated)
+            continue
+        own, manager = own or {}, manager or {}
+        cells[pk] = [
+            cell(own.get(code), manager.get(code), target) for code, target in code_targets
+        ]
     heatmap = Heatmap(
         competencies=list(competencies.values()),
         targets=targets,
