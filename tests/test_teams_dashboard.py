@@ -475,3 +475,30 @@ def test_heatmap_headers_link_each_competency_escaped(personas, assigned):
         'aria-label="Courses that build ML &quot;ops&quot; &lt;1&gt;">'
         "ML &quot;ops&quot; &lt;1&gt;</a></th>"
     ) in body
+
+
+def test_team_members_are_users_by_name_as_the_orm_reads_them(personas, assigned):
+    """selectors.team_members builds its User objects by hand (for speed): the same
+    members in the same order as the ORM's, saved instances whose other fields load."""
+    from tracker.teams.selectors import team_members
+
+    inactive = make_user("inactive@example.test", name="Aline Inactive", is_active=False)
+    unnamed = make_user("b@example.test", name="", timezone="Asia/Tokyo")
+    for user in (inactive, unnamed):
+        Membership.objects.create(team=personas.team, user=user)
+    make_user("outsider@example.test")
+    members = team_members(personas.team)
+    expected = list(personas.team.members.order_by("name", "email"))
+    assert members == expected and len(members) == 4
+    assert [m.is_active for m in members].count(False) == 1
+    for member, user in zip(members, expected, strict=True):
+        assert (member.name, member.email, member.timezone, member.is_active) == (
+            user.name,
+            user.email,
+            user.timezone,
+            user.is_active,
+        )
+        assert member.progress_version == user.progress_version
+        assert member.local_today() == user.local_today()
+        assert member.language == user.language  # read when asked for, like .only()
+        assert not member._state.adding
