@@ -609,22 +609,18 @@ def _team_cell(counts: dict[int, int], target: int | None) -> TeamCell:
     return TeamCell(median=median, below=below, rated=rated)
 
 
-def _rating_counts(assessment_ids: list[int]) -> dict[tuple[str, int], int]:
-    """(competency code, level) -> how many of these assessments rate it so."""
-    return {
-        (code, level): count
-        # By assessment only (the primary index): faster than with the codes as well.
-        for code, level, count in Rating.objects.filter(assessment_id__in=assessment_ids)
-        .order_by()
-        .values_list("competency_code", "level")
-        .annotate(count=Count("*"))
-        if level is not None
-    }
-
-
-# The heatmap's reads on every view (each member's latest self-assessment, the shown
-# members' manager ratings) are hand-written SQL: through the ORM they cost ~2 ms a view,
-# most of it compiling the querysets (two IN lists), for a few hundred plain values.
+# The heatmap's reads (each member's latest self-assessment, the shown members' manager
+# ratings on every view; the team's counts and the shown members' levels when not cached)
+# are hand-written SQL: through the ORM they cost ~2 ms a view warm and ~4 ms more cold,
+# most of it compiling the querysets (long IN lists), for a few hundred plain values.
+_RATING_COUNTS_SQL = (
+    "SELECT competency_code, level, COUNT(*) FROM {ratings}"
+    " WHERE assessment_id IN ({assessments}) GROUP BY competency_code, level"
+)
+_LEVELS_SQL = (
+    "SELECT assessment_id, competency_code, level FROM {ratings}"
+    " WHERE assessment_id IN ({assessments}) AND competency_code IN ({codes})"
+)
 _TEAM_MEMBERS_SQL = "SELECT user_id FROM {memberships} WHERE team_id = %s"
 _LATEST_ASSESSMENTS_SQL = (
     "SELECT user_id, id FROM {assessments} WHERE status = %s AND user_id IN ({members})"
@@ -635,6 +631,22 @@ _MANAGER_RATINGS_SQL = (
     " WHERE member_id IN ({members}) AND competency_code IN ({codes})"
     " ORDER BY created DESC, id DESC"
 )
+
+
+def _rating_counts(assessment_ids: list[int]) -> dict[tuple[str, int], int]:
+    """(competency code, level) -> how many of these assessments rate it so."""
+    return {
+        (code, level): count
+        # By assessment only (an index of assessment, code, level): no table row read.
+        for code, level, count in _read(
+            _RATING_COUNTS_SQL.format(
+                ratings=_table(Rating), assessments=_placeholders(assessment_ids)
+            ),
+            assessment_ids,
+            skip=not assessment_ids,
+        )
+        if level is not None
+    }
 
 
 def team_heatmap(
@@ -729,12 +741,14 @@ def team_heatmap(
         ratings = progress_cache.get_or_compute(  # cached like the team row, for the same reason
             progress_cache.content_key("heatmap-levels", [*codes, "|", *sorted(shown_latest)]),
             0,
-            lambda: list(  # 6
-                Rating.objects.filter(
-                    assessment_id__in=list(shown_latest), competency_code__in=codes
-                )
-                .order_by()
-                .values_list("assessment_id", "competency_code", "level")
+            lambda: _read(  # 6
+                _LEVELS_SQL.format(
+                    ratings=_table(Rating),
+                    assessments=_placeholders(list(shown_latest)),
+                    codes=_placeholders(codes),
+                ),
+                [*shown_latest, *codes],
+                skip=not shown_latest,
             ),
         )
         for assessment_id, code, level in ratings:
