@@ -446,14 +446,19 @@ def test_the_filters_render_as_djangos_own_widgets(data, language):
     from django import forms
     from django.utils import translation
 
-    from tracker.teams.forms import TeamFilterForm
+    from tracker.teams.forms import MemberAddForm, TeamFilterForm
 
     standard = {"q": forms.TextInput, "status": forms.Select, "desc": forms.CheckboxInput}
     standard["sort"] = forms.Select
     with translation.override(language):
         form = TeamFilterForm(data)
-        for name, widget_class in standard.items():
-            field = form[name]
+        fields = [form[name] for name in standard]
+        fields.append(
+            MemberAddForm({"email": (data or {}).get("q", "")} if data else None)["email"]
+        )
+        standard["email"] = forms.EmailInput
+        for field, widget_class in zip(fields, standard.values(), strict=True):
+            name = field.name
             quick = field.field.widget
             widget = widget_class(attrs=quick.attrs)
             widget.choices, widget.is_required = getattr(quick, "choices", ()), quick.is_required
@@ -502,3 +507,31 @@ def test_team_members_are_users_by_name_as_the_orm_reads_them(personas, assigned
         assert member.local_today() == user.local_today()
         assert member.language == user.language  # read when asked for, like .only()
         assert not member._state.adding
+
+
+def test_the_invitation_field_is_form_fields_markup_and_shows_a_refusal(personas):
+    """Unbound, the page writes the invitation's one field itself (without the form
+    templates): the markup includes/form_fields.html gives, but the whitespace; a refused
+    address comes back through form_fields.html, with its message."""
+    import re
+
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from tracker.teams.forms import MemberAddForm
+
+    client = personas.client_for("manager")
+    body = client.get(team_url(personas)).content.decode()
+    with translation.override("fr"):
+        expected = render_to_string("includes/form_fields.html", {"form": MemberAddForm()})
+
+    def squeezed(html: str) -> str:
+        return re.sub(r">\s+<", "><", html.strip())
+
+    assert squeezed(expected) in squeezed(body)
+    refused = client.post(team_url(personas, "teams:member_add"), {"email": "not an address"})
+    assert refused.status_code == 422
+    assert 'class="field-error"' in refused.content.decode() or "errorlist" in (
+        refused.content.decode()
+    )
+    assert 'value="not an address"' in refused.content.decode()

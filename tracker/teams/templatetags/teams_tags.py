@@ -104,6 +104,17 @@ def heat_head(heatmap, catalogue_url: str) -> SafeString:
     return mark_safe("".join(cells))  # every part escaped
 
 
+@register.simple_tag
+def heat_targets(heatmap) -> SafeString:
+    """The heatmap's row of targets, a dash where a competency has none."""
+    return mark_safe(  # integers and a fixed dash
+        "".join(
+            f"<td>{_esc(heatmap.targets.get(competency.code) or '—')}</td>"
+            for competency in heatmap.competencies
+        )
+    )
+
+
 @register.filter
 def team_cells(cells: list[TeamCell]) -> SafeString:
     """The heatmap's team row: each competency's median level and how many learners are
