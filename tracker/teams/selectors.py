@@ -20,7 +20,7 @@ from django.db.models.base import ModelState
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from courses.models import Competency, TrackTarget
+from courses.models import Competency, CompetencyDomain, TrackTarget
 from courses.selectors import catalogue_version
 from tracker.accounts import audit
 from tracker.accounts.models import AuditEvent, Membership, Team, User
@@ -617,9 +617,10 @@ def _team_cell(counts: dict[int, int], target: int | None) -> TeamCell:
 
 
 # The heatmap's reads (each member's latest self-assessment, the shown members' manager
-# ratings on every view; the team's counts and the shown members' levels when not cached)
-# are hand-written SQL: through the ORM they cost ~2 ms a view warm and ~4 ms more cold,
-# most of it compiling the querysets (long IN lists), for a few hundred plain values.
+# ratings on every view; the tracks' targets, the team's counts and the shown members'
+# levels when not cached) are hand-written SQL: through the ORM they cost ~2 ms a view
+# warm and ~6 ms more cold, most of it compiling the querysets (long IN lists) and
+# building model instances, for a few hundred plain values.
 _RATING_COUNTS_SQL = (
     "SELECT competency_code, level, COUNT(*) FROM {ratings}"
     " WHERE assessment_id IN ({assessments}) GROUP BY competency_code, level"
@@ -629,6 +630,19 @@ _LEVELS_SQL = (
     " WHERE assessment_id IN ({assessments}) AND competency_code IN ({codes})"
 )
 _TEAM_MEMBERS_SQL = "SELECT user_id FROM {memberships} WHERE team_id = %s"
+# The tracks assigned to the members, then the targets of those tracks (of every track
+# when none is), in the catalogue's order of competencies (Competency.Meta.ordering).
+_TRACKS_SQL = (
+    "SELECT DISTINCT track_id FROM {assignments}"
+    " WHERE track_id IS NOT NULL AND assignee_id IN ({members})"
+)
+_TARGETS_SQL = (
+    "SELECT c.id, c.name_fr, c.name_en, c.code, t.level FROM {targets} t"
+    " JOIN {competencies} c ON c.id = t.competency_id JOIN {domains} d ON d.id = c.domain_id"
+    " {where} ORDER BY d.{order}, c.{order}, c.code"
+)
+# What the heatmap shows of a competency, in the model's order of fields (Model.from_db).
+_COMPETENCY_FIELDS = ["id", "name_fr", "name_en", "code"]
 _LATEST_ASSESSMENTS_SQL = (
     "SELECT user_id, id FROM {assessments} WHERE status = %s AND user_id IN ({members})"
     " ORDER BY user_id, submitted_at DESC, id DESC"
@@ -678,31 +692,41 @@ def team_heatmap(
     if members is None and shown is None:
         members = list(team.members.order_by("name", "email"))  # 1
     # Every member: the team's memberships as a subquery (cheaper than a list of ids).
-    member_ids = (
-        Membership.objects.filter(team=team).values("user_id")
-        if members is None
-        else [m.pk for m in members]
-    )
+    if members is None:
+        among = _TEAM_MEMBERS_SQL.format(memberships=_table(Membership))
+        among_params = [team.pk]
+    else:
+        among, among_params = _placeholders(members), [m.pk for m in members]
+    nobody = members is not None and not members
     shown = members if shown is None else shown
 
     def aims() -> tuple[dict[str, int], dict[str, Competency]]:
-        track_ids = set(  # 2
-            Assignment.objects.filter(assignee_id__in=member_ids, track__isnull=False)
-            .order_by()  # else the model's ordering joins the DISTINCT
-            .values_list("track_id", flat=True)
-            .distinct()
-        )
-        targets_qs = TrackTarget.objects.select_related("competency")
-        if track_ids:
-            targets_qs = targets_qs.filter(track_id__in=track_ids)
+        track_ids = [  # 2
+            pk
+            for (pk,) in _read(
+                _TRACKS_SQL.format(assignments=_table(Assignment), members=among),
+                among_params,
+                skip=nobody,
+            )
+        ]
+        where = f"WHERE t.track_id IN ({_placeholders(track_ids)})" if track_ids else ""
         targets: dict[str, int] = {}
         competencies: dict[str, Competency] = {}
-        for target in targets_qs.order_by(  # 3
-            "competency__domain__order", "competency__order", "competency__code"
+        for pk, name_fr, name_en, code, level in _read(  # 3
+            _TARGETS_SQL.format(
+                targets=_table(TrackTarget),
+                competencies=_table(Competency),
+                domains=_table(CompetencyDomain),
+                order=connection.ops.quote_name("order"),
+                where=where,
+            ),
+            track_ids,
         ):
-            code = target.competency.code
-            targets[code] = max(targets.get(code, 0), target.level)
-            competencies.setdefault(code, target.competency)
+            targets[code] = max(targets.get(code, 0), level)
+            if code not in competencies:
+                competencies[code] = Competency.from_db(
+                    connection.alias, _COMPETENCY_FIELDS, (pk, name_fr, name_en, code)
+                )
         return targets, competencies
 
     if everyone is None:
@@ -718,15 +742,10 @@ def team_heatmap(
     # Each member's latest submitted self-assessment (a correlated subquery per rating
     # row, as before, took most of the page's time).
     latest: dict[int, int] = {}
-    if members is None:
-        among = _TEAM_MEMBERS_SQL.format(memberships=_table(Membership))
-        among_params = [team.pk]
-    else:
-        among, among_params = _placeholders(member_ids), member_ids
     for user_id, assessment_id in _read(  # 4
         _LATEST_ASSESSMENTS_SQL.format(assessments=_table(Assessment), members=among),
         [Assessment.Status.SUBMITTED.value, *among_params],
-        skip=members is not None and not members,
+        skip=nobody,
     ):
         latest.setdefault(user_id, assessment_id)
     histogram: dict[str, dict[int, int]] = {code: {} for code in codes}
