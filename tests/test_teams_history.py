@@ -257,3 +257,15 @@ def test_the_dashboard_shows_the_history_pages_latest_rows_in_the_same_words(per
         assert history.sentence(latest[0]) == (
             "someone whose account was deleted took “OLD1” back from Léa Learner."
         )
+
+
+def test_the_dashboard_says_when_nothing_changed_yet_and_shows_the_latest_rows(personas):
+    url = reverse("teams:detail", args=[personas.team.pk])
+    client = personas.client_for("manager")
+    assert "No change yet." in client.get(url).content.decode()
+    assign_course(personas, make_course("PY103", title="Python <3"))
+    body = client.get(url).content.decode()
+    assert "No change yet." not in body
+    assert "Mia Manager assigned the course “Python &lt;3” to Léa Learner, due" in body
+    log = AssignmentLog.objects.get()
+    assert f'<time datetime="{log.created.isoformat()}">' in body

@@ -11,6 +11,8 @@ from urllib.parse import quote
 from django import template
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
+from django.utils import dateformat, timezone
+from django.utils.formats import get_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext, ngettext
@@ -248,19 +250,22 @@ class _Cells:
         )
 
 
-@register.filter
-def history_sentence(row) -> str:
-    """A history row (assignment change or membership event) as a sentence."""
+@register.simple_tag
+def history_rows(rows) -> SafeString:
+    """The latest changes' rows (teams/_logs.html): when, as a <time>, and the sentence.
+    Built here like the table's rows (ten rows through template filters cost 1 ms); the
+    date format looked up once (history.when's)."""
     from ..history import sentence
 
-    return sentence(row)
-
-
-@register.filter
-def history_when(row) -> str:
-    from ..history import when
-
-    return when(row)
+    pattern = get_format("SHORT_DATETIME_FORMAT")
+    return mark_safe(  # escaped
+        "".join(
+            f'\n    <tr><td><time datetime="{_esc(row.created.isoformat())}">'
+            f"{_esc(dateformat.format(timezone.localtime(row.created), pattern))}</time></td>"
+            f"<td>{_esc(sentence(row))}</td></tr>"
+            for row in rows
+        )
+    )
 
 
 @register.filter
