@@ -535,3 +535,25 @@ def test_the_invitation_field_is_form_fields_markup_and_shows_a_refusal(personas
         refused.content.decode()
     )
     assert 'value="not an address"' in refused.content.decode()
+
+
+def test_a_pages_figures_are_read_together_and_follow_one_learners_change(personas, assigned):
+    """The rows' figures are cached one by one and, for a page, together (under all
+    their keys): a page seen again computes nothing; after one learner's write, only
+    that learner's figures are computed, and the page shows them."""
+    from unittest import mock
+
+    from tracker.teams import selectors
+
+    _track, course, second = assigned
+    client = personas.client_for("manager")
+    cache.clear()
+    client.get(team_url(personas))
+    with mock.patch.object(selectors, "member_figures", wraps=selectors.member_figures) as computed:
+        client.get(team_url(personas))
+        assert not computed.called
+        log_daily(second, course, days=1, minutes=90, end=TODAY)
+        response = client.get(team_url(personas))
+        assert [m.pk for m in computed.call_args.kwargs["members"]] == [second.pk]
+    rows = {row.member.pk: row for row in response.context["page"].object_list}
+    assert rows[second.pk].week_hours == 1.5

@@ -476,19 +476,32 @@ def team_progress(
 
 def figures_fill(table: TeamTable, rows: list[MemberRow]) -> None:
     """Give these rows (of `table`) their figures: from the cache, the missing ones
-    computed together by the progress model."""
+    computed together by the progress model.
+
+    The rows' figures are also cached together, under their keys all (a page of the
+    table seen again reads one entry: 50 separate ones took 1 ms to read and unpickle,
+    one 0.35 ms); a row whose learner changed makes a new set, read row by row."""
     rows = [row for row in rows if row.figures is None]
     if not rows:
         return
     by_id = {row.member.pk: row.member for row in rows}
-    todays = {pk: member.local_today() for pk, member in by_id.items()}
+    today_in: dict[str, datetime.date] = {}  # by time zone: most members share one
+    todays = {}
+    for pk, member in by_id.items():
+        if (today := today_in.get(member.timezone)) is None:
+            today = today_in[member.timezone] = member.local_today()
+        todays[pk] = today
     keys = {
         pk: progress_cache.key("team-row", pk, member.progress_version, todays[pk], table.catalogue)
         for pk, member in by_id.items()
     }
-    figures = progress_cache.get_or_compute_many(
-        keys,
-        lambda ids: member_figures(members=[by_id[pk] for pk in ids], today_of=todays),
+    figures = progress_cache.get_or_compute(
+        progress_cache.content_key("team-rows", sorted(keys.values())),
+        0,
+        lambda: progress_cache.get_or_compute_many(
+            keys,
+            lambda ids: member_figures(members=[by_id[pk] for pk in ids], today_of=todays),
+        ),
     )
     for row in rows:
         row.figures = figures[row.member.pk]
