@@ -74,13 +74,14 @@ def format_minutes(minutes: int) -> str:
     return f"{hours}h{rest:02d}" if rest else f"{hours}h"
 
 
-def format_hours(value) -> str:
+def format_hours(value, separator: str | None = None) -> str:
     """Hours with at most one decimal in the active language: 12,5 (fr), 12.5 (en).
 
     Pages call this hundreds of times, so it formats directly instead of going through
-    number_format, which looks the format settings up again on every call.
+    number_format, which looks the format settings up again on every call (a caller
+    formatting many may look the `separator` up once and pass it).
     """
     if value is None or value == "":
         return ""
     text = f"{float(value):.1f}".removesuffix(".0")
-    return text.replace(".", get_format("DECIMAL_SEPARATOR"))
+    return text.replace(".", get_format("DECIMAL_SEPARATOR") if separator is None else separator)

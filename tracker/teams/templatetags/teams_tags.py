@@ -176,18 +176,25 @@ class _Cells:
         self.deactivated = (
             f' <span class="status status-not_started">({_esc(gettext("deactivated"))})</span>'
         )
+        # Hours are digits and this (escaped once): format_hours's text needs no escaping.
+        self.separator = _esc(get_format("DECIMAL_SEPARATOR"))
         self.dates: dict = {}
+        self.shorts: dict = {}
         self.statuses: dict[str, str] = {}
         self.percents: dict[float, tuple[str, str]] = {}
+
+    def short(self, day) -> str:
+        """A date in the short format, escaped."""
+        if (text := self.shorts.get(day)) is None:
+            text = self.shorts[day] = _esc(short_date(day))
+        return text
 
     def date(self, day) -> str:
         """A date cell's <time>, or a dash."""
         if day is None:
             return "—"
         if (cell := self.dates.get(day)) is None:
-            cell = self.dates[day] = (
-                f'<time datetime="{day.isoformat()}">{_esc(short_date(day))}</time>'
-            )
+            cell = self.dates[day] = f'<time datetime="{day.isoformat()}">{self.short(day)}</time>'
         return cell
 
     def status(self, status: str) -> str:
@@ -232,9 +239,9 @@ class _Cells:
             finish_cell = "—"
         elif row.late:
             late = f'<span class="status status-behind">({self.late})</span>'
-            finish_cell = f"{_esc(short_date(finish))} {late}"
+            finish_cell = f"{self.short(finish)} {late}"
         else:
-            finish_cell = _esc(short_date(finish))
+            finish_cell = self.short(finish)
         inactive = "" if member.is_active else self.deactivated
         activity = self.date(row.last_activity) if row.last_activity else self.never
         return (
@@ -243,8 +250,8 @@ class _Cells:
             f'aria-label="{self.select}: {name}"> '
             f'<a href="{page}{member.pk}{page_tail}">{name}</a>{inactive}</th>'
             f"<td>{assigned}</td><td>{self.date(row.due_date)}</td>"
-            f"<td>{_esc(format_hours(row.week_hours))} h</td>"
-            f"<td>{_esc(format_hours(row.total_hours))} h</td>"
+            f"<td>{format_hours(row.week_hours, self.separator)} h</td>"
+            f"<td>{format_hours(row.total_hours, self.separator)} h</td>"
             f"<td>{percent}</td><td>{finish_cell}</td><td>{status}</td>"
             f"<td>{activity}</td></tr>\n"
         )
