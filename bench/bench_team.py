@@ -42,6 +42,31 @@ uncached counts (~9 ms of SQLite over 3,200 ratings).
 Night of 2026-12-01, main with every branch of the session merged, idle machine (load
 average under 2), one run of `--learners 200 --catalogue bundled`: warm 41% (63.3 / 26.0
 requests/s), cold 21% (72.4 / 14.9). NOT met.
+
+Figures of 2026-12-02 (branch teamfast, `--learners 200 --catalogue bundled`; the 2-core
+machine shared with another engineer's profiling, load average 3 to 5, hence the lower
+requests/s of both):
+
+    01:15  teamfast, half way   warm 52%                         cold 25%
+    01:23  teamfast             warm 59%                         cold 27%
+    01:32  teamfast, final      warm 61% (20.6 / 33.6 req/s)     cold 29% (10.9 / 37.4)
+
+Verdict: warm met (61% of the 50% aimed at); cold NOT met (29% of 35%).
+
+In-process, the same data, process_time interleaved with the baseline: main warm 38%,
+cold 23%; the branch warm 61%, cold 26% (warm 50 -> 29 ms a view, cold 82 -> 65 ms,
+the baseline 18 ms). What the branch changed: hand-written SQL where the ORM's compiling
+or model building was most of a read's time (the latest history, the heatmap's six
+reads, the members as plain User instances, the pending invitations, the week
+snapshots: teams/selectors.py and trends.py say why at each); indexes for the team's
+hours per week, the heatmap's level counts and the history; the filters' and the
+invitation field's widgets built in Python, the heatmap's headers, the trends' charts
+and tables and the history's rows by tags (the same markup); a page's 50 rows' figures
+cached together as well as one by one. What is left, cold: the progress model for the 50
+rows shown (~20 ms of the 65: verdicts.gather's eight querysets ~14 ms, of which the
+plans and the study summaries ~8 ms, hand-written ~4 ms; then _learner ~6 ms), shared
+with the learner dashboard, so left for now; then the template (~10 ms, half of it
+base.html's, which the baseline has too) and the heatmap's uncached counts (~2 ms).
 """
 
 from __future__ import annotations
