@@ -8,7 +8,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, F, Max, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    prefetch_related_objects,
+)
 from django.shortcuts import get_object_or_404
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
@@ -56,11 +63,17 @@ def track_for_learner(*, user: User, track_code: str | None = None) -> Track | N
         chosen = Track.objects.filter(code=track_code).first()
         if chosen is not None:
             return chosen
-    return (
-        Track.objects.annotate(joined=Max("enrolments__joined_at", filter=Q(enrolments__user=user)))
-        .order_by(F("joined").desc(nulls_last=True), "code")
-        .first()
-    )
+    # SQL (Manager.raw) for the reason of teams.selectors.assignments_for_learner: every
+    # dashboard view asks, and the ORM's filtered aggregate with a nulls-last order took
+    # about 1.5 ms to compile. The tracks never joined come last, then by code.
+    for track in Track.objects.raw(
+        "SELECT t.* FROM courses_track t LEFT JOIN (SELECT track_id, MAX(joined_at) AS joined"
+        " FROM progress_enrolment WHERE user_id = %s GROUP BY track_id) e"
+        " ON e.track_id = t.id ORDER BY e.joined IS NULL, e.joined DESC, t.code LIMIT 1",
+        [user.pk],
+    ):
+        return track
+    return None
 
 
 def tracks_to_compare() -> list[Track]:
@@ -294,13 +307,16 @@ def snapshot_changes(*, snapshot: Assessment) -> SnapshotChanges:
 
 def latest_snapshot(*, user: User) -> Assessment | None:
     """The learner's newest snapshot with its ratings (two queries): a retake starts from it."""
-    return (
-        Assessment.objects.submitted()
-        .filter(user=user)
-        .order_by("-submitted_at", "-id")
-        .prefetch_related("ratings")
-        .first()
-    )
+    # SQL (Manager.raw) for the reason of track_for_learner; the ratings are read only
+    # when there is a snapshot.
+    for latest in Assessment.objects.raw(
+        "SELECT * FROM assessments_assessment WHERE user_id = %s AND status = %s"
+        " ORDER BY submitted_at DESC, id DESC LIMIT 1",
+        [user.pk, Assessment.Status.SUBMITTED.value],
+    ):
+        prefetch_related_objects([latest], "ratings")
+        return latest
+    return None
 
 
 def latest_gaps(*, user: User, track: Track | None) -> list[Gap]:

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import re
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.utils.formats import get_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .models import MAX_MINUTES_PER_DAY
@@ -74,14 +76,20 @@ def format_minutes(minutes: int) -> str:
     return f"{hours}h{rest:02d}" if rest else f"{hours}h"
 
 
-def format_hours(value, separator: str | None = None) -> str:
+def format_hours(value) -> str:
     """Hours with at most one decimal in the active language: 12,5 (fr), 12.5 (en).
 
     Pages call this hundreds of times, so it formats directly instead of going through
-    number_format, which looks the format settings up again on every call (a caller
-    formatting many may look the `separator` up once and pass it).
+    number_format, which looks the format settings up again on every call.
     """
     if value is None or value == "":
         return ""
     text = f"{float(value):.1f}".removesuffix(".0")
-    return text.replace(".", get_format("DECIMAL_SEPARATOR") if separator is None else separator)
+    return text.replace(".", _decimal_separator(get_language()))
+
+
+@lru_cache(maxsize=16)
+def _decimal_separator(language: str | None) -> str:
+    """The active language's decimal separator (`language`: the cache's key): get_format
+    looks it up again on every call, and a chart formats a hundred figures."""
+    return get_format("DECIMAL_SEPARATOR")

@@ -15,12 +15,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.base import ModelState
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from courses.models import Competency, CompetencyDomain, TrackTarget
+from courses.models import Competency, CompetencyDomain, Course, Track, TrackTarget
 from courses.selectors import catalogue_version
 from tracker.accounts import audit
 from tracker.accounts.models import AuditEvent, Membership, Team, User
@@ -28,30 +28,26 @@ from tracker.assessments.models import Assessment, ManagerRating, Rating
 from tracker.certificates import selectors as certificate_selectors
 from tracker.certificates.selectors import Readiness
 from tracker.progress import cache as progress_cache
-from tracker.progress import verdicts
+from tracker.progress import sql, verdicts
 from tracker.progress.verdicts import AssignedWork, Verdict
 
 from .models import Assignment, AssignmentLog, Invitation, hash_invitation_token
 
-# --- Hand-written reads: where the ORM's compiling or model building dominated a page's
-# time (each use says why). Table names from the models' _meta; every value a parameter.
+# --- Hand-written reads (ARCHITECTURE.md, "Hand-written SQL"): where the ORM's compiling
+# or model building dominated a team page's time (each use says why). Table names from
+# the models' _meta; every value a parameter.
 
 
 def _table(model) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def _placeholders(values: list) -> str:
-    return ", ".join(["%s"] * len(values))
+_placeholders = sql.placeholders
 
 
-def _read(sql: str, params: list, *, skip: bool = False) -> list[tuple]:
+def _read(statement: str, params: list, *, skip: bool = False) -> list[tuple]:
     """The rows of a hand-written statement; none when `skip` (an empty IN list)."""
-    if skip:
-        return []
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+    return [] if skip else sql.select(statement, params)
 
 
 # --- Permission-scoped getters (a team one does not manage answers 404) ------------------
@@ -88,31 +84,53 @@ def assignment_get_in_team(*, team: Team, assignment_id: int) -> Assignment:
 def assignments_for_learner(*, user: User) -> list[Assignment]:
     """The learner's assignments, soonest due first, with what their lists show (the
     dashboard, the member page, the calendar feed): the work's name and link, who assigned
-    it. Only those columns: the three related rows in full took twice as long to read."""
-    return list(
-        Assignment.objects.filter(assignee=user)
-        .select_related("track", "course", "assigned_by")
-        .only(
-            "team_id",
-            "assignee_id",
-            "due_date",
-            "note",
-            "track__code",
-            "track__name_fr",
-            "track__name_en",
-            "course__code",
-            "course__title",
-            "assigned_by__name",
-            "assigned_by__email",
+    it: the track, the course and the assigner carry only those columns.
+
+    Written in SQL (Manager.raw, which still converts each column as its field does): the
+    dashboard reads it on every view, and the ORM took longer to compile its three joins
+    with `.only()` (about 1.5 ms) than the database took to answer (ARCHITECTURE.md,
+    "Hand-written SQL"). tests/test_pages_sql.py checks it against the ORM's answer."""
+    assignments = list(
+        Assignment.objects.raw(
+            "SELECT a.id, a.team_id, a.assignee_id, a.track_id, a.course_id, a.due_date,"
+            " a.note, a.assigned_by_id, t.code AS t_code, t.name_fr AS t_name_fr,"
+            " t.name_en AS t_name_en, c.code AS c_code, c.title AS c_title,"
+            " u.name AS u_name, u.email AS u_email"
+            " FROM teams_assignment a"
+            " LEFT JOIN courses_track t ON t.id = a.track_id"
+            " LEFT JOIN courses_course c ON c.id = a.course_id"
+            " LEFT JOIN accounts_user u ON u.id = a.assigned_by_id"
+            " WHERE a.assignee_id = %s ORDER BY a.due_date, a.id",
+            [user.pk],
         )
-        .order_by("due_date", "id")
     )
+    for a in assignments:
+        a.track = (
+            Track(pk=a.track_id, code=a.t_code, name_fr=a.t_name_fr, name_en=a.t_name_en)
+            if a.track_id
+            else None
+        )
+        a.course = Course(pk=a.course_id, code=a.c_code, title=a.c_title) if a.course_id else None
+        a.assigned_by = (
+            User(pk=a.assigned_by_id, name=a.u_name, email=a.u_email) if a.assigned_by_id else None
+        )
+    return assignments
 
 
 def teams_led(*, user: User) -> list[Team]:
     """The teams this person manages, with their member counts, for their dashboard:
     managed teams only, even for admins (the dashboard is the person's own page)."""
-    return list(Team.objects.filter(managers=user).annotate(member_count=Count("memberships")))
+    # SQL for the reason of assignments_for_learner: every dashboard view asks, most of
+    # them for someone who manages no team.
+    return list(
+        Team.objects.raw(
+            "SELECT t.id, t.name, t.created, (SELECT COUNT(*) FROM accounts_membership m"
+            " WHERE m.team_id = t.id) AS member_count"
+            " FROM accounts_team t JOIN accounts_team_managers tm ON tm.team_id = t.id"
+            " WHERE tm.user_id = %s ORDER BY t.name, t.id",
+            [user.pk],
+        )
+    )
 
 
 def assignments_done(*, assignments: list[Assignment]) -> set[int]:
@@ -214,9 +232,11 @@ def team_logs(*, team: Team, limit: int = 50) -> list:
     objects, whose construction alone took 0.7 ms for 22."""
     rows = []
     for model, person in ((AssignmentLog, "assignee"), (AuditEvent, "user")):
-        sql = _LATEST_CHANGES_SQL.format(table=_table(model), users=_table(User), person=person)
+        statement = _LATEST_CHANGES_SQL.format(
+            table=_table(model), users=_table(User), person=person
+        )
         actor, whom = model.actor.field, model._meta.get_field(person)
-        for row in model.objects.raw(sql, [team.pk, limit]):
+        for row in model.objects.raw(statement, [team.pk, limit]):
             actor.set_cached_value(row, Person.of(row.actor_id, row.actor_name, row.actor_email))
             whom.set_cached_value(
                 row, Person.of(getattr(row, whom.attname), row.person_name, row.person_email)
@@ -253,8 +273,8 @@ def invitations_waiting(*, team: Team) -> list[Invitation]:
     (Invitation.objects.pending(), ordered by address). Hand-written: the team page reads
     it on every view, mostly to find none, and the ORM compiling it took 0.6 ms of that;
     this 0.2 ms."""
-    sql = _PENDING_SQL.format(invitations=_table(Invitation))
-    return list(Invitation.objects.raw(sql, [team.pk, Invitation.Status.PENDING.value]))
+    statement = _PENDING_SQL.format(invitations=_table(Invitation))
+    return list(Invitation.objects.raw(statement, [team.pk, Invitation.Status.PENDING.value]))
 
 
 def invitation_get_in_team(*, team: Team, invitation_id: int) -> Invitation:
@@ -414,10 +434,10 @@ def team_members(team: Team) -> list[User]:
     model construction (Model.from_db, __init__ over every field) took 2.5 ms of it for
     200 members, these plain instances 0.5 ms. No signal is sent (User has no
     pre_init/post_init receiver)."""
-    sql = _MEMBERS_SQL.format(users=_table(User), memberships=_table(Membership))
+    statement = _MEMBERS_SQL.format(users=_table(User), memberships=_table(Membership))
     members = []
     new, state = object.__new__, ModelState
-    for pk, name, email, zone, active, version in _read(sql, [team.pk]):
+    for pk, name, email, zone, active, version in _read(statement, [team.pk]):
         member = new(User)
         member._state = state()
         member._state.adding, member._state.db = False, connection.alias

@@ -176,8 +176,6 @@ class _Cells:
         self.deactivated = (
             f' <span class="status status-not_started">({_esc(gettext("deactivated"))})</span>'
         )
-        # Hours are digits and this (escaped once): format_hours's text needs no escaping.
-        self.separator = _esc(get_format("DECIMAL_SEPARATOR"))
         self.dates: dict = {}
         self.shorts: dict = {}
         self.statuses: dict[str, str] = {}
@@ -250,8 +248,8 @@ class _Cells:
             f'aria-label="{self.select}: {name}"> '
             f'<a href="{page}{member.pk}{page_tail}">{name}</a>{inactive}</th>'
             f"<td>{assigned}</td><td>{self.date(row.due_date)}</td>"
-            f"<td>{format_hours(row.week_hours, self.separator)} h</td>"
-            f"<td>{format_hours(row.total_hours, self.separator)} h</td>"
+            f"<td>{_esc(format_hours(row.week_hours))} h</td>"
+            f"<td>{_esc(format_hours(row.total_hours))} h</td>"
             f"<td>{percent}</td><td>{finish_cell}</td><td>{status}</td>"
             f"<td>{activity}</td></tr>\n"
         )
