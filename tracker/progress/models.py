@@ -205,6 +205,13 @@ class StudyWeek(models.Model):
             models.Index(
                 fields=["user", "week_start", "minutes"], name="progress_sw_user_week_minutes"
             ),
+            # Each learner's totals, first and last activity per course (summaries.
+            # study_figures: the model's read of every course for 50 learners on a team
+            # page, one on the dashboard), read from the index alone.
+            models.Index(
+                fields=["user", "course", "minutes", "first_date", "last_date"],
+                name="progress_sw_course_totals",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
