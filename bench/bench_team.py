@@ -44,29 +44,36 @@ average under 2), one run of `--learners 200 --catalogue bundled`: warm 41% (63.
 requests/s), cold 21% (72.4 / 14.9). NOT met.
 
 Figures of 2026-12-02 (branch teamfast, `--learners 200 --catalogue bundled`; the 2-core
-machine shared with another engineer's profiling, load average 3 to 5, hence the lower
-requests/s of both):
+machine shared with another engineer's profiling, load average 3 to 5, hence the moving
+requests/s of both; one run of the cold phase is 4 rounds of 50 requests: +-4 points):
 
-    01:15  teamfast, half way   warm 52%                         cold 25%
-    01:23  teamfast             warm 59%                         cold 27%
-    01:32  teamfast, final      warm 61% (20.6 / 33.6 req/s)     cold 29% (10.9 / 37.4)
+    01:15  teamfast, half way                 warm 52%   cold 25%
+    01:32  teamfast, before merging main      warm 61%   cold 29%
+    01:39  merged with main (the progress     warm 61%   cold 31%
+    01:42  model's reads in SQL, 5ed5688)     warm 66%   cold 38%
+    01:43                                     warm 59%   cold 34%
+    01:45  final (5b79400)                    warm 67% (34.6 / 51.8 req/s)
+                                              cold 28% (12.1 / 42.9 req/s)
 
-Verdict: warm met (61% of the 50% aimed at); cold NOT met (29% of 35%).
+Verdict: warm met (59-67% of the 50% aimed at); cold NOT reliably met (28-38%, median
+about 32% of the 35% aimed at: met in one run of four).
 
-In-process, the same data, process_time interleaved with the baseline: main warm 38%,
-cold 23%; the branch warm 61%, cold 26% (warm 50 -> 29 ms a view, cold 82 -> 65 ms,
-the baseline 18 ms). What the branch changed: hand-written SQL where the ORM's compiling
-or model building was most of a read's time (the latest history, the heatmap's six
-reads, the members as plain User instances, the pending invitations, the week
-snapshots: teams/selectors.py and trends.py say why at each); indexes for the team's
-hours per week, the heatmap's level counts and the history; the filters' and the
-invitation field's widgets built in Python, the heatmap's headers, the trends' charts
-and tables and the history's rows by tags (the same markup); a page's 50 rows' figures
-cached together as well as one by one. What is left, cold: the progress model for the 50
-rows shown (~20 ms of the 65: verdicts.gather's eight querysets ~14 ms, of which the
-plans and the study summaries ~8 ms, hand-written ~4 ms; then _learner ~6 ms), shared
-with the learner dashboard, so left for now; then the template (~10 ms, half of it
-base.html's, which the baseline has too) and the heatmap's uncached counts (~2 ms).
+In-process, the same data, process_time interleaved with the baseline (the final code):
+warm 61% (27 ms a view, the baseline 17 ms), cold 33% (40 ms, the baseline 13 ms); main
+at c8125c2 on the same database (with this branch's indexes) warm 37%, cold 22%. What the
+branch changed: hand-written SQL where the ORM's compiling or model building was most of
+a read's time (the latest history, the heatmap's six reads, the members as plain User
+instances, the pending invitations, the week snapshots, the team's hours per week:
+ARCHITECTURE.md, "Hand-written SQL"); indexes for the team's hours per week, the
+heatmap's level counts, the history and each learner's totals per course; the filters'
+and the invitation field's widgets built in Python, the heatmap's headers and targets,
+the trends' charts and tables and the history's rows by tags (the same markup); a
+page's 50 rows' figures cached together as well as one by one. What is left, cold (40
+ms): the progress model for the 50 rows shown (~14 ms: gather's reads ~8 ms, mostly
+SQLite and converting dates, then _learner ~5 ms), the template (~9 ms, half of it
+base.html's, which the baseline has too), the heatmap uncached (~5 ms: its level
+counts over 3,200 ratings ~2 ms of SQLite), the session and middleware (~5 ms, the
+baseline's too), the trends (~2 ms).
 """
 
 from __future__ import annotations
