@@ -52,11 +52,14 @@ requests/s of both; one run of the cold phase is 4 rounds of 50 requests: +-4 po
     01:39  merged with main (the progress     warm 61%   cold 31%
     01:42  model's reads in SQL, 5ed5688)     warm 66%   cold 38%
     01:43                                     warm 59%   cold 34%
-    01:45  final (5b79400)                    warm 67% (34.6 / 51.8 req/s)
+    01:45  5b79400                            warm 67% (34.6 / 51.8 req/s)
                                               cold 28% (12.1 / 42.9 req/s)
+    01:48  final (0ac0114, main merged again) warm 71% (19.7 / 27.9 req/s)
+                                              cold 34% (31.8 / 93.6 req/s: the load
+                                              fell during the cold phase)
 
-Verdict: warm met (59-67% of the 50% aimed at); cold NOT reliably met (28-38%, median
-about 32% of the 35% aimed at: met in one run of four).
+Verdict: warm met (59-71% of the 50% aimed at); cold NOT reliably met (28-38%, median
+about 33% of the 35% aimed at: met in one run of five).
 
 In-process, the same data, process_time interleaved with the baseline (the final code):
 warm 61% (27 ms a view, the baseline 17 ms), cold 33% (40 ms, the baseline 13 ms); main
