@@ -39,7 +39,7 @@ from tracker.accounts.models import User
 
 from . import kinds as registry
 from .emails import build_email
-from .kinds import Due, Kind
+from .kinds import Due, Kind, Recipient
 from .models import KindOptOut, Lease, Notification, Reminder, ReminderPreference
 from .pauses import PauseCalendar
 
@@ -124,11 +124,7 @@ def dispatch(now: dt.datetime | None = None) -> DispatchReport:
         last_pk = 0
         while True:
             # Query 1 per batch: the users, with their preferences (a LEFT JOIN).
-            users = list(
-                User.objects.filter(is_active=True, pk__gt=last_pk)
-                .select_related("reminder_preference")
-                .order_by("pk")[:BATCH_SIZE]
-            )
+            users = registry.recipients(after=last_pk, limit=BATCH_SIZE)
             if not users:
                 break
             last_pk = users[-1].pk
@@ -144,7 +140,7 @@ def dispatch(now: dt.datetime | None = None) -> DispatchReport:
 
 
 def _dispatch_batch(
-    *, now: dt.datetime, users: list[User], kinds: list[Kind], report: DispatchReport
+    *, now: dt.datetime, users: list[Recipient], kinds: list[Kind], report: DispatchReport
 ) -> None:
     # Query 2 per batch: who switched which kind off.
     opted_out: dict[str, set[int]] = {}
@@ -152,7 +148,6 @@ def _dispatch_batch(
         user_id__in=registry.user_ids(users)
     ).values_list("user_id", "kind"):
         opted_out.setdefault(name, set()).add(user_id)
-    registry.remember_preferences(users)
     # Query 3 per batch: the learners' pauses around today (pauses.py).
     paused = PauseCalendar(users=users, now=now)
     for kind in kinds:
