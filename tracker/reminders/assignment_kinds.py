@@ -26,6 +26,7 @@ from .kinds import (
     Due,
     Kind,
     catch_up_window,
+    local_dates,
     lookback_days,
     preference_of,
     register,
@@ -46,7 +47,7 @@ def _slot_passed(*, user: User, day: dt.date, now: dt.datetime) -> bool:
 
 def _day_range(*, users: Iterable[User], now: dt.datetime) -> tuple[dt.date, dt.date]:
     users = list(users)
-    days = [now.astimezone(u.tzinfo).date() for u in users]
+    days = local_dates(users, now).values()
     return min(days) - lookback_days(users), max(days)
 
 
@@ -102,7 +103,7 @@ def assignments_due_soon(
     for the weekly digest. A constant number of queries whatever the number of users."""
     if not users:
         return {}
-    todays = {user.pk: now.astimezone(user.tzinfo).date() for user in users}
+    todays = local_dates(users, now)
     horizon = dt.timedelta(days=days)
     candidates = _assignments(
         assignee_id__in=user_ids(users),

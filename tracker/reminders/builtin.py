@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from tracker.accounts.models import User
 from tracker.assessments.models import Assessment
 
-from .kinds import Due, Kind, preference_of, register, url_for, user_ids
+from .kinds import Due, Kind, local_now, preference_of, register, url_for, user_ids
 
 
 @register
@@ -46,7 +46,7 @@ class RetakeAssessment(Kind):
             last_day = last.astimezone(tz).date()
             interval = dt.timedelta(weeks=pref.retake_interval_weeks)
             # The latest whole interval since the snapshot, due at the digest hour local.
-            cycles = (now.astimezone(tz).date() - last_day) // interval
+            cycles = (local_now(now, tz).date() - last_day) // interval
             while cycles >= 1:
                 due_day = last_day + cycles * interval
                 due_at = dt.datetime.combine(due_day, dt.time(pref.digest_hour), tzinfo=tz)

@@ -27,6 +27,8 @@ from .kinds import (
     Due,
     Kind,
     catch_up_window,
+    local_dates,
+    local_now,
     lookback_days,
     preference_of,
     register,
@@ -62,7 +64,7 @@ class CertificateExpiry(Kind):
     def due(self, *, now: dt.datetime, users: Sequence[User]) -> Iterable[Due]:
         if not users:
             return []
-        todays = [now.astimezone(user.tzinfo).date() for user in users]
+        todays = local_dates(users, now).values()
         lookback = lookback_days(users)
         by_pk = {user.pk: user for user in users}
         # One query for the batch, whatever its number of users and certificates.
@@ -86,7 +88,7 @@ class CertificateExpiry(Kind):
             # The message says the days actually left: a certificate recorded 5 days
             # before it expires gets the 7-day stage, saying "in 5 days"; the day's
             # reminder sent late (a pass caught up the next morning) says "expired on".
-            days_left = (certificate.expires_on - now.astimezone(user.tzinfo).date()).days
+            days_left = (certificate.expires_on - local_now(now, user.tzinfo).date()).days
             result.append(
                 Due(
                     user=user,

@@ -13,12 +13,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from django.db import connection
 from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from tracker.accounts.models import Membership, Team, User
 from tracker.progress import verdicts
-from tracker.progress.models import Plan
 from tracker.progress.verdicts import CourseRow
 
 from .assignment_kinds import assignment_display_name, assignment_due_label, assignments_due_soon
@@ -28,13 +28,15 @@ from .kinds import (
     Kind,
     iso_week_label,
     latest_weekly_slot,
+    local_dates,
+    local_now,
+    placeholders,
     preference_of,
     register,
     remembered,
     url_for,
     user_ids,
 )
-from .models import Reminder
 
 NO_PLAN = "no_plan"
 
@@ -84,7 +86,7 @@ def progress_of(*, users: Sequence[User], now: dt.datetime) -> dict[int, Learner
             missing.append(user)
     if not missing:
         return result
-    today_of = verdicts.todays(users=missing, now=now)
+    today_of = local_dates(missing, now)
     fresh = {
         pk: LearnerProgress(progress=progress)
         for pk, progress in verdicts.learners_progress(users=missing, today_of=today_of).items()
@@ -223,7 +225,7 @@ class BehindPace(Kind):
         awake = [
             user
             for user in users
-            if now.astimezone(user.tzinfo).hour >= preference_of(user).digest_hour
+            if local_now(now, user.tzinfo).hour >= preference_of(user).digest_hour
         ]
         users = self._without_this_weeks_nudges(now=now, users=awake)
         progress = progress_of(users=users, now=now)
@@ -243,24 +245,34 @@ class BehindPace(Kind):
         return candidates
 
     def _without_this_weeks_nudges(self, *, now: dt.datetime, users: list[User]) -> list[User]:
-        """The users with an open plan not nudged yet in their week (two queries): only
+        """The users with an open plan not nudged yet in their week (one query): only
         those are worth judging. In a pass where every nudge went out already, nobody's
         progress is read."""
         if not users:
             return []
-        ids = user_ids(users)
-        week_of = {
-            pk: iso_week_label(day) for pk, day in verdicts.todays(users=users, now=now).items()
-        }
-        nudged = set(
-            Reminder.objects.filter(
-                kind=self.name, user_id__in=ids, period__in=set(week_of.values())
-            ).values_list("user_id", "subject", "period")
-        )
-        open_plans = Plan.objects.filter(user_id__in=ids, done_on__isnull=True).values_list(
-            "user_id", "course__code"
-        )
-        wanted = {pk for pk, code in open_plans if (pk, code, week_of[pk]) not in nudged}
+        weeks: dict[str, list[int]] = {}
+        for pk, day in local_dates(users, now).items():
+            weeks.setdefault(iso_week_label(day), []).append(pk)
+        # The database drops the plans nudged already and answers with the learners left:
+        # in a pass where the nudges went out, none (it used to send back every nudge and
+        # open plan of the batch, to be matched in Python). A condition per ISO week (the
+        # learners of a batch are in one or two).
+        conditions, params = [], []
+        for week, pks in weeks.items():
+            conditions.append(
+                f"(p.user_id IN ({placeholders(pks)}) AND NOT EXISTS (SELECT 1"  # noqa: S608
+                " FROM reminders_reminder r WHERE r.kind = %s AND r.user_id = p.user_id"
+                " AND r.subject = c.code AND r.period = %s))"
+            )
+            params += [*pks, self.name, week]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT DISTINCT p.user_id FROM progress_plan p"  # noqa: S608 - placeholders
+                " JOIN courses_course c ON c.id = p.course_id"
+                f" WHERE p.done_on IS NULL AND ({' OR '.join(conditions)})",
+                params,
+            )
+            wanted = {pk for (pk,) in cursor.fetchall()}
         return [user for user in users if user.pk in wanted]
 
     def title(self, *, user: User, context: dict) -> str:
