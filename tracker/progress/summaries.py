@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.db.models import Max, Min, QuerySet, Sum
+from django.db.models.expressions import RawSQL
 
 from .models import StudyWeek
 
@@ -40,9 +41,9 @@ def study_figures(
     each mapping are in date order. With `since`, `weekly` holds only the weeks from the
     one `since` falls in: what a reader of recent weeks needs, without bringing a year of
     weeks into Python (the totals, first and last activity stay all-time). `user_ids` may
-    be a queryset of ids (it is then a subquery).
+    be a queryset of ids (it is then a subquery) or ids_sql(ids).
     """
-    if not isinstance(user_ids, QuerySet):
+    if not isinstance(user_ids, QuerySet | RawSQL):
         user_ids = list(user_ids)  # read twice below
     rows = StudyWeek.objects.filter(user_id__in=user_ids)
     if course_ids is not None:
@@ -68,6 +69,13 @@ def study_figures(
         .annotate(total=Sum("minutes"), first=Min("first_date"), last=Max("last_date"))
         .values_list("user_id", "course_id", "total", "first", "last")
     }
+
+
+def ids_sql(ids: list[int]) -> RawSQL:
+    """Ids read from the database, as the right-hand side of an `__in` filter passed to
+    the database as they are (`IN (%s, %s, ...)`): a list is prepared id by id by the
+    field, about 4 microseconds an id (reminders.kinds.ids_in). `ids` must not be empty."""
+    return RawSQL(", ".join(["%s"] * len(ids)), ids)  # noqa: S611 - placeholders only
 
 
 def weekly_minutes(

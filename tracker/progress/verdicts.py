@@ -125,7 +125,7 @@ from tracker.accounts.models import User
 
 from .models import Enrolment, Pause, PhaseChoice, Plan
 from .models import week_start as monday  # the one definition of an ISO week's Monday
-from .summaries import EMPTY, StudyFigures, study_figures
+from .summaries import EMPTY, StudyFigures, ids_sql, study_figures
 
 DONE = "done"
 OVERDUE = "overdue"
@@ -788,6 +788,9 @@ def gather(
     todays = {u.pk: (today_of or {}).get(u.pk) or u.local_today() for u in users}
     if not ids:
         return {}
+    # The ids as the database's parameters, unprepared: Django prepares a list id by id,
+    # some 8 ms a filter for the reminders' batches of 2,000 learners (summaries.ids_sql).
+    in_ids = ids_sql(ids)
     by_user: dict[int, dict] = {pk: {"plans": [], "tracks": [], "assignments": []} for pk in ids}
     courses: dict[int, CourseFacts] = {}
     for (  # 1
@@ -801,7 +804,9 @@ def gather(
         done_source,
         *course,
     ) in (
-        Plan.objects.filter(user_id__in=ids).order_by("start_date", "id").values_list(*PLAN_FIELDS)
+        Plan.objects.filter(user_id__in=in_ids)
+        .order_by("start_date", "id")
+        .values_list(*PLAN_FIELDS)
     ):
         if (facts := courses.get(course_id)) is None:
             facts = courses[course_id] = CourseFacts(course_id, *course)
@@ -811,7 +816,7 @@ def gather(
             )
         )
     for user_id, track_id in (  # 2
-        Enrolment.objects.filter(user_id__in=ids)
+        Enrolment.objects.filter(user_id__in=in_ids)
         .order_by("joined_at")
         .values_list("user_id", "track_id")
     ):
@@ -828,7 +833,7 @@ def gather(
         course_id,
         *course,
     ) in (
-        Assignment.objects.filter(assignee_id__in=ids)
+        Assignment.objects.filter(assignee_id__in=in_ids)
         .order_by("due_date", "id")
         .values_list(*ASSIGNMENT_FIELDS)
     ):
@@ -858,16 +863,18 @@ def gather(
     chosen: dict[tuple[int, int], int] = {
         (user_id, phase_id): course_id
         for user_id, phase_id, course_id in PhaseChoice.objects.filter(  # 5
-            user_id__in=ids
+            user_id__in=in_ids
         ).values_list("user_id", "phase_id", "course_id")
     }
     weeks_from = None if weeks is None else monday(min(todays.values())) - weeks * WEEK
     figures: dict[int, dict[int, StudyFigures]] = {pk: {} for pk in ids}
-    for (user_id, course_id), course_figures in study_figures(ids, since=weeks_from).items():  # 6
+    for (user_id, course_id), course_figures in study_figures(
+        in_ids, since=weeks_from
+    ).items():  # 6
         figures[user_id][course_id] = course_figures
     spans: dict[int, list[tuple[datetime.date, datetime.date]]] = {pk: [] for pk in ids}
     for user_id, start, end in (
-        Pause.objects.filter(user_id__in=ids)  # 7
+        Pause.objects.filter(user_id__in=in_ids)  # 7
         .order_by("user_id", "start")
         .values_list("user_id", "start", "end")
     ):

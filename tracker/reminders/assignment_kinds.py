@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from django.utils import formats
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from tracker.accounts.models import Team, User
@@ -26,6 +26,7 @@ from .kinds import (
     Due,
     Kind,
     catch_up_window,
+    gettext,
     local_dates,
     lookback_days,
     preference_of,

@@ -12,13 +12,12 @@ from collections.abc import Iterable, Sequence
 
 from django.db.models import Max
 from django.utils import formats
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from tracker.accounts.models import User
 from tracker.assessments.models import Assessment
 
-from .kinds import Due, Kind, local_now, preference_of, register, url_for, user_ids
+from .kinds import Due, Kind, gettext, local_now, preference_of, register, url_for, user_ids
 
 
 @register

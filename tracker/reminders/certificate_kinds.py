@@ -15,7 +15,6 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 
 from django.utils import formats
-from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from tracker.accounts.models import User
@@ -27,9 +26,11 @@ from .kinds import (
     Due,
     Kind,
     catch_up_window,
+    gettext,
     local_dates,
     local_now,
     lookback_days,
+    ngettext,
     preference_of,
     register,
     url_for,

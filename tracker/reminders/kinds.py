@@ -22,7 +22,10 @@ from django.conf import settings
 from django.db import connection
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
+from django.utils import translation
 from django.utils.functional import Promise
+
+from tracker.progress.summaries import ids_sql
 
 from .models import ReminderPreference
 
@@ -134,8 +137,9 @@ def get_kind(name: str) -> Kind | None:
 # --- Remembered within a batch -----------------------------------------------------------
 
 # Results kept while the dispatcher words a batch's notifications: thousands of them share
-# a handful of URLs and figures, and one reverse() or number_format() costs as much as
-# the rest of a notification's wording.
+# a handful of sentences, URLs and figures, and one gettext(), reverse() or
+# number_format() costs as much as the rest of a notification's wording. One memo per
+# language: what is kept was worded in the active language.
 _REMEMBERED: ContextVar[dict | None] = ContextVar("reminders_remembered", default=None)
 
 
@@ -150,12 +154,27 @@ def remembered[T](key: tuple, compute: Callable[[], T]) -> T:
 
 
 @contextlib.contextmanager
-def remembering() -> Iterator[None]:
-    token = _REMEMBERED.set({})
+def remembering(memo: dict | None = None) -> Iterator[None]:
+    """Remember in `memo` (a new one if None). The active language must not change inside:
+    the dispatcher enters each language's memo inside translation.override(language)."""
+    token = _REMEMBERED.set({} if memo is None else memo)
     try:
         yield
     finally:
         _REMEMBERED.reset(token)
+
+
+def gettext(message: str) -> str:
+    """Django's gettext, remembered: the kinds word their notifications with it."""
+    return remembered(("gettext", message), lambda: translation.gettext(message))
+
+
+def ngettext(singular: str, plural: str, number: int) -> str:
+    """Django's ngettext, remembered."""
+    return remembered(
+        ("ngettext", singular, plural, number),
+        lambda: translation.ngettext(singular, plural, number),
+    )
 
 
 def url_for(viewname: str, *args) -> str:
@@ -340,7 +359,7 @@ def ids_in(ids: Iterable[int]) -> RawSQL | list[int]:
     ids = list(ids)
     if not ids:
         return ids
-    return RawSQL(placeholders(ids), ids)  # noqa: S611 - placeholders only
+    return ids_sql(ids)
 
 
 def placeholders(values: Sequence) -> str:

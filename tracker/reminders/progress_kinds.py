@@ -14,8 +14,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db import connection
-from django.utils.translation import get_language, gettext, ngettext
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from tracker.accounts.models import Membership, Team, User
 from tracker.progress import verdicts
@@ -26,10 +27,12 @@ from .kinds import (
     SKIP,
     Due,
     Kind,
+    gettext,
     iso_week_label,
     latest_weekly_slot,
     local_dates,
     local_now,
+    ngettext,
     placeholders,
     preference_of,
     register,
@@ -131,14 +134,15 @@ def _weekly_due(*, kind: Kind, now: dt.datetime, users: Sequence[User]) -> list[
     return kind.without_existing(slots)
 
 
+# Translated when worded (kinds.gettext, remembered in a batch).
 STATUS_LABELS = {
-    verdicts.ON_TRACK: _("on track"),
-    verdicts.BEHIND: _("behind pace"),
-    verdicts.AT_RISK: _("at risk"),
-    verdicts.OVERDUE: _("overdue"),
-    verdicts.DONE: _("done"),
-    verdicts.NOT_STARTED: _("not started"),
-    verdicts.PAUSED: _("paused"),
+    verdicts.ON_TRACK: gettext_noop("on track"),
+    verdicts.BEHIND: gettext_noop("behind pace"),
+    verdicts.AT_RISK: gettext_noop("at risk"),
+    verdicts.OVERDUE: gettext_noop("overdue"),
+    verdicts.DONE: gettext_noop("done"),
+    verdicts.NOT_STARTED: gettext_noop("not started"),
+    verdicts.PAUSED: gettext_noop("paused"),
 }
 
 
@@ -188,7 +192,7 @@ class WeeklyDigest(Kind):
                 % {
                     "title": course["title"],
                     "percent": _hours(course["percent"]),
-                    "status": STATUS_LABELS.get(course["status"], course["status"]),
+                    "status": _status_label(course["status"]),
                 }
             )
         for assignment in context.get("due_soon", []):
@@ -387,11 +391,14 @@ def _slot_day(period: str, weekday: int) -> dt.date:
     return dt.date.fromisocalendar(int(year), int(week), weekday + 1)
 
 
-def _hours(value: float) -> str:
-    from django.utils import formats
+def _status_label(status: str) -> str:
+    return gettext(STATUS_LABELS[status]) if status in STATUS_LABELS else status
 
-    # In the active language's format; remembered in a batch (figures repeat).
+
+def _hours(value: float) -> str:
+    # In the active language's format; remembered in a batch (figures repeat), whose memo
+    # is the active language's (kinds.remembering).
     return remembered(
-        ("hours", get_language(), type(value), value),
+        ("hours", type(value), value),
         lambda: formats.number_format(value, decimal_pos=1 if value % 1 else 0),
     )

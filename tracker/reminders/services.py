@@ -203,20 +203,24 @@ def _create_reminders(*, kind: Kind, due: list[Due], report: DispatchReport) -> 
         # Worded in each user's language and time zone: switched once per pair.
         rows.sort(key=lambda row: (row[1].user.language, row[1].user.timezone))
         notifications = []
-        with registry.remembering():
-            for (language, zone), group in itertools.groupby(
-                rows, key=lambda row: (row[1].user.language, row[1].user.timezone)
+        memos: dict[str, dict] = {}  # what the wording remembers, per language
+        for (language, zone), group in itertools.groupby(
+            rows, key=lambda row: (row[1].user.language, row[1].user.timezone)
+        ):
+            with (
+                translation.override(language),
+                timezone.override(zone),
+                registry.remembering(memos.setdefault(language, {})),
             ):
-                with translation.override(language), timezone.override(zone):
-                    for pk, d in group:
-                        notifications.append((
-                            d.user.pk,
-                            pk,
-                            kind.name,
-                            str(kind.title(user=d.user, context=d.context))[:200],
-                            str(kind.body(user=d.user, context=d.context)),
-                            kind.url(context=d.context),
-                        ))  # fmt: skip
+                for pk, d in group:
+                    notifications.append((
+                        d.user.pk,
+                        pk,
+                        kind.name,
+                        str(kind.title(user=d.user, context=d.context))[:200],
+                        str(kind.body(user=d.user, context=d.context)),
+                        kind.url(context=d.context),
+                    ))  # fmt: skip
         _insert_ignoring_conflicts(
             Notification, ["user", "reminder", "kind", "title", "body", "url"], notifications
         )
