@@ -97,8 +97,9 @@ def progress_of(*, users: Sequence[User], now: dt.datetime) -> dict[int, Learner
     for user in missing:
         learner = fresh[user.pk]
         last_monday = verdicts.monday(learner.today) - dt.timedelta(weeks=1)
-        learner.last_week_minutes = dict(learner.progress.weekly_minutes(since=last_monday)).get(
-            last_monday, 0
+        # That one week of the figures (progress.weekly_minutes: every week since, sorted).
+        learner.last_week_minutes = sum(
+            figures.weekly.get(last_monday, 0) for figures in learner.progress.figures.values()
         )
         user._reminders_progress = (now, learner)
         result[user.pk] = learner

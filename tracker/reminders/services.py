@@ -177,12 +177,20 @@ def _create_reminders(*, kind: Kind, due: list[Due], report: DispatchReport) -> 
     with transaction.atomic():
         # Ignoring conflicts: a concurrent pass may insert the same keys first; the unique
         # constraint keeps one row and this insert skips it without failing the batch.
-        as_json = Reminder._meta.get_field("context").get_db_prep_save
+        # The field's own conversion (JSONField.get_db_prep_save) without its layers of
+        # checks for expressions, which a dict never is: a tenth of a row's cost.
+        encoder = Reminder._meta.get_field("context").encoder
         _insert_ignoring_conflicts(
             Reminder,
             ["kind", "user", "subject", "period", "context"],
             [
-                (kind.name, d.user.pk, d.subject, d.period, as_json(d.context, connection))
+                (
+                    kind.name,
+                    d.user.pk,
+                    d.subject,
+                    d.period,
+                    connection.ops.adapt_json_value(d.context, encoder),
+                )
                 for d in fresh
             ],
         )
