@@ -148,3 +148,33 @@ def test_the_nudge_narrowing_reads_each_learners_own_week(
     assert sorted(nudges) == sorted(
         [(auckland.pk, "2026-W14"), (los_angeles.pk, "2026-W14"), (auckland.pk, "2026-W15")]
     )
+
+
+@pytest.mark.django_db
+def test_a_pass_unfreezes_what_it_froze_and_leaves_an_earlier_freeze_alone(
+    small_batches, django_capture_on_commit_callbacks
+):
+    """The pass keeps the objects that existed before it out of the collector's way
+    (gc.freeze) and gives them back at its end; a freeze made by someone else before the
+    pass (a server before forking) stays."""
+    import gc
+
+    _learners(2, make_course(hours="100"))
+    seen = []
+    original = services._dispatch_batch
+
+    def batch(**kwargs):
+        seen.append(gc.get_freeze_count())
+        return original(**kwargs)
+
+    services._dispatch_batch = batch
+    try:
+        _pass(django_capture_on_commit_callbacks)
+        assert seen and all(count > 0 for count in seen)
+        assert gc.get_freeze_count() == 0
+        gc.freeze()
+        _pass(django_capture_on_commit_callbacks)
+        assert gc.get_freeze_count() > 0  # still frozen (fewer: some were freed since)
+    finally:
+        services._dispatch_batch = original
+        gc.unfreeze()
