@@ -70,6 +70,8 @@ class Kind:
         return True
 
     def due(self, *, now: dt.datetime, users: Sequence[User]) -> Iterable[Due]:
+        """The reminders due at `now` for `users`: the dispatcher's Recipients (id, name,
+        email, language, time zone, tzinfo, preferences: read nothing else of them)."""
         raise NotImplementedError
 
     # Called inside translation.override(user.language) and the user's time zone.
@@ -336,8 +338,7 @@ def recipients(*, after: int, limit: int) -> list[Recipient]:
 
 
 def preference_of(user: User | Recipient) -> ReminderPreference:
-    """The user's preferences (kept on it by the dispatcher's batch: Recipient,
-    remember_preferences), or the defaults."""
+    """The user's preferences (kept on a dispatcher's Recipient), or the defaults."""
     kept = getattr(user, "_reminder_preference", None)
     if kept is not None:
         return kept
