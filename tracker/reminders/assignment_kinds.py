@@ -13,7 +13,6 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from django.utils import formats
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +25,7 @@ from .kinds import (
     Due,
     Kind,
     catch_up_window,
+    date_label,
     gettext,
     local_dates,
     lookback_days,
@@ -94,7 +94,7 @@ def assignment_display_name(context: dict) -> str:
 
 
 def assignment_due_label(context: dict) -> str:
-    return formats.date_format(dt.date.fromisoformat(context["due"]), "DATE_FORMAT")
+    return date_label(context["due"])
 
 
 def assignments_due_soon(

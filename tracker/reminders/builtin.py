@@ -11,13 +11,22 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 
 from django.db.models import Max
-from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from tracker.accounts.models import User
 from tracker.assessments.models import Assessment
 
-from .kinds import Due, Kind, gettext, local_now, preference_of, register, url_for, user_ids
+from .kinds import (
+    Due,
+    Kind,
+    date_label,
+    gettext,
+    local_now,
+    preference_of,
+    register,
+    url_for,
+    user_ids,
+)
 
 
 @register
@@ -66,7 +75,7 @@ class RetakeAssessment(Kind):
         return gettext("Time to retake your self-assessment")
 
     def body(self, *, user: User, context: dict) -> str:
-        last = formats.date_format(dt.date.fromisoformat(context["last"]), "DATE_FORMAT")
+        last = date_label(context["last"])
         return gettext(
             "Your last self-assessment was on %(date)s, %(weeks)s weeks ago. Retake it to see "
             "how your competencies have moved."

@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from tracker.accounts.models import User
@@ -26,6 +25,7 @@ from .kinds import (
     Due,
     Kind,
     catch_up_window,
+    date_label,
     gettext,
     local_dates,
     local_now,
@@ -138,4 +138,4 @@ class CertificateExpiry(Kind):
 
 
 def _date(context: dict) -> str:
-    return formats.date_format(dt.date.fromisoformat(context["expires"]), "DATE_FORMAT")
+    return date_label(context["expires"])

@@ -22,7 +22,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
-from django.utils import translation
+from django.utils import formats, translation
 from django.utils.functional import Promise
 
 from tracker.progress.summaries import ids_sql
@@ -169,6 +169,13 @@ def remembering(memo: dict | None = None) -> Iterator[None]:
 def gettext(message: str) -> str:
     """Django's gettext, remembered: the kinds word their notifications with it."""
     return remembered(("gettext", message), lambda: translation.gettext(message))
+
+
+def date_label(iso: str) -> str:
+    """The date `iso` ("2026-04-13") as the active language writes it, remembered."""
+    return remembered(
+        ("date", iso), lambda: formats.date_format(dt.date.fromisoformat(iso), "DATE_FORMAT")
+    )
 
 
 def ngettext(singular: str, plural: str, number: int) -> str:
