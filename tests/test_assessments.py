@@ -9,9 +9,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import time_machine
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.template.loader import render_to_string
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -611,12 +612,14 @@ def _render(template: str, user, context: dict) -> str:
 
 
 def _compare_panel(user, phase) -> str:
-    ranking = selectors.phase_ranking(user=user, phase=phase)
+    with translation.override("en"):  # read and rendered in one language, as a page does
+        ranking = selectors.phase_ranking(user=user, phase=phase)
     return _render("assessments/_compare_panel.html", user, {"ranking": ranking})
 
 
 def _dashboard_panel(user) -> str:
-    summary = selectors.dashboard_summary(user=user)
+    with translation.override("en"):  # read and rendered in one language, as a page does
+        summary = selectors.dashboard_summary(user=user)
     return _render("assessments/_dashboard.html", user, {"summary": summary})
 
 
@@ -672,6 +675,117 @@ def test_the_dashboard_never_recommends_in_a_phase_already_settled(personas, fra
     assert "Your largest gaps:" in html
     assert "/tracks/ai-po/phases/P1/compare/" not in html
     assert "Course P1-A" not in html
+
+
+def test_the_dashboard_panel_is_cached_yet_follows_every_change(personas, framework):
+    """The gaps and options are cached (issue 14) under the snapshot, the progress version,
+    the catalogue and the language: a retake, a choice, a language show at once."""
+    from tracker.accounts.models import User
+    from tracker.progress import services as progress_services
+
+    def panel(language="en"):  # as a request reads the learner: afresh
+        user = User.objects.get(pk=personas.learner.pk)
+        with translation.override(language):
+            summary = selectors.dashboard_summary(user=user)
+        return _render("assessments/_dashboard.html", user, {"summary": summary})
+
+    make_snapshot(
+        personas.learner, {"mlops": 1, "ml": 3, "rai": 3, "privacy": 2}, track=framework["track"]
+    )
+    assert "MLOps (3 levels)" in panel() and "Course P1-A" in panel()
+    with CaptureQueriesContext(connection) as cached:
+        panel()
+    # The learner (as a request loads them), the track, the latest snapshot and the
+    # catalogue's version: the ratings, targets, options and ranking are cached.
+    assert len(cached) == 4
+    make_snapshot(
+        personas.learner, {"mlops": 3, "ml": 3, "rai": 3, "privacy": 1}, track=framework["track"]
+    )
+    assert "MLOps (3 levels)" not in panel() and "Privacy" in panel()
+    assert "Vie privée" in panel("fr") and "Privacy" in panel("en")
+    progress_services.phase_choose(
+        user=personas.learner,
+        phase=framework["phase"],
+        course=framework["phase"].options.get(code="P1-A"),
+    )
+    assert "/tracks/ai-po/phases/P1/compare/" not in panel()
+
+
+def test_the_dashboards_ranking_in_sql_matches_the_querysets_it_replaced(personas, framework):
+    """ranked_track_options and settled_course_ids, written in SQL (issue 14), answer what
+    the ORM's prefetches and EXISTS answered: phases, active options, their competencies,
+    a shared option listed in a second phase, a retired option left out."""
+    from django.db.models import Exists, OuterRef, Prefetch
+
+    from courses.models import Course, Phase, PhaseOption
+    from tracker.progress import services as progress_services
+    from tracker.progress.models import PhaseChoice, Plan
+
+    track, courses = framework["track"], framework["courses"]
+    second = track.phases.get(code="P2")
+    PhaseOption.objects.create(phase=second, course=courses["P1-C"], shared=True)
+    retired = make_course("P2-Z", track=track, phase=second, option="Z", is_active=False)
+    retired.competencies.add(framework["comps"]["mlops"])
+    user = personas.learner
+    snapshot = make_snapshot(user, {"mlops": 1, "ml": 1, "rai": 2, "privacy": 1}, track=track)
+    gaps = selectors.gaps_of(snapshot, track=track)
+
+    def orm_ranking(settled):
+        phases = Phase.objects.filter(track=track).prefetch_related(
+            Prefetch("options", queryset=selectors._options())
+        )
+        return [
+            (
+                phase,
+                rank_options(gaps=gaps, options=selectors.options_with_codes(phase.options.all())),
+            )
+            for phase in phases
+            if not any(option.pk in settled for option in phase.options.all())
+        ]
+
+    def orm_settled():
+        done = Plan.objects.filter(course=OuterRef("pk"), user=user, done_on__isnull=False)
+        chosen = PhaseChoice.objects.filter(course=OuterRef("pk"), user=user)
+        return set(
+            Course.objects.filter(Exists(done) | Exists(chosen)).values_list("pk", flat=True)
+        )
+
+    def shown(ranking):
+        return [
+            (
+                phase.pk,
+                phase.code,
+                [
+                    (
+                        r.option.pk,
+                        r.option.code,
+                        r.option.title,
+                        r.option.effort_hours,
+                        r.option.price,
+                        r.option.prestige,
+                        r.score,
+                        r.reason,
+                    )
+                    for r in ranked
+                ],
+            )
+            for phase, ranked in ranking
+        ]
+
+    for step in ("nothing settled", "P1-B chosen", "P1-C done"):
+        if step == "P1-B chosen":
+            progress_services.phase_choose(
+                user=user, phase=framework["phase"], course=courses["P1-B"]
+            )
+        elif step == "P1-C done":
+            plan = progress_services.plan_add(user=user, course=courses["P1-C"])
+            progress_services.plan_mark_done(plan=plan, done=True, on=dt.date(2026, 1, 5))
+        settled = selectors.settled_course_ids(user=user)
+        assert settled == orm_settled(), step
+        raw = selectors.ranked_track_options(user=user, track=track, gaps=gaps)
+        assert shown(raw) == shown(orm_ranking(settled)), step
+    assert settled == {courses["P1-B"].pk, courses["P1-C"].pk}
+    assert raw == []  # P1 is settled, and P2's only active option (shared P1-C) is done
 
 
 def test_nav_links_to_assessments(personas, framework):

@@ -176,3 +176,107 @@ def test_timer_get_matches_the_orm(world, personas):
     )
     assert timezone.is_aware(timer.started_at)
     assert timers.timer_get(user=personas.other_learner) is None
+
+
+def test_recent_entries_and_last_course_match_the_orm(world):
+    from tracker.progress import panels
+    from tracker.progress import selectors as progress
+    from tracker.progress.forms import TimeEntryForm
+    from tracker.progress.models import TimeEntry
+
+    learner, course = world["learner"], world["course"]
+    assert progress.recent_entries(user=learner) == []
+    assert progress.last_logged_course_code(user=learner) is None
+    other = make_course("C-3", title="Third")
+    for day, logged in [(3, course), (1, other), (2, course), (1, course)]:
+        TimeEntry.objects.create(
+            user=learner, course=logged, date=TODAY - datetime.timedelta(days=day), minutes=30
+        )
+    orm = progress.entries_for_user(user=learner)[:2]
+    raw = progress.recent_entries(user=learner, limit=2)
+    assert [(e.pk, e.date, e.minutes, e.note, e.course.code, e.course.title) for e in raw] == [
+        (e.pk, e.date, e.minutes, e.note, e.course.code, e.course.title) for e in orm
+    ]
+    assert progress.last_logged_course_code(user=learner) == "C-1"  # recorded last
+    from courses.models import Module
+
+    module = Module.objects.create(course=course, order=1, title="Week 1")
+    TimeEntry.objects.filter(course=course, date=TODAY - datetime.timedelta(days=2)).update(
+        module=module
+    )
+    orm = progress.entries_for_user(user=learner, course=course)
+    raw = progress.recent_entries(user=learner, course=course)
+    assert [(e.pk, e.date, e.course.code, e.module and e.module.title) for e in raw] == [
+        (e.pk, e.date, e.course.code, e.module and e.module.title) for e in orm
+    ]
+    assert [e.module and e.module.title for e in raw] == [None, "Week 1", None]
+    make_course("C-0", title="Retired", is_active=False)
+    assert [(c.pk, c.code, c.title) for c in panels.offered_courses()] == [
+        (c.pk, c.code, c.title) for c in TimeEntryForm.base_fields["course"].queryset.all()
+    ]
+
+
+def test_course_marks_match_the_orm(personas):
+    from django.db.models import Exists, OuterRef
+
+    from courses.models import Course
+    from tests.factories import make_option
+    from tracker.progress import selectors as progress
+    from tracker.progress import services
+    from tracker.progress.models import PhaseChoice, Plan
+
+    learner = personas.learner
+    track = make_track("marks")
+    chosen = make_option(track, "P1", "A")
+    rival = make_option(track, "P1", "B")
+    done = make_option(track, "P2", "A")
+    make_option(track, "P2", "B")  # untouched: no mark
+    services.phase_choose(user=learner, phase=chosen.phase, course=chosen)
+    services.phase_choose(user=learner, phase=done.phase, course=done)
+    Plan.objects.filter(user=learner, course=done).update(done_on=TODAY)
+    planned = make_course("C-9")
+    services.plan_add(user=learner, course=planned)
+    services.phase_choose(user=personas.other_learner, phase=rival.phase, course=rival)
+
+    plans = Plan.objects.filter(user=learner, course=OuterRef("pk"))
+    orm = {
+        pk: "done" if is_done else "chosen" if is_chosen else "planned"
+        for pk, is_done, is_chosen in Course.objects.annotate(
+            planned=Exists(plans),
+            done=Exists(plans.filter(done_on__isnull=False)),
+            chosen=Exists(PhaseChoice.objects.filter(user=learner, course=OuterRef("pk"))),
+        )
+        .filter(Q(planned=True) | Q(chosen=True))
+        .values_list("pk", "done", "chosen")
+    }
+    marks = progress.course_marks(user=learner)
+    assert marks == orm
+    assert marks[chosen.pk] == "chosen" and marks[done.pk] == "done" and rival.pk not in marks
+    assert marks[planned.pk] == "planned"
+
+
+def test_the_models_tracks_and_phases_match_the_orm(world):
+    from courses.models import Phase
+    from tracker.progress import verdicts
+
+    learner = world["learner"]
+    first, second = world["tracks"]
+    second.description_md = "Read **this**"
+    second.save()
+    inputs = verdicts.gather(users=[learner])[learner.pk]
+    for track in (first, second):
+        read = inputs["tracks"][track.pk]
+        assert (read.pk, read.code, read.name_fr, read.name_en, read.name) == (
+            track.pk,
+            track.code,
+            track.name_fr,
+            track.name_en,
+            track.name,
+        )
+        expected = list(Phase.objects.filter(track=track).order_by("order"))
+        phases = inputs["phases"][track.pk]
+        assert [(p.pk, p.code, p.order, p.name, p.track.code) for p in phases] == [
+            (p.pk, p.code, p.order, p.name, p.track.code) for p in expected
+        ]
+    # What it does not read is read when asked for, never made up.
+    assert inputs["tracks"][second.pk].description_md == "Read **this**"

@@ -9,8 +9,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import (
-    Exists,
-    OuterRef,
     Prefetch,
     Q,
     QuerySet,
@@ -19,11 +17,14 @@ from django.db.models import (
 from django.shortcuts import get_object_or_404
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from courses.models import Competency, Course, Phase, Track, TrackTarget
+from courses.selectors import catalogue_version
 from tracker.accounts.models import Team, User
-from tracker.progress.models import PhaseChoice, Plan
+from tracker.progress import cache as progress_cache
+from tracker.progress import sql
 
 from .charts import LevelLine, RadarChart, RadarSeries, change, level_line, radar_chart, signed
 from .models import Assessment, ManagerRating, Rating
@@ -305,8 +306,9 @@ def snapshot_changes(*, snapshot: Assessment) -> SnapshotChanges:
     )
 
 
-def latest_snapshot(*, user: User) -> Assessment | None:
-    """The learner's newest snapshot with its ratings (two queries): a retake starts from it."""
+def latest_snapshot(*, user: User, ratings: bool = True) -> Assessment | None:
+    """The learner's newest snapshot with its ratings (two queries; one with `ratings`
+    False, for a caller that reads them only if it must): a retake starts from it."""
     # SQL (Manager.raw) for the reason of track_for_learner; the ratings are read only
     # when there is a snapshot.
     for latest in Assessment.objects.raw(
@@ -314,7 +316,8 @@ def latest_snapshot(*, user: User) -> Assessment | None:
         " ORDER BY submitted_at DESC, id DESC LIMIT 1",
         [user.pk, Assessment.Status.SUBMITTED.value],
     ):
-        prefetch_related_objects([latest], "ratings")
+        if ratings:
+            prefetch_related_objects([latest], "ratings")
         return latest
     return None
 
@@ -387,15 +390,33 @@ def gaps_closed(*, gaps: Sequence[Gap], options: Sequence[Course]) -> dict[int, 
 def dashboard_summary(*, user: User, track_code: str | None = None) -> dict:
     """The dashboard's panel (assessments/_dashboard.html): the learner's largest gaps
     against their track (track_for_learner) and the best option of each open phase. Two
-    queries for a learner who has not assessed themselves yet."""
+    queries for a learner who has not assessed themselves yet; three when the gaps and
+    options are cached (the catalogue's version too), ten when they are computed.
+
+    The gaps and the ranking are cached like the progress figures (tracker/progress/
+    cache.py), under what they are computed from: the snapshot (a new one has a new id),
+    the track, the learner's progress version (the courses chosen or done, which the
+    ranking skips), the catalogue's version (targets, options) and the language (the
+    competencies' names). Computed, they are seven queries and the ranking: a third of a
+    warm dashboard's time for a learner who assessed themselves (issue 14)."""
     track = track_for_learner(user=user, track_code=track_code)
-    latest = latest_snapshot(user=user)
+    latest = latest_snapshot(user=user, ratings=False)
     if latest is None:
         return {"track": track, "gaps": [], "best": [], "has_snapshot": False}
-    gaps = gaps_of(latest, track=track) if track is not None else []
-    phases = ranked_track_options(user=user, track=track, gaps=gaps)
-    best = [(phase, ranked[0]) for phase, ranked in phases if ranked and ranked[0].score > 0]
-    return {"track": track, "gaps": gaps[:3], "best": best, "has_snapshot": True}
+    if track is None:
+        return {"track": track, "gaps": [], "best": [], "has_snapshot": True}
+
+    def compute() -> tuple[list[Gap], list[tuple[Phase, RankedOption]]]:
+        prefetch_related_objects([latest], "ratings")
+        gaps = gaps_of(latest, track=track)
+        phases = ranked_track_options(user=user, track=track, gaps=gaps)
+        best = [(phase, ranked[0]) for phase, ranked in phases if ranked and ranked[0].score > 0]
+        return gaps[:3], best
+
+    parts = [user.pk, user.progress_version, latest.pk, track.pk, catalogue_version()]
+    key = progress_cache.content_key("dashboard-gaps", [*parts, get_language()])
+    gaps, best = progress_cache.get_or_compute(key, user.pk, compute)
+    return {"track": track, "gaps": gaps, "best": best, "has_snapshot": True}
 
 
 def ranked_track_options(
@@ -403,26 +424,67 @@ def ranked_track_options(
 ) -> list[tuple[Phase, list[RankedOption]]]:
     """For the dashboard: every phase of the track with its options ranked by `gaps`,
     except the phases the learner has settled (an option chosen or done): a
-    recommendation never suggests a course already done or chosen, nor a rival of one."""
+    recommendation never suggests a course already done or chosen, nor a rival of one.
+
+    Read in SQL (Manager.raw; ARCHITECTURE.md, "Hand-written SQL"): the phases, their
+    active options with what the ranking shows of them (OPTION_FIELDS) and the options'
+    competency codes, three queries the ORM's prefetches took some 6 ms to build on every
+    dashboard a learner with an assessment computes. tests/test_pages_sql.py compares it
+    with the querysets it replaced."""
     if track is None or not gaps:
         return []
     settled = settled_course_ids(user=user)
     phases = list(
-        Phase.objects.filter(track=track).prefetch_related(Prefetch("options", queryset=_options()))
+        Phase.objects.raw(
+            'SELECT * FROM courses_phase WHERE track_id = %s ORDER BY "order"', [track.pk]
+        )
     )
+    if not phases:
+        return []
+    phase_ids = [phase.pk for phase in phases]
+    options: dict[int, list[Course]] = {pk: [] for pk in phase_ids}
+    for course in Course.objects.raw(
+        "SELECT c.id, c.phase_id, c.option, c.code, c.title, c.provider, c.effort_hours,"  # noqa: S608
+        " c.price, c.prestige, po.phase_id AS offered_in FROM courses_phaseoption po"
+        " JOIN courses_course c ON c.id = po.course_id"
+        f" WHERE po.phase_id IN ({sql.placeholders(phase_ids)}) AND c.is_active = %s"
+        " ORDER BY c.code",
+        [*phase_ids, True],
+    ):
+        options[course.offered_in].append(course)
+    course_ids = sorted({course.pk for listed in options.values() for course in listed})
+    codes: dict[int, set[str]] = {pk: set() for pk in course_ids}
+    if course_ids:
+        for course_id, code in sql.select(
+            "SELECT cc.course_id, comp.code FROM courses_course_competencies cc"  # noqa: S608
+            " JOIN courses_competency comp ON comp.id = cc.competency_id"
+            f" WHERE cc.course_id IN ({sql.placeholders(course_ids)})",
+            course_ids,
+        ):
+            codes[course_id].add(code)
     return [
-        (phase, rank_options(gaps=gaps, options=options_with_codes(phase.options.all())))
+        (
+            phase,
+            rank_options(
+                gaps=gaps, options=[(course, codes[course.pk]) for course in options[phase.pk]]
+            ),
+        )
         for phase in phases
-        if not any(option.pk in settled for option in phase.options.all())
+        if not any(course.pk in settled for course in options[phase.pk])
     ]
 
 
 def settled_course_ids(*, user: User) -> set[int]:
-    """The courses the learner chose for a phase or finished (one query)."""
-    done = Plan.objects.filter(course=OuterRef("pk"), user=user, done_on__isnull=False)
-    chosen = PhaseChoice.objects.filter(course=OuterRef("pk"), user=user)
-    courses = Course.objects.filter(Exists(done) | Exists(chosen)).order_by()
-    return set(courses.values_list("pk", flat=True))
+    """The courses the learner chose for a phase or finished (one query, in SQL for the
+    reason of ranked_track_options)."""
+    return {
+        course_id
+        for (course_id,) in sql.select(
+            "SELECT course_id FROM progress_plan WHERE user_id = %s AND done_on IS NOT NULL"
+            " UNION SELECT course_id FROM progress_phasechoice WHERE user_id = %s",
+            [user.pk, user.pk],
+        )
+    }
 
 
 def snapshots_exist(*, user: User) -> bool:

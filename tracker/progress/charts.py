@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from html import escape
 
 from django.utils.formats import date_format
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from . import verdicts
 from .durations import format_hours
@@ -198,6 +198,14 @@ def _y(value: float, top: float) -> float:
 
 
 def _label(day: datetime.date) -> str:
+    return _label_in(day, get_language())
+
+
+@lru_cache(maxsize=4096)
+def _label_in(day: datetime.date, language: str | None) -> str:
+    """A short date in `language` (the active one: a key of the cache). The charts label
+    a few dozen weeks a view, the same for every learner this week, and Django's
+    date_format took a tenth of a freshly computed dashboard's charts."""
     return date_format(day, TICK_FORMAT)
 
 

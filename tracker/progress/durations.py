@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import re
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.utils.formats import get_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .models import MAX_MINUTES_PER_DAY
@@ -83,4 +85,11 @@ def format_hours(value) -> str:
     if value is None or value == "":
         return ""
     text = f"{float(value):.1f}".removesuffix(".0")
-    return text.replace(".", get_format("DECIMAL_SEPARATOR"))
+    return text.replace(".", _decimal_separator(get_language()))
+
+
+@lru_cache(maxsize=16)
+def _decimal_separator(language: str | None) -> str:
+    """The active language's decimal separator (`language`: the cache's key): get_format
+    looks it up again on every call, and a chart formats a hundred figures."""
+    return get_format("DECIMAL_SEPARATOR")

@@ -93,8 +93,15 @@ def dashboard_context(request: HttpRequest, *, form: TimeEntryForm | None = None
 
 
 def offered_courses() -> list[Course]:
-    """The active courses the quick log offers, as its field lists them (code, title)."""
-    return list(TimeEntryForm.base_fields["course"].queryset.all())
+    """The active courses the quick log offers, as its field lists them (code, title).
+    In SQL (Manager.raw) for the reason of selectors.recent_entries; the field's queryset
+    (`is_active`, by code) is what it replaces, tests/test_pages_sql.py compares them."""
+    return list(
+        Course.objects.raw(
+            "SELECT id, code, title FROM courses_course WHERE is_active = %s ORDER BY code",
+            [True],
+        )
+    )
 
 
 # --- A course page's panel (progress/course_panel.html) and the timer (_timer.html) -----

@@ -14,14 +14,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from courses.models import Course, Phase, Track
+from courses.models import Course, Module, Phase, Track
 from tracker.accounts.models import User
 
-from . import blocks, verdicts
+from . import blocks, sql, verdicts
 from .blocks import ProposedBlock
 from .durations import format_minutes
 from .models import (
@@ -31,7 +31,6 @@ from .models import (
     Plan,
     StudyBlock,
     StudyPreference,
-    StudyWeek,
     TimeEntry,
 )
 from .services import default_weekly_hours  # pure: the plan phase_choose would add
@@ -286,8 +285,33 @@ def plan_row(*, user: User, course: Course, today: datetime.date) -> CourseRow |
     return next((row for row in progress.rows if row.plan.course_id == course.pk), None)
 
 
-def recent_entries(*, user: User, limit: int = RECENT_ENTRIES) -> list[TimeEntry]:
-    return list(entries_for_user(user=user)[:limit])
+def recent_entries(
+    *, user: User, course: Course | None = None, limit: int = RECENT_ENTRIES
+) -> list[TimeEntry]:
+    """The latest entries the dashboard (or a course page: `course`) lists, with their
+    course's code and title and their module's title: entries_for_user's first rows, in
+    SQL (Manager.raw; ARCHITECTURE.md, "Hand-written SQL"), as every cold dashboard view
+    and every course page reads them and the ORM's joins with `.only()` cost four times
+    the query."""
+    only_course = "" if course is None else " AND e.course_id = %s"
+    entries = list(
+        TimeEntry.objects.raw(
+            "SELECT e.id, e.user_id, e.course_id, e.module_id, e.date, e.minutes, e.note,"  # noqa: S608
+            " c.code AS course_code, c.title AS course_title, m.title AS module_title"
+            " FROM progress_timeentry e JOIN courses_course c ON c.id = e.course_id"
+            " LEFT JOIN courses_module m ON m.id = e.module_id"
+            f" WHERE e.user_id = %s{only_course} ORDER BY e.date DESC, e.id DESC LIMIT %s",
+            [user.pk, *([] if course is None else [course.pk]), limit],
+        )
+    )
+    for entry in entries:
+        entry.course = Course(pk=entry.course_id, code=entry.course_code, title=entry.course_title)
+        entry.module = (
+            Module(pk=entry.module_id, course_id=entry.course_id, title=entry.module_title)
+            if entry.module_id
+            else None
+        )
+    return entries
 
 
 # --- Course page ----------------------------------------------------------------------
@@ -303,14 +327,16 @@ def course_calibration(*, course: Course) -> Calibration:
     """Median hours logged by the learners who finished the course (shown from three on):
     one query, the finishers' totals on the course summed from their weekly rows (only
     the totals of study_figures, which would also read the weeks)."""
-    finishers = Plan.objects.filter(course=course, done_on__isnull=False).values("user_id")
-    sums = list(
-        StudyWeek.objects.filter(user_id__in=finishers, course=course)
-        .values("user_id")
-        .annotate(total=Sum("minutes"))
-        .order_by()
-        .values_list("total", flat=True)
-    )
+    # SQL (ARCHITECTURE.md, "Hand-written SQL"): every course page reads it.
+    sums = [
+        total
+        for (total,) in sql.select(
+            "SELECT SUM(minutes) FROM progress_studyweek WHERE course_id = %s AND user_id IN"
+            " (SELECT user_id FROM progress_plan WHERE course_id = %s AND done_on IS NOT NULL)"
+            " GROUP BY user_id",
+            [course.pk, course.pk],
+        )
+    ]
     if len(sums) < CALIBRATION_MIN_LEARNERS:
         return Calibration(None, len(sums))
     return Calibration(round(statistics.median(sums) / 60, 1), len(sums))
@@ -329,16 +355,22 @@ class CoursePanel:
 def course_panel(*, user: User, course: Course, today: datetime.date) -> CoursePanel:
     # The progress model has one row a plan: a course not in the plan (most course pages
     # a learner opens) has none, which one query tells without the model's eight.
-    planned = Plan.objects.filter(user=user, course=course).exists()
+    # The page's own reads are SQL (ARCHITECTURE.md, "Hand-written SQL"): every course
+    # page a learner opens makes them.
+    planned = sql.select(
+        "SELECT 1 FROM progress_plan WHERE user_id = %s AND course_id = %s", [user.pk, course.pk]
+    )
     row = plan_row(user=user, course=course, today=today) if planned else None
     # The model's plan is plain values (verdicts.PlanFacts): its modules done are read
     # from the through table.
     done_ids = (
-        set(
-            Plan.modules_done.through.objects.filter(plan_id=row.plan.pk).values_list(
-                "module_id", flat=True
+        {
+            module_id
+            for (module_id,) in sql.select(
+                "SELECT module_id FROM progress_plan_modules_done WHERE plan_id = %s",
+                [row.plan.pk],
             )
-        )
+        }
         if row
         else set()
     )
@@ -348,7 +380,7 @@ def course_panel(*, user: User, course: Course, today: datetime.date) -> CourseP
         modules=list(course.modules.all()),
         done_module_ids=done_ids,
         calibration=course_calibration(course=course),
-        recent=list(entries_for_user(user=user, course=course)[:RECENT_ENTRIES]),
+        recent=recent_entries(user=user, course=course),
     )
 
 
@@ -417,12 +449,13 @@ def duplicate_warning(*, entry: TimeEntry) -> str | None:
 
 def last_logged_course_code(*, user: User) -> str | None:
     """The course of the learner's latest entry: the quick log offers it first."""
-    return (
-        TimeEntry.objects.filter(user=user)
-        .order_by("-created", "-id")
-        .values_list("course__code", flat=True)
-        .first()
+    # SQL for the reason of recent_entries.
+    rows = sql.select(
+        "SELECT c.code FROM progress_timeentry e JOIN courses_course c ON c.id = e.course_id"
+        " WHERE e.user_id = %s ORDER BY e.created DESC, e.id DESC LIMIT 1",
+        [user.pk],
     )
+    return rows[0][0] if rows else None
 
 
 @dataclass
@@ -472,16 +505,16 @@ def plan_course_ids(*, user: User) -> list[int]:
 def course_marks(*, user: User) -> dict[int, str]:
     """Where each course the learner touched stands: "done" (its plan is done), "chosen"
     (the option chosen for its phase) or "planned" (in the plan). One query."""
-    plans = Plan.objects.filter(user=user, course=OuterRef("pk"))
-    rows = (
-        Course.objects.annotate(
-            planned=Exists(plans),
-            done=Exists(plans.filter(done_on__isnull=False)),
-            chosen=Exists(PhaseChoice.objects.filter(user=user, course=OuterRef("pk"))),
-        )
-        .filter(Q(planned=True) | Q(chosen=True))
-        .order_by()
-        .values_list("pk", "done", "chosen")
+    # SQL (ARCHITECTURE.md, "Hand-written SQL"): every catalogue view reads it, and the
+    # ORM's three correlated EXISTS took 2 to 3 ms to compile; the plans and choices of
+    # one learner are a few rows to fold.
+    rows = sql.select(
+        "SELECT course_id, MAX(done), MAX(chosen) FROM ("
+        " SELECT course_id, CASE WHEN done_on IS NULL THEN 0 ELSE 1 END AS done, 0 AS chosen"
+        " FROM progress_plan WHERE user_id = %s"
+        " UNION ALL SELECT course_id, 0, 1 FROM progress_phasechoice WHERE user_id = %s"
+        ") marks GROUP BY course_id",
+        [user.pk, user.pk],
     )
     return {pk: "done" if done else "chosen" if chosen else "planned" for pk, done, chosen in rows}
 

@@ -11,9 +11,9 @@ import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from django.db.models import Max, Min, QuerySet, Sum
-from django.db.models.expressions import RawSQL
+from django.db.models import QuerySet, Sum
 
+from . import sql
 from .models import StudyWeek
 
 
@@ -41,41 +41,48 @@ def study_figures(
     each mapping are in date order. With `since`, `weekly` holds only the weeks from the
     one `since` falls in: what a reader of recent weeks needs, without bringing a year of
     weeks into Python (the totals, first and last activity stay all-time). `user_ids` may
-    be a queryset of ids (it is then a subquery) or ids_sql(ids).
+    be a queryset of ids (it is then a subquery).
     """
-    if not isinstance(user_ids, QuerySet | RawSQL):
-        user_ids = list(user_ids)  # read twice below
-    rows = StudyWeek.objects.filter(user_id__in=user_ids)
+    if isinstance(user_ids, QuerySet):
+        subquery, where_params = user_ids.values("pk").query.sql_with_params()
+        where, params = f"user_id IN ({subquery})", list(where_params)
+    else:
+        user_ids = list(user_ids)
+        if not user_ids:
+            return {}
+        where, params = f"user_id IN ({sql.placeholders(user_ids)})", user_ids
     if course_ids is not None:
-        rows = rows.filter(course_id__in=list(course_ids))
-    recent = rows if since is None else rows.filter(week_start__gt=since - WEEK)
+        course_ids = list(course_ids)
+        if not course_ids:
+            return {}
+        where += f" AND course_id IN ({sql.placeholders(course_ids)})"
+        params = [*params, *course_ids]
+    # In SQL (progress/sql.py): read on every dashboard view and for every team page.
     # Two queries rather than one that also reads each week's first and last day: the
     # database finds the first and last activity itself, and Python converts one date per
-    # week instead of three (a team of 200 has some 10,000 weeks in a year).
+    # week instead of three (a team of 200 has some 10,000 weeks in a year). The weeks in
+    # the order of the unique index: no sort.
+    recent = "" if since is None else " AND week_start > %s"
     weekly: dict[tuple[int, int], dict[datetime.date, int]] = {}
-    for user_id, course_id, monday, minutes in recent.order_by(
-        "user_id",
-        "course_id",
-        "week_start",  # the order of the unique index: no sort
-    ).values_list("user_id", "course_id", "week_start", "minutes"):
+    for user_id, course_id, monday, minutes in sql.select(
+        "SELECT user_id, course_id, week_start, minutes FROM progress_studyweek"  # noqa: S608
+        f" WHERE {where}{recent} ORDER BY user_id, course_id, week_start",
+        params if since is None else [*params, since - WEEK],
+    ):
         weeks = weekly.get((user_id, course_id))
         if weeks is None:
             weeks = weekly[(user_id, course_id)] = {}
         weeks[monday] = minutes
     return {
-        (user_id, course_id): StudyFigures(total, weekly.get((user_id, course_id), {}), last, first)
-        for user_id, course_id, total, first, last in rows.order_by()
-        .values("user_id", "course_id")
-        .annotate(total=Sum("minutes"), first=Min("first_date"), last=Max("last_date"))
-        .values_list("user_id", "course_id", "total", "first", "last")
+        (user_id, course_id): StudyFigures(
+            total, weekly.get((user_id, course_id), {}), sql.date(last), sql.date(first)
+        )
+        for user_id, course_id, total, first, last in sql.select(
+            "SELECT user_id, course_id, SUM(minutes), MIN(first_date), MAX(last_date)"  # noqa: S608
+            f" FROM progress_studyweek WHERE {where} GROUP BY user_id, course_id",
+            params,
+        )
     }
-
-
-def ids_sql(ids: list[int]) -> RawSQL:
-    """Ids read from the database, as the right-hand side of an `__in` filter passed to
-    the database as they are (`IN (%s, %s, ...)`): a list is prepared id by id by the
-    field, about 4 microseconds an id (reminders.kinds.ids_in). `ids` must not be empty."""
-    return RawSQL(", ".join(["%s"] * len(ids)), ids)  # noqa: S611 - placeholders only
 
 
 def weekly_minutes(

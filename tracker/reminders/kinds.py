@@ -25,8 +25,6 @@ from django.urls import reverse
 from django.utils import formats, translation
 from django.utils.functional import Promise
 
-from tracker.progress.summaries import ids_sql
-
 from .models import ReminderPreference
 
 if TYPE_CHECKING:
@@ -367,7 +365,7 @@ def ids_in(ids: Iterable[int]) -> RawSQL | list[int]:
     ids = list(ids)
     if not ids:
         return ids
-    return ids_sql(ids)
+    return RawSQL(placeholders(ids), ids)  # noqa: S611 - placeholders only
 
 
 def placeholders(values: Sequence) -> str:
