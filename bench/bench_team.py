@@ -42,6 +42,41 @@ uncached counts (~9 ms of SQLite over 3,200 ratings).
 Night of 2026-12-01, main with every branch of the session merged, idle machine (load
 average under 2), one run of `--learners 200 --catalogue bundled`: warm 41% (63.3 / 26.0
 requests/s), cold 21% (72.4 / 14.9). NOT met.
+
+Figures of 2026-12-02 (branch teamfast, `--learners 200 --catalogue bundled`; the 2-core
+machine shared with another engineer's profiling, load average 3 to 5, hence the moving
+requests/s of both; one run of the cold phase is 4 rounds of 50 requests: +-4 points):
+
+    01:15  teamfast, half way                 warm 52%   cold 25%
+    01:32  teamfast, before merging main      warm 61%   cold 29%
+    01:39  merged with main (the progress     warm 61%   cold 31%
+    01:42  model's reads in SQL, 5ed5688)     warm 66%   cold 38%
+    01:43                                     warm 59%   cold 34%
+    01:45  5b79400                            warm 67% (34.6 / 51.8 req/s)
+                                              cold 28% (12.1 / 42.9 req/s)
+    01:48  final (0ac0114, main merged again) warm 71% (19.7 / 27.9 req/s)
+                                              cold 34% (31.8 / 93.6 req/s: the load
+                                              fell during the cold phase)
+
+Verdict: warm met (59-71% of the 50% aimed at); cold NOT reliably met (28-38%, median
+about 33% of the 35% aimed at: met in one run of five).
+
+In-process, the same data, process_time interleaved with the baseline (the final code):
+warm 61% (27 ms a view, the baseline 17 ms), cold 33% (40 ms, the baseline 13 ms); main
+at c8125c2 on the same database (with this branch's indexes) warm 37%, cold 22%. What the
+branch changed: hand-written SQL where the ORM's compiling or model building was most of
+a read's time (the latest history, the heatmap's six reads, the members as plain User
+instances, the pending invitations, the week snapshots, the team's hours per week:
+ARCHITECTURE.md, "Hand-written SQL"); indexes for the team's hours per week, the
+heatmap's level counts, the history and each learner's totals per course; the filters'
+and the invitation field's widgets built in Python, the heatmap's headers and targets,
+the trends' charts and tables and the history's rows by tags (the same markup); a
+page's 50 rows' figures cached together as well as one by one. What is left, cold (40
+ms): the progress model for the 50 rows shown (~14 ms: gather's reads ~8 ms, mostly
+SQLite and converting dates, then _learner ~5 ms), the template (~9 ms, half of it
+base.html's, which the baseline has too), the heatmap uncached (~5 ms: its level
+counts over 3,200 ratings ~2 ms of SQLite), the session and middleware (~5 ms, the
+baseline's too), the trends (~2 ms).
 """
 
 from __future__ import annotations

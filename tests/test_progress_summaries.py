@@ -311,3 +311,29 @@ def test_study_figures_since_keeps_recent_weeks_and_all_time_totals(learner, cou
     )
     old_monday = MONDAY - datetime.timedelta(weeks=10)
     assert figures[(learner.pk, old_course.pk)] == StudyFigures(40, {}, old_monday, old_monday)
+
+
+def test_weekly_minutes_sums_the_learners_weeks_in_the_period(django_db_setup, db):
+    """A team's hours per week (summaries.weekly_minutes, in SQL): the learners' minutes
+    of each week from `since`'s to `until`'s, all courses together; others' not counted;
+    the same given ids or a queryset of them."""
+    from tracker.progress.summaries import weekly_minutes
+
+    first, second, outsider = (make_user() for _ in range(3))
+    course, other = make_course("WM1"), make_course("WM2")
+    monday = datetime.date(2026, 3, 2)
+    for user, minutes in ((first, 30), (second, 45), (outsider, 500)):
+        log_daily(user, course, days=10, minutes=minutes, end=monday + datetime.timedelta(days=8))
+    log_daily(first, other, days=1, minutes=15, end=monday)
+    ids = [first.pk, second.pk]
+    expected = {
+        monday - datetime.timedelta(weeks=1): 30 + 45,  # the Sunday before
+        monday: 7 * (30 + 45) + 15,
+        monday + datetime.timedelta(weeks=1): 2 * (30 + 45),  # Monday and Tuesday
+    }
+    since, until = monday - datetime.timedelta(days=3), monday + datetime.timedelta(weeks=1)
+    assert weekly_minutes(ids, since=since, until=until) == expected
+    queryset = User.objects.filter(pk__in=ids).values("pk")
+    assert weekly_minutes(queryset, since=since, until=until) == expected
+    assert weekly_minutes(ids, since=monday, until=monday) == {monday: expected[monday]}
+    assert weekly_minutes([], since=since, until=until) == {}

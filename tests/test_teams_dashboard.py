@@ -433,3 +433,127 @@ def test_sorting_by_the_largest_gap_puts_the_furthest_below_first(personas, assi
     assert [row.largest_gap for row in heatmap.rows] == [3, 1]
     rows = client.get(team_url(personas), {"sort": "gap", "desc": "on"}).context["table"].rows
     assert [row.member for row in rows] == [personas.learner, second]
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize(
+    "data",
+    [None, {}, {"q": 'a"<b&', "status": "behind", "sort": "week", "desc": "on"}, {"sort": "x"}],
+)
+def test_the_filters_render_as_djangos_own_widgets(data, language):
+    """The filters' widgets build their markup in Python (teams/forms.py): the same as
+    Django's widget templates (but the blank lines between options), values escaped."""
+    from django import forms
+    from django.utils import translation
+
+    from tracker.teams.forms import MemberAddForm, TeamFilterForm
+
+    standard = {"q": forms.TextInput, "status": forms.Select, "desc": forms.CheckboxInput}
+    standard["sort"] = forms.Select
+    with translation.override(language):
+        form = TeamFilterForm(data)
+        fields = [form[name] for name in standard]
+        fields.append(
+            MemberAddForm({"email": (data or {}).get("q", "")} if data else None)["email"]
+        )
+        standard["email"] = forms.EmailInput
+        for field, widget_class in zip(fields, standard.values(), strict=True):
+            name = field.name
+            quick = field.field.widget
+            widget = widget_class(attrs=quick.attrs)
+            widget.choices, widget.is_required = getattr(quick, "choices", ()), quick.is_required
+            expected = field.as_widget(widget=widget)
+            assert str(field) == expected.replace("\n\n", "\n"), name
+    if data and data.get("q"):
+        assert 'value="a&quot;&lt;b&amp;"' in str(form["q"])
+        assert '<option value="behind" selected>' in str(form["status"])
+
+
+def test_heatmap_headers_link_each_competency_escaped(personas, assigned):
+    track = assigned[0]
+    make_target(track, make_competency("ml&ops", name_en='ML "ops" <1>'), 3)
+    personas.manager.language = "en"
+    personas.manager.save(update_fields=["language"])
+    body = personas.client_for("manager").get(team_url(personas)).content.decode()
+    assert (
+        f'<th scope="col"><a href="{reverse("courses:catalogue")}?competency=ml%26ops" '
+        'aria-label="Courses that build ML &quot;ops&quot; &lt;1&gt;">'
+        "ML &quot;ops&quot; &lt;1&gt;</a></th>"
+    ) in body
+
+
+def test_team_members_are_users_by_name_as_the_orm_reads_them(personas, assigned):
+    """selectors.team_members builds its User objects by hand (for speed): the same
+    members in the same order as the ORM's, saved instances whose other fields load."""
+    from tracker.teams.selectors import team_members
+
+    inactive = make_user("inactive@example.test", name="Aline Inactive", is_active=False)
+    unnamed = make_user("b@example.test", name="", timezone="Asia/Tokyo")
+    for user in (inactive, unnamed):
+        Membership.objects.create(team=personas.team, user=user)
+    make_user("outsider@example.test")
+    members = team_members(personas.team)
+    expected = list(personas.team.members.order_by("name", "email"))
+    assert members == expected and len(members) == 4
+    assert [m.is_active for m in members].count(False) == 1
+    for member, user in zip(members, expected, strict=True):
+        assert (member.name, member.email, member.timezone, member.is_active) == (
+            user.name,
+            user.email,
+            user.timezone,
+            user.is_active,
+        )
+        assert member.progress_version == user.progress_version
+        assert member.local_today() == user.local_today()
+        assert member.language == user.language  # read when asked for, like .only()
+        assert not member._state.adding
+
+
+def test_the_invitation_field_is_form_fields_markup_and_shows_a_refusal(personas):
+    """Unbound, the page writes the invitation's one field itself (without the form
+    templates): the markup includes/form_fields.html gives, but the whitespace; a refused
+    address comes back through form_fields.html, with its message."""
+    import re
+
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from tracker.teams.forms import MemberAddForm
+
+    client = personas.client_for("manager")
+    body = client.get(team_url(personas)).content.decode()
+    with translation.override("fr"):
+        expected = render_to_string("includes/form_fields.html", {"form": MemberAddForm()})
+
+    def squeezed(html: str) -> str:
+        return re.sub(r">\s+<", "><", html.strip())
+
+    assert squeezed(expected) in squeezed(body)
+    refused = client.post(team_url(personas, "teams:member_add"), {"email": "not an address"})
+    assert refused.status_code == 422
+    assert 'class="field-error"' in refused.content.decode() or "errorlist" in (
+        refused.content.decode()
+    )
+    assert 'value="not an address"' in refused.content.decode()
+
+
+def test_a_pages_figures_are_read_together_and_follow_one_learners_change(personas, assigned):
+    """The rows' figures are cached one by one and, for a page, together (under all
+    their keys): a page seen again computes nothing; after one learner's write, only
+    that learner's figures are computed, and the page shows them."""
+    from unittest import mock
+
+    from tracker.teams import selectors
+
+    _track, course, second = assigned
+    client = personas.client_for("manager")
+    cache.clear()
+    client.get(team_url(personas))
+    with mock.patch.object(selectors, "member_figures", wraps=selectors.member_figures) as computed:
+        client.get(team_url(personas))
+        assert not computed.called
+        log_daily(second, course, days=1, minutes=90, end=TODAY)
+        response = client.get(team_url(personas))
+        assert [m.pk for m in computed.call_args.kwargs["members"]] == [second.pk]
+    rows = {row.member.pk: row for row in response.context["page"].object_list}
+    assert rows[second.pk].week_hours == 1.5

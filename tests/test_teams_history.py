@@ -213,3 +213,59 @@ def test_a_learner_who_left_can_still_be_chosen(personas):
     html = response.content.decode()
     assert "Léa Learner left the team." in html and "Gone course" in html
     assert "Stay course" not in html
+
+
+def test_the_dashboard_shows_the_history_pages_latest_rows_in_the_same_words(personas):
+    """The dashboard reads its latest changes with hand-written SQL (selectors.team_logs):
+    the same rows, order and sentences as the history page's, the people who wrote them
+    deleted or not, an invitation to an address with no account yet."""
+    from django.utils import translation
+
+    from tracker.teams import history, selectors
+
+    course = make_course("PY101", title="Python basics")
+    (assignment,) = assign_course(personas, course, days=30)
+    services.assignment_set_individual_due_date(
+        actor=personas.manager, assignment=assignment, due_date=TODAY + datetime.timedelta(days=40)
+    )
+    newcomer = make_user("new@example.test", name="Noé Newcomer")
+    invitation, _sent = services.invitation_create(
+        team=personas.team, inviter=personas.manager, email="new@example.test"
+    )
+    services.invitation_accept(invitation=invitation, user=newcomer)
+    services.invitation_create(
+        team=personas.team, inviter=personas.manager, email="nobody-yet@example.test"
+    )
+    gone = make_user("gone@example.test", name="Gus Gone")
+    AssignmentLog.objects.create(
+        team=personas.team,
+        actor=gone,
+        assignee=personas.learner,
+        target="OLD1",
+        action=AssignmentLog.Action.REMOVED,
+    )
+    gone.delete()
+    everything = list(selectors.team_logs_all(team=personas.team))
+    assert len(everything) >= 5
+    for limit in (3, len(everything) + 1):
+        latest = selectors.team_logs(team=personas.team, limit=limit)
+        expected = everything[:limit]
+        assert [(type(r), r.pk) for r in latest] == [(type(r), r.pk) for r in expected]
+        assert [history.sentence(r) for r in latest] == [history.sentence(r) for r in expected]
+        assert [history.when(r) for r in latest] == [history.when(r) for r in expected]
+    with translation.override("en"):
+        assert history.sentence(latest[0]) == (
+            "someone whose account was deleted took “OLD1” back from Léa Learner."
+        )
+
+
+def test_the_dashboard_says_when_nothing_changed_yet_and_shows_the_latest_rows(personas):
+    url = reverse("teams:detail", args=[personas.team.pk])
+    client = personas.client_for("manager")
+    assert "No change yet." in client.get(url).content.decode()
+    assign_course(personas, make_course("PY103", title="Python <3"))
+    body = client.get(url).content.decode()
+    assert "No change yet." not in body
+    assert "Mia Manager assigned the course “Python &lt;3” to Léa Learner, due" in body
+    log = AssignmentLog.objects.get()
+    assert f'<time datetime="{log.created.isoformat()}">' in body

@@ -119,6 +119,13 @@ class Rating(models.Model):
         ordering = ["assessment", "position", "competency_code"]
         verbose_name = _("rating")
         verbose_name_plural = _("ratings")
+        indexes = [
+            # The team heatmap's counts by competency and level over the members' latest
+            # assessments, read from the index alone (a rating row carries long texts).
+            models.Index(
+                fields=["assessment", "competency_code", "level"], name="assessments_rating_levels"
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["assessment", "competency_code"], name="assessments_rating_unique"

@@ -20,7 +20,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from courses.models import Competency, Course, Phase, Track, TrackTarget
+from courses.models import Competency, Course, Phase, Track, in_language
 from courses.selectors import catalogue_version
 from tracker.accounts.models import Team, User
 from tracker.progress import cache as progress_cache
@@ -85,7 +85,14 @@ def track_targets(*, track: Track | None) -> dict[str, int]:
     """Competency code -> target level for the track."""
     if track is None:
         return {}
-    return dict(TrackTarget.objects.filter(track=track).values_list("competency__code", "level"))
+    # SQL for the reason of ranked_track_options: the dashboard and the compare page ask.
+    return dict(
+        sql.select(
+            "SELECT comp.code, tt.level FROM courses_tracktarget tt"
+            " JOIN courses_competency comp ON comp.id = tt.competency_id WHERE tt.track_id = %s",
+            [track.pk],
+        )
+    )
 
 
 def snapshots_for_user(*, user: User) -> list[Assessment]:
@@ -332,7 +339,16 @@ def gaps_of(snapshot: Assessment, *, track: Track | None) -> list[Gap]:
     """The open gaps of a snapshot read by latest_snapshot against the track (one query)."""
     targets = track_targets(track=track)
     names = {r.competency_code: r.competency_name for r in snapshot.ratings.all()}
-    names.update({c.code: c.name for c in Competency.objects.filter(code__in=targets)})
+    if targets:  # the framework's names, in the active language (SQL: as track_targets)
+        codes = list(targets)
+        names.update(
+            (code, in_language(name_fr, name_en))
+            for code, name_fr, name_en in sql.select(
+                "SELECT code, name_fr, name_en FROM courses_competency"  # noqa: S608
+                f" WHERE code IN ({sql.placeholders(codes)})",
+                codes,
+            )
+        )
     return open_gaps(gaps_for(levels=_levels(snapshot), targets=targets, names=names))
 
 

@@ -24,11 +24,14 @@ def placeholders(values: Sequence) -> str:
     return ", ".join(["%s"] * len(values))
 
 
+STEPS = {places: Decimal(1).scaleb(-places) for places in range(4)}
+
+
 def decimal(value, places: int) -> Decimal | None:
     """A DecimalField's value as the ORM returns it (SQLite gives an int or a float)."""
     if value is None or isinstance(value, Decimal):
         return value
-    return Decimal(str(value)).quantize(Decimal(1).scaleb(-places))
+    return Decimal(str(value)).quantize(STEPS[places])
 
 
 def date(value) -> datetime.date | None:

@@ -11,10 +11,9 @@ import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from django.db.models import QuerySet, Sum
+from django.db.models import QuerySet
 
 from . import sql
-from .models import StudyWeek
 
 
 @dataclass(frozen=True)
@@ -92,15 +91,21 @@ def weekly_minutes(
     logged that week, all courses together (a team's hours per week). One query, grouped
     by the database: a team of 200 over 12 weeks reads at most 12 rows. Weeks with nothing
     logged are absent. `user_ids` may be a queryset of ids (a subquery)."""
-    if not isinstance(user_ids, QuerySet):
+    if isinstance(user_ids, QuerySet):
+        subquery, params = user_ids.query.sql_with_params()
+        where, params = f"user_id IN ({subquery})", list(params)
+    else:
         user_ids = list(user_ids)
-    rows = (
-        StudyWeek.objects.filter(
-            user_id__in=user_ids, week_start__gt=since - WEEK, week_start__lte=until
+        if not user_ids:
+            return {}
+        where, params = f"user_id IN ({sql.placeholders(user_ids)})", user_ids
+    # In SQL, like study_figures: the ORM compiling this grouped query took 1.3 ms of
+    # each team page computing its trends, the database 0.5 ms.
+    return {
+        sql.date(monday): total
+        for monday, total in sql.select(
+            "SELECT week_start, SUM(minutes) FROM progress_studyweek"  # noqa: S608
+            f" WHERE {where} AND week_start > %s AND week_start <= %s GROUP BY week_start",
+            [*params, since - WEEK, until],
         )
-        .order_by()
-        .values("week_start")
-        .annotate(total=Sum("minutes"))
-        .values_list("week_start", "total")
-    )
-    return dict(rows)
+    }

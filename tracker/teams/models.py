@@ -108,6 +108,10 @@ class AssignmentLog(models.Model):
         ordering = ["-created", "-id"]
         verbose_name = _("assignment change")
         verbose_name_plural = _("assignment changes")
+        indexes = [
+            # A team's latest changes (the dashboard's history): read in order, no sort.
+            models.Index(fields=["team", "-created", "-id"], name="teams_log_team_created"),
+        ]
 
     def __str__(self) -> str:
         when = timezone.localtime(self.created)  # the reader's zone, like the admin's fields
