@@ -251,7 +251,7 @@ def _queries_for_one_batch(*, kinds_with_new_reminders: int = 1) -> int:
         + 7  # weekly digest, the progress model: plans, enrolments, assignments, chosen
         #      options, the study summaries (weeks; totals), pauses (no track: no phases)
         + 1  # weekly digest: their assignments due within two weeks (none here)
-        + 2  # behind pace: the week's nudges and the open plans of the batch; nobody
+        + 1  # behind pace: the open plans of the batch not nudged yet this week; nobody
         #      here has an open plan, so no progress is read for it
         + 1  # team summary: which of them manage a team
         + 2  # due soon, overdue: the batch's assignments near their dates (none here)

@@ -86,10 +86,10 @@ def test_queries_per_batch_do_not_depend_on_the_number_of_batches(
     assert per_batch_everyone == int(per_batch_everyone)
     assert per_batch_nobody == int(per_batch_nobody)
     # A batch where nobody is due reads the users, their opt-outs, their pauses, each
-    # kind's one narrowing query (weekly digest, behind pace: which reminders of the week
-    # exist; retake, team summary, due soon, overdue, overdue to managers, certificates)
-    # and the behind-pace plans, then renews the lease.
-    assert per_batch_nobody == 13
+    # kind's one narrowing query (weekly digest: who has no digest of the week yet;
+    # behind pace: which open plans have no nudge of the week yet; retake, team summary,
+    # due soon, overdue, overdue to managers, certificates), then renews the lease.
+    assert per_batch_nobody == 12
     assert per_batch_everyone > per_batch_nobody
 
 
@@ -124,3 +124,57 @@ def test_a_new_plan_behind_pace_is_still_nudged_the_same_week(
     assert sorted(
         Reminder.objects.filter(kind="behind_pace").values_list("subject", flat=True)
     ) == ["ONE", "TWO"]
+
+
+@pytest.mark.django_db
+def test_the_nudge_narrowing_reads_each_learners_own_week(
+    small_batches, django_capture_on_commit_callbacks
+):
+    """At 00:00 UTC on Monday 6 April, Auckland's week is 2026-W15 and Los Angeles' still
+    2026-W14, both after their hour. Each learner was nudged in W14 already: the one whose
+    week has turned is nudged again, the other not, though both are in one batch."""
+    course = make_course("ONE", hours="100")
+    auckland, los_angeles = (
+        make_user(timezone="Pacific/Auckland"),
+        make_user(timezone="America/Los_Angeles"),
+    )
+    for user in (auckland, los_angeles):
+        plan(user, course, target=TODAY + dt.timedelta(weeks=4))
+        log(user, course, days_ago=3, minutes=60)
+        Reminder.objects.create(kind="behind_pace", user=user, subject="ONE", period="2026-W14")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.dispatch(dt.datetime(2026, 4, 6, 0, 0, tzinfo=dt.UTC))
+    nudges = Reminder.objects.filter(kind="behind_pace").values_list("user_id", "period")
+    assert sorted(nudges) == sorted(
+        [(auckland.pk, "2026-W14"), (los_angeles.pk, "2026-W14"), (auckland.pk, "2026-W15")]
+    )
+
+
+@pytest.mark.django_db
+def test_a_pass_unfreezes_what_it_froze_and_leaves_an_earlier_freeze_alone(
+    small_batches, django_capture_on_commit_callbacks
+):
+    """The pass keeps the objects that existed before it out of the collector's way
+    (gc.freeze) and gives them back at its end; a freeze made by someone else before the
+    pass (a server before forking) stays."""
+    import gc
+
+    _learners(2, make_course(hours="100"))
+    seen = []
+    original = services._dispatch_batch
+
+    def batch(**kwargs):
+        seen.append(gc.get_freeze_count())
+        return original(**kwargs)
+
+    services._dispatch_batch = batch
+    try:
+        _pass(django_capture_on_commit_callbacks)
+        assert seen and all(count > 0 for count in seen)
+        assert gc.get_freeze_count() == 0
+        gc.freeze()
+        _pass(django_capture_on_commit_callbacks)
+        assert gc.get_freeze_count() > 0  # still frozen (fewer: some were freed since)
+    finally:
+        services._dispatch_batch = original
+        gc.unfreeze()

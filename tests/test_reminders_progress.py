@@ -7,12 +7,15 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
+from django.utils.translation import gettext
 
 from tests.factories import make_course, make_team, make_user
 from tracker.progress import services as progress_services
 from tracker.progress.models import Plan
 from tracker.reminders import services
 from tracker.reminders.models import KindOptOut, Notification, Reminder, ReminderPreference
+from tracker.reminders.progress_kinds import STATUS_LABELS
 
 MONDAY_10_PARIS = dt.datetime.fromisoformat("2026-04-06T10:00+02:00")
 TODAY = dt.date(2026, 4, 6)
@@ -66,6 +69,38 @@ def test_weekly_digest_sums_last_week_against_the_plan(dispatch):
     assert "ML for PMs" in notification.body
     dispatch()
     assert Reminder.objects.filter(kind="weekly_digest").count() == 1
+
+
+@pytest.mark.django_db
+def test_digests_of_one_pass_are_worded_each_in_their_learners_language(dispatch):
+    """The dispatcher remembers sentences and figures while wording a batch: each
+    language's apart, so the same figures read 2.5 in English and 2,5 in French."""
+    course = make_course("P1-A", hours="40", title="ML for PMs")
+    learners = {
+        name: make_user(f"{name}@example.test", language=name[:2])
+        for name in ("fr", "en", "fr2")  # French, English, French again
+    }
+    for learner in learners.values():
+        plan(learner, course, weekly="5", target=TODAY + dt.timedelta(weeks=20))
+        log(learner, course, days_ago=1, minutes=150)
+
+    dispatch()
+
+    titles = dict(
+        Notification.objects.filter(kind="weekly_digest").values_list("user__email", "title")
+    )
+    assert titles == {
+        "en@example.test": "Your week: 2.5 h studied of 5 h planned",
+        "fr@example.test": "Votre semaine\xa0: 2,5 h d\u2019étude sur 5 h prévues",
+        "fr2@example.test": "Votre semaine\xa0: 2,5 h d\u2019étude sur 5 h prévues",
+    }
+    (course_line,) = Reminder.objects.get(kind="weekly_digest", user=learners["fr"]).context[
+        "courses"
+    ]
+    for language in ("en", "fr"):
+        body = Notification.objects.get(kind="weekly_digest", user=learners[language]).body
+        with translation.override(language):
+            assert gettext(STATUS_LABELS[course_line["status"]]) in body
 
 
 @pytest.mark.django_db

@@ -119,6 +119,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from courses.models import Course, Phase, Track, in_language
 from tracker.accounts.models import User
@@ -493,11 +494,18 @@ class LearnerProgress:
     tracks: list[TrackRow] = field(default_factory=list)  # enrolled or assigned
     other_rows: list[CourseRow] = field(default_factory=list)  # plans in no track row
     assignments: list[AssignedWork] = field(default_factory=list)  # by due date
-    overall: Verdict | None = None
     figures: dict[int, StudyFigures] = field(default_factory=dict)  # course pk -> figures
     pauses: Pauses = NO_PAUSES
     # The first Monday the figures' weeks were read from (gather's `weeks`; None: all).
     weeks_from: datetime.date | None = None
+
+    @cached_property
+    def overall(self) -> Verdict | None:
+        """The overall verdict (all plans, the track rule), worked out when first read:
+        the reminders' digests and nudges of a dispatcher pass never read it."""
+        if not self.rows:
+            return None
+        return group_verdict(rows=self.rows, today=self.today, dated=False, pauses=self.pauses)
 
     @property
     def paused_until(self) -> datetime.date | None:
@@ -1063,9 +1071,6 @@ def _learner(
         tracks=track_rows,
         other_rows=[row for row in all_rows if row.plan.course_id not in placed],
         assignments=assigned,
-        overall=group_verdict(rows=all_rows, today=today, dated=False, pauses=pauses)
-        if all_rows
-        else None,
         figures=own,
         pauses=pauses,
         weeks_from=weeks_from,

@@ -13,8 +13,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from django.utils import formats
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from tracker.accounts.models import Team, User
@@ -26,6 +25,9 @@ from .kinds import (
     Due,
     Kind,
     catch_up_window,
+    date_label,
+    gettext,
+    local_dates,
     lookback_days,
     preference_of,
     register,
@@ -46,7 +48,7 @@ def _slot_passed(*, user: User, day: dt.date, now: dt.datetime) -> bool:
 
 def _day_range(*, users: Iterable[User], now: dt.datetime) -> tuple[dt.date, dt.date]:
     users = list(users)
-    days = [now.astimezone(u.tzinfo).date() for u in users]
+    days = local_dates(users, now).values()
     return min(days) - lookback_days(users), max(days)
 
 
@@ -92,7 +94,7 @@ def assignment_display_name(context: dict) -> str:
 
 
 def assignment_due_label(context: dict) -> str:
-    return formats.date_format(dt.date.fromisoformat(context["due"]), "DATE_FORMAT")
+    return date_label(context["due"])
 
 
 def assignments_due_soon(
@@ -102,7 +104,7 @@ def assignments_due_soon(
     for the weekly digest. A constant number of queries whatever the number of users."""
     if not users:
         return {}
-    todays = {user.pk: now.astimezone(user.tzinfo).date() for user in users}
+    todays = local_dates(users, now)
     horizon = dt.timedelta(days=days)
     candidates = _assignments(
         assignee_id__in=user_ids(users),

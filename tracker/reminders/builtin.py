@@ -11,14 +11,22 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 
 from django.db.models import Max
-from django.utils import formats
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from tracker.accounts.models import User
 from tracker.assessments.models import Assessment
 
-from .kinds import Due, Kind, preference_of, register, url_for, user_ids
+from .kinds import (
+    Due,
+    Kind,
+    date_label,
+    gettext,
+    local_now,
+    preference_of,
+    register,
+    url_for,
+    user_ids,
+)
 
 
 @register
@@ -46,7 +54,7 @@ class RetakeAssessment(Kind):
             last_day = last.astimezone(tz).date()
             interval = dt.timedelta(weeks=pref.retake_interval_weeks)
             # The latest whole interval since the snapshot, due at the digest hour local.
-            cycles = (now.astimezone(tz).date() - last_day) // interval
+            cycles = (local_now(now, tz).date() - last_day) // interval
             while cycles >= 1:
                 due_day = last_day + cycles * interval
                 due_at = dt.datetime.combine(due_day, dt.time(pref.digest_hour), tzinfo=tz)
@@ -67,7 +75,7 @@ class RetakeAssessment(Kind):
         return gettext("Time to retake your self-assessment")
 
     def body(self, *, user: User, context: dict) -> str:
-        last = formats.date_format(dt.date.fromisoformat(context["last"]), "DATE_FORMAT")
+        last = date_label(context["last"])
         return gettext(
             "Your last self-assessment was on %(date)s, %(weeks)s weeks ago. Retake it to see "
             "how your competencies have moved."

@@ -14,8 +14,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from django.utils import formats
-from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from tracker.accounts.models import User
@@ -27,7 +25,12 @@ from .kinds import (
     Due,
     Kind,
     catch_up_window,
+    date_label,
+    gettext,
+    local_dates,
+    local_now,
     lookback_days,
+    ngettext,
     preference_of,
     register,
     url_for,
@@ -62,7 +65,7 @@ class CertificateExpiry(Kind):
     def due(self, *, now: dt.datetime, users: Sequence[User]) -> Iterable[Due]:
         if not users:
             return []
-        todays = [now.astimezone(user.tzinfo).date() for user in users]
+        todays = local_dates(users, now).values()
         lookback = lookback_days(users)
         by_pk = {user.pk: user for user in users}
         # One query for the batch, whatever its number of users and certificates.
@@ -86,7 +89,7 @@ class CertificateExpiry(Kind):
             # The message says the days actually left: a certificate recorded 5 days
             # before it expires gets the 7-day stage, saying "in 5 days"; the day's
             # reminder sent late (a pass caught up the next morning) says "expired on".
-            days_left = (certificate.expires_on - now.astimezone(user.tzinfo).date()).days
+            days_left = (certificate.expires_on - local_now(now, user.tzinfo).date()).days
             result.append(
                 Due(
                     user=user,
@@ -135,4 +138,4 @@ class CertificateExpiry(Kind):
 
 
 def _date(context: dict) -> str:
-    return formats.date_format(dt.date.fromisoformat(context["expires"]), "DATE_FORMAT")
+    return date_label(context["expires"])

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -18,8 +19,10 @@ from typing import TYPE_CHECKING, ClassVar
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db import connection
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
+from django.utils import formats, translation
 from django.utils.functional import Promise
 
 from .models import ReminderPreference
@@ -65,6 +68,8 @@ class Kind:
         return True
 
     def due(self, *, now: dt.datetime, users: Sequence[User]) -> Iterable[Due]:
+        """The reminders due at `now` for `users`: the dispatcher's Recipients (id, name,
+        email, language, time zone, tzinfo, preferences: read nothing else of them)."""
         raise NotImplementedError
 
     # Called inside translation.override(user.language) and the user's time zone.
@@ -82,16 +87,27 @@ class Kind:
         kind reads its data only for the users it will actually remind."""
         if not slots:
             return []
-        from .models import Reminder
-
-        existing = set(
-            Reminder.objects.filter(
-                kind=self.name,
-                user_id__in=ids_in({user.pk for user, _ in slots}),
-                period__in={period for _, period in slots},
-            ).values_list("user_id", "period")
-        )
-        return [(user, period) for user, period in slots if (user.pk, period) not in existing]
+        periods: dict[str, list[int]] = {}
+        for user, period in slots:
+            periods.setdefault(period, []).append(user.pk)
+        # The database answers with the pairs that have no reminder: in a pass where the
+        # reminders went out already, nothing (reading the batch's existing reminders
+        # back to drop them in Python was most of this kind's work). A SELECT per period
+        # (a batch's users have one or two), by position in `order`.
+        order = list(periods)
+        selects, params = [], []
+        for number, period in enumerate(order):
+            pks = periods[period]
+            selects.append(
+                f"SELECT u.id, {number} FROM accounts_user u WHERE u.id IN ({placeholders(pks)})"  # noqa: S608
+                " AND NOT EXISTS (SELECT 1 FROM reminders_reminder r WHERE r.kind = %s"
+                " AND r.user_id = u.id AND r.period = %s)"
+            )
+            params += [*pks, self.name, period]
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(selects), params)
+            missing = {(pk, order[number]) for pk, number in cursor.fetchall()}
+        return [(user, period) for user, period in slots if (user.pk, period) in missing]
 
     # Templates `<this>.txt` and `<this>.html`: the common layout shows the notification's
     # title and body; a kind that needs more extends it with its own pair.
@@ -121,8 +137,9 @@ def get_kind(name: str) -> Kind | None:
 # --- Remembered within a batch -----------------------------------------------------------
 
 # Results kept while the dispatcher words a batch's notifications: thousands of them share
-# a handful of URLs and figures, and one reverse() or number_format() costs as much as
-# the rest of a notification's wording.
+# a handful of sentences, URLs and figures, and one gettext(), reverse() or
+# number_format() costs as much as the rest of a notification's wording. One memo per
+# language: what is kept was worded in the active language.
 _REMEMBERED: ContextVar[dict | None] = ContextVar("reminders_remembered", default=None)
 
 
@@ -137,12 +154,34 @@ def remembered[T](key: tuple, compute: Callable[[], T]) -> T:
 
 
 @contextlib.contextmanager
-def remembering() -> Iterator[None]:
-    token = _REMEMBERED.set({})
+def remembering(memo: dict | None = None) -> Iterator[None]:
+    """Remember in `memo` (a new one if None). The active language must not change inside:
+    the dispatcher enters each language's memo inside translation.override(language)."""
+    token = _REMEMBERED.set({} if memo is None else memo)
     try:
         yield
     finally:
         _REMEMBERED.reset(token)
+
+
+def gettext(message: str) -> str:
+    """Django's gettext, remembered: the kinds word their notifications with it."""
+    return remembered(("gettext", message), lambda: translation.gettext(message))
+
+
+def date_label(iso: str) -> str:
+    """The date `iso` ("2026-04-13") as the active language writes it, remembered."""
+    return remembered(
+        ("date", iso), lambda: formats.date_format(dt.date.fromisoformat(iso), "DATE_FORMAT")
+    )
+
+
+def ngettext(singular: str, plural: str, number: int) -> str:
+    """Django's ngettext, remembered."""
+    return remembered(
+        ("ngettext", singular, plural, number),
+        lambda: translation.ngettext(singular, plural, number),
+    )
 
 
 def url_for(viewname: str, *args) -> str:
@@ -151,6 +190,20 @@ def url_for(viewname: str, *args) -> str:
 
 
 # --- Local time -------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=256)
+def local_now(now: dt.datetime, tz: ZoneInfo) -> dt.datetime:
+    """`now` in the time zone `tz`. Remembered: a pass asks it for each user of each kind
+    with the same `now`, and its users live in a few time zones (converting was a tenth of
+    a pass where nobody is due)."""
+    return now.astimezone(tz)
+
+
+def local_dates(users: Iterable[User | Recipient], now: dt.datetime) -> dict[int, dt.date]:
+    """Each user's own date at the instant `now`, by id."""
+    return {user.pk: local_now(now, user.tzinfo).date() for user in users}
+
 
 # Per user, a catch-up window longer than the setting's: set by the dispatcher for the
 # learners whose pause just ended, so the reminders held during it are found once.
@@ -189,30 +242,115 @@ def catch_up_windows(windows: Mapping[int, dt.timedelta]) -> Iterator[None]:
         _WINDOWS.reset(token)
 
 
-def preference_of(user: User) -> ReminderPreference:
-    """The user's preferences (kept on it by remember_preferences in a dispatcher's
-    batch), or the defaults."""
-    kept = user.__dict__.get("_reminder_preference")
+class Recipient:
+    """A user as the dispatcher reads them for its kinds: plain values (the fields the
+    kinds read: id, name, email, language, time zone) and their reminder preferences.
+    Building a User model instance per learner was a quarter of a pass where nobody is
+    due; the kinds take a Recipient or a User alike (tests and pages pass Users)."""
+
+    __slots__ = (
+        "_reminder_preference",
+        "_reminders_progress",
+        "email",
+        "language",
+        "name",
+        "pk",
+        "timezone",
+        "tzinfo",
+    )
+
+    def __init__(
+        self,
+        *,
+        pk: int,
+        email: str,
+        name: str,
+        language: str,
+        timezone: str,
+        tzinfo: ZoneInfo,
+        preference: ReminderPreference,
+    ) -> None:
+        self.pk = pk
+        self.email = email
+        self.name = name
+        self.language = language
+        self.timezone = timezone
+        self.tzinfo = tzinfo
+        self._reminder_preference = preference
+
+    @property
+    def id(self) -> int:
+        return self.pk
+
+    def __str__(self) -> str:  # as User's
+        return self.name or self.email
+
+    def __repr__(self) -> str:
+        return f"<Recipient {self.pk}>"
+
+    def __eq__(self, other: object) -> bool:
+        """Equal to the User (or Recipient) of the same id, as model instances compare."""
+        from tracker.accounts.models import User
+
+        if isinstance(other, Recipient | User):
+            return self.pk == other.pk
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.pk)
+
+
+def recipients(*, after: int, limit: int) -> list[Recipient]:
+    """The next `limit` active users after the id `after`, in id order, with their
+    preferences (a LEFT JOIN): one query, in SQL (the ORM's queryset building cost more
+    than the database's answer), as plain values. A user without a preferences row gets
+    the defaults (one unsaved row shared by the batch, only ever read); users with the same
+    preferences share one row object likewise."""
+    sql = (
+        "SELECT u.id, u.email, u.name, u.language, u.timezone, p.digest_weekday,"
+        " p.digest_hour, p.retake_interval_weeks"
+        " FROM accounts_user u LEFT JOIN reminders_reminderpreference p ON p.user_id = u.id"
+        " WHERE u.is_active = %s AND u.id > %s ORDER BY u.id LIMIT %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [True, after, limit])
+        rows = cursor.fetchall()
+    defaults = ReminderPreference()
+    preferences: dict[tuple, ReminderPreference] = {}
+    zones: dict[str, ZoneInfo] = {}
+    result = []
+    for pk, email, name, language, zone, weekday, hour, weeks in rows:
+        if weekday is None:
+            preference = defaults
+        elif (preference := preferences.get((weekday, hour, weeks))) is None:
+            preference = preferences[(weekday, hour, weeks)] = ReminderPreference(
+                digest_weekday=weekday, digest_hour=hour, retake_interval_weeks=weeks
+            )
+        if (tzinfo := zones.get(zone)) is None:
+            tzinfo = zones[zone] = ZoneInfo(zone)
+        result.append(
+            Recipient(
+                pk=pk,
+                email=email,
+                name=name,
+                language=language,
+                timezone=zone,
+                tzinfo=tzinfo,
+                preference=preference,
+            )
+        )
+    return result
+
+
+def preference_of(user: User | Recipient) -> ReminderPreference:
+    """The user's preferences (kept on a dispatcher's Recipient), or the defaults."""
+    kept = getattr(user, "_reminder_preference", None)
     if kept is not None:
         return kept
     try:
         return user.reminder_preference
     except ReminderPreference.DoesNotExist:
         return ReminderPreference(user=user)
-
-
-def remember_preferences(users: Iterable[User]) -> None:
-    """Keeps each user's preferences on them for preference_of (select_related'd by the
-    dispatcher), and for those without a row the defaults: one unsaved row shared by the
-    batch, only ever read. Every kind asks for the preferences of every user of a batch;
-    the DoesNotExist raised for each of them cost more than the rest of a pass where
-    nobody is due, and a fresh default row per user was still a tenth of it."""
-    defaults = ReminderPreference()
-    for user in users:
-        try:
-            user._reminder_preference = user.reminder_preference
-        except ReminderPreference.DoesNotExist:
-            user._reminder_preference = defaults
 
 
 def ids_in(ids: Iterable[int]) -> RawSQL | list[int]:
@@ -227,7 +365,12 @@ def ids_in(ids: Iterable[int]) -> RawSQL | list[int]:
     ids = list(ids)
     if not ids:
         return ids
-    return RawSQL(", ".join(["%s"] * len(ids)), ids)  # noqa: S611 - placeholders only
+    return RawSQL(placeholders(ids), ids)  # noqa: S611 - placeholders only
+
+
+def placeholders(values: Sequence) -> str:
+    """`%s, %s, ...`: one placeholder per value, for a hand-written `IN (...)`."""
+    return ", ".join(["%s"] * len(values))
 
 
 def user_ids(users: Iterable[User]) -> RawSQL | list[int]:

@@ -28,7 +28,7 @@ from tracker.accounts.models import User
 from tracker.progress.selectors import pauses_of
 from tracker.progress.verdicts import Pauses
 
-from .kinds import DEFER, SKIP, Due, Kind, preference_of
+from .kinds import DEFER, SKIP, Due, Kind, ids_in, local_dates, preference_of
 
 
 @dataclass(frozen=True)
@@ -43,11 +43,11 @@ class Resumed:
 class PauseCalendar:
     def __init__(self, *, users: Sequence[User], now: dt.datetime) -> None:
         self.now = now
-        self.today = {user.pk: now.astimezone(user.tzinfo).date() for user in users}
+        self.today = local_dates(users, now)
         window = dt.timedelta(hours=settings.REMINDERS_CATCH_UP_HOURS)
         # Pauses that cover today, or ended recently enough to still release reminders.
         since = min(self.today.values(), default=now.date()) - dt.timedelta(days=window.days + 2)
-        self.pauses: dict[int, Pauses] = pauses_of(user_ids=list(self.today), since=since)
+        self.pauses: dict[int, Pauses] = pauses_of(user_ids=ids_in(self.today), since=since)
         self.held: set[int] = set()
         self.resumed: dict[int, Resumed] = {}
         for user in users:

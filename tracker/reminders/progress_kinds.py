@@ -13,12 +13,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.utils.translation import get_language, gettext, ngettext
+from django.db import connection
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from tracker.accounts.models import Membership, Team, User
 from tracker.progress import verdicts
-from tracker.progress.models import Plan
 from tracker.progress.verdicts import CourseRow
 
 from .assignment_kinds import assignment_display_name, assignment_due_label, assignments_due_soon
@@ -26,15 +27,19 @@ from .kinds import (
     SKIP,
     Due,
     Kind,
+    gettext,
     iso_week_label,
     latest_weekly_slot,
+    local_dates,
+    local_now,
+    ngettext,
+    placeholders,
     preference_of,
     register,
     remembered,
     url_for,
     user_ids,
 )
-from .models import Reminder
 
 NO_PLAN = "no_plan"
 
@@ -84,7 +89,7 @@ def progress_of(*, users: Sequence[User], now: dt.datetime) -> dict[int, Learner
             missing.append(user)
     if not missing:
         return result
-    today_of = verdicts.todays(users=missing, now=now)
+    today_of = local_dates(missing, now)
     fresh = {
         pk: LearnerProgress(progress=progress)
         for pk, progress in verdicts.learners_progress(users=missing, today_of=today_of).items()
@@ -92,8 +97,9 @@ def progress_of(*, users: Sequence[User], now: dt.datetime) -> dict[int, Learner
     for user in missing:
         learner = fresh[user.pk]
         last_monday = verdicts.monday(learner.today) - dt.timedelta(weeks=1)
-        learner.last_week_minutes = dict(learner.progress.weekly_minutes(since=last_monday)).get(
-            last_monday, 0
+        # That one week of the figures (progress.weekly_minutes: every week since, sorted).
+        learner.last_week_minutes = sum(
+            figures.weekly.get(last_monday, 0) for figures in learner.progress.figures.values()
         )
         user._reminders_progress = (now, learner)
         result[user.pk] = learner
@@ -129,14 +135,15 @@ def _weekly_due(*, kind: Kind, now: dt.datetime, users: Sequence[User]) -> list[
     return kind.without_existing(slots)
 
 
+# Translated when worded (kinds.gettext, remembered in a batch).
 STATUS_LABELS = {
-    verdicts.ON_TRACK: _("on track"),
-    verdicts.BEHIND: _("behind pace"),
-    verdicts.AT_RISK: _("at risk"),
-    verdicts.OVERDUE: _("overdue"),
-    verdicts.DONE: _("done"),
-    verdicts.NOT_STARTED: _("not started"),
-    verdicts.PAUSED: _("paused"),
+    verdicts.ON_TRACK: gettext_noop("on track"),
+    verdicts.BEHIND: gettext_noop("behind pace"),
+    verdicts.AT_RISK: gettext_noop("at risk"),
+    verdicts.OVERDUE: gettext_noop("overdue"),
+    verdicts.DONE: gettext_noop("done"),
+    verdicts.NOT_STARTED: gettext_noop("not started"),
+    verdicts.PAUSED: gettext_noop("paused"),
 }
 
 
@@ -186,7 +193,7 @@ class WeeklyDigest(Kind):
                 % {
                     "title": course["title"],
                     "percent": _hours(course["percent"]),
-                    "status": STATUS_LABELS.get(course["status"], course["status"]),
+                    "status": _status_label(course["status"]),
                 }
             )
         for assignment in context.get("due_soon", []):
@@ -223,7 +230,7 @@ class BehindPace(Kind):
         awake = [
             user
             for user in users
-            if now.astimezone(user.tzinfo).hour >= preference_of(user).digest_hour
+            if local_now(now, user.tzinfo).hour >= preference_of(user).digest_hour
         ]
         users = self._without_this_weeks_nudges(now=now, users=awake)
         progress = progress_of(users=users, now=now)
@@ -243,24 +250,34 @@ class BehindPace(Kind):
         return candidates
 
     def _without_this_weeks_nudges(self, *, now: dt.datetime, users: list[User]) -> list[User]:
-        """The users with an open plan not nudged yet in their week (two queries): only
+        """The users with an open plan not nudged yet in their week (one query): only
         those are worth judging. In a pass where every nudge went out already, nobody's
         progress is read."""
         if not users:
             return []
-        ids = user_ids(users)
-        week_of = {
-            pk: iso_week_label(day) for pk, day in verdicts.todays(users=users, now=now).items()
-        }
-        nudged = set(
-            Reminder.objects.filter(
-                kind=self.name, user_id__in=ids, period__in=set(week_of.values())
-            ).values_list("user_id", "subject", "period")
-        )
-        open_plans = Plan.objects.filter(user_id__in=ids, done_on__isnull=True).values_list(
-            "user_id", "course__code"
-        )
-        wanted = {pk for pk, code in open_plans if (pk, code, week_of[pk]) not in nudged}
+        weeks: dict[str, list[int]] = {}
+        for pk, day in local_dates(users, now).items():
+            weeks.setdefault(iso_week_label(day), []).append(pk)
+        # The database drops the plans nudged already and answers with the learners left:
+        # in a pass where the nudges went out, none (it used to send back every nudge and
+        # open plan of the batch, to be matched in Python). A condition per ISO week (the
+        # learners of a batch are in one or two).
+        conditions, params = [], []
+        for week, pks in weeks.items():
+            conditions.append(
+                f"(p.user_id IN ({placeholders(pks)}) AND NOT EXISTS (SELECT 1"  # noqa: S608
+                " FROM reminders_reminder r WHERE r.kind = %s AND r.user_id = p.user_id"
+                " AND r.subject = c.code AND r.period = %s))"
+            )
+            params += [*pks, self.name, week]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT DISTINCT p.user_id FROM progress_plan p"  # noqa: S608 - placeholders
+                " JOIN courses_course c ON c.id = p.course_id"
+                f" WHERE p.done_on IS NULL AND ({' OR '.join(conditions)})",
+                params,
+            )
+            wanted = {pk for (pk,) in cursor.fetchall()}
         return [user for user in users if user.pk in wanted]
 
     def title(self, *, user: User, context: dict) -> str:
@@ -375,11 +392,14 @@ def _slot_day(period: str, weekday: int) -> dt.date:
     return dt.date.fromisocalendar(int(year), int(week), weekday + 1)
 
 
-def _hours(value: float) -> str:
-    from django.utils import formats
+def _status_label(status: str) -> str:
+    return gettext(STATUS_LABELS[status]) if status in STATUS_LABELS else status
 
-    # In the active language's format; remembered in a batch (figures repeat).
+
+def _hours(value: float) -> str:
+    # In the active language's format; remembered in a batch (figures repeat), whose memo
+    # is the active language's (kinds.remembering).
     return remembered(
-        ("hours", get_language(), type(value), value),
+        ("hours", type(value), value),
         lambda: formats.number_format(value, decimal_pos=1 if value % 1 else 0),
     )
