@@ -86,13 +86,13 @@ def test_dashboard_query_count_is_pinned(learner_client, personas, path, django_
     # summaries' weeks and totals, pauses: 8), the latest entries, the course last logged
     # and the quick log's courses (3); the running study timer (1),
     # then the certificates panel (the learner's certificates: 1),
-    # then the assessments panel (the learner's track, their latest assessment: 2; with an
-    # assessment, its ratings, the targets, the courses chosen or done and the options too),
-    # the teams panels (the learner's assignments, the teams they manage: 2), the nav's unread
-    # notifications badge (1)
-    with django_assert_num_queries(21):
+    # then the assessments panel (the learner's latest assessment: 1; with an assessment,
+    # their track and the catalogue's version, and unless cached its ratings, the targets,
+    # the courses chosen or done and the options too), the teams panels (the learner's
+    # assignments, the teams they manage: 2), the nav's unread notifications badge (1)
+    with django_assert_num_queries(20):
         learner_client.get(reverse("dashboard"))
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         learner_client.get(reverse("dashboard"))
 
 

@@ -405,9 +405,9 @@ def gaps_closed(*, gaps: Sequence[Gap], options: Sequence[Course]) -> dict[int, 
 
 def dashboard_summary(*, user: User, track_code: str | None = None) -> dict:
     """The dashboard's panel (assessments/_dashboard.html): the learner's largest gaps
-    against their track (track_for_learner) and the best option of each open phase. Two
-    queries for a learner who has not assessed themselves yet; three when the gaps and
-    options are cached (the catalogue's version too), ten when they are computed.
+    against their track (track_for_learner) and the best option of each open phase. One
+    query for a learner who has not assessed themselves yet; three when the gaps and
+    options are cached (the track, the catalogue's version), ten when they are computed.
 
     The gaps and the ranking are cached like the progress figures (tracker/progress/
     cache.py), under what they are computed from: the snapshot (a new one has a new id),
@@ -415,10 +415,10 @@ def dashboard_summary(*, user: User, track_code: str | None = None) -> dict:
     ranking skips), the catalogue's version (targets, options) and the language (the
     competencies' names). Computed, they are seven queries and the ranking: a third of a
     warm dashboard's time for a learner who assessed themselves (issue 14)."""
-    track = track_for_learner(user=user, track_code=track_code)
     latest = latest_snapshot(user=user, ratings=False)
-    if latest is None:
-        return {"track": track, "gaps": [], "best": [], "has_snapshot": False}
+    if latest is None:  # the panel invites to assess: no track to measure against yet
+        return {"track": None, "gaps": [], "best": [], "has_snapshot": False}
+    track = track_for_learner(user=user, track_code=track_code)
     if track is None:
         return {"track": track, "gaps": [], "best": [], "has_snapshot": True}
 

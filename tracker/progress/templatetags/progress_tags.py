@@ -63,6 +63,17 @@ def _short_date(value: datetime.date, language: str) -> str:
 
 
 @register.filter
+def long_date(value: datetime.date | None) -> str:
+    """`{{ day|date:"j F Y" }}` ("2 décembre 2026"), remembered like short_date."""
+    return _long_date(value, get_language()) if value else ""
+
+
+@functools.lru_cache(maxsize=2048)
+def _long_date(value: datetime.date, language: str) -> str:
+    return formats.date_format(value, "j F Y")
+
+
+@register.filter
 def progress_value(value) -> str:
     """A <progress> value cannot exceed its max: the text beside it tells the rest.
 
