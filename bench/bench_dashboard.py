@@ -40,6 +40,26 @@ warm (was 13), 21 cold (was 23). Neither aim is met: warm, the dashboard still c
 1.75 baselines (render ~14 ms CPU of ~38: 78 {% translate %}, 34 {% blocktranslate %},
 31 {% url %}; 7 queries of its own at ~1 ms each); cold adds the progress model (~10 ms)
 and the charts (~4 ms).
+2026-12-02 (issue 14, fourth session), the command above with its defaults, idle machine
+unless said. At the start (main at dd9f185): warm 58%, cold 39%. The ORM spent 0.5 to
+1.5 ms building and compiling each of the page's querysets, often ten times what SQLite
+took to answer: the page's reads and the progress model's are hand-written SQL now
+(ARCHITECTURE.md, "Hand-written SQL"; tests/test_pages_sql.py compares each with the
+queryset it replaced), and the table's dates are formatted once per day and language.
+Then SQLite connections were kept open between requests (CONN_MAX_AGE, as PostgreSQL's
+already were): each view is ~2.5 ms cheaper, the baseline too, which lowers the ratios
+(A/B, one run each, 02:00, machine loaded: per-request connections warm 86% cold 89%,
+persistent warm 74% cold 56%; idle 02:07-02:08: persistent 74% / 59%, per-request 76% /
+68%; the dashboard's own requests/s went up in both: 92 -> 99 warm, 72 -> 92 cold).
+Final code (persistent connections), three runs in a row, 02:25-02:27:
+  warm 76%, 72%, 83% (median 76%, aim 75%: met in two runs of three)
+  cold 68%, 64%, 71% (median 68%, aim 60%: met)
+Queries: 9 warm, 20 cold (were 10 and 21). In-process (the same data, process time of
+the view, interleaved with the baseline's): warm ~13 ms against ~9.5, cold ~16 against
+~10; what is left is the template (~6 ms of the dashboard's own: the plan table, the
+board, the summary cards, the charts' captions and tables), then six queries of ~0.15 ms
+and the cached figures' unpickling (~0.5 ms). Warm stays within the runs' noise of its
+aim: a {% url %}-free plan table or a lighter cached payload would give it a margin.
 """
 
 from __future__ import annotations

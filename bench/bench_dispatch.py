@@ -82,6 +82,9 @@ the garbage collector's full collections during it (gc.freeze). Left (in-process
 progress model (verdicts.learners_progress), half writing the reminders and their
 notifications, of which SQLite's two inserts are a fifth of the pass and the wording and
 the reads back the rest.
+2026-12-02 02:20, main with the branch merged (and the dashboard's and team page's work),
+idle machine: everyone due 30.4 s (3,289 learners/s; 29.4 s CPU), 17.9 queries per 1,000;
+nobody due 3.4 s (29,533 learners/s), 6.8 per 1,000. Both aims met.
 """
 
 from __future__ import annotations

@@ -64,6 +64,13 @@ baseline's (25.3 / 56.8 requests/s), p99 3.0x (1,227 / 411 ms). NOT met. The slo
 kind was the quick-log form (p95 1,327 ms, against 665 ms for the same write through
 the API, whose service is the same): why was not found in this session (the messages go
 to a cookie, the session is not written; one run only).
+2026-12-02 (issue 14), same command, idle machine. 02:16, main with every branch of the
+day merged: throughput 60% (51.5 / 85.8 requests/s), p99 2.3x (591 / 256 ms): NOT met,
+the form posts' p95 648 ms against the API's 328 ms again. Why: each thread read the page
+that gives the form's CSRF token inside its first form_log of each round (a dashboard
+view counted as part of the post: 48 of 166 posts were two requests). Read before the
+clock starts now. 02:18, the same code otherwise: throughput 69% (63.6 / 92.8 requests/s),
+p99 1.8x (408 / 232 ms): both aims met; the form posts' p95 348 ms, the API's 321 ms.
 """
 
 from __future__ import annotations

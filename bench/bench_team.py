@@ -77,6 +77,15 @@ SQLite and converting dates, then _learner ~5 ms), the template (~9 ms, half of 
 base.html's, which the baseline has too), the heatmap uncached (~5 ms: its level
 counts over 3,200 ratings ~2 ms of SQLite), the session and middleware (~5 ms, the
 baseline's too), the trends (~2 ms).
+2026-12-02, main with teamfast, the dispatcher's branch and the dashboard's SQL merged,
+SQLite connections kept open between requests (bench_dashboard.py says what that does
+to every ratio), idle machine, 02:16: warm 57% (123.7 / 71.1 requests/s, aim 50%: met),
+cold 32% (124.4 / 40.0, aim 35%: NOT met). Left for the cold page, in-process: the
+model for 50 learners (gather ~9 ms, a third of it SQLite summing every week of each
+learner's courses for the all-time totals and reading 250 plans, the rest converting
+their dates and decimals; _learner ~8 ms), the template, the uncached heatmap. A
+table of each learner's totals per course, written with the weekly rows, would take
+the totals' ~1.8 ms of SQLite away; not done.
 """
 
 from __future__ import annotations
