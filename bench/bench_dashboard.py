@@ -54,6 +54,10 @@ persistent warm 74% cold 56%; idle 02:07-02:08: persistent 74% / 59%, per-reques
 Final code (persistent connections), three runs in a row, 02:25-02:27:
   warm 76%, 72%, 83% (median 76%, aim 75%: met in two runs of three)
   cold 68%, 64%, 71% (median 68%, aim 60%: met)
+and three more at 02:48-02:49 after the fresh-clone checks (a leftover celery worker of
+`make run` was idle but alive during the first): warm 76%, 75%, 75% (met), cold 61%,
+64%, 59% (met, met, NOT met). Over six runs each aim is met five times: at its edge, not
+reliably met.
 Queries: 9 warm, 20 cold (were 10 and 21). In-process (the same data, process time of
 the view, interleaved with the baseline's): warm ~13 ms against ~9.5, cold ~16 against
 ~10; what is left is the template (~6 ms of the dashboard's own: the plan table, the
