@@ -25,6 +25,8 @@ from django.urls import reverse
 from django.utils import formats, translation
 from django.utils.functional import Promise
 
+from tracker.progress.sql import placeholders
+
 from .models import ReminderPreference
 
 if TYPE_CHECKING:
@@ -366,11 +368,6 @@ def ids_in(ids: Iterable[int]) -> RawSQL | list[int]:
     if not ids:
         return ids
     return RawSQL(placeholders(ids), ids)  # noqa: S611 - placeholders only
-
-
-def placeholders(values: Sequence) -> str:
-    """`%s, %s, ...`: one placeholder per value, for a hand-written `IN (...)`."""
-    return ", ".join(["%s"] * len(values))
 
 
 def user_ids(users: Iterable[User]) -> RawSQL | list[int]:

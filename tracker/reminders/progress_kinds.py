@@ -20,6 +20,7 @@ from django.utils.translation import gettext_noop
 
 from tracker.accounts.models import Membership, Team, User
 from tracker.progress import verdicts
+from tracker.progress.sql import placeholders
 from tracker.progress.verdicts import CourseRow
 
 from .assignment_kinds import assignment_display_name, assignment_due_label, assignments_due_soon
@@ -33,7 +34,6 @@ from .kinds import (
     local_dates,
     local_now,
     ngettext,
-    placeholders,
     preference_of,
     register,
     remembered,
