@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from django.db import connection
+from django.db.models import QuerySet
 
 
 def select(sql: str, params: Sequence = ()) -> list[tuple]:
@@ -25,6 +26,18 @@ def placeholders(values: Sequence) -> str:
 
 
 STEPS = {places: Decimal(1).scaleb(-places) for places in range(4)}
+
+
+def among(column: str, values) -> tuple[str, list] | None:
+    """`column IN (...)` and its parameters for `values`: a list of ids, or a queryset of
+    ids (then a subquery); None for an empty list, which no row matches."""
+    if isinstance(values, QuerySet):
+        subquery, params = values.query.sql_with_params()
+        return f"{column} IN ({subquery})", list(params)
+    values = list(values)
+    if not values:
+        return None
+    return f"{column} IN ({placeholders(values)})", values
 
 
 def decimal(value, places: int) -> Decimal | None:
