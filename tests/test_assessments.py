@@ -698,6 +698,12 @@ def test_the_dashboard_panel_is_cached_yet_follows_every_change(personas, framew
     # The learner (as a request loads them), the track, the latest snapshot and the
     # catalogue's version: the ratings, targets, options and ranking are cached.
     assert len(cached) == 4
+    # On the dashboard the catalogue's version is read once, for every panel's cache.
+    client = personas.client_for("learner")
+    client.get(reverse("dashboard"))
+    with CaptureQueriesContext(connection) as page:
+        client.get(reverse("dashboard"))
+    assert sum("MAX(" in q["sql"] and "courses_importrun" in q["sql"] for q in page) == 1
     make_snapshot(
         personas.learner, {"mlops": 3, "ml": 3, "rai": 3, "privacy": 1}, track=framework["track"]
     )

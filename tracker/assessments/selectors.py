@@ -403,11 +403,14 @@ def gaps_closed(*, gaps: Sequence[Gap], options: Sequence[Course]) -> dict[int, 
     }
 
 
-def dashboard_summary(*, user: User, track_code: str | None = None) -> dict:
+def dashboard_summary(
+    *, user: User, track_code: str | None = None, catalogue: str | None = None
+) -> dict:
     """The dashboard's panel (assessments/_dashboard.html): the learner's largest gaps
     against their track (track_for_learner) and the best option of each open phase. One
-    query for a learner who has not assessed themselves yet; three when the gaps and
-    options are cached (the track, the catalogue's version), ten when they are computed.
+    query for a learner who has not assessed themselves yet; two when the gaps and options
+    are cached (the track; and the catalogue's version unless `catalogue` gives it),
+    nine when they are computed.
 
     The gaps and the ranking are cached like the progress figures (tracker/progress/
     cache.py), under what they are computed from: the snapshot (a new one has a new id),
@@ -429,7 +432,8 @@ def dashboard_summary(*, user: User, track_code: str | None = None) -> dict:
         best = [(phase, ranked[0]) for phase, ranked in phases if ranked and ranked[0].score > 0]
         return gaps[:3], best
 
-    parts = [user.pk, user.progress_version, latest.pk, track.pk, catalogue_version()]
+    catalogue = catalogue or catalogue_version()
+    parts = [user.pk, user.progress_version, latest.pk, track.pk, catalogue]
     key = progress_cache.content_key("dashboard-gaps", [*parts, get_language()])
     gaps, best = progress_cache.get_or_compute(key, user.pk, compute)
     return {"track": track, "gaps": gaps, "best": best, "has_snapshot": True}

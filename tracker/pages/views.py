@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from courses import views as courses
+from courses.selectors import catalogue_version
 from courses.views import catalogue_login_required
 from tracker.assessments import selectors as assessments
 from tracker.assessments import views as assessments_views
@@ -32,12 +33,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     certificates to renew (certificates), my competency gaps (assessments)."""
     user = request.user
     teams_led = teams.teams_led(user=user)
-    context = progress.dashboard_context(request) | {
+    catalogue = catalogue_version()  # a key of the progress and competency panels' caches
+    context = progress.dashboard_context(request, catalogue=catalogue) | {
         "teams_led": teams_led,
         "manager_summary": teams.manager_summary(user=user, teams=teams_led),
         "assignments": teams.assignments_for_learner(user=user),
         "readiness": certificates.readiness_for_user(user=user, today=user.local_today()),
-        "summary": assessments.dashboard_summary(user=user, track_code=request.GET.get("track")),
+        "summary": assessments.dashboard_summary(
+            user=user, track_code=request.GET.get("track"), catalogue=catalogue
+        ),
     }
     return render(request, "pages/dashboard.html", context)
 

@@ -45,7 +45,11 @@ def quicklog_form(
 # --- The dashboard's board and summary (progress/_board.html, progress/_standing.html) ---
 
 
-def dashboard_context(request: HttpRequest, *, form: TimeEntryForm | None = None) -> dict:
+def dashboard_context(
+    request: HttpRequest, *, form: TimeEntryForm | None = None, catalogue: str | None = None
+) -> dict:
+    """The board and summary; `catalogue`: the catalogue's version, when the page read it
+    already (the dashboard: its other panels key their caches with it too)."""
     user, today = request.user, request.user.local_today()
 
     def compute() -> dict:
@@ -70,7 +74,7 @@ def dashboard_context(request: HttpRequest, *, form: TimeEntryForm | None = None
     else:
         version = User.objects.values_list("progress_version", flat=True).get(pk=user.pk)
     key = progress_cache.key(
-        "dashboard", user.pk, version, today, catalogue_version(), get_language()
+        "dashboard", user.pk, version, today, catalogue or catalogue_version(), get_language()
     )
     context = progress_cache.get_or_compute(key, user.pk, compute)
     plan_course_ids = [row.plan.course_id for row in context["overview"].rows]
