@@ -280,3 +280,16 @@ def test_the_models_tracks_and_phases_match_the_orm(world):
         ]
     # What it does not read is read when asked for, never made up.
     assert inputs["tracks"][second.pk].description_md == "Read **this**"
+
+
+def test_a_partly_read_row_reads_the_rest_when_asked_never_a_default(world):
+    """The related rows the hand-written reads build carry the columns they read; a field
+    they did not read is read from the database when asked (as with .only()), not left at
+    its default (progress/sql.partial)."""
+    course = world["course"]
+    course.effort_hours = "42.5"
+    course.save()
+    assignments = teams.assignments_for_learner(user=world["learner"])
+    (assignment,) = [a for a in assignments if a.course and a.course.code == course.code]
+    assert assignment.course.get_deferred_fields() >= {"effort_hours"}
+    assert str(assignment.course.effort_hours) == "42.50"

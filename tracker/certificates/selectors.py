@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 
 from courses.models import Competency, Course
 from tracker.accounts.models import User
+from tracker.progress import sql
 
 from .models import Certificate
 
@@ -126,7 +127,8 @@ def readiness_by_user(*, users: Sequence[User], today: datetime.date) -> dict[in
     )
     for certificate in certificates:
         if certificate.course_id is not None:
-            certificate.course = Course(pk=certificate.course_id, code=certificate.course_code)
+            db, pk = certificate._state.db, certificate.course_id
+            certificate.course = sql.partial(Course, db, id=pk, code=certificate.course_code)
     for certificate in latest_validities(certificates):
         getattr(result[certificate.user_id], certificate.expiry(today)).append(certificate)
     return result

@@ -305,9 +305,14 @@ def recent_entries(
         )
     )
     for entry in entries:
-        entry.course = Course(pk=entry.course_id, code=entry.course_code, title=entry.course_title)
+        db = entry._state.db
+        entry.course = sql.partial(
+            Course, db, id=entry.course_id, code=entry.course_code, title=entry.course_title
+        )
         entry.module = (
-            Module(pk=entry.module_id, course_id=entry.course_id, title=entry.module_title)
+            sql.partial(
+                Module, db, id=entry.module_id, course_id=entry.course_id, title=entry.module_title
+            )
             if entry.module_id
             else None
         )

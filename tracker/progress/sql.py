@@ -40,6 +40,14 @@ def among(column: str, values) -> tuple[str, list] | None:
     return f"{column} IN ({placeholders(values)})", values
 
 
+def partial(model, db: str | None, **values):
+    """A `model` instance of the columns a hand-written read gave (`values`, by field
+    attname): the other fields are deferred and read if ever asked for, as with
+    `.only()`, never left at their defaults as the constructor would."""
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
+    return model.from_db(db, names, [values[name] for name in names])
+
+
 def decimal(value, places: int) -> Decimal | None:
     """A DecimalField's value as the ORM returns it (SQLite gives an int or a float)."""
     if value is None or isinstance(value, Decimal):

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from courses.models import Course
 from tracker.accounts.models import User
 
-from . import services
+from . import services, sql
 from .durations import check_minutes, format_minutes
 from .models import StudyTimer, TimeEntry
 
@@ -42,7 +42,13 @@ def timer_get(*, user: User) -> StudyTimer | None:
         " JOIN courses_course c ON c.id = t.course_id WHERE t.user_id = %s",
         [user.pk],
     ):
-        timer.course = Course(pk=timer.course_id, code=timer.course_code, title=timer.course_title)
+        timer.course = sql.partial(
+            Course,
+            timer._state.db,
+            id=timer.course_id,
+            code=timer.course_code,
+            title=timer.course_title,
+        )
         return timer
     return None
 

@@ -185,15 +185,6 @@ class CourseFacts(_RowFacts):
         return self.pk
 
 
-# What `gather` reads of a track with its phases (the pages show its code and names), in
-# the order of the model's fields, as Model.from_db takes them.
-TRACK_SHOWN = [
-    f.attname
-    for f in Track._meta.concrete_fields
-    if f.attname in {"id", "code", "name_fr", "name_en"}
-]
-
-
 def _course_facts(pk, code, title, effort_hours, track_id, phase_id) -> CourseFacts:
     return CourseFacts(pk, code, title, sql.decimal(effort_hours, 2), track_id, phase_id)
 
@@ -872,14 +863,13 @@ def gather(
             wanted_ids,
         ):
             if (track := tracks.get(phase.track_id)) is None:
-                shown = {
-                    "id": phase.track_id,
-                    "code": phase.track_code,
-                    "name_fr": phase.track_name_fr,
-                    "name_en": phase.track_name_en,
-                }
-                track = tracks[phase.track_id] = Track.from_db(
-                    phase._state.db, TRACK_SHOWN, [shown[name] for name in TRACK_SHOWN]
+                track = tracks[phase.track_id] = sql.partial(
+                    Track,
+                    phase._state.db,
+                    id=phase.track_id,
+                    code=phase.track_code,
+                    name_fr=phase.track_name_fr,
+                    name_en=phase.track_name_en,
                 )
             phase.track = track
             phases.setdefault(phase.track_id, []).append(phase)

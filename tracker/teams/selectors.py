@@ -105,14 +105,23 @@ def assignments_for_learner(*, user: User) -> list[Assignment]:
         )
     )
     for a in assignments:
+        db = a._state.db
         a.track = (
-            Track(pk=a.track_id, code=a.t_code, name_fr=a.t_name_fr, name_en=a.t_name_en)
+            sql.partial(
+                Track, db, id=a.track_id, code=a.t_code, name_fr=a.t_name_fr, name_en=a.t_name_en
+            )
             if a.track_id
             else None
         )
-        a.course = Course(pk=a.course_id, code=a.c_code, title=a.c_title) if a.course_id else None
+        a.course = (
+            sql.partial(Course, db, id=a.course_id, code=a.c_code, title=a.c_title)
+            if a.course_id
+            else None
+        )
         a.assigned_by = (
-            User(pk=a.assigned_by_id, name=a.u_name, email=a.u_email) if a.assigned_by_id else None
+            sql.partial(User, db, id=a.assigned_by_id, name=a.u_name, email=a.u_email)
+            if a.assigned_by_id
+            else None
         )
     return assignments
 
