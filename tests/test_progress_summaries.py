@@ -19,7 +19,7 @@ from tests.factories import make_course, make_user
 from tests.progress_helpers import log_daily, make_track_with_options
 from tracker.accounts.models import User
 from tracker.progress import services
-from tracker.progress.models import StudyWeek, TimeEntry
+from tracker.progress.models import StudyTotal, StudyWeek, TimeEntry
 from tracker.progress.summaries import EMPTY, StudyFigures, study_figures
 
 pytestmark = pytest.mark.django_db
@@ -236,11 +236,16 @@ def test_check_summaries_finds_and_fixes_drift(learner, course, capsys):
     # Writes made behind the services' back: a changed summary, an entry without one.
     StudyWeek.objects.update(minutes=31)
     TimeEntry.objects.create(user=learner, course=course, date=NEXT_MONDAY, minutes=10)
-    with pytest.raises(CommandError, match="2 weeks differ"):
+    with pytest.raises(CommandError, match="2 weeks and 1 course totals differ"):
         call_command("check_summaries")
     out = capsys.readouterr().out
     assert f"week of {MONDAY}: entries 30 min from {WEDNESDAY} to {WEDNESDAY}" in out
     assert f"week of {NEXT_MONDAY}: entries 10 min" in out and "summary none" in out
+    # the course's total: the new entry counted, not the changed week
+    assert (
+        f"in all: entries 40 min from {WEDNESDAY} to {NEXT_MONDAY},"
+        f" summary 30 min from {WEDNESDAY} to {WEDNESDAY}"
+    ) in out
     call_command("check_summaries", "--fix")
     assert "Rebuilt the summaries of 1 learners" in capsys.readouterr().out
     assert_summaries_equal_entries()
@@ -249,10 +254,47 @@ def test_check_summaries_finds_and_fixes_drift(learner, course, capsys):
 def test_check_summaries_finds_a_summary_without_entries(learner, course):
     create(learner, course, WEDNESDAY, 30)
     TimeEntry.objects.all().delete()  # behind the services' back
-    with pytest.raises(CommandError, match="1 weeks differ"):
+    with pytest.raises(CommandError, match="1 weeks and 1 course totals differ"):
         call_command("check_summaries")
     call_command("check_summaries", "--fix", verbosity=0)
     assert not StudyWeek.objects.exists()
+    assert not StudyTotal.objects.exists()
+
+
+def test_check_summaries_finds_a_wrong_course_total(learner, course, capsys):
+    other = make_course("SUM-2")
+    create(learner, course, WEDNESDAY, 30)
+    create(learner, other, SUNDAY, 20)
+    StudyTotal.objects.filter(course=course).update(minutes=99, last_date=SUNDAY)
+    StudyTotal.objects.filter(course=other).delete()
+    with pytest.raises(CommandError, match="0 weeks and 2 course totals differ"):
+        call_command("check_summaries")
+    out = capsys.readouterr().out
+    assert (
+        f"course {course.pk}, in all: entries 30 min from {WEDNESDAY} to {WEDNESDAY},"
+        f" summary 99 min from {WEDNESDAY} to {SUNDAY}"
+    ) in out
+    missing = f"course {other.pk}, in all: entries 20 min from {SUNDAY} to {SUNDAY}, summary none"
+    assert missing in out
+    call_command("check_summaries", "--fix", verbosity=0)
+    assert_summaries_equal_entries()
+
+
+def test_a_course_total_follows_its_weeks_when_entries_move_and_leave(learner, course):
+    """The totals are recomputed from the weeks a write touched: an entry moved to another
+    course, to another week, then deleted leaves each course's total (and its first and
+    last day) right, and a course without entries any more without a total."""
+    other = make_course("SUM-2")
+    create(learner, course, MONDAY, 30)
+    moved = create(learner, course, NEXT_MONDAY, 45)
+    assert StudyTotal.objects.get(course=course).last_date == NEXT_MONDAY
+    services.time_entry_update(entry=moved, course=other, date=SUNDAY, minutes=45)
+    assert_summaries_equal_entries()
+    total = StudyTotal.objects.get(course=course)
+    assert (total.minutes, total.first_date, total.last_date) == (30, MONDAY, MONDAY)
+    services.time_entry_delete(entry=moved)
+    assert_summaries_equal_entries()
+    assert not StudyTotal.objects.filter(course=other).exists()
 
 
 # --- The reader -----------------------------------------------------------------------

@@ -1,8 +1,9 @@
 """A learner's path and effort: tracks joined, options chosen, plans, time logged.
 
-Time entries are summarised per learner, course and ISO week (StudyWeek), in the same
-transaction as every write of an entry (services.py): pages read those rows, a few per
-learner and course, instead of summing a year of entries (summaries.py).
+Time entries are summarised per learner, course and ISO week (StudyWeek) and per learner
+and course (StudyTotal), in the same transaction as every write of an entry (services.py):
+pages read those rows, one per learner and course and a few recent weeks, instead of
+summing a year of entries (summaries.py).
 """
 
 from __future__ import annotations
@@ -181,10 +182,10 @@ class StudyWeek(models.Model):
 
     Written only by services.study_weeks_refresh / study_weeks_rebuild, in the transaction
     that writes the entries, so it always equals SUM(entries) (`manage.py check_summaries`
-    proves it). One table, not a second one of totals: the reader always returns the weeks
-    (the pace is read from them), so the total and the first and last activity are folded
-    from the same rows at no extra query, and a second table would be one more thing to
-    write and to keep equal. A row exists only while its week has entries.
+    proves it). A row exists only while its week has entries. The all-time figures of a
+    course are StudyTotal's: readers ask for the recent weeks only (the pace reads nine),
+    and summing every week of a year per course cost a team page more than the rest of
+    its reads together.
     """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
@@ -200,17 +201,13 @@ class StudyWeek(models.Model):
         verbose_name = _("study week")
         verbose_name_plural = _("study weeks")
         indexes = [
-            # A team's hours per week (summaries.weekly_minutes: its members over 12
-            # weeks), read from the index alone: 3.2 ms -> 0.5 ms of SQLite for 200.
+            # Learners' recent weeks, read from the index alone: a team's hours per week
+            # (summaries.weekly_minutes: its members over 12 weeks; 3.2 ms -> 0.5 ms of
+            # SQLite for 200) and each course's recent weeks (study_figures' `since`: the
+            # weeks after it only, not every week of each course filtered).
             models.Index(
-                fields=["user", "week_start", "minutes"], name="progress_sw_user_week_minutes"
-            ),
-            # Each learner's totals, first and last activity per course (summaries.
-            # study_figures: the model's read of every course for 50 learners on a team
-            # page, one on the dashboard), read from the index alone.
-            models.Index(
-                fields=["user", "course", "minutes", "first_date", "last_date"],
-                name="progress_sw_course_totals",
+                fields=["user", "week_start", "course", "minutes"],
+                name="progress_sw_user_week_course",
             ),
         ]
         constraints = [
@@ -231,6 +228,43 @@ class StudyWeek(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} · {self.course_id} · {self.week_start} · {self.minutes} min"
+
+
+class StudyTotal(models.Model):
+    """All the minutes a learner logged on one course, with the first and last day that
+    has an entry: the sum of the course's StudyWeek rows.
+
+    Written only by services.study_weeks_refresh / study_weeks_rebuild, with the weeks,
+    in the transaction that writes the entries (`manage.py check_summaries` proves it
+    equals SUM, MIN and MAX over the entries). One row per learner and course whatever
+    the history: the progress model reads every course's total for fifty learners on a
+    team page and for one learner on each dashboard view. A row exists only while the
+    course has entries of the learner.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # CASCADE is never reached with rows left, as for StudyWeek.course.
+    course = models.ForeignKey("courses.Course", on_delete=models.CASCADE, related_name="+")
+    minutes = models.PositiveIntegerField()
+    first_date = models.DateField()
+    last_date = models.DateField()
+
+    class Meta:
+        verbose_name = _("study total")
+        verbose_name_plural = _("study totals")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "course"], name="progress_studytotal_unique"),
+            models.CheckConstraint(
+                condition=models.Q(minutes__gt=0), name="progress_studytotal_minutes_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(last_date__gte=models.F("first_date")),
+                name="progress_studytotal_dates_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.course_id} · {self.minutes} min"
 
 
 def week_start(day: datetime.date) -> datetime.date:

@@ -1,7 +1,7 @@
 """Reads of the progress app: permission-scoped getters and the numbers pages show.
 
-Every total is read from the weekly summaries (summaries.study_figures, or StudyWeek
-summed by the database); the page-level selectors run a fixed number of queries whatever
+Every total is read from the summaries (summaries.study_figures, or StudyTotal and
+StudyWeek read by the database); the page-level selectors run a fixed number of queries whatever
 the number of time entries (the tests pin it). Progress figures and verdicts come from
 the progress model (verdicts.py), never computed here.
 """
@@ -330,15 +330,14 @@ class Calibration:
 
 def course_calibration(*, course: Course) -> Calibration:
     """Median hours logged by the learners who finished the course (shown from three on):
-    one query, the finishers' totals on the course summed from their weekly rows (only
-    the totals of study_figures, which would also read the weeks)."""
+    one query, the finishers' totals on the course (only the totals of study_figures,
+    which would also read the weeks)."""
     # SQL (ARCHITECTURE.md, "Hand-written SQL"): every course page reads it.
     sums = [
         total
         for (total,) in sql.select(
-            "SELECT SUM(minutes) FROM progress_studyweek WHERE course_id = %s AND user_id IN"
-            " (SELECT user_id FROM progress_plan WHERE course_id = %s AND done_on IS NOT NULL)"
-            " GROUP BY user_id",
+            "SELECT minutes FROM progress_studytotal WHERE course_id = %s AND user_id IN"
+            " (SELECT user_id FROM progress_plan WHERE course_id = %s AND done_on IS NOT NULL)",
             [course.pk, course.pk],
         )
     ]

@@ -33,6 +33,7 @@ from .models import (
     Plan,
     StudyBlock,
     StudyPreference,
+    StudyTotal,
     StudyWeek,
     TimeEntry,
     week_start,
@@ -336,18 +337,19 @@ def time_entries_bulk_create(*, entries: list[TimeEntry]) -> list[TimeEntry]:
     return created
 
 
-# --- Study summaries (StudyWeek) --------------------------------------------------------
+# --- Study summaries (StudyWeek, StudyTotal) --------------------------------------------
 #
 # Each write of entries recomputes the summary rows of the weeks it touched from the
 # entries themselves (SUM, MIN and MAX over at most a week of one course, on the
-# (user, course, date) index), after locking the learners' rows. Recomputing, rather than
-# adding and subtracting minutes with F() expressions, also keeps the first and last day
-# of a week right when an entry leaves it, and cannot carry an error forward. The lock is
-# what makes it safe under concurrency: every writer of a learner's entries takes it
-# first (the 24-hour check already does), so two writers of one learner run one after the
-# other and the second one's reads see the first one's committed entries (PostgreSQL's
-# READ COMMITTED takes a new snapshot per statement; on SQLite, IMMEDIATE transactions
-# already run writers one at a time).
+# (user, course, date) index), then those courses' totals from their weeks, after
+# locking the learners' rows. Recomputing, rather than adding and subtracting minutes
+# with F() expressions, also keeps the first and last day of a week right when an entry
+# leaves it, and cannot carry an error forward. The lock is what makes it safe under
+# concurrency: every writer of a learner's entries takes it first (the 24-hour check
+# already does), so two writers of one learner run one after the other and the second
+# one's reads see the first one's committed entries (PostgreSQL's READ COMMITTED takes a
+# new snapshot per statement; on SQLite, IMMEDIATE transactions already run writers one
+# at a time).
 
 WeekKey = tuple[int, int, datetime.date]  # (user id, course id, Monday of the week)
 REBUILD_BATCH = 500  # learners per query: well under SQLite's limit of bound parameters
@@ -414,11 +416,60 @@ def study_weeks_refresh(*, keys: Iterable[WeekKey]) -> None:
         for user_id, course_id, monday in emptied:
             gone |= Q(user_id=user_id, course_id=course_id, week_start=monday)
         StudyWeek.objects.filter(gone).delete()
+    _study_totals_refresh(pairs={(user_id, course_id) for user_id, course_id, _week in keys})
+
+
+def _study_totals_refresh(*, pairs: set[tuple[int, int]]) -> None:
+    """Recompute the StudyTotal rows of these (learner, course) pairs from their weeks,
+    just written (SUM, MIN and MAX over a course's weeks, on the unique index): two
+    queries whatever the number of pairs (meant for a few)."""
+    courses = Q()
+    for user_id, course_id in pairs:
+        courses |= Q(user_id=user_id, course_id=course_id)
+    fresh = [
+        StudyTotal(**row)
+        for row in StudyWeek.objects.filter(courses)
+        .values("user_id", "course_id")
+        .annotate(minutes=Sum("minutes"), first_date=Min("first_date"), last_date=Max("last_date"))
+        .order_by()
+    ]
+    if fresh:
+        StudyTotal.objects.bulk_create(
+            fresh,
+            update_conflicts=True,
+            unique_fields=["user", "course"],
+            update_fields=["minutes", "first_date", "last_date"],
+        )
+    if emptied := pairs - {(row.user_id, row.course_id) for row in fresh}:
+        gone = Q()
+        for user_id, course_id in emptied:
+            gone |= Q(user_id=user_id, course_id=course_id)
+        StudyTotal.objects.filter(gone).delete()
+
+
+def study_totals_of(weeks: Iterable[StudyWeek]) -> list[StudyTotal]:
+    """The StudyTotal rows of these weeks (every week of their learners' courses)."""
+    totals: dict[tuple[int, int], StudyTotal] = {}
+    for week in weeks:
+        total = totals.get((week.user_id, week.course_id))
+        if total is None:
+            totals[(week.user_id, week.course_id)] = StudyTotal(
+                user_id=week.user_id,
+                course_id=week.course_id,
+                minutes=week.minutes,
+                first_date=week.first_date,
+                last_date=week.last_date,
+            )
+        else:
+            total.minutes += week.minutes
+            total.first_date = min(total.first_date, week.first_date)
+            total.last_date = max(total.last_date, week.last_date)
+    return list(totals.values())
 
 
 def study_weeks_rebuild(*, user_ids: Iterable[int]) -> int:
-    """Recompute all the summary rows of these learners from their entries (bulk inserts,
-    `check_summaries --fix`); answers the number of rows written."""
+    """Recompute all the summary rows of these learners from their entries, weeks and
+    totals (bulk inserts, `check_summaries --fix`); answers the number of weeks written."""
     ids = sorted(set(user_ids))
     written = 0
     with transaction.atomic():
@@ -426,9 +477,11 @@ def study_weeks_rebuild(*, user_ids: Iterable[int]) -> int:
             batch = ids[start : start + REBUILD_BATCH]
             _lock_learners(user_ids=batch)
             StudyWeek.objects.filter(user_id__in=batch).delete()
+            StudyTotal.objects.filter(user_id__in=batch).delete()
             entries = TimeEntry.objects.filter(user_id__in=batch)
             rows = [study_week_of(row) for row in weekly_sums(entries)]
             StudyWeek.objects.bulk_create(rows, batch_size=1000)
+            StudyTotal.objects.bulk_create(study_totals_of(rows), batch_size=1000)
             written += len(rows)
     return written
 

@@ -7,6 +7,7 @@ returns; these turn it into what the ORM's field converters would have."""
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -52,6 +53,13 @@ def decimal(value, places: int) -> Decimal | None:
     """A DecimalField's value as the ORM returns it (SQLite gives an int or a float)."""
     if value is None or isinstance(value, Decimal):
         return value
+    return _quantized(value, places)
+
+
+@functools.lru_cache(maxsize=1024)
+def _quantized(value: float, places: int) -> Decimal:
+    # Memoised: a team page converts 250 plans' weekly hours, a few different values
+    # (Decimals are immutable: sharing one is safe).
     return Decimal(str(value)).quantize(STEPS[places])
 
 

@@ -1,8 +1,10 @@
-"""What a learner studied, per course: read from the weekly summaries (models.StudyWeek),
-which services.py writes in the same transaction as the time entries.
+"""What a learner studied, per course: read from the summaries (models.StudyTotal per
+course, models.StudyWeek per ISO week), which services.py writes in the same transaction
+as the time entries.
 
-A learner with a year of daily entries on a course has 52 rows here instead of 365
-entries, and the figures below are read in two queries whatever their number.
+A learner with a year of daily entries on a course has one total and 52 weeks here
+instead of 365 entries, and the figures below are read in two queries whatever their
+number.
 """
 
 from __future__ import annotations
@@ -47,16 +49,15 @@ def study_figures(
         if (courses := sql.among("course_id", course_ids)) is None:
             return {}
         where, params = f"{where} AND {courses[0]}", [*params, *courses[1]]
-    # In SQL (progress/sql.py): read on every dashboard view and for every team page.
-    # Two queries rather than one that also reads each week's first and last day: the
-    # database finds the first and last activity itself, and Python converts one date per
-    # week instead of three (a team of 200 has some 10,000 weeks in a year). The weeks in
-    # the order of the unique index: no sort.
+    # In SQL (progress/sql.py): read on every dashboard view and for every team page. The
+    # totals, first and last activity are StudyTotal's (a row per course, whatever the
+    # history); the weeks in date order within each course, as the index on (user,
+    # week_start, course) returns them: no sort, and with `since` only the recent ones.
     recent = "" if since is None else " AND week_start > %s"
     weekly: dict[tuple[int, int], dict[datetime.date, int]] = {}
     for user_id, course_id, monday, minutes in sql.select(
         "SELECT user_id, course_id, week_start, minutes FROM progress_studyweek"  # noqa: S608
-        f" WHERE {where}{recent} ORDER BY user_id, course_id, week_start",
+        f" WHERE {where}{recent} ORDER BY user_id, week_start, course_id",
         params if since is None else [*params, since - WEEK],
     ):
         weeks = weekly.get((user_id, course_id))
@@ -64,12 +65,10 @@ def study_figures(
             weeks = weekly[(user_id, course_id)] = {}
         weeks[monday] = minutes
     return {
-        (user_id, course_id): StudyFigures(
-            total, weekly.get((user_id, course_id), {}), sql.date(last), sql.date(first)
-        )
+        (user_id, course_id): StudyFigures(total, weekly.get((user_id, course_id), {}), last, first)
         for user_id, course_id, total, first, last in sql.select(
-            "SELECT user_id, course_id, SUM(minutes), MIN(first_date), MAX(last_date)"  # noqa: S608
-            f" FROM progress_studyweek WHERE {where} GROUP BY user_id, course_id",
+            "SELECT user_id, course_id, minutes, first_date, last_date"  # noqa: S608
+            f" FROM progress_studytotal WHERE {where}",
             params,
         )
     }
