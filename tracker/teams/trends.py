@@ -129,8 +129,8 @@ def team_trends(
     team: Team, weeks: int = WEEKS_SHOWN, *, today=None, members: list[User] | None = None
 ) -> Trends:
     """The last `weeks` weeks of the team, this one included. Two queries whatever the
-    number of members and weeks: the hours per week grouped by the database (the members'
-    ids a subquery), the snapshots.
+    number of members and weeks: the hours per week grouped by the database (of the
+    members' ids, a subquery unless `members` are given), the snapshots.
 
     `members` (every member, with their progress_version: the team table's): the hours
     are then cached under the members' progress versions, like their rows (a write of
@@ -141,7 +141,13 @@ def team_trends(
     starts = [this_week - datetime.timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
 
     def hours_per_week() -> dict[datetime.date, int]:
-        member_ids = Membership.objects.filter(team=team).values("user_id")
+        # The members' ids when the page has them (a list of 200 bound parameters costs
+        # the database the same and spares compiling the subquery: 0.3 ms a view).
+        member_ids = (
+            Membership.objects.filter(team=team).values("user_id")
+            if members is None
+            else [m.pk for m in members]
+        )
         return summaries.weekly_minutes(member_ids, since=starts[0], until=this_week)  # 1
 
     if members is None:
