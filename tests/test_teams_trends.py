@@ -10,10 +10,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from tests.factories import make_course, make_team, make_user
 from tracker.accounts.models import Membership
 from tracker.celery import app as celery_app
+from tracker.progress import charts
 from tracker.progress import services as progress_services
 from tracker.progress.models import week_start
 from tracker.teams import services as team_services
@@ -134,6 +136,14 @@ def test_the_team_page_shows_the_trends_charts_with_their_tables(personas):
     assert 'class="segment segment-' in section
     assert "Team standing per week as a table" in section
     assert "style=" not in section
+    # Both charts have a date axis: this week's date under its bar, in each chart, and
+    # a title above them (not only the SVG's <title>, which screens do not show).
+    this_week = escape(charts._label_in(week_start(TODAY), "en"))
+    hours_chart, status_chart = section.split('id="team-status-title"')
+    for chart in (hours_chart, status_chart):
+        assert 'class="axis-label date-label"' in chart and f">{this_week}</text>" in chart
+    assert '<span class="chart-title">Team hours per week</span>' in hours_chart
+    assert '<span class="chart-title">Team standing per week</span>' in section
 
 
 def test_the_team_pages_hours_are_cached_and_follow_each_entry_and_member(personas):

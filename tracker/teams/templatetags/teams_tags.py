@@ -300,18 +300,6 @@ def chart_ticks(ticks: list[tuple[float, str]], left: int, width: int) -> SafeSt
 
 
 @register.simple_tag
-def chart_bars(bars) -> SafeString:
-    """The bars of hours per week, each with its label as a tooltip."""
-    return mark_safe(  # numbers and escaped labels
-        "".join(
-            f'<rect x="{bar.x}" y="{bar.y}" width="{bar.width}" height="{bar.height}" '
-            f'class="bar"><title>{_esc(bar.label)}</title></rect>'
-            for bar in bars
-        )
-    )
-
-
-@register.simple_tag
 def chart_segments(bars) -> SafeString:
     """The stacked bars of statuses per week, a segment per status."""
     return mark_safe(  # numbers, fixed status words and escaped labels
