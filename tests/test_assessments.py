@@ -15,6 +15,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import escape
 
 from courses.models import Competency, CompetencyDomain
 from tests.factories import (
@@ -535,6 +536,38 @@ def test_the_radar_names_stay_inside_and_apart(count):
     assert [r.text for r in radar.ring_labels] == ["1", "2", "3", "4", "5"]
 
 
+@pytest.mark.parametrize("count", [3, 8, 16])
+def test_the_compact_radar_numbers_its_axes_inside_and_apart(count):
+    """Phones' radar: the axes numbered 1..n in order (the key names them), each number
+    inside the box and apart from the others at its type size (assessments.css: 14)."""
+    names = [f"Competency {n} with a rather long name" for n in range(1, count + 1)]
+    compact = charts.radar_chart(axes=names, series=[]).compact
+    assert compact is not None and compact.compact is None
+    assert [label.lines for label in compact.labels] == [[str(n)] for n in range(1, count + 1)]
+    assert [label.title for label in compact.labels] == names
+    assert compact.width < 400  # room for the numbers only: the plot fills a phone
+    boxes = _label_boxes(compact, em=14)
+    for left, top, right, bottom in boxes:
+        assert left >= 0 and top >= 0 and right <= compact.width and bottom <= compact.height
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]
+
+
+def test_the_page_draws_both_radars_and_the_key_of_the_numbers(personas, framework):
+    make_snapshot(personas.learner, {"mlops": 2}, track=framework["track"])
+    response = personas.client_for("learner").get(reverse("assessments:history"))
+    html = response.text
+    radar = response.context["overview"].radar
+    assert 'class="radar-chart radar-wide"' in html and 'class="radar-chart radar-compact"' in html
+    assert html.count('id="radar-title"') == 1 and html.count('id="radar-compact-title"') == 1
+    key = html.split('<ol class="radar-key">')[1].split("</ol>")[0]
+    names = [label.title for label in radar.labels]
+    assert key.count("<li>") == len(names) >= 2
+    positions = [key.index(f"<li>{escape(name)}</li>") for name in names]
+    assert positions == sorted(positions)  # in the order of the numbers
+
+
 def test_the_radar_wraps_long_names_and_labels_its_rings(personas, framework):
     long = make_competency(
         "long",
@@ -547,7 +580,7 @@ def test_the_radar_wraps_long_names_and_labels_its_rings(personas, framework):
     radar = response.context["overview"].radar
     assert 'class="radar-ring-label"' in response.text and "<tspan" in response.text
     wrapped = next(label for label in radar.labels if label.title == long.name_en)
-    assert len(wrapped.lines) == 2 and wrapped.lines[-1].endswith(" …")
+    assert len(wrapped.lines) == 3 and wrapped.lines[-1].endswith(" …")
     assert f"<title>{long.name_en}</title>" in response.text  # the whole name, on hover
 
 

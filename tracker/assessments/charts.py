@@ -25,12 +25,18 @@ RADAR_PAD_X = 148
 RADAR_PAD_Y = 62
 LABEL_GAP = 12
 LABEL_CHARS = 18
-LABEL_LINES = 2
+LABEL_LINES = 3
 # A name straight above or below the centre is centred on its axis: narrower, so that it
 # clears its neighbours' names (which start or end near it), and on up to three lines.
 LABEL_CHARS_CENTRED = 12
 LABEL_LINES_CENTRED = 3
 LINE_HEIGHT = 14
+# On a phone the names do not fit around the plot at a readable size (the whole radar is
+# some 350 px wide there, names in type of 8 px): the compact radar, which phones show
+# instead, numbers its axes and keeps room around the plot for those numbers only; a
+# numbered key under it names them (assessments/_radar.html, assessments.css).
+NUMBER_PAD = 26
+NUMBER_GAP = 13
 
 
 @dataclass(frozen=True)
@@ -79,6 +85,7 @@ class RadarChart:
     labels: list[RadarLabel]
     polygons: list[RadarPolygon]
     line_height: int = LINE_HEIGHT  # between the lines of a wrapped axis name
+    compact: RadarChart | None = None  # the same radar with numbered axes, for phones
 
 
 def _point(cx: float, cy: float, radius: float, index: int, count: int) -> tuple[float, float]:
@@ -128,9 +135,18 @@ def _axis_label(text: str, cx: float, cy: float, index: int, count: int) -> Rada
     return RadarLabel(lines=lines, x=x, y=round(first, 1), anchor=anchor, title=text)
 
 
-def radar_chart(*, axes: list[str], series: list[RadarSeries]) -> RadarChart:
+def _axis_number(text: str, cx: float, cy: float, index: int, count: int) -> RadarLabel:
+    """The compact radar's axis label: its number, centred just beyond the spoke's end."""
+    x, y = _point(cx, cy, RADAR_RADIUS + NUMBER_GAP, index, count)
+    return RadarLabel(lines=[str(index + 1)], x=x, y=round(y + 4.5, 1), anchor="middle", title=text)
+
+
+def radar_chart(*, axes: list[str], series: list[RadarSeries], compact: bool = False) -> RadarChart:
+    """The radar with the axes' names around it, and its `compact` twin (numbered axes,
+    little room around the plot) for phones."""
     count = max(len(axes), 1)
-    width, height = 2 * (RADAR_RADIUS + RADAR_PAD_X), 2 * (RADAR_RADIUS + RADAR_PAD_Y)
+    pad_x, pad_y = (NUMBER_PAD, NUMBER_PAD) if compact else (RADAR_PAD_X, RADAR_PAD_Y)
+    width, height = 2 * (RADAR_RADIUS + pad_x), 2 * (RADAR_RADIUS + pad_y)
     cx, cy = width / 2, height / 2
     rings = [
         _points(cx, cy, lambda _i, level=level: RADAR_RADIUS * level / MAX_LEVEL, count)
@@ -141,7 +157,8 @@ def radar_chart(*, axes: list[str], series: list[RadarSeries]) -> RadarChart:
         for level in LEVELS
     ]
     spokes = [_point(cx, cy, RADAR_RADIUS, i, count) for i in range(count)]
-    labels = [_axis_label(text, cx, cy, i, count) for i, text in enumerate(axes)]
+    label = _axis_number if compact else _axis_label
+    labels = [label(text, cx, cy, i, count) for i, text in enumerate(axes)]
     polygons = [
         RadarPolygon(
             label=s.label,
@@ -152,7 +169,18 @@ def radar_chart(*, axes: list[str], series: list[RadarSeries]) -> RadarChart:
         )
         for s in series
     ]
-    return RadarChart(width, height, cx, cy, rings, ring_labels, spokes, labels, polygons)
+    return RadarChart(
+        width,
+        height,
+        cx,
+        cy,
+        rings,
+        ring_labels,
+        spokes,
+        labels,
+        polygons,
+        compact=None if compact else radar_chart(axes=axes, series=series, compact=True),
+    )
 
 
 # --- Small multiples: one competency's level at each assessment -----------------------
