@@ -14,6 +14,7 @@ from .models import (
     Track,
     TrackTarget,
 )
+from .selectors import catalogue_changed
 
 
 class ModuleInline(admin.TabularInline):
@@ -51,13 +52,32 @@ class TrackAdmin(admin.ModelAdmin):
     inlines = [PhaseInline, TrackTargetInline]
 
 
+class CatalogueChangeAdmin(admin.ModelAdmin):
+    """An admin whose edits change what is cached under the catalogue's version
+    (courses.selectors.catalogue_version: courses, tracks, import runs) without changing
+    a course or a track: the competencies' names and order, which the dashboard's gaps
+    and the team heatmap show. Each save or deletion says the catalogue changed."""
+
+    def save_model(self, request, obj, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        catalogue_changed()
+
+    def delete_model(self, request, obj) -> None:
+        super().delete_model(request, obj)
+        catalogue_changed()
+
+    def delete_queryset(self, request, queryset) -> None:
+        super().delete_queryset(request, queryset)
+        catalogue_changed()
+
+
 @admin.register(CompetencyDomain)
-class CompetencyDomainAdmin(admin.ModelAdmin):
+class CompetencyDomainAdmin(CatalogueChangeAdmin):
     list_display = ["code", "name_fr", "name_en", "order"]
 
 
 @admin.register(Competency)
-class CompetencyAdmin(admin.ModelAdmin):
+class CompetencyAdmin(CatalogueChangeAdmin):
     list_display = ["code", "name_fr", "name_en", "domain", "is_active"]
     list_filter = ["domain", "is_active"]
     search_fields = ["code", "name_fr", "name_en"]

@@ -194,6 +194,43 @@ def test_a_catalogue_change_makes_every_cached_figure_stale(personas, world):
     assert _row(personas).verdict.effort_hours == 20
 
 
+def test_a_competency_edited_in_the_admin_makes_the_cached_figures_stale(personas, world):
+    """A competency's name shows in cached panels (the dashboard's gaps, the heatmap):
+    the admin's save and delete of a competency or a domain change the catalogue's
+    version, as a course's or a track's edit does."""
+    from django.test import Client
+
+    from courses.models import Competency, CompetencyDomain
+    from tests.factories import make_user
+
+    admin_user = make_user("root@example.test", is_staff=True, is_superuser=True)
+    client = Client()
+    client.force_login(admin_user)
+    domain = CompetencyDomain.objects.create(code="d-admin", name_fr="D", order=1)
+    competency = Competency.objects.create(code="c-admin", name_fr="Avant", domain=domain)
+    before = catalogue_version()
+    response = client.post(
+        reverse("admin:courses_competency_change", args=[competency.pk]),
+        {
+            "code": "c-admin",
+            "name_fr": "Après",
+            "domain": domain.pk,
+            "levels": '["a", "b", "c", "d", "e"]',
+            "aliases": "[]",
+            "order": 0,
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302, response.content[:2000]
+    after_edit = catalogue_version()
+    assert after_edit != before
+    response = client.post(
+        reverse("admin:courses_competency_delete", args=[competency.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert catalogue_version() != after_edit
+
+
 def test_pages_work_with_the_cache_down(personas, world, caplog):
     down = RedisConnectionError("Connection refused")
     with (
