@@ -80,3 +80,17 @@ def test_records_name_their_time_in_the_readers_zone_not_utc(settings):
     from courses.models import ImportRun
 
     assert str(ImportRun(source="command", started=noon_utc)).endswith("13:00")
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_admin_is_named_for_the_product(french_admin, language):
+    french_admin.admin.language = language
+    french_admin.admin.save(update_fields=["language"])
+    text = text_of(french_admin.get(reverse("admin:index")))
+    assert "Django" not in text
+    expected = {
+        "fr": ("Administration de Parcours", "Catalogue, personnes et équipes"),
+        "en": ("Parcours administration", "Catalogue, people and teams"),
+    }[language]
+    for words in expected:
+        assert words in text, words

@@ -1,11 +1,17 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from . import views
 from .accounts import views as accounts_views
 from .api import api
 from .pages import views as pages_views
 from .progress import start as first_run
+
+# The admin named for the product, not "Django administration".
+admin.site.site_header = _("Parcours administration")
+admin.site.site_title = _("Parcours administration")
+admin.site.index_title = _("Catalogue, people and teams")
 
 urlpatterns = [
     path("", pages_views.dashboard, name="dashboard"),
