@@ -405,6 +405,23 @@ def test_the_managers_home_says_who_is_overdue_or_behind_and_what_is_due_next(pe
     assert manager_summary(user=personas.other_manager)[0].team == personas.other_team
 
 
+def test_a_manager_with_nothing_planned_sees_their_teams_first(personas):
+    """A manager who plans no course of their own comes to the dashboard for their
+    teams: "My teams" opens the page, before the learner's first steps and summary. Once
+    they plan a course, where they stand comes first again."""
+    personas.manager.language = "en"
+    personas.manager.save(update_fields=["language"])
+    client = personas.client_for("manager")
+    body = client.get("/").text
+    assert body.count('id="my-teams-title"') == 1
+    assert body.index('id="my-teams-title"') < body.index('id="standing-title"')
+    course = make_course("MGR-1", hours="10")
+    progress_services.plan_add(user=personas.manager, course=course)
+    body = client.get("/").text
+    assert body.count('id="my-teams-title"') == 1
+    assert body.index('id="standing-title"') < body.index('id="my-teams-title"')
+
+
 def test_column_headers_sort_keeping_the_filters_and_say_the_order(personas, assigned):
     client = personas.client_for("manager")
     response = client.get(team_url(personas), {"q": "e", "sort": "total"})
