@@ -96,6 +96,28 @@ def test_assignments_for_learner_match_the_orm(world):
     assert len(raw) == 3 and raw[0].assigned_by is None  # the assigner who left
 
 
+def test_a_managed_team_matches_the_orm(personas):
+    """teams.team_get_for_manager's SQL answers what teams_managed_by's queryset does:
+    the team for its managers and for admins, 404 for anyone else."""
+    from django.http import Http404
+
+    admin = make_user("root@example.test", is_staff=True, is_superuser=True)
+    second = make_team("Another", managers=[personas.manager, personas.other_manager])
+    everyone = [personas.manager, personas.other_manager, personas.learner, admin]
+    for team in (personas.team, personas.other_team, second):
+        for user in everyone:
+            expected = teams.teams_managed_by(user=user).filter(pk=team.pk).first()
+            try:
+                found = teams.team_get_for_manager(user=user, team_id=team.pk)
+            except Http404:
+                found = None
+            assert found == expected, (team.name, user.email)
+            if found is not None:
+                assert (found.name, found.created) == (expected.name, expected.created)
+    with pytest.raises(Http404):
+        teams.team_get_for_manager(user=admin, team_id=999999)
+
+
 def test_teams_led_match_the_orm(personas):
     manager = personas.manager
     second = make_team("Another", managers=[manager], members=[personas.other_learner])

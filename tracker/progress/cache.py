@@ -33,8 +33,9 @@ from tracker.accounts.models import User
 logger = logging.getLogger(__name__)
 
 # Bumped when the shape of what is cached changes, so a deploy never reads old pickles.
-# 2: Forecast.credited_hours; 3: the verdicts model (verdicts.py); 4: pauses; 5: PlanFacts
-SCHEMA = 5
+# 2: Forecast.credited_hours; 3: the verdicts model (verdicts.py); 4: pauses; 5: PlanFacts;
+# 6: the model's values as NamedTuples
+SCHEMA = 6
 
 
 def progress_changed(*, user_ids: Iterable[int]) -> None:

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from . import sql
 
 
-@dataclass(frozen=True)
-class StudyFigures:
+class StudyFigures(NamedTuple):  # a NamedTuple: immutable, and quick to make (verdicts.py)
     minutes: int  # all minutes logged on that course
     weekly: Mapping[datetime.date, int]  # Monday of each ISO week -> minutes that week
     last_activity: datetime.date | None  # date of the latest entry

@@ -13,10 +13,12 @@ import heapq
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django.db.models.base import ModelState
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -59,9 +61,21 @@ def teams_managed_by(*, user: User) -> QuerySet[Team]:
     return Team.objects.filter(managers=user)
 
 
+_MANAGED_TEAM_SQL = (
+    "SELECT t.* FROM {teams} t WHERE t.id = %s AND (%s OR EXISTS"
+    " (SELECT 1 FROM {managers} m WHERE m.team_id = t.id AND m.user_id = %s))"
+)
+
+
 def team_get_for_manager(*, user: User, team_id: int) -> Team:
-    """A team the user manages (admins: any team); anything else answers 404."""
-    return get_object_or_404(teams_managed_by(user=user), pk=team_id)
+    """A team the user manages (admins: any team); anything else answers 404.
+
+    teams_managed_by's filter, in SQL (ARCHITECTURE.md, "Hand-written SQL"): every team
+    page starts with it, and the ORM compiling the join took 0.5 ms of a view."""
+    statement = _MANAGED_TEAM_SQL.format(teams=_table(Team), managers=_table(Team.managers.through))
+    for team in Team.objects.raw(statement, [team_id, user.is_admin, user.pk]):
+        return team
+    raise Http404("No team matches the given query.")
 
 
 def team_of_member(*, user: User, team_id: int) -> Team:
@@ -331,8 +345,7 @@ def sort_by_gap(rows: list[MemberRow], gaps: dict[int, int], *, descending: bool
     rows.sort(key=lambda row: gaps.get(row.member.pk, 0), reverse=not descending)
 
 
-@dataclass(frozen=True)
-class MemberFigures:
+class MemberFigures(NamedTuple):  # a NamedTuple: immutable, quick to make (verdicts.py)
     """What a team row shows of a learner, from the progress model: plain values, cached
     under the learner's progress version."""
 
