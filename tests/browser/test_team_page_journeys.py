@@ -73,6 +73,10 @@ def test_a_manager_spots_who_is_behind_reminds_them_and_prints_the_report(page):
     _fits(page, LAPTOP["width"])
     table = page.get_by_role("region", name="The progress table")
     expect(table).to_have_attribute("tabindex", "0")
+    # Every column of the table shows at 1366 px, down to the status and the last
+    # activity: its headers and notes wrap rather than push them out of the window.
+    assert table.evaluate("el => el.scrollWidth <= el.clientWidth"), "the table scrolls"
+    expect(table.get_by_role("link", name="Last activity")).to_be_in_viewport()
     heatmap = page.get_by_role("region", name="The heatmap, as a table")
     expect(heatmap).to_have_attribute("tabindex", "0")
     # The name column stays in view while the heatmap scrolls.
@@ -127,6 +131,11 @@ def test_the_team_page_on_a_phone(page):
     _log_in(page, "manager@example.test")
     page.goto(f"/teams/{team.pk}/")
     _fits(page, PHONE["width"])
+    # A phone scrolls the table sideways, a row a line, rather than squeeze each column.
+    table = page.get_by_role("region", name="The progress table")
+    assert table.evaluate("el => el.scrollWidth > el.clientWidth")
+    row = page.locator("#team-table tbody tr").first
+    assert row.bounding_box()["height"] < 60
     heading = page.get_by_role("heading", name="Team A", level=1)
     assert heading.bounding_box()["y"] < PHONE["height"]
     assert_accessible(page)

@@ -247,7 +247,7 @@ class _Cells:
             f'value="{member.pk}" form="team-act" class="no-print" '
             f'aria-label="{self.select}: {name}"> '
             f'<a href="{page}{member.pk}{page_tail}">{name}</a>{inactive}</th>'
-            f"<td>{assigned}</td><td>{self.date(row.due_date)}</td>"
+            f'<td class="assigned">{assigned}</td><td>{self.date(row.due_date)}</td>'
             f"<td>{_esc(format_hours(row.week_hours))} h</td>"
             f"<td>{_esc(format_hours(row.total_hours))} h</td>"
             f"<td>{percent}</td><td>{finish_cell}</td><td>{status}</td>"
