@@ -64,7 +64,7 @@ def test_one_row_per_learner_with_hours_and_status(personas, assigned):
     # The row as HTML: the edit link is a link, the name is escaped.
     [work] = learner.assignments
     edit = reverse("teams:assignment_edit", args=[personas.team.pk, work.pk])
-    assert f'<td>{work.label} <a href="{edit}" class="no-print"' in response.text
+    assert f'<td class="assigned">{work.label} <a href="{edit}" class="no-print"' in response.text
 
 
 def test_filter_and_sort_by_get_params_and_htmx_partial(personas, assigned):
