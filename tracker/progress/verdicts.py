@@ -798,7 +798,7 @@ def gather(
         *course,
     ) in sql.select(
         f"SELECT {PLAN_COLUMNS} FROM progress_plan p JOIN courses_course c"  # noqa: S608
-        f" ON c.id = p.course_id WHERE p.user_id IN ({among}) ORDER BY p.start_date, p.id",
+        f" ON c.id = p.course_id WHERE p.user_id IN ({among})",
         ids,
     ):
         if (facts := courses.get(course_id)) is None:
@@ -816,6 +816,11 @@ def gather(
                 done_source,
             )
         )
+    # Each learner's plans by start date (then id), sorted here: SQLite sorting 250 rows
+    # of a team page with their courses' titles took 0.4 ms, Python sorting five a
+    # learner next to nothing.
+    for data in by_user.values():
+        data["plans"].sort(key=_plan_order)
     for user_id, track_id in sql.select(  # 2
         f"SELECT user_id, track_id FROM progress_enrolment WHERE user_id IN ({among})"  # noqa: S608
         " ORDER BY joined_at, id",
@@ -914,6 +919,10 @@ def gather(
         }
         for pk, data in by_user.items()
     }
+
+
+def _plan_order(plan: PlanFacts) -> tuple[datetime.date, int]:
+    return (plan.start_date, plan.pk)
 
 
 def progress_if_chosen(inputs: Mapping, *, phase: Phase, plan: Plan) -> LearnerProgress:
