@@ -64,6 +64,14 @@ the view, interleaved with the baseline's): warm ~13 ms against ~9.5, cold ~16 a
 board, the summary cards, the charts' captions and tables), then six queries of ~0.15 ms
 and the cached figures' unpickling (~0.5 ms). Warm stays within the runs' noise of its
 aim: a {% url %}-free plan table or a lighter cached payload would give it a margin.
+2026-12-02, fifth session, idle machine, the command above with its defaults, after
+StudyTotal (the totals read as a row per course), the model's values as NamedTuples
+(quicker to make and to unpickle) and the plans sorted in Python:
+  04:34-04:35  warm 77%, 82%   cold 69%, 71%
+  05:00        warm 90%, 83%   cold 67%, 69%
+  05:15-05:17  warm 83% (132.3 / 110.1 req/s), 84% (151.5 / 126.9), 78% (151.0 / 117.9)
+               cold 69% (145.3 / 100.5), 64% (160.7 / 102.8), 66% (162.5 / 107.4)
+Verdict: both aims met in the seven runs (warm 77-90%, aim 75%; cold 64-71%, aim 60%).
 """
 
 from __future__ import annotations

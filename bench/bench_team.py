@@ -86,6 +86,31 @@ learner's courses for the all-time totals and reading 250 plans, the rest conver
 their dates and decimals; _learner ~8 ms), the template, the uncached heatmap. A
 table of each learner's totals per course, written with the weekly rows, would take
 the totals' ~1.8 ms of SQLite away; not done.
+
+2026-12-02, fifth session (issue 14), idle machine, `--learners 200 --catalogue bundled`:
+  04:11  main at 7df555e (start)                 warm 58%   cold 32%  (NOT met)
+  04:22  + StudyTotal (a row per learner and      warm 61%   cold 36%
+         course), the weeks' index on (user,
+         week_start, course) (a9903fc)
+  04:23  + the trends' hours of the members'      warm 59%   cold 37%, 35%
+         ids (no subquery compiled)
+  04:46  after the dashboard's, the radar's and   warm 57%, 51%, 58%
+         the trends' changes                      cold 37%, 37%, 34.7% (NOT met once)
+  04:58  + the access check in SQL, the model's   warm 66%, 69%, 52%
+         values NamedTuples (51c1964)             cold 39%, 38%, 36%
+  05:10  + the team table as wide as the page     warm 63%, 58%, 63%
+         (machine settling after a test run)      cold 33% (NOT met), 36%, 42%
+  05:13  + plans sorted in Python (4a8036f)       warm 61%, 56%, 57%, 60% (143.0 / 85.5 req/s)
+                                                  cold 39%, 37%, 37%, 37% (180.1 / 66.8 req/s)
+Verdict: warm met in every run; cold met in 9 of the 10 runs since 04:58 (33-42%, median
+37%): 2 points over its aim, within the runs' noise of +-4 points, not a wide margin.
+In-process, process time interleaved with the baseline's (/work/prof, not committed):
+cold 30% -> 33-34%, the page ~27 ms -> ~23 ms against the baseline's ~7.5-8.5 ms. What is
+left, cold (ms of the page's own): the model for the 50 rows shown 7.3 (gather 4.2: its
+SQLite 2.5, the rest converting ~1,500 dates and building the plans' values; _learner
+2.6), the heatmap 3.6 (its team row's count of 3,200 ratings 1.3 ms of SQLite, the 800
+shown levels 0.8), the template's own part ~2.2, the trends 1.2, the members 0.9, the
+history 0.75. The rest (~7.5 ms) is the baseline's too: session, middleware, base.html.
 """
 
 from __future__ import annotations
