@@ -104,7 +104,7 @@ the totals' ~1.8 ms of SQLite away; not done.
                                                   cold 39%, 37%, 37%, 37% (180.1 / 66.8 req/s)
 Verdict: warm met in every run; cold met in 9 of the 10 runs since 04:58 (33-42%, median
 37%): 2 points over its aim, within the runs' noise of +-4 points, not a wide margin.
-In-process, process time interleaved with the baseline's (/work/prof, not committed):
+In-process, process time interleaved with the baseline's:
 cold 30% -> 33-34%, the page ~27 ms -> ~23 ms against the baseline's ~7.5-8.5 ms. What is
 left, cold (ms of the page's own): the model for the 50 rows shown 7.3 (gather 4.2: its
 SQLite 2.5, the rest converting ~1,500 dates and building the plans' values; _learner
