@@ -296,3 +296,34 @@ def test_listing_groups_costs_three_queries(scim, personas, django_assert_num_qu
 )
 def test_settings_refuse_a_half_configured_integration(env, message):
     assert message in _settings_error({"DJANGO_SECRET_KEY": "x"} | env)
+
+
+def test_the_directory_cannot_deactivate_the_last_administrator(scim):
+    """Deactivating (PATCH, PUT or DELETE) the last active administrator is refused with
+    a SCIM 403 and changes nothing: nobody could sign in to /admin/ to undo it. With
+    another active administrator, the directory deactivates them like anyone."""
+    created = new_user(scim, email="boss@corp.test")
+    boss = User.objects.get(pk=created["id"])
+    boss.is_staff = boss.is_superuser = True
+    boss.save()
+    response = patch_active(scim, created["id"], False)
+    assert response.status_code == 403
+    assert (
+        response.json()["status"] == "403"
+        and "last active administrator" in (response.json()["detail"])
+    )
+    body = {
+        "schemas": [USER_SCHEMA],
+        "userName": "boss@corp.test",
+        "emails": [{"value": "boss-renamed@corp.test", "primary": True}],
+        "active": False,
+    }
+    assert send(scim, "put", f"Users/{created['id']}", body).status_code == 403
+    assert send(scim, "delete", f"Users/{created['id']}").status_code == 403
+    boss.refresh_from_db()
+    assert boss.is_active and boss.email == "boss@corp.test"  # nothing written
+
+    make_user("second-admin@corp.test", is_staff=True, is_superuser=True)
+    assert patch_active(scim, created["id"], False).status_code == 200
+    boss.refresh_from_db()
+    assert not boss.is_active

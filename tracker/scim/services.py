@@ -4,7 +4,8 @@ teams created, renamed and given or relieved of members.
 A directory never erases a person: DELETE and `active: false` both deactivate the account
 (sign-in, API tokens and reminders stop; entries, plans and certificates stay, and team
 tables show the person as deactivated). Creating the same person again, or `active: true`,
-reactivates the same account. A hard delete stays an admin action (/admin/).
+reactivates the same account. A hard delete stays an admin action (/admin/), and the last
+active administrator is never deactivated by the directory (_keep_an_administrator).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
-from scim2_models import InvalidValueException, UniquenessException
+from scim2_models import ForbiddenException, InvalidValueException, UniquenessException
 
 from tracker.accounts.models import Team, User
 from tracker.directory import directory_members_add
@@ -110,12 +111,13 @@ def user_apply(*, user: User, resource: ScimUser, default_active: bool | None = 
         if owner is not None and owner.pk != user.pk:
             raise UniquenessException(detail=f"An account with the email {email} exists.")
     _check_user_name_free(user_name, allowed=user if user.pk else None)
+    active = resource.active if resource.active is not None else default_active
+    if active is False:
+        _keep_an_administrator(user)
     user.email = email
     user.name = _name_of(resource)
-    if resource.active is not None:
-        user.is_active = resource.active
-    elif default_active is not None:
-        user.is_active = default_active
+    if active is not None:
+        user.is_active = active
     user.save()
     name = resource.name
     emails = [e for e in resource.emails or [] if e.value]
@@ -136,9 +138,24 @@ def user_apply(*, user: User, resource: ScimUser, default_active: bool | None = 
     return user
 
 
+def _keep_an_administrator(user: User) -> None:
+    """The directory may deactivate anyone but the last active administrator: with none
+    left, nobody could sign in to /admin/ to undo it (demoting or erasing an admin stays
+    an admin's action there). Answered 403, nothing written."""
+    if not (user.pk and user.is_superuser and user.is_active):
+        return
+    others = User.objects.filter(is_superuser=True, is_active=True).exclude(pk=user.pk)
+    if not others.exists():
+        raise ForbiddenException(
+            detail=f"{user.email} is the last active administrator: the directory cannot"
+            " deactivate them. Make another administrator first, in /admin/."
+        )
+
+
 @transaction.atomic
 def user_delete(*, user: User) -> None:
     """DELETE /Users/{id}: deactivate, and answer 404 for it from now on."""
+    _keep_an_administrator(user)
     user.is_active = False
     user.save(update_fields=["is_active"])
     DirectoryUser.objects.update_or_create(
