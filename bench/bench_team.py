@@ -102,8 +102,11 @@ the totals' ~1.8 ms of SQLite away; not done.
          (machine settling after a test run)      cold 33% (NOT met), 36%, 42%
   05:13  + plans sorted in Python (4a8036f)       warm 61%, 56%, 57%, 60% (143.0 / 85.5 req/s)
                                                   cold 39%, 37%, 37%, 37% (180.1 / 66.8 req/s)
-Verdict: warm met in every run; cold met in 9 of the 10 runs since 04:58 (33-42%, median
-37%): 2 points over its aim, within the runs' noise of +-4 points, not a wide margin.
+  05:57  main at 6590ec9 (final)                 warm 63%, 60%, 61%
+                                                  cold 36%, 35%, 39%
+Verdict: warm met in every run; cold met in 12 of the 13 runs since 04:58 (33-42%,
+median 37%): 2 points over its aim, within the runs' noise of +-4 points, not a wide
+margin.
 In-process, process time interleaved with the baseline's:
 cold 30% -> 33-34%, the page ~27 ms -> ~23 ms against the baseline's ~7.5-8.5 ms. What is
 left, cold (ms of the page's own): the model for the 50 rows shown 7.3 (gather 4.2: its
