@@ -314,17 +314,6 @@ def chart_segments(bars) -> SafeString:
 
 
 @register.simple_tag
-def hours_rows(rows: list[dict]) -> SafeString:
-    """The table of hours per week."""
-    return mark_safe(  # escaped
-        "".join(
-            f'<tr><td>{_esc(row["week"])}</td><td class="num">{_esc(row["hours"])}</td></tr>'
-            for row in rows
-        )
-    )
-
-
-@register.simple_tag
 def status_rows(rows: list[dict]) -> SafeString:
     """The table of statuses per week: the counts, then the members (— without a
     snapshot)."""
