@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Min, Q, Sum
+from django.db.models import Max, Min, Q, QuerySet, Sum
 from django.db.models.functions import TruncWeek
 from django.utils.translation import gettext as _
 
@@ -421,18 +421,11 @@ def study_weeks_refresh(*, keys: Iterable[WeekKey]) -> None:
 
 def _study_totals_refresh(*, pairs: set[tuple[int, int]]) -> None:
     """Recompute the StudyTotal rows of these (learner, course) pairs from their weeks,
-    just written (SUM, MIN and MAX over a course's weeks, on the unique index): two
-    queries whatever the number of pairs (meant for a few)."""
+    just written: two queries whatever the number of pairs (meant for a few)."""
     courses = Q()
     for user_id, course_id in pairs:
         courses |= Q(user_id=user_id, course_id=course_id)
-    fresh = [
-        StudyTotal(**row)
-        for row in StudyWeek.objects.filter(courses)
-        .values("user_id", "course_id")
-        .annotate(minutes=Sum("minutes"), first_date=Min("first_date"), last_date=Max("last_date"))
-        .order_by()
-    ]
+    fresh = study_totals_of(StudyWeek.objects.filter(courses))
     if fresh:
         StudyTotal.objects.bulk_create(
             fresh,
@@ -447,24 +440,15 @@ def _study_totals_refresh(*, pairs: set[tuple[int, int]]) -> None:
         StudyTotal.objects.filter(gone).delete()
 
 
-def study_totals_of(weeks: Iterable[StudyWeek]) -> list[StudyTotal]:
-    """The StudyTotal rows of these weeks (every week of their learners' courses)."""
-    totals: dict[tuple[int, int], StudyTotal] = {}
-    for week in weeks:
-        total = totals.get((week.user_id, week.course_id))
-        if total is None:
-            totals[(week.user_id, week.course_id)] = StudyTotal(
-                user_id=week.user_id,
-                course_id=week.course_id,
-                minutes=week.minutes,
-                first_date=week.first_date,
-                last_date=week.last_date,
-            )
-        else:
-            total.minutes += week.minutes
-            total.first_date = min(total.first_date, week.first_date)
-            total.last_date = max(total.last_date, week.last_date)
-    return list(totals.values())
+def study_totals_of(weeks: QuerySet[StudyWeek]) -> list[StudyTotal]:
+    """The StudyTotal rows of these weeks (every week of their learners' courses), summed
+    by the database (SUM, MIN and MAX per learner and course, on the unique index)."""
+    return [
+        StudyTotal(**row)
+        for row in weeks.values("user_id", "course_id")
+        .annotate(minutes=Sum("minutes"), first_date=Min("first_date"), last_date=Max("last_date"))
+        .order_by()
+    ]
 
 
 def study_weeks_rebuild(*, user_ids: Iterable[int]) -> int:
@@ -481,7 +465,8 @@ def study_weeks_rebuild(*, user_ids: Iterable[int]) -> int:
             entries = TimeEntry.objects.filter(user_id__in=batch)
             rows = [study_week_of(row) for row in weekly_sums(entries)]
             StudyWeek.objects.bulk_create(rows, batch_size=1000)
-            StudyTotal.objects.bulk_create(study_totals_of(rows), batch_size=1000)
+            totals = study_totals_of(StudyWeek.objects.filter(user_id__in=batch))
+            StudyTotal.objects.bulk_create(totals, batch_size=1000)
             written += len(rows)
     return written
 
