@@ -115,12 +115,14 @@ due date), or their overall verdict when nothing is assigned.
 from __future__ import annotations
 
 import datetime
+import functools
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 from typing import NamedTuple
+from zoneinfo import ZoneInfo
 
 from courses.models import Course, Phase, Track, in_language
 from tracker.accounts.models import User
@@ -1080,5 +1082,14 @@ def _learner(
 
 
 def todays(*, users: Iterable[User], now: datetime.datetime) -> dict[int, datetime.date]:
-    """Each user's own date at the instant `now` (the reminders' batches)."""
-    return {u.pk: now.astimezone(u.tzinfo).date() for u in users}
+    """Each user's own date at the instant `now`, by id (the reminders' batches, a team's
+    weekly snapshot). `users`: Users, or the dispatcher's Recipients."""
+    return {u.pk: local_now(now, u.tzinfo).date() for u in users}
+
+
+@functools.lru_cache(maxsize=256)
+def local_now(now: datetime.datetime, tz: ZoneInfo) -> datetime.datetime:
+    """`now` in the time zone `tz`. Remembered: a dispatcher pass asks it for each user of
+    each kind with the same `now`, and its users live in a few time zones (converting was
+    a tenth of a pass where nobody is due)."""
+    return now.astimezone(tz)

@@ -17,6 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from tracker.accounts.models import Team, User
+from tracker.progress import verdicts
 from tracker.teams.models import Assignment
 from tracker.teams.selectors import assignments_done
 
@@ -27,7 +28,6 @@ from .kinds import (
     catch_up_window,
     date_label,
     gettext,
-    local_dates,
     lookback_days,
     preference_of,
     register,
@@ -48,7 +48,7 @@ def _slot_passed(*, user: User, day: dt.date, now: dt.datetime) -> bool:
 
 def _day_range(*, users: Iterable[User], now: dt.datetime) -> tuple[dt.date, dt.date]:
     users = list(users)
-    days = local_dates(users, now).values()
+    days = verdicts.todays(users=users, now=now).values()
     return min(days) - lookback_days(users), max(days)
 
 
@@ -104,7 +104,7 @@ def assignments_due_soon(
     for the weekly digest. A constant number of queries whatever the number of users."""
     if not users:
         return {}
-    todays = local_dates(users, now)
+    todays = verdicts.todays(users=users, now=now)
     horizon = dt.timedelta(days=days)
     candidates = _assignments(
         assignee_id__in=user_ids(users),

@@ -15,13 +15,13 @@ from django.utils.translation import gettext_lazy as _
 
 from tracker.accounts.models import User
 from tracker.assessments.models import Assessment
+from tracker.progress import verdicts
 
 from .kinds import (
     Due,
     Kind,
     date_label,
     gettext,
-    local_now,
     preference_of,
     register,
     url_for,
@@ -54,7 +54,7 @@ class RetakeAssessment(Kind):
             last_day = last.astimezone(tz).date()
             interval = dt.timedelta(weeks=pref.retake_interval_weeks)
             # The latest whole interval since the snapshot, due at the digest hour local.
-            cycles = (local_now(now, tz).date() - last_day) // interval
+            cycles = (verdicts.local_now(now, tz).date() - last_day) // interval
             while cycles >= 1:
                 due_day = last_day + cycles * interval
                 due_at = dt.datetime.combine(due_day, dt.time(pref.digest_hour), tzinfo=tz)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from tracker.accounts.models import User
 from tracker.certificates.models import EXPIRY_WARNING_DAYS
 from tracker.certificates.selectors import current_certificates
+from tracker.progress import verdicts
 
 from .kinds import (
     DEFER,
@@ -27,8 +28,6 @@ from .kinds import (
     catch_up_window,
     date_label,
     gettext,
-    local_dates,
-    local_now,
     lookback_days,
     ngettext,
     preference_of,
@@ -65,7 +64,7 @@ class CertificateExpiry(Kind):
     def due(self, *, now: dt.datetime, users: Sequence[User]) -> Iterable[Due]:
         if not users:
             return []
-        todays = local_dates(users, now).values()
+        todays = verdicts.todays(users=users, now=now).values()
         lookback = lookback_days(users)
         by_pk = {user.pk: user for user in users}
         # One query for the batch, whatever its number of users and certificates.
@@ -89,7 +88,7 @@ class CertificateExpiry(Kind):
             # The message says the days actually left: a certificate recorded 5 days
             # before it expires gets the 7-day stage, saying "in 5 days"; the day's
             # reminder sent late (a pass caught up the next morning) says "expired on".
-            days_left = (certificate.expires_on - local_now(now, user.tzinfo).date()).days
+            days_left = (certificate.expires_on - verdicts.local_now(now, user.tzinfo).date()).days
             result.append(
                 Due(
                     user=user,

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -192,19 +191,6 @@ def url_for(viewname: str, *args) -> str:
 
 
 # --- Local time -------------------------------------------------------------------------
-
-
-@functools.lru_cache(maxsize=256)
-def local_now(now: dt.datetime, tz: ZoneInfo) -> dt.datetime:
-    """`now` in the time zone `tz`. Remembered: a pass asks it for each user of each kind
-    with the same `now`, and its users live in a few time zones (converting was a tenth of
-    a pass where nobody is due)."""
-    return now.astimezone(tz)
-
-
-def local_dates(users: Iterable[User | Recipient], now: dt.datetime) -> dict[int, dt.date]:
-    """Each user's own date at the instant `now`, by id."""
-    return {user.pk: local_now(now, user.tzinfo).date() for user in users}
 
 
 # Per user, a catch-up window longer than the setting's: set by the dispatcher for the

@@ -25,10 +25,11 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from tracker.accounts.models import User
+from tracker.progress import verdicts
 from tracker.progress.selectors import pauses_of
 from tracker.progress.verdicts import Pauses
 
-from .kinds import DEFER, SKIP, Due, Kind, ids_in, local_dates, preference_of
+from .kinds import DEFER, SKIP, Due, Kind, ids_in, preference_of
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,7 @@ class Resumed:
 class PauseCalendar:
     def __init__(self, *, users: Sequence[User], now: dt.datetime) -> None:
         self.now = now
-        self.today = local_dates(users, now)
+        self.today = verdicts.todays(users=users, now=now)
         window = dt.timedelta(hours=settings.REMINDERS_CATCH_UP_HOURS)
         # Pauses that cover today, or ended recently enough to still release reminders.
         since = min(self.today.values(), default=now.date()) - dt.timedelta(days=window.days + 2)

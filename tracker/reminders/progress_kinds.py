@@ -31,8 +31,6 @@ from .kinds import (
     gettext,
     iso_week_label,
     latest_weekly_slot,
-    local_dates,
-    local_now,
     ngettext,
     preference_of,
     register,
@@ -89,7 +87,7 @@ def progress_of(*, users: Sequence[User], now: dt.datetime) -> dict[int, Learner
             missing.append(user)
     if not missing:
         return result
-    today_of = local_dates(missing, now)
+    today_of = verdicts.todays(users=missing, now=now)
     fresh = {
         pk: LearnerProgress(progress=progress)
         for pk, progress in verdicts.learners_progress(users=missing, today_of=today_of).items()
@@ -230,7 +228,7 @@ class BehindPace(Kind):
         awake = [
             user
             for user in users
-            if local_now(now, user.tzinfo).hour >= preference_of(user).digest_hour
+            if verdicts.local_now(now, user.tzinfo).hour >= preference_of(user).digest_hour
         ]
         users = self._without_this_weeks_nudges(now=now, users=awake)
         progress = progress_of(users=users, now=now)
@@ -256,7 +254,7 @@ class BehindPace(Kind):
         if not users:
             return []
         weeks: dict[str, list[int]] = {}
-        for pk, day in local_dates(users, now).items():
+        for pk, day in verdicts.todays(users=users, now=now).items():
             weeks.setdefault(iso_week_label(day), []).append(pk)
         # The database drops the plans nudged already and answers with the learners left:
         # in a pass where the nudges went out, none (it used to send back every nudge and
